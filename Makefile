@@ -1,0 +1,112 @@
+# Makefile for the mbuf kernel.
+#
+#   make          build build/kernel.elf (+ .dis disassembly, .sym symbols)
+#   make run      boot it in QEMU (TCG) with the serial console here
+#   make test     every test suite; last line "N passed, N failed"
+#   make debug    QEMU halted with a gdb stub; gdb -x build/gdbinit
+#   make host     the same kernel as a Linux program (ASan+UBSan)
+#   make man      lint the man pages
+#   make bench    benchmark figures (not pass/fail)
+#
+# Sources are found by wildcard: a new kern/, net/ or tests/kern/ file is
+# part of both builds; arch/x86_64 only of the QEMU kernel, arch/host only
+# of the host program.
+
+CC	?= gcc
+CC	:= gcc
+LD	:= ld
+OBJCOPY	:= objcopy
+QEMU	?= qemu-system-x86_64
+ACCEL	?= tcg
+MEM	?= 128M
+APPEND	?=
+B	:= build
+
+MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))
+HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h)
+
+# ---- the QEMU kernel -------------------------------------------------
+KCFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+	   -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only \
+	   -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
+	   -fno-strict-aliasing -Wall -Wextra -Wno-unused-parameter \
+	   -Wno-sign-compare -Werror -DDIAGNOSTIC -D_KERNEL -I.
+X86_C	:= $(sort $(wildcard arch/x86_64/*.c))
+X86_S	:= $(sort $(wildcard arch/x86_64/*.S))
+KOBJS	:= $(patsubst %.c,$(B)/k/%.o,$(MI_SRCS) $(X86_C)) \
+	   $(patsubst %.S,$(B)/k/%.o,$(X86_S))
+
+all: $(B)/kernel.elf
+
+$(B)/k/%.o: %.c $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
+	$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
+	    -o $@ $(KOBJS)
+	objdump -d -S $@ > $(B)/kernel.dis
+	nm -n $@ > $(B)/kernel.sym
+
+QEMUFLAGS := -machine pc,accel=$(ACCEL) -cpu max -m $(MEM) -no-reboot \
+	   -display none -serial stdio \
+	   -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: $(B)/kernel.elf tests/deps.sh
+	@sh tests/deps.sh qemu
+	$(QEMU) $(QEMUFLAGS) -kernel $(B)/kernel.elf -append "$(APPEND)" \
+	    $(RUN_NET)
+
+debug: $(B)/kernel.elf
+	@printf 'file %s\ntarget remote localhost:1234\n' \
+	    $(B)/kernel.elf > $(B)/gdbinit
+	@echo "in another terminal: gdb -x $(B)/gdbinit"
+	$(QEMU) $(QEMUFLAGS) -kernel $(B)/kernel.elf -append "$(APPEND)" -s -S
+
+# ---- the host program (same kern/, net/, tests/kern/) ----------------
+HCFLAGS	:= -std=gnu11 -O1 -g -fno-builtin -ffreestanding \
+	   -fno-omit-frame-pointer -fno-strict-aliasing \
+	   -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror \
+	   -DDIAGNOSTIC -D_KERNEL -I.
+SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
+HOST_MI	:= $(filter-out kern/subr_libkern.c,$(MI_SRCS))
+HOST_C	:= $(sort $(wildcard arch/host/*.c))
+
+define hostbuild
+$(B)/$(1)/mi/%.o: %.c $(HDRS) Makefile
+	@mkdir -p $$(dir $$@)
+	$(CC) $(HCFLAGS) $(2) -c $$< -o $$@
+$(B)/$(1)/md/%.o: %.c sys/machdep.h Makefile
+	@mkdir -p $$(dir $$@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Werror $(2) -c $$< -o $$@
+$(B)/$(1)/md/%.o: %.S Makefile
+	@mkdir -p $$(dir $$@)
+	$(CC) $(2) -D__ASSEMBLY__ -c $$< -o $$@
+$(B)/$(1)/kern.o: $(patsubst %.c,$(B)/$(1)/mi/%.o,$(HOST_MI)) arch/host/kern.syms
+	$(LD) -r -o $$@.tmp $$(filter %.o,$$^)
+	$(OBJCOPY) --redefine-syms=arch/host/kern.syms $$@.tmp $$@
+	@sh arch/host/symcheck.sh $$@
+$(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(HOST_C)) $(B)/$(1)/md/arch/x86_64/ctx.o
+	$(CC) $(2) -o $$@ $$^ $(3)
+endef
+$(eval $(call hostbuild,host,$(SAN),))
+$(eval $(call hostbuild,hostopt,-O2 -DNDEBUG_BENCH,))
+
+host: $(B)/host/kernel
+
+# ---- tests -----------------------------------------------------------
+test: $(B)/kernel.elf $(B)/host/kernel
+	@sh tests/run-all.sh
+
+man:
+	@sh tests/deps.sh mandoc
+	mandoc -T lint -W warning man/man*/*.[0-9]
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all run debug host test man clean bench fuzz

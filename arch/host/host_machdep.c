@@ -1,0 +1,136 @@
+/*
+ * host_machdep.c: the porting seam (sys/machdep.h) for a Linux process.
+ *
+ * The same kern/, net/ and tests/kern/ sources run as an ordinary
+ * program so that AddressSanitizer, UndefinedBehaviorSanitizer, fuzzers
+ * and benchmarks can see them.  This file is the whole machine:
+ *  - memory: one anonymous mapping handed to the page allocator;
+ *  - console: stdout (no input: the host build has no shell);
+ *  - interrupts: none arrive on their own; the idle thread delivers one
+ *    clock tick per idle pass, so time is virtual and advances only
+ *    when every thread waits (tests with timeouts run at full speed);
+ *  - context switch: arch/x86_64/ctx.S, the same System V code.
+ * Kernel symbols that clash with libc (printf, malloc, free, ...) are
+ * renamed in the kernel object (arch/host/kern.syms).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <execinfo.h>
+#include <sys/mman.h>
+#include <x86intrin.h>
+
+#include "../../sys/machdep.h"
+
+#define HOST_MEM	(256UL << 20)
+
+const bool md_async_interrupts = false;
+
+void
+md_cons_putc(int c)
+{
+	putchar(c);
+	if (c == '\n')
+		fflush(stdout);
+}
+
+int
+md_cons_getc(void)
+{
+	return (-1);
+}
+
+void
+md_intr_disable(void)
+{
+}
+
+void
+md_intr_enable(void)
+{
+}
+
+void
+md_idle(void)
+{
+	intr_enter();
+	hardclock();
+	intr_exit();
+}
+
+void
+md_clock_start(int hz)
+{
+	(void)hz;
+}
+
+uint64_t
+md_cycles(void)
+{
+	return (__rdtsc());
+}
+
+uint64_t
+md_nanotime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+}
+
+void
+md_exit(int code)
+{
+	fflush(stdout);
+	exit(code);
+}
+
+void
+md_reboot(void)
+{
+	md_exit(2);
+}
+
+void
+md_backtrace(void)
+{
+	void *pcs[32];
+	int n;
+
+	fflush(stdout);
+	n = backtrace(pcs, 32);
+	backtrace_symbols_fd(pcs, n, 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	static char cmdline[512];
+	size_t len = 0;
+	void *mem;
+	int i;
+
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	for (i = 1; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		if (len + n + 2 > sizeof(cmdline))
+			break;
+		if (len > 0)
+			cmdline[len++] = ' ';
+		memcpy(cmdline + len, argv[i], n);
+		len += n;
+	}
+	mem = mmap(NULL, HOST_MEM, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("mmap");
+		return (1);
+	}
+	printf("host: %lu MiB of kernel memory at %p\n", HOST_MEM >> 20, mem);
+	vm_page_add_region((uintptr_t)mem, (uintptr_t)mem + HOST_MEM);
+	kern_main(cmdline);
+}

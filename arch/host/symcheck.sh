@@ -1,0 +1,20 @@
+#!/bin/sh
+# symcheck.sh: fail the host build when the kernel object defines a
+# global symbol that libc also defines.  Such a symbol would silently
+# replace libc's for the whole process (and for the sanitizer runtime);
+# rename it in arch/host/kern.syms instead.
+obj=$1
+libc=$(ldd /bin/sh 2>/dev/null | awk '/libc.so/ {print $3}')
+[ -n "$libc" ] || libc=/lib/x86_64-linux-gnu/libc.so.6
+[ -f "$libc" ] || exit 0
+clash=$(nm -g --defined-only "$obj" | awk '{print $3}' | sort -u |
+    comm -12 - "$(nm -D --defined-only "$libc" | awk '{print $3}' |
+    sed 's/@.*//' | sort -u > "$obj.libc"; echo "$obj.libc")")
+rm -f "$obj.libc"
+if [ -n "$clash" ]; then
+	echo "symcheck: the kernel defines symbols libc also defines:" >&2
+	echo "$clash" | sed 's/^/    /' >&2
+	echo "rename them in arch/host/kern.syms" >&2
+	exit 1
+fi
+exit 0

@@ -1,0 +1,75 @@
+/*
+ * arch/x86_64/intr.h: traps, hardware interrupts and their frame.
+ *
+ * struct trapframe is what vectors.S pushes, lowest address first; its
+ * layout and TF_RIP in vectors.S must agree.  Vectors 0..31 are CPU
+ * exceptions (trap.c), 32..47 the 16 lines of the two 8259 PICs
+ * (intr.c).  A device driver attaches to an IRQ line with
+ * md_intr_establish(); lines may be shared: every handler on a line is
+ * called for each interrupt and must cope with finding nothing to do.
+ * Handlers run with interrupts disabled, on the interrupted stack,
+ * between intr_enter() and intr_exit(), and the PIC is sent its EOI
+ * after the last handler has run (so a level-triggered PCI INTx line
+ * the handler has quieted does not fire again at once).
+ */
+#ifndef _X86_64_INTR_H_
+#define _X86_64_INTR_H_
+
+#include <sys/types.h>
+
+struct trapframe {
+	uint64_t	tf_r15;
+	uint64_t	tf_r14;
+	uint64_t	tf_r13;
+	uint64_t	tf_r12;
+	uint64_t	tf_r11;
+	uint64_t	tf_r10;
+	uint64_t	tf_r9;
+	uint64_t	tf_r8;
+	uint64_t	tf_rbp;
+	uint64_t	tf_rdi;
+	uint64_t	tf_rsi;
+	uint64_t	tf_rdx;
+	uint64_t	tf_rcx;
+	uint64_t	tf_rbx;
+	uint64_t	tf_rax;
+	uint64_t	tf_trapno;
+	uint64_t	tf_err;
+	/* pushed by the CPU */
+	uint64_t	tf_rip;
+	uint64_t	tf_cs;
+	uint64_t	tf_rflags;
+	uint64_t	tf_rsp;
+	uint64_t	tf_ss;
+};
+
+#define NCPUEXC		32		/* vectors 0..31: exceptions */
+#define ICU_OFFSET	32		/* vectors 32..47: IRQ 0..15 */
+#define NIRQ		16
+#define NVEC		(ICU_OFFSET + NIRQ)
+
+#define IRQ_CLOCK	0		/* 8254 PIT channel 0 */
+#define IRQ_SLAVE	2		/* cascade from the second 8259 */
+#define IRQ_COM1	4
+
+/* Attach fn(arg) to IRQ line irq (0..15) and unmask the line. */
+void	md_intr_establish(int irq, void (*fn)(void *), void *arg);
+
+/* trap.c */
+void	trap(struct trapframe *);
+void	idt_init(void);
+void	backtrace_from(uint64_t rip, uint64_t rbp);
+
+/* intr.c */
+void	intr_init(void);
+void	intr_dispatch(struct trapframe *);
+void	intr_print_counts(void);
+extern uint64_t intr_counts[NIRQ];
+
+/* serial.c */
+void	com_init(void);
+void	com_intr_init(void);
+void	com_putc(int);
+int	com_getc(void);
+
+#endif /* !_X86_64_INTR_H_ */

@@ -1,0 +1,49 @@
+/*
+ * init_main.c: the kernel's start, top to bottom.
+ *
+ * The arch has set up the CPU, the console and the memory map and calls
+ * kern_main with the command line.  Each subsystem is started here in
+ * order, the clock is started, interrupts are unmasked, the self-tests
+ * run, and the boot thread becomes the console shell (or leaves the
+ * machine with the test result when the command line says halt=1).
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/proc.h>
+#include <sys/selftest.h>
+#include <sys/shell.h>
+#include <sys/machdep.h>
+
+void	kenv_init(const char *);
+void	subsys_init(void);
+
+void
+kern_main(const char *cmdline)
+{
+	const char *pattern;
+	long halt = 0;
+	int failed = 0;
+
+	kenv_init(cmdline);
+	printf("mbufk: a BSD-style mbuf kernel\n");
+	printf("cmdline: \"%s\"\n", kern_cmdline);
+	printf("memory: %zu KiB in %zu pages\n",
+	    vm_page_total_count() * PAGE_SIZE / 1024, vm_page_total_count());
+
+	sched_init();
+	subsys_init();
+	md_clock_start(hz);
+	spl0();
+
+	kenv_getint("halt", &halt);
+	pattern = kenv_get("selftest");
+	if (pattern == NULL)
+		pattern = "*";
+	if (strcmp(pattern, "none") != 0)
+		failed = selftest_run(pattern);
+	if (halt)
+		md_exit(failed ? 1 : 0);
+	shell_loop();
+}

@@ -1,0 +1,75 @@
+/*
+ * sys/machdep.h: the porting seam.
+ *
+ * Everything machine-independent code needs from a machine is listed
+ * here and nowhere else.  arch/x86_64 implements it on bare metal (QEMU),
+ * arch/host as an ordinary Linux process.  Another kernel that wants
+ * kern/ and net/ implements these calls and nothing more.
+ *
+ * Invariants: md_intr_disable/md_intr_enable nest nowhere (kern_spl.c
+ * keeps the level); md_ctx_switch is called with interrupts disabled;
+ * interrupt handlers run on the stack of the interrupted thread and are
+ * bracketed by intr_enter()/intr_exit().
+ */
+#ifndef _SYS_MACHDEP_H_
+#define _SYS_MACHDEP_H_
+
+/* Only standard headers: arch/host compiles this beside libc. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Console: one byte out; one byte in or -1 when none is waiting. */
+void	md_cons_putc(int);
+int	md_cons_getc(void);
+
+/* Interrupt masking on this CPU; md_idle waits for the next interrupt. */
+void	md_intr_disable(void);
+void	md_intr_enable(void);
+void	md_idle(void);
+/* True when interrupts arrive on their own (hardware); false when the
+ * machine only delivers them from md_idle (the host simulator). */
+extern const bool md_async_interrupts;
+
+/* Start the periodic clock: call hardclock() hz times a second. */
+void	md_clock_start(int hz);
+/* A fast free-running cycle counter and its rate (for benchmarks). */
+uint64_t md_cycles(void);
+uint64_t md_nanotime(void);
+
+/*
+ * Saved execution context.  The layout is private to the architecture;
+ * kern/ only takes its address.  md_ctx_init prepares ctx so that the
+ * first md_ctx_switch into it calls entry() on the given stack.
+ */
+struct md_ctx {
+	uint64_t	mc_sp;
+};
+void	md_ctx_init(struct md_ctx *, void *stack, size_t size,
+	    void (*entry)(void));
+void	md_ctx_switch(struct md_ctx *from, struct md_ctx *to);
+
+/* Non-local jump, used only by panic capture in the self-tests. */
+struct md_jmpbuf {
+	uint64_t	jb_regs[8];
+};
+int	md_setjmp(struct md_jmpbuf *) __attribute__((returns_twice));
+void	md_longjmp(struct md_jmpbuf *, int) __attribute__((noreturn));
+
+/* Leave the machine: exit code for the harness; reboot; stack trace. */
+void	md_exit(int) __attribute__((noreturn));
+void	md_reboot(void) __attribute__((noreturn));
+void	md_backtrace(void);
+
+/* Memory: the arch hands usable RAM to the page allocator at boot. */
+void	vm_page_add_region(uintptr_t start, uintptr_t end);
+
+/* The machine-independent entry point, called once by the arch. */
+void	kern_main(const char *cmdline) __attribute__((noreturn));
+
+/* Called by the arch at interrupt time. */
+void	intr_enter(void);
+void	intr_exit(void);
+void	hardclock(void);
+
+#endif /* !_SYS_MACHDEP_H_ */

@@ -1,0 +1,56 @@
+/*
+ * sys/proc.h: kernel threads.
+ *
+ * The kernel is not preemptible: a thread runs until it sleeps, yields
+ * or exits; interrupts run on top of it and may only make threads
+ * runnable.  A thread created with kthread_create runs func(arg); when
+ * it returns (or calls kthread_exit) it becomes a zombie until another
+ * thread reaps it with kthread_join.
+ */
+#ifndef _SYS_PROC_H_
+#define _SYS_PROC_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/callout.h>
+#include <sys/machdep.h>
+
+#define TS_RUN		1	/* on the run queue or running */
+#define TS_SLEEP	2	/* waiting in tsleep */
+#define TS_ZOMB		3	/* exited, waiting for kthread_join */
+
+struct thread {
+	struct md_ctx		 t_ctx;		/* saved registers (arch) */
+	TAILQ_ENTRY(thread)	 t_runq;	/* run queue or sleep queue */
+	LIST_ENTRY(thread)	 t_all;		/* list of all threads */
+	int			 t_tid;
+	int			 t_state;
+	char			 t_name[16];
+	const void		*t_wchan;	/* what it sleeps on */
+	const char		*t_wmesg;
+	int			 t_timedout;	/* the sleep timed out */
+	struct callout		 t_sleepto;	/* sleep timeout */
+	void			*t_stack;
+	size_t			 t_stksize;
+	void			(*t_func)(void *);
+	void			*t_arg;
+	u_long			 t_switches;	/* times it was switched in */
+	void			*t_catch;	/* panic capture (selftest) */
+};
+
+#define KSTACK_SIZE	(16 * 1024)
+
+extern struct thread *curthread;
+
+struct thread *kthread_create(void (*)(void *), void *, const char *);
+void	kthread_exit(void) __attribute__((noreturn));
+void	kthread_join(struct thread *);
+void	yield(void);
+void	sched_init(void);
+void	sched_idle_loop(void) __attribute__((noreturn));
+void	thread_print_all(void);
+int	thread_count(void);
+void	mi_switch(void);
+void	setrunnable(struct thread *);
+
+#endif /* !_SYS_PROC_H_ */

@@ -1,0 +1,113 @@
+/*
+ * sys/systm.h: the services every kernel source file may use.
+ *
+ * printf family, panic and assertions, the string and memory routines of
+ * libkern, interrupt priority levels, sleep/wakeup and the clock.
+ * DIAGNOSTIC is on by default (the Makefile defines it): KASSERT checks
+ * and freed-memory poisoning cost little and catch the caller's mistakes.
+ */
+#ifndef _SYS_SYSTM_H_
+#define _SYS_SYSTM_H_
+
+#include <sys/types.h>
+#include <sys/errno.h>
+
+#define __printflike(f, a)	__attribute__((format(printf, f, a)))
+#define __dead			__attribute__((noreturn))
+#define __unused		__attribute__((unused))
+#define __packed		__attribute__((packed))
+#define __aligned(x)		__attribute__((aligned(x)))
+#define __predict_true(e)	__builtin_expect(!!(e), 1)
+#define __predict_false(e)	__builtin_expect(!!(e), 0)
+#define __CONCAT1(x, y)		x ## y
+#define __CONCAT(x, y)		__CONCAT1(x, y)
+#define __STRING(x)		#x
+
+/* Console output. */
+int	printf(const char *, ...) __printflike(1, 2);
+int	vprintf(const char *, va_list);
+int	snprintf(char *, size_t, const char *, ...) __printflike(3, 4);
+int	vsnprintf(char *, size_t, const char *, va_list);
+void	cnputc(int);
+int	cngetc(void);
+
+/* Fatal errors. */
+void	panic(const char *, ...) __dead __printflike(1, 2);
+extern const char *panicstr;
+
+#define CTASSERT(x)	_Static_assert(x, "CTASSERT(" #x ")")
+#ifdef DIAGNOSTIC
+#define KASSERT(e)	do {						\
+	if (__predict_false(!(e)))					\
+		panic("kernel assertion \"%s\" failed: file \"%s\", "	\
+		    "line %d", #e, __FILE__, __LINE__);			\
+} while (0)
+#else
+#define KASSERT(e)	do { } while (0)
+#endif
+#define KASSERTMSG(e, ...) do {						\
+	if (__predict_false(!(e)))					\
+		panic(__VA_ARGS__);					\
+} while (0)
+
+/* libkern */
+void	*memcpy(void *, const void *, size_t);
+void	*memmove(void *, const void *, size_t);
+void	*memset(void *, int, size_t);
+int	 memcmp(const void *, const void *, size_t);
+size_t	 strlen(const char *);
+int	 strcmp(const char *, const char *);
+int	 strncmp(const char *, const char *, size_t);
+char	*strchr(const char *, int);
+size_t	 strlcpy(char *, const char *, size_t);
+unsigned long strtoul(const char *, char **, int);
+#define bzero(p, n)	memset((p), 0, (n))
+#define bcopy(s, d, n)	memmove((d), (s), (n))
+uint32_t kern_random(void);
+void	 kern_srandom(uint32_t);
+bool	 fnmatch_simple(const char *pattern, const char *s);
+
+/*
+ * Interrupt priority levels.  Raising the level above IPL_NONE masks
+ * hardware interrupts on this CPU; splx() restores an earlier level.
+ * Interrupt handlers run at IPL_HIGH.  Sleeping is allowed only at
+ * IPL_NONE outside interrupt context.
+ */
+#define IPL_NONE	0
+#define IPL_SOFTNET	1
+#define IPL_NET		2
+#define IPL_CLOCK	3
+#define IPL_HIGH	4
+int	splraise(int);
+int	splsoftnet(void);
+int	splnet(void);
+int	splclock(void);
+int	splhigh(void);
+int	spl0(void);
+void	splx(int);
+int	curipl(void);
+bool	in_interrupt(void);
+bool	cansleep(void);
+void	splassert_fail(int, int, const char *);
+#define splassert(want) do {						\
+	if (curipl() < (want))						\
+		splassert_fail((want), curipl(), __func__);		\
+} while (0)
+
+/* Sleep and wakeup (kern_synch.c). */
+#define PCATCH		0x100
+int	tsleep(const void *ident, int priority, const char *wmesg, int timo);
+void	wakeup(const void *ident);
+void	wakeup_one(const void *ident);
+
+/* The clock: ticks since boot at hz per second. */
+extern volatile uint64_t ticks;
+extern int hz;
+uint64_t nanouptime(void);
+
+/* Kernel command line (kern_param.c): "key=value key flag=1 ...". */
+const char *kenv_get(const char *name);
+bool	kenv_getint(const char *name, long *valp);
+extern char kern_cmdline[];
+
+#endif /* !_SYS_SYSTM_H_ */
