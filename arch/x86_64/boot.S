@@ -15,6 +15,7 @@
  *    NULL dereference faults; 3..4 GiB (PCI MMIO) is mapped uncached;
  *  - the 64-bit GDT below is loaded: 0x08 kernel code, 0x10 kernel data,
  *    0x18 a TSS slot that trap.c fills in;
+ *  - %edi/%esi hold the magic and the multiboot info address;
  *  - %rsp is the top of boot_stack (BOOT_STACK_SIZE bytes), %rbp = 0 and
  *    a zero return address sit above the first C frame, so frame-pointer
  *    backtraces end there;
@@ -66,7 +67,7 @@ _start:
 	cli
 	cld
 	movl	%eax, %ebp		/* multiboot magic */
-	/* %ebx: multiboot info; kept through to md_boot */
+	movl	%ebx, %esi		/* multiboot info (cpuid eats %ebx) */
 
 	/* Zero .bss (QEMU does, another loader might not). */
 	movl	$__bss_start, %edi
@@ -166,7 +167,7 @@ start64:
 	movq	$(boot_stack + BOOT_STACK_SIZE), %rsp
 	pushq	$0			/* zero return address ends backtraces */
 	movl	%ebp, %edi		/* magic (zero extended) */
-	movl	%ebx, %esi		/* multiboot info */
+	movl	%esi, %esi		/* multiboot info (zero extended) */
 	xorl	%ebp, %ebp
 	pushq	%rbp			/* saved %rbp = 0 of the outermost frame */
 	movq	%rsp, %rbp

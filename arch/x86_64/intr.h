@@ -66,7 +66,7 @@ void	intr_dispatch(struct trapframe *);
 void	intr_print_counts(void);
 extern uint64_t intr_counts[NIRQ];
 
-/* serial.c */
+/* serial.c: the COM1 console */
 void	com_init(void);
 void	com_intr_init(void);
 void	com_putc(int);

@@ -3,7 +3,8 @@
  *
  * md_boot() is the first C code (boot.S calls it in long mode): it
  * brings up the serial console, the IDT and the PICs, calibrates the
- * TSC against the PIT, copies the command line, hands usable RAM to the
+ * TSC against the PIT, copies the command line (without the image path
+ * that multiboot loaders put first), hands usable RAM to the
  * page allocator and calls kern_main().  The rest implements the
  * porting seam: console, interrupt flag, idle, clock, time, exit.
  *
@@ -186,6 +187,12 @@ multiboot_parse(uint32_t magic, uint32_t mbiaddr)
 		cl = (const char *)(uintptr_t)mi->mi_cmdline;
 		n = cstrlen(cl);
 		resv_add(mi->mi_cmdline, n + 1);
+		/* The loader puts the image's path first: drop it. */
+		while (*cl != '\0' && *cl != ' ')
+			cl++;
+		while (*cl == ' ')
+			cl++;
+		n = cstrlen(cl);
 		if (n >= sizeof(boot_cmdline))
 			n = sizeof(boot_cmdline) - 1;
 		for (i = 0; i < n; i++)

@@ -214,6 +214,11 @@ trap_print(struct trapframe *tf, const char *name)
 	    tf->tf_r10, tf->tf_r11, tf->tf_r12);
 	printf("r13 %016lx  r14 %016lx  r15 %016lx\n",
 	    tf->tf_r13, tf->tf_r14, tf->tf_r15);
+	/* A leaf function may have no frame: its caller is at rsp then. */
+	if (bt_frame_ok(tf->tf_rsp, 0))
+		printf("stack %016lx  %016lx  %016lx\n",
+		    ((uint64_t *)tf->tf_rsp)[0], ((uint64_t *)tf->tf_rsp)[1],
+		    ((uint64_t *)tf->tf_rsp)[2]);
 	backtrace_from(tf->tf_rip, tf->tf_rbp);
 }
 
