@@ -40,11 +40,13 @@ all: $(B)/kernel.elf
 
 $(B)/k/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/k/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
 	$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
@@ -79,10 +81,12 @@ HOST_C	:= $(sort $(wildcard arch/host/*.c))
 define hostbuild
 $(B)/$(1)/mi/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $$(dir $$@)
-	$(CC) $(HCFLAGS) $(2) -c $$< -o $$@
+	@echo "  CC $(1)  $$<"
+	@$(CC) $(HCFLAGS) $(2) -c $$< -o $$@
 $(B)/$(1)/md/%.o: %.c sys/machdep.h Makefile
 	@mkdir -p $$(dir $$@)
-	$(CC) -std=gnu11 -O1 -g -Wall -Werror $(2) -c $$< -o $$@
+	@echo "  CC $(1)  $$<"
+	@$(CC) -std=gnu11 -O1 -g -Wall -Werror $(2) -c $$< -o $$@
 $(B)/$(1)/md/%.o: %.S Makefile
 	@mkdir -p $$(dir $$@)
 	$(CC) $(2) -D__ASSEMBLY__ -c $$< -o $$@

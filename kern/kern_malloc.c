@@ -179,6 +179,8 @@ bucket_alloc(int b)
 	bk->b_nfree--;
 #ifdef DIAGNOSTIC
 	junk_check(fc, size);
+	/* Unmark it, so that freeing it unwritten is not a double free. */
+	((uint64_t *)fc)[size / 8 - 1] = 0;
 #endif
 	return (fc);
 }

@@ -36,6 +36,41 @@ static int nexttid;
 
 static void endtsleep(void *);
 
+/*
+ * Under AddressSanitizer (host build) the sanitizer must be told when
+ * the stack changes, or it mistakes one thread's stack for another's.
+ * The boot thread's stack bounds are learnt at its first switch.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+void	__sanitizer_start_switch_fiber(void **, const void *, size_t);
+void	__sanitizer_finish_switch_fiber(void *, const void **, size_t *);
+static struct thread *asan_from;
+
+static void
+asan_switch_begin(struct thread *prev, struct thread *next, void **fake)
+{
+	asan_from = prev;
+	__sanitizer_start_switch_fiber(prev->t_state == TS_ZOMB ? NULL : fake,
+	    next->t_stack, next->t_stksize);
+}
+
+static void
+asan_switch_end(void *fake)
+{
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(fake, &bottom, &size);
+	if (asan_from != NULL && asan_from->t_stack == NULL) {
+		asan_from->t_stack = (void *)bottom;
+		asan_from->t_stksize = size;
+	}
+}
+#else
+#define asan_switch_begin(prev, next, fake)	do { } while (0)
+#define asan_switch_end(fake)			do { } while (0)
+#endif
+
 static void
 thread_setup(struct thread *td, const char *name)
 {
@@ -72,6 +107,7 @@ void
 mi_switch(void)
 {
 	struct thread *prev = curthread, *next;
+	void *fake __unused = NULL;
 
 	KASSERT(curipl() == IPL_HIGH);
 	next = TAILQ_FIRST(&runq);
@@ -83,7 +119,9 @@ mi_switch(void)
 		return;
 	next->t_switches++;
 	curthread = next;
+	asan_switch_begin(prev, next, &fake);
 	md_ctx_switch(&prev->t_ctx, &next->t_ctx);
+	asan_switch_end(fake);
 }
 
 void
@@ -129,6 +167,7 @@ thread_trampoline(void)
 {
 	struct thread *td = curthread;
 
+	asan_switch_end(NULL);
 	spl0();
 	td->t_func(td->t_arg);
 	kthread_exit();

@@ -117,6 +117,17 @@ strchr(const char *s, int c)
 	}
 }
 
+char *
+strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncmp(hay, needle, n) == 0)
+			return ((char *)hay);
+	return (n == 0 ? (char *)hay : NULL);
+}
+
 unsigned long
 strtoul(const char *s, char **endp, int base)
 {

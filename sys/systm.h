@@ -59,6 +59,7 @@ size_t	 strlen(const char *);
 int	 strcmp(const char *, const char *);
 int	 strncmp(const char *, const char *, size_t);
 char	*strchr(const char *, int);
+char	*strstr(const char *, const char *);
 size_t	 strlcpy(char *, const char *, size_t);
 unsigned long strtoul(const char *, char **, int);
 #define bzero(p, n)	memset((p), 0, (n))

@@ -1,0 +1,295 @@
+/*
+ * kern_test.c: self-tests of the kernel services the mbuf module stands
+ * on: printf formatting, the command line, malloc(9) limits and
+ * failures, threads, sleep/wakeup with and without timeouts, callouts,
+ * interrupt levels and panic capture.  Suite "kern".
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/proc.h>
+#include <sys/callout.h>
+#include <sys/selftest.h>
+
+void	kenv_init(const char *);
+
+MALLOC_DEFINE(M_KTEST, "ktest", "kernel self-tests");
+
+SELFTEST(kern, snprintf)
+{
+	char buf[64];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%d|%5s|%-3u|%x|%04X|%lld", -42, "ab",
+	    7u, 0xbeefu, 0x1au, -9000000000LL);
+	ST_ASSERT(strcmp(buf, "-42|   ab|7  |beef|001A|-9000000000") == 0);
+	ST_ASSERT_EQ(n, (int)strlen(buf));
+	n = snprintf(buf, 4, "%s", "truncate");
+	ST_ASSERT_EQ(n, 8);
+	ST_ASSERT(strcmp(buf, "tru") == 0);
+	snprintf(buf, sizeof(buf), "%p|%.2s|%zu|%c%%", (void *)0x1234, "xyz",
+	    (size_t)99, 'q');
+	ST_ASSERT(strcmp(buf, "0x1234|xy|99|q%") == 0);
+}
+
+SELFTEST(kern, kenv)
+{
+	char saved[512];
+	long v = 0;
+
+	strlcpy(saved, kern_cmdline, sizeof(saved));
+	kenv_init("a=1 flag b=0x10 c=x a=7");
+	ST_ASSERT(kenv_getint("a", &v) && v == 7);
+	ST_ASSERT(kenv_getint("b", &v) && v == 16);
+	ST_ASSERT(!kenv_getint("c", &v));
+	ST_ASSERT(kenv_get("flag") != NULL && *kenv_get("flag") == '\0');
+	ST_ASSERT(kenv_get("nope") == NULL);
+	kenv_init(saved);
+}
+
+SELFTEST(kern, malloc_limit)
+{
+	void *a, *b, *c;
+
+	malloc_setlimit(M_KTEST, 4096);
+	a = malloc(2048, M_KTEST, M_NOWAIT);
+	b = malloc(2048, M_KTEST, M_NOWAIT | M_ZERO);
+	c = malloc(16, M_KTEST, M_NOWAIT);
+	malloc_setlimit(M_KTEST, 0);
+	ST_ASSERT(a != NULL && b != NULL);
+	ST_ASSERT(c == NULL);
+	ST_ASSERT(M_KTEST->ks_fails >= 1);
+	ST_ASSERT(((char *)b)[100] == 0 && ((char *)b)[2047] == 0);
+	ST_ASSERT_EQ(M_KTEST->ks_memuse, 4096);
+	free(a, M_KTEST);
+	free(b, M_KTEST);
+	ST_ASSERT_EQ(M_KTEST->ks_memuse, 0);
+}
+
+SELFTEST(kern, malloc_sizes)
+{
+	void *p[12];
+	size_t sz[12] = { 1, 15, 16, 17, 100, 255, 256, 1000, 2048, 4096,
+	    5000, 40000 };
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		p[i] = malloc(sz[i], M_KTEST, M_WAITOK);
+		ST_ASSERT(p[i] != NULL);
+		memset(p[i], 0xa5, sz[i]);
+		ST_ASSERT(malloc_roundup(sz[i]) >= sz[i]);
+	}
+	for (i = 0; i < 12; i++)
+		free(p[i], M_KTEST);
+	ST_ASSERT_EQ(M_KTEST->ks_inuse, 0);
+}
+
+SELFTEST(kern, malloc_fail_after)
+{
+	void *a, *b;
+
+	malloc_fail_after(M_KTEST, 1);
+	a = malloc(64, M_KTEST, M_NOWAIT);
+	b = malloc(64, M_KTEST, M_NOWAIT);
+	malloc_fail_after(M_KTEST, -1);
+	ST_ASSERT(a != NULL);
+	ST_ASSERT(b == NULL);
+	free(a, M_KTEST);
+}
+
+/* The heap itself runs dry: M_NOWAIT fails cleanly, then recovers. */
+SELFTEST(kern, heap_exhaustion)
+{
+	static void *run[256];
+	static size_t runlen[256];
+	size_t len, n = 0, i;
+	void *p;
+
+	/* Take every page in ever smaller runs, without touching them. */
+	for (len = vm_page_free_count(); len > 0; len /= 2)
+		while (n < nitems(run) &&
+		    (run[n] = vm_page_alloc(len, 0)) != NULL)
+			runlen[n++] = len;
+	i = vm_page_free_count();
+	p = malloc(64 * 1024, M_KTEST, M_NOWAIT);
+	while (n > 0) {
+		n--;
+		vm_page_free(run[n], runlen[n]);
+	}
+	ST_ASSERT_EQ(i, 0);
+	ST_ASSERT(p == NULL);
+	p = malloc(64 * 1024, M_KTEST, M_NOWAIT);
+	ST_ASSERT(p != NULL);
+	free(p, M_KTEST);
+}
+
+struct pingpong {
+	int	 turn;
+	int	 rounds;
+	int	 seen[2];
+};
+
+static void
+pingpong_thread(void *arg)
+{
+	struct pingpong *pp = arg;
+	int me = 1, i;
+
+	for (i = 0; i < pp->rounds; i++) {
+		while (pp->turn != me)
+			tsleep(pp, 0, "pong", 0);
+		pp->seen[me]++;
+		pp->turn = 0;
+		wakeup(pp);
+	}
+}
+
+SELFTEST(kern, sleep_wakeup)
+{
+	struct pingpong pp = { 0, 100, { 0, 0 } };
+	struct thread *td;
+	int i;
+
+	td = kthread_create(pingpong_thread, &pp, "pingpong");
+	for (i = 0; i < pp.rounds; i++) {
+		while (pp.turn != 0)
+			tsleep(&pp, 0, "ping", 0);
+		pp.seen[0]++;
+		pp.turn = 1;
+		wakeup(&pp);
+	}
+	while (pp.turn != 0)
+		tsleep(&pp, 0, "ping", 0);
+	kthread_join(td);
+	ST_ASSERT_EQ(pp.seen[0], 100);
+	ST_ASSERT_EQ(pp.seen[1], 100);
+}
+
+SELFTEST(kern, tsleep_timeout)
+{
+	uint64_t t0 = ticks;
+	static int dummy;
+	int error;
+
+	error = tsleep(&dummy, 0, "nap", 3);
+	ST_ASSERT_EQ(error, EWOULDBLOCK);
+	ST_ASSERT(ticks >= t0 + 3);
+}
+
+static void
+co_count(void *arg)
+{
+	int *n = arg;
+
+	if (in_interrupt())
+		(*n)++;
+	wakeup(n);
+}
+
+SELFTEST(kern, callout)
+{
+	struct callout a, b, c;
+	int na = 0, nb = 0, nc = 0;
+
+	callout_init(&a, co_count, &na);
+	callout_init(&b, co_count, &nb);
+	callout_init(&c, co_count, &nc);
+	callout_reset(&a, 2);
+	callout_reset(&b, 1);
+	callout_reset(&c, 1);
+	ST_ASSERT(callout_stop(&c));
+	ST_ASSERT(callout_pending(&a));
+	while (na == 0 || nb == 0)
+		tsleep(&na, 0, "callout", 1);
+	ST_ASSERT_EQ(na, 1);
+	ST_ASSERT_EQ(nb, 1);
+	ST_ASSERT_EQ(nc, 0);
+	ST_ASSERT(!callout_pending(&a) && !callout_stop(&a));
+}
+
+SELFTEST(kern, spl)
+{
+	int s, s2;
+
+	ST_ASSERT_EQ(curipl(), IPL_NONE);
+	ST_ASSERT(cansleep());
+	s = splnet();
+	ST_ASSERT_EQ(s, IPL_NONE);
+	ST_ASSERT(!cansleep());
+	s2 = splhigh();
+	ST_ASSERT_EQ(s2, IPL_NET);
+	ST_ASSERT_EQ(splnet(), IPL_HIGH);	/* never lowers */
+	splx(s2);
+	ST_ASSERT_EQ(curipl(), IPL_NET);
+	splx(s);
+	ST_ASSERT_EQ(curipl(), IPL_NONE);
+	ST_ASSERT(!in_interrupt());
+}
+
+SELFTEST(kern, kassert_caught)
+{
+	struct panic_catch pc;
+	volatile int reached = 0;
+	int s = splnet();
+
+	if (PANIC_TRY(&pc)) {
+		KASSERT(reached == 1);
+		panic_catch_pop(&pc);
+		splx(s);
+		ST_FAIL("KASSERT did not panic");
+	}
+	splx(s);
+	ST_ASSERT(strstr(pc.pc_msg, "reached == 1"));
+	ST_ASSERT_EQ(curipl(), IPL_NONE);
+}
+
+struct irqpanic {
+	struct panic_catch	 pc;
+	int			 caught;
+	int			 done;
+};
+
+/* Runs in interrupt context: M_WAITOK there must panic. */
+static void
+irq_malloc(void *arg)
+{
+	struct irqpanic *ip = arg;
+
+	if (PANIC_TRY(&ip->pc)) {
+		void *p = malloc(32, M_KTEST, M_WAITOK);
+
+		panic_catch_pop(&ip->pc);
+		free(p, M_KTEST);
+	} else
+		ip->caught = 1;
+	ip->done = 1;
+	wakeup(ip);
+}
+
+SELFTEST(kern, waitok_in_interrupt_panics)
+{
+	struct irqpanic ip;
+	struct callout c;
+
+	memset(&ip, 0, sizeof(ip));
+	callout_init(&c, irq_malloc, &ip);
+	callout_reset(&c, 1);
+	while (!ip.done)
+		tsleep(&ip, 0, "irqpanic", 1);
+	ST_ASSERT(ip.caught);
+	ST_ASSERT(strstr(ip.pc.pc_msg, "M_WAITOK"));
+	ST_ASSERT(strstr(ip.pc.pc_msg, "ktest"));
+}
+
+/* Runs only when named exactly: proves a failure reaches the runner. */
+SELFTEST_FLAGS(selftest, deliberate_failure, ST_EXPLICIT)
+{
+	ST_ASSERT_EQ(1 + 1, 3);
+}
+
+/* Runs only when named exactly: a panic must end the run as a failure. */
+SELFTEST_FLAGS(selftest, deliberate_panic, ST_EXPLICIT)
+{
+	panic("deliberate panic from selftest.deliberate_panic");
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# qemu.sh: boot build/kernel.elf in QEMU (TCG) with a time limit.
+#
+#   sh tests/qemu.sh SECONDS LOG "CMDLINE" [extra qemu args...]
+#
+# The serial console goes to LOG.  The exit status is the kernel's own:
+# 0 when it called md_exit(0) (pass), 1 for md_exit(1) (fail), 124 on
+# timeout, anything else when QEMU itself failed.  QEMU's
+# isa-debug-exit device exits with (code << 1) | 1, which is undone here.
+secs=$1; log=$2; cmdline=$3
+shift 3
+accel=${ACCEL:-tcg}
+timeout "$secs" qemu-system-x86_64 -machine pc,accel="$accel" -cpu max \
+    -m 128M -no-reboot -display none -serial stdio -monitor none \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -kernel build/kernel.elf -append "$cmdline" "$@" > "$log" 2>&1 < /dev/null
+rc=$?
+case $rc in
+1) exit 0 ;;
+3) exit 1 ;;
+124) echo "qemu.sh: timed out after $secs s" >> "$log"; exit 124 ;;
+*) echo "qemu.sh: qemu exited $rc" >> "$log"; exit "$rc" ;;
+esac
