@@ -220,6 +220,11 @@ multiboot_parse(uint32_t magic, uint32_t mbiaddr)
 		    p + sizeof(*mm) <= (uint64_t)mi->mi_mmap_addr +
 		    mi->mi_mmap_length; p += mm->mm_size + 4) {
 			mm = (const struct multiboot_mmap *)(uintptr_t)p;
+			printf("mem: 0x%012llx-0x%012llx %s\n",
+			    (unsigned long long)mm->mm_base,
+			    (unsigned long long)(mm->mm_base + mm->mm_length),
+			    mm->mm_type == MMAP_AVAILABLE ? "available" :
+			    "reserved");
 			if (mm->mm_type != MMAP_AVAILABLE)
 				continue;
 			total += mm->mm_length;
