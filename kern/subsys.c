@@ -7,10 +7,12 @@
  */
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/mbuf.h>
 
 void	subsys_init(void);
 
 void
 subsys_init(void)
 {
+	mbinit();
 }

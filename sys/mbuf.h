@@ -1,0 +1,328 @@
+/*
+ * sys/mbuf.h: network memory buffers (mbufs), see mbuf(9).
+ *
+ * An mbuf is MSIZE (256) bytes: a struct m_hdr, then either MLEN bytes
+ * of data, or a packet header (struct pkthdr) followed by MHLEN bytes of
+ * data, or (M_EXT) a descriptor of external storage: a 2 KiB cluster or
+ * a caller's buffer wrapped by m_extadd(9).  Mbufs are chained through
+ * m_next into a packet; packets are chained through m_nextpkt into
+ * queues (struct mbufq).
+ *
+ * Invariants (checked by m_verify under DIAGNOSTIC):
+ *   - m_data .. m_data + m_len lies inside the mbuf's storage;
+ *   - only the first mbuf of a packet has M_PKTHDR, and its
+ *     m_pkthdr.len is the sum of m_len over the chain;
+ *   - external storage that is shared (reference count above one) or
+ *     marked read-only is never written: M_WRITABLE is false for it;
+ *   - a packet header mbuf with a user header (ph_uhlen > 0) keeps the
+ *     user header at M_UHDR(m), outside the data area, whatever storage
+ *     holds its data.
+ */
+#ifndef _SYS_MBUF_H_
+#define _SYS_MBUF_H_
+
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/malloc.h>
+#include <sys/systm.h>
+
+struct ifnet;
+
+#define MLEN		(MSIZE - sizeof(struct m_hdr))	/* normal data len */
+#define MHLEN		(MLEN - sizeof(struct pkthdr))	/* data len w/pkthdr */
+#define MINCLSIZE	(MHLEN + MLEN + 1)	/* smallest amount for a cluster */
+#define M_MAXCOMPRESS	(MHLEN / 2)	/* max amount to copy for compression */
+
+/* mtod(m, t): the data of mbuf m, as a pointer of type t. */
+#define mtod(m, t)	((t)((m)->m_data))
+
+/* Allocation flags: M_WAIT may sleep and never fails. */
+#define M_WAIT		M_WAITOK
+#define M_DONTWAIT	M_NOWAIT
+
+/* Header at the beginning of every mbuf. */
+struct m_hdr {
+	struct mbuf	*mh_next;	/* next buffer in chain */
+	struct mbuf	*mh_nextpkt;	/* next chain in queue/record */
+	caddr_t		 mh_data;	/* location of data */
+	int		 mh_len;	/* amount of data in this mbuf */
+	short		 mh_type;	/* type of data (MT_*) */
+	u_short		 mh_flags;	/* flags (M_*) */
+};
+
+/*
+ * A guaranteed-contiguous region of a packet: bytes [mr_off, mr_off +
+ * mr_len) of the packet lie in one mbuf and every rearranging call
+ * keeps them so (see mbuf(9), m_datarange).
+ */
+#define M_MAXREGIONS	4
+struct m_region {
+	uint32_t	mr_off;
+	uint32_t	mr_len;
+};
+
+/* Record/packet header in the first mbuf of a chain (M_PKTHDR). */
+struct pkthdr {
+	struct ifnet	*rcvif;		/* receiving interface */
+	int		 len;		/* total packet length */
+	int		 csum_flags;	/* checksum flags (M_*_CSUM_*) */
+	uint32_t	 csum_data;	/* checksum data (partial sum) */
+	uint16_t	 ph_uhlen;	/* user header length, 0 = none */
+	uint8_t		 ph_nregions;	/* guaranteed regions in use */
+	uint8_t		 ph_pad;
+	struct m_region	 ph_regions[M_MAXREGIONS];
+};
+
+/*
+ * External storage methods (after SPIN's MclGetOa): free runs once, when
+ * the last reference to the storage goes; csum, when not NULL, returns
+ * the 16-bit ones'-complement sum of buf[off .. off + len), summed as
+ * in_cksum(9) does with buf[off] taken as the first byte of a word and an
+ * odd last byte padded with zero (see in_cksum(9)).
+ */
+struct m_extops {
+	void		(*free)(caddr_t buf, size_t size, void *arg);
+	uint16_t	(*csum)(caddr_t buf, int off, int len, void *arg);
+};
+
+/*
+ * Description of external storage (M_EXT).  ext_refcnt points at the
+ * reference count shared by every mbuf that holds the storage; it is
+ * NULL while one mbuf holds it alone (the count is created when the
+ * storage is first shared).
+ */
+struct m_ext {
+	caddr_t		 ext_buf;	/* start of buffer */
+	u_int		 ext_size;	/* size of buffer */
+	u_int		 ext_flags;	/* EXT_* */
+	u_int		*ext_refcnt;	/* shared count, NULL = one holder */
+	const struct m_extops *ext_ops;	/* free and csum methods */
+	void		*ext_arg;	/* argument for the methods */
+};
+
+/* ext_flags */
+#define EXT_CLUSTER	0x0001		/* an MCLBYTES cluster (mb_clalloc) */
+#define EXT_EXTADD	0x0002		/* a caller's buffer (m_extadd) */
+#define EXT_RDONLY	0x0004		/* storage may never be written */
+
+struct mbuf {
+	struct m_hdr	m_hdr;
+	union {
+		struct {
+			struct pkthdr	MH_pkthdr;	/* M_PKTHDR set */
+			union {
+				struct m_ext	MH_ext;	/* M_EXT set */
+				char		MH_databuf[MSIZE -
+				    sizeof(struct m_hdr) -
+				    sizeof(struct pkthdr)];
+			} MH_dat;
+		} MH;
+		char	M_databuf[MSIZE - sizeof(struct m_hdr)];
+	} M_dat;
+};
+CTASSERT(sizeof(struct mbuf) == MSIZE);
+CTASSERT(sizeof(struct m_hdr) == 32);
+#define M_UHOFF		40	/* sizeof(struct m_ext), see M_UHDR */
+CTASSERT(sizeof(struct m_ext) == M_UHOFF);
+
+#define m_next		m_hdr.mh_next
+#define m_len		m_hdr.mh_len
+#define m_data		m_hdr.mh_data
+#define m_type		m_hdr.mh_type
+#define m_flags		m_hdr.mh_flags
+#define m_nextpkt	m_hdr.mh_nextpkt
+#define m_pkthdr	M_dat.MH.MH_pkthdr
+#define m_ext		M_dat.MH.MH_dat.MH_ext
+#define m_pktdat	M_dat.MH.MH_dat.MH_databuf
+#define m_dat		M_dat.M_databuf
+
+/*
+ * The user header (as in Mynewt's os_mbuf_get_pkthdr): ph_uhlen bytes
+ * chosen at allocation (m_gethdr_uh) that travel with the packet
+ * header.  It lives in the packet header mbuf at M_UHDR(m), past the
+ * place where an m_ext descriptor would go, so that it stays put when
+ * the mbuf takes a cluster; the internal data area then starts
+ * M_UHSPACE(m) bytes into m_pktdat.  M_MAXUHLEN bounds it.
+ */
+#define M_MAXUHLEN	64
+#define M_UHSPACE(m)	((m)->m_pkthdr.ph_uhlen == 0 ? 0 :		\
+	    M_UHOFF + roundup((m)->m_pkthdr.ph_uhlen, 8))
+#define M_UHDR(m)	((void *)((m)->m_pktdat + M_UHOFF))
+CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
+
+/* mbuf types (m_type) */
+#define MT_FREE		0	/* should be on free list */
+#define MT_DATA		1	/* dynamic (data) allocation */
+#define MT_HEADER	2	/* packet header */
+#define MT_SONAME	3	/* socket name */
+#define MT_CONTROL	4	/* extra-data protocol message */
+#define MT_OOBDATA	5	/* expedited data */
+#define MT_NTYPES	6	/* number of mbuf types */
+
+/* mbuf flags (m_flags) */
+#define M_EXT		0x0001	/* has associated external storage */
+#define M_PKTHDR	0x0002	/* start of record */
+#define M_EOR		0x0004	/* end of record */
+#define M_RDONLY	0x0008	/* storage is read-only to this holder */
+#define M_BCAST		0x0100	/* sent/received as link-level broadcast */
+#define M_MCAST		0x0200	/* sent/received as link-level multicast */
+/* flags copied along with the packet header */
+#define M_COPYFLAGS	(M_PKTHDR | M_EOR | M_BCAST | M_MCAST)
+
+/* Checksum flags (m_pkthdr.csum_flags) */
+#define M_IPV4_CSUM_OUT		0x0001	/* IPv4 checksum needed */
+#define M_TCP_CSUM_OUT		0x0002	/* TCP checksum needed */
+#define M_UDP_CSUM_OUT		0x0004	/* UDP checksum needed */
+#define M_ICMP_CSUM_OUT		0x0008	/* ICMP checksum needed */
+#define M_IPV4_CSUM_IN_OK	0x0010	/* IPv4 checksum verified */
+#define M_IPV4_CSUM_IN_BAD	0x0020	/* IPv4 checksum bad */
+#define M_TCP_CSUM_IN_OK	0x0040	/* TCP checksum verified */
+#define M_TCP_CSUM_IN_BAD	0x0080	/* TCP checksum bad */
+#define M_UDP_CSUM_IN_OK	0x0100	/* UDP checksum verified */
+#define M_UDP_CSUM_IN_BAD	0x0200	/* UDP checksum bad */
+#define M_ICMP_CSUM_IN_OK	0x0400	/* ICMP checksum verified */
+#define M_ICMP_CSUM_IN_BAD	0x0800	/* ICMP checksum bad */
+#define M_CSUM_DATA_VALID	0x1000	/* csum_data holds a partial sum */
+
+/* Length meaning "to the end of the chain" for m_copym. */
+#define M_COPYALL	1000000000
+
+/*
+ * Statistics: every counter is a running total unless it says
+ * "outstanding".  netstat -m prints them (mbstat_print).  The
+ * allocation seam (uipc_mbpool.c) keeps the outstanding counts of what
+ * it hands out, the failures and the sleeps; uipc_mbuf.c the rest.
+ */
+struct mbstat {
+	u_long	m_mbufs;		/* mbufs outstanding */
+	u_long	m_clusters;		/* clusters outstanding */
+	u_long	m_extbufs;		/* m_extadd buffers outstanding */
+	u_long	m_refs;			/* shared reference counts outst. */
+	u_long	m_mtypes[MT_NTYPES];	/* mbufs outstanding, by type */
+	u_long	m_gets;			/* mbufs allocated */
+	u_long	m_clgets;		/* clusters allocated */
+	u_long	m_extadds;		/* buffers wrapped by m_extadd */
+	u_long	m_drops;		/* M_DONTWAIT allocation failures */
+	u_long	m_wait;			/* M_WAIT sleeps for memory */
+	u_long	m_pullups;		/* m_pullup calls that moved data */
+	u_long	m_pullupfail;		/* m_pullup failures */
+	u_long	m_shared;		/* storage references taken */
+	/* bytes copied by the rearranging calls */
+	u_long	m_cp_pullup;
+	u_long	m_cp_copym;		/* internal data copied by m_copym */
+	u_long	m_cp_dup;
+	u_long	m_cp_copyback;
+	u_long	m_cp_copydata;
+	u_long	m_cp_prepend;		/* m_prepend (user headers moved) */
+	u_long	m_cp_cat;		/* m_cat into trailing space */
+	u_long	m_cp_split;		/* m_split of internal data */
+	u_long	m_cp_pkthdr;		/* user headers by m_*_pkthdr */
+};
+extern struct mbstat mbstat;
+
+/* A bounded queue of packets, linked through m_nextpkt. */
+struct mbufq {
+	struct mbuf	*mq_head;
+	struct mbuf	*mq_tail;
+	u_int		 mq_len;
+	u_int		 mq_maxlen;
+	u_long		 mq_drops;
+};
+
+/*
+ * Allocation.
+ */
+struct mbuf	*m_get(int, int);
+struct mbuf	*m_gethdr(int, int);
+struct mbuf	*m_gethdr_uh(int, int, u_int);
+struct mbuf	*m_getclr(int, int);
+struct mbuf	*m_getcl(int, int, int);
+int		 m_clget(struct mbuf *, int);
+int		 m_extadd(struct mbuf *, caddr_t, u_int,
+		    const struct m_extops *, void *, int, int);
+struct mbuf	*m_free(struct mbuf *);
+void		 m_freem(struct mbuf *);
+
+/*
+ * Chain operations.
+ */
+struct mbuf	*m_copym(struct mbuf *, int, int, int);
+struct mbuf	*m_dup(struct mbuf *, int);
+void		 m_copydata(struct mbuf *, int, int, void *);
+int		 m_copyback(struct mbuf *, int, int, const void *, int);
+struct mbuf	*m_prepend(struct mbuf *, int, int);
+struct mbuf	*m_pullup(struct mbuf *, int);
+void		 m_adj(struct mbuf *, int);
+void		 m_cat(struct mbuf *, struct mbuf *);
+void		 m_catpkt(struct mbuf *, struct mbuf *);
+struct mbuf	*m_split(struct mbuf *, int, int);
+int		 m_length(struct mbuf *);
+struct mbuf	*m_getptr(struct mbuf *, int, int *);
+int		 m_apply(struct mbuf *, int, int,
+		    int (*)(void *, caddr_t, u_int), void *);
+void		 m_move_pkthdr(struct mbuf *, struct mbuf *);
+int		 m_dup_pkthdr(struct mbuf *, struct mbuf *, int);
+void		 m_align(struct mbuf *, int);
+int		 m_leadingspace(struct mbuf *);
+int		 m_trailingspace(struct mbuf *);
+int		 m_readonly(struct mbuf *);
+
+/*
+ * Diagnostics and statistics (uipc_mbuf2.c).
+ */
+void		 m_print(struct mbuf *);
+int		 m_sanity(struct mbuf *, char *, size_t);
+void		 m_verify(struct mbuf *, const char *);
+void		 mbstat_print(void);
+void		 mbinit(void);
+
+/*
+ * Packet queues (uipc_mbuf2.c).
+ */
+void		 mq_init(struct mbufq *, u_int);
+int		 mq_enqueue(struct mbufq *, struct mbuf *);
+struct mbuf	*mq_dequeue(struct mbufq *);
+u_int		 mq_purge(struct mbufq *);
+#define mq_len(mq)	((mq)->mq_len)
+#define mq_full(mq)	((mq)->mq_len >= (mq)->mq_maxlen)
+#define mq_empty(mq)	((mq)->mq_len == 0)
+#define mq_drops(mq)	((mq)->mq_drops)
+
+/*
+ * Internet checksum (uipc_cksum.c), see in_cksum(9).
+ */
+int		 in_cksum(struct mbuf *, int);
+int		 in_cksum_skip(struct mbuf *, int, int);
+uint16_t	 in_cksum_sum(const void *, int);
+uint16_t	 in_cksum_flat(const void *, int);
+
+/*
+ * The allocation seam (uipc_mbpool.c): where mbufs and clusters come
+ * from.  Nothing else knows.
+ */
+struct mbuf	*mb_alloc(int);
+void		 mb_release(struct mbuf *);
+caddr_t		 mb_clalloc(int);
+void		 mb_clrelease(caddr_t);
+u_int		*mb_refalloc(int);
+void		 mb_refrelease(u_int *);
+void		 mb_fail_after(long);
+void		 mb_poolinit(void);
+
+/*
+ * Macros, each a thin wrapper around a function.
+ */
+/* Set m_data to place an object of size len at the end of a new mbuf. */
+#define M_ALIGN(m, len)		do { m_align((m), (len)); } while (0)
+#define MH_ALIGN(m, len)	do { m_align((m), (len)); } while (0)
+#define M_LEADINGSPACE(m)	m_leadingspace(m)
+#define M_TRAILINGSPACE(m)	m_trailingspace(m)
+#define M_READONLY(m)		m_readonly(m)
+#define M_WRITABLE(m)		(!m_readonly(m))
+#define MCLGET(m, how)		do { (void)m_clget((m), (how)); } while (0)
+#define M_PREPEND(m, plen, how)	do {					\
+	(m) = m_prepend((m), (plen), (how));				\
+} while (0)
+#define M_MOVE_PKTHDR(to, from)	do { m_move_pkthdr((to), (from)); } while (0)
+
+#endif /* !_SYS_MBUF_H_ */
