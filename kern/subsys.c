@@ -7,12 +7,12 @@
  */
 #include <sys/types.h>
 #include <sys/systm.h>
-#include <sys/mbuf.h>
+#include <sys/mpipe.h>
 
 void	subsys_init(void);
 
 void
 subsys_init(void)
 {
-	mbinit();
+	mpipe_sysinit();
 }

@@ -1,0 +1,740 @@
+/*
+ * mpipe_test.c: self-tests of mpipe(9), suite "mpipe".
+ *
+ * Exhaustion and recovery, the nnom reserve under a type limit, forced
+ * malloc failures and a dry heap, sleeping at the cap and being woken
+ * by a free, the MPF_INT reserve from a real callout, panics for
+ * mpipe_alloc_waitok where sleeping is forbidden and for mpipe_done with
+ * buffers out, constructor and destructor counts, the zeroing flags,
+ * drain hooks, and a multi-thread stress run.  Every case gives back
+ * every buffer it took and tears its pipes down (the harness checks the
+ * "pipe buffers" probe and every malloc type).
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/proc.h>
+#include <sys/callout.h>
+#include <sys/mpipe.h>
+#include <sys/selftest.h>
+
+MALLOC_DEFINE(M_MPTEST, "mptest", "mpipe(9) self-tests");
+
+static bool
+all_bytes(const void *buf, int c, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (unsigned char)c)
+			return (false);
+	return (true);
+}
+
+/* Prefill, LIFO reuse, the counters, the default interrupt reserve. */
+SELFTEST(mpipe, basic)
+{
+	struct malloc_pipe mp, mpi;
+	u_long inuse0 = M_MPTEST->ks_inuse;
+	long out0 = mpipe_total_out();
+	void *a, *b;
+
+	mpipe_init(&mp, M_MPTEST, 100, 4, 8, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-basic");
+	ST_ASSERT_EQ(mp.mp_nfree, 4);
+	ST_ASSERT_EQ(mp.mp_total, 4);
+	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0 + 4);
+	ST_ASSERT_EQ(mp.mp_nint, 0);
+	a = mpipe_alloc_nowait(&mp);
+	b = mpipe_alloc_waitok(&mp);
+	ST_ASSERT(a != NULL && b != NULL && a != b);
+	ST_ASSERT_EQ(mpipe_out(&mp), 2);
+	ST_ASSERT_EQ(mpipe_total_out(), out0 + 2);
+	mpipe_free(&mp, b);
+	ST_ASSERT(mpipe_alloc_nowait(&mp) == b);	/* LIFO */
+	mpipe_free(&mp, b);
+	mpipe_free(&mp, a);
+	ST_ASSERT_EQ(mp.mp_gets, 3);
+	ST_ASSERT_EQ(mp.mp_puts, 3);
+	ST_ASSERT_EQ(mp.mp_hiwat, 2);
+	ST_ASSERT_EQ(mp.mp_mallocs, 0);
+	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0 + 4);
+
+	/* MPF_INT without mpipe_setintr keeps a quarter, rounded up. */
+	mpipe_init(&mpi, M_MPTEST, 32, 9, 9, MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mpi, "mpt-quarter");
+	ST_ASSERT_EQ(mpi.mp_nint, 3);
+	mpipe_print_all();
+	mpipe_done(&mpi);
+	mpipe_done(&mp);
+	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0);
+}
+
+/* Drain the pipe with nowait until NULL, give it all back, do it again. */
+SELFTEST(mpipe, exhaust_recover)
+{
+	struct malloc_pipe mp;
+	void *bufs[8];
+	int i, n, round;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, 6, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-exhaust");
+	for (round = 0; round < 2; round++) {
+		for (n = 0; n < 8; n++)
+			if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+				break;
+		ST_ASSERT_EQ(n, 6);
+		ST_ASSERT_EQ(mpipe_out(&mp), 6);
+		ST_ASSERT_EQ(mp.mp_nfree, 0);
+		ST_ASSERT(mpipe_alloc_nowait(&mp) == NULL);
+		for (i = 0; i < n; i++)
+			mpipe_free(&mp, bufs[i]);
+		ST_ASSERT_EQ(mp.mp_nfree, 4);
+		ST_ASSERT_EQ(mp.mp_total, 4);
+	}
+	ST_ASSERT_EQ(mp.mp_fails, 4);		/* two NULLs per round */
+	ST_ASSERT_EQ(mp.mp_mallocs, 4);		/* two per round */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the array was full */
+	ST_ASSERT_EQ(mp.mp_hiwat, 6);
+	ST_ASSERT_EQ(mp.mp_gets, mp.mp_puts);
+	mpipe_done(&mp);
+}
+
+/* The nnom reserve holds when the malloc type is at its limit. */
+SELFTEST(mpipe, reserve_type_limit)
+{
+	struct malloc_pipe mp;
+	void *bufs[5], *p;
+	int n;
+
+	mpipe_init(&mp, M_MPTEST, 200, 4, 16, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-limit");
+	malloc_setlimit(M_MPTEST, M_MPTEST->ks_memuse);
+	p = malloc(200, M_MPTEST, M_NOWAIT);
+	for (n = 0; n < 5; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	malloc_setlimit(M_MPTEST, 0);
+	if (p != NULL)
+		free(p, M_MPTEST);
+	ST_ASSERT(p == NULL);		/* the type really is exhausted */
+	ST_ASSERT_EQ(n, 4);		/* the whole reserve, no more */
+	ST_ASSERT_EQ(mp.mp_fails, 1);
+	/* The limit is gone: the pipe borrows again. */
+	bufs[4] = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(bufs[4] != NULL);
+	ST_ASSERT_EQ(mp.mp_mallocs, 1);
+	for (n = 0; n < 5; n++)
+		mpipe_free(&mp, bufs[n]);
+	mpipe_done(&mp);
+}
+
+/* ... and when malloc(9) is told to fail. */
+SELFTEST(mpipe, reserve_fail_after)
+{
+	struct malloc_pipe mp;
+	void *bufs[4];
+	int n;
+
+	mpipe_init(&mp, M_MPTEST, 48, 3, 10, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-failafter");
+	malloc_fail_after(M_MPTEST, 0);
+	for (n = 0; n < 4; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	malloc_fail_after(M_MPTEST, -1);
+	ST_ASSERT_EQ(n, 3);
+	ST_ASSERT(M_MPTEST->ks_fails > 0);
+	while (n > 0)
+		mpipe_free(&mp, bufs[--n]);
+	mpipe_done(&mp);
+}
+
+/* ... and when the whole heap is gone (large buffers take pages). */
+SELFTEST(mpipe, reserve_heap_exhausted)
+{
+	static void *run[256];
+	static size_t runlen[256];
+	struct malloc_pipe mp;
+	void *bufs[4], *p;
+	size_t len, nrun = 0, pagesleft;
+	int n;
+
+	mpipe_init(&mp, M_MPTEST, 6000, 3, 8, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-heap");
+	for (len = vm_page_free_count(); len > 0; len /= 2)
+		while (nrun < nitems(run) &&
+		    (run[nrun] = vm_page_alloc(len, 0)) != NULL)
+			runlen[nrun++] = len;
+	pagesleft = vm_page_free_count();
+	p = malloc(6000, M_TEMP, M_NOWAIT);
+	for (n = 0; n < 4; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	while (nrun > 0) {
+		nrun--;
+		vm_page_free(run[nrun], runlen[nrun]);
+	}
+	if (p != NULL)
+		free(p, M_TEMP);
+	ST_ASSERT_EQ(pagesleft, 0);
+	ST_ASSERT(p == NULL);
+	ST_ASSERT_EQ(n, 3);
+	ST_ASSERT_EQ(mp.mp_fails, 1);
+	bufs[3] = mpipe_alloc_nowait(&mp);	/* memory is back */
+	ST_ASSERT(bufs[3] != NULL);
+	for (n = 0; n < 4; n++)
+		mpipe_free(&mp, bufs[n]);
+	mpipe_done(&mp);
+}
+
+struct waiter {
+	struct malloc_pipe	*mp;
+	void			*buf;
+	int			 started;
+};
+
+static void
+waiter_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->started = 1;
+	w->buf = mpipe_alloc_waitok(w->mp);
+}
+
+static void
+freer_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	mpipe_free(w->mp, w->buf);
+}
+
+/* A waitok allocator sleeps at the cap; a free in another thread wakes it. */
+SELFTEST(mpipe, waitok_sleeps_at_cap)
+{
+	struct malloc_pipe mp;
+	struct waiter w = { &mp, NULL, 0 }, f;
+	struct thread *wt, *ft;
+	void *a, *b;
+	bool blocked;
+
+	mpipe_init(&mp, M_MPTEST, 64, 1, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-cap");
+	a = mpipe_alloc_waitok(&mp);
+	b = mpipe_alloc_waitok(&mp);
+	wt = kthread_create(waiter_thread, &w, "mpwaiter");
+	yield();		/* it runs and goes to sleep */
+	blocked = w.started && w.buf == NULL && mp.mp_waiters == 1;
+	f.mp = &mp;
+	f.buf = a;
+	ft = kthread_create(freer_thread, &f, "mpfreer");
+	kthread_join(ft);
+	kthread_join(wt);
+	ST_ASSERT(blocked);
+	ST_ASSERT(w.buf == a);		/* the freed one, through the array */
+	ST_ASSERT_EQ(mp.mp_waits, 1);
+	ST_ASSERT_EQ(mp.mp_waiters, 0);
+	ST_ASSERT_EQ(mp.mp_hiwat, 2);
+	mpipe_free(&mp, w.buf);
+	mpipe_free(&mp, b);
+	mpipe_done(&mp);
+}
+
+struct intrtest {
+	struct malloc_pipe	*mp;
+	void			*got[3];
+	int			 inintr;
+	int			 done;
+	int			 caught;
+	struct panic_catch	 pc;
+};
+
+/* Callout: interrupt context draws on the MPF_INT reserve. */
+static void
+intr_alloc(void *arg)
+{
+	struct intrtest *it = arg;
+	int i;
+
+	it->inintr = in_interrupt();
+	for (i = 0; i < 3; i++)
+		it->got[i] = mpipe_alloc_nowait(it->mp);
+	it->done = 1;
+	wakeup(it);
+}
+
+SELFTEST(mpipe, intr_reserve)
+{
+	struct malloc_pipe mp;
+	struct intrtest it;
+	struct callout c;
+	void *t[3];
+	int i;
+
+	mpipe_init(&mp, M_MPTEST, 128, 4, 4, MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-intr");
+	mpipe_setintr(&mp, 2);
+	/* Thread context gets the two above the reserve, then nothing. */
+	for (i = 0; i < 3; i++)
+		t[i] = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(t[0] != NULL && t[1] != NULL);
+	ST_ASSERT(t[2] == NULL);
+	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	ST_ASSERT_EQ(mp.mp_intres, 0);
+	/* A real timer interrupt takes the reserve. */
+	memset(&it, 0, sizeof(it));
+	it.mp = &mp;
+	callout_init(&c, intr_alloc, &it);
+	callout_reset(&c, 1);
+	while (!it.done)
+		tsleep(&it, 0, "mpintr", 1);
+	for (i = 0; i < 2; i++) {
+		mpipe_free(&mp, t[i]);
+		mpipe_free(&mp, it.got[i]);
+	}
+	mpipe_free(&mp, it.got[2]);
+	ST_ASSERT(it.inintr);
+	ST_ASSERT(it.got[0] != NULL && it.got[1] != NULL);
+	ST_ASSERT(it.got[2] == NULL);
+	ST_ASSERT_EQ(mp.mp_intres, 2);
+	ST_ASSERT_EQ(mp.mp_fails, 2);
+	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	mpipe_done(&mp);
+}
+
+/* Callout: mpipe_alloc_waitok in interrupt context must panic. */
+static void
+intr_waitok(void *arg)
+{
+	struct intrtest *it = arg;
+
+	if (PANIC_TRY(&it->pc)) {
+		void *p = mpipe_alloc_waitok(it->mp);
+
+		panic_catch_pop(&it->pc);
+		mpipe_free(it->mp, p);
+	} else
+		it->caught = 1;
+	it->done = 1;
+	wakeup(it);
+}
+
+SELFTEST(mpipe, waitok_in_interrupt_panics)
+{
+	struct malloc_pipe mp;
+	struct intrtest it;
+	struct callout c;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-irqwait");
+	memset(&it, 0, sizeof(it));
+	it.mp = &mp;
+	callout_init(&c, intr_waitok, &it);
+	callout_reset(&c, 1);
+	while (!it.done)
+		tsleep(&it, 0, "mpirq", 1);
+	ST_ASSERT(it.caught);
+	ST_ASSERT(strstr(it.pc.pc_msg, "mpt-irqwait") != NULL);
+	ST_ASSERT(strstr(it.pc.pc_msg, "caller") != NULL);
+	ST_ASSERT(strstr(it.pc.pc_msg, "interrupt") != NULL);
+	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	mpipe_done(&mp);
+}
+
+/* Thread context with the spl raised may not sleep either. */
+SELFTEST(mpipe, waitok_at_splnet_panics)
+{
+	struct malloc_pipe mp;
+	struct panic_catch pc;
+	int s;
+
+	mpipe_init(&mp, M_MPTEST, 64, 1, 1, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-splwait");
+	s = splnet();
+	if (PANIC_TRY(&pc)) {
+		void *p = mpipe_alloc_waitok(&mp);
+
+		panic_catch_pop(&pc);
+		splx(s);
+		mpipe_free(&mp, p);
+		mpipe_done(&mp);
+		ST_FAIL("mpipe_alloc_waitok at splnet did not panic");
+	}
+	splx(s);
+	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	mpipe_done(&mp);
+	ST_ASSERT(strstr(pc.pc_msg, "mpt-splwait") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "spl raised") != NULL);
+}
+
+struct ctorcount {
+	int			 ctor, dtor;
+	struct malloc_pipe	*mp;
+	bool			 badarg;
+};
+
+#define CTOR_MAGIC	0x6d706970u
+
+static void
+count_ctor(struct malloc_pipe *mp, void *buf)
+{
+	struct ctorcount *cc = mp->mp_priv;
+
+	if (cc->mp != mp)
+		cc->badarg = true;
+	*(uint32_t *)buf = CTOR_MAGIC;
+	cc->ctor++;
+}
+
+static void
+count_dtor(struct malloc_pipe *mp, void *buf)
+{
+	struct ctorcount *cc = mp->mp_priv;
+
+	if (cc->mp != mp || *(uint32_t *)buf != CTOR_MAGIC)
+		cc->badarg = true;
+	cc->dtor++;
+}
+
+/* The constructor runs once per buffer from malloc, the destructor once
+ * per buffer given back; with MPF_CACHEDATA the constructed state stays. */
+SELFTEST(mpipe, ctor_dtor)
+{
+	struct malloc_pipe mp;
+	struct ctorcount cc = { 0, 0, &mp, false };
+	void *bufs[4];
+	int i;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 4, MPF_CACHEDATA, count_ctor,
+	    count_dtor, &cc);
+	mpipe_setname(&mp, "mpt-ctor");
+	ST_ASSERT_EQ(cc.ctor, 2);
+	ST_ASSERT_EQ(cc.dtor, 0);
+	for (i = 0; i < 4; i++) {
+		bufs[i] = mpipe_alloc_nowait(&mp);
+		ST_ASSERT(bufs[i] != NULL);
+		ST_ASSERT_EQ(*(uint32_t *)bufs[i], CTOR_MAGIC);
+	}
+	ST_ASSERT_EQ(cc.ctor, 4);
+	for (i = 0; i < 4; i++)
+		mpipe_free(&mp, bufs[i]);
+	ST_ASSERT_EQ(cc.dtor, 2);		/* two found the array full */
+	bufs[0] = mpipe_alloc_nowait(&mp);	/* recycled: no new ctor */
+	ST_ASSERT_EQ(cc.ctor, 4);
+	ST_ASSERT_EQ(*(uint32_t *)bufs[0], CTOR_MAGIC);
+	mpipe_free(&mp, bufs[0]);
+	mpipe_done(&mp);
+	ST_ASSERT_EQ(cc.dtor, 4);
+	ST_ASSERT(!cc.badarg);
+}
+
+/* Default: every buffer handed out is zero, recycled ones included. */
+SELFTEST(mpipe, zero_default)
+{
+	struct malloc_pipe mp;
+	void *a, *b, *c;
+
+	mpipe_init(&mp, M_MPTEST, 120, 1, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-zero");
+	a = mpipe_alloc_nowait(&mp);		/* from the array */
+	b = mpipe_alloc_nowait(&mp);		/* from malloc */
+	ST_ASSERT(a != NULL && b != NULL);
+	ST_ASSERT(all_bytes(a, 0, 120));
+	ST_ASSERT(all_bytes(b, 0, 120));
+	memset(a, 0xaa, 120);
+	memset(b, 0xbb, 120);
+	mpipe_free(&mp, a);
+	mpipe_free(&mp, b);			/* array full: to malloc */
+	c = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(c == a);
+	ST_ASSERT(all_bytes(c, 0, 120));
+	mpipe_free(&mp, c);
+	mpipe_done(&mp);
+}
+
+/* MPF_NOZERO: nothing is zeroed; MPF_CACHEDATA: contents survive. */
+SELFTEST(mpipe, nozero_cachedata)
+{
+	struct malloc_pipe nz, cd;
+	void *a, *b;
+	bool nzfresh, nzrecycled, cdfresh;
+
+	mpipe_init(&nz, M_MPTEST, 96, 1, 1, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&nz, "mpt-nozero");
+	a = mpipe_alloc_nowait(&nz);
+	ST_ASSERT(a != NULL);
+	nzfresh = all_bytes(a, 0, 96);
+	memset(a, 0xaa, 96);
+	mpipe_free(&nz, a);
+	b = mpipe_alloc_nowait(&nz);
+	ST_ASSERT(b == a);
+	nzrecycled = all_bytes(b, 0xaa, 96);
+	mpipe_free(&nz, b);
+	mpipe_done(&nz);
+#ifdef DIAGNOSTIC
+	/* Dead contents are junk, never zero, never the old data. */
+	ST_ASSERT(!nzfresh);
+	ST_ASSERT(!nzrecycled);
+#endif
+
+	mpipe_init(&cd, M_MPTEST, 96, 1, 1, MPF_CACHEDATA, NULL, NULL, NULL);
+	mpipe_setname(&cd, "mpt-cache");
+	a = mpipe_alloc_nowait(&cd);
+	ST_ASSERT(a != NULL);
+	cdfresh = all_bytes(a, 0, 96);		/* zeroed from malloc */
+	memset(a, 0x5c, 96);
+	mpipe_free(&cd, a);
+	b = mpipe_alloc_nowait(&cd);
+	ST_ASSERT(b == a);
+	ST_ASSERT(all_bytes(b, 0x5c, 96));	/* as it was freed */
+	mpipe_free(&cd, b);
+	mpipe_done(&cd);
+	ST_ASSERT(cdfresh);
+}
+
+/* A double free into the array panics naming the pipe. */
+SELFTEST(mpipe, double_free_panics)
+{
+	struct malloc_pipe mp;
+	struct panic_catch pc;
+	void *a;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-dblfree");
+	a = mpipe_alloc_nowait(&mp);
+	mpipe_free(&mp, a);
+	if (PANIC_TRY(&pc)) {
+		mpipe_free(&mp, a);
+		panic_catch_pop(&pc);
+		ST_FAIL("double free was not caught");
+	}
+	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	ST_ASSERT_EQ(mp.mp_puts, 1);
+	mpipe_done(&mp);
+	ST_ASSERT(strstr(pc.pc_msg, "mpt-dblfree") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "double free") != NULL);
+}
+
+/* mpipe_done with a buffer out panics naming the pipe; nothing changes. */
+SELFTEST(mpipe, done_with_buffers_out_panics)
+{
+	struct malloc_pipe mp;
+	struct panic_catch pc;
+	void *a;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 3, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-done");
+	a = mpipe_alloc_nowait(&mp);
+	if (PANIC_TRY(&pc)) {
+		mpipe_done(&mp);
+		panic_catch_pop(&pc);
+		ST_FAIL("mpipe_done with a buffer out did not panic");
+	}
+	ST_ASSERT(strstr(pc.pc_msg, "mpt-done") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "1 buffers outstanding") != NULL);
+	ST_ASSERT_EQ(mpipe_out(&mp), 1);
+	mpipe_free(&mp, a);
+	mpipe_done(&mp);
+}
+
+/* A stand-in for the IP reassembly queue: holds buffers until drained. */
+struct hoard {
+	struct malloc_pipe	*mp;
+	void			*held[4];
+	int			 nheld;
+	int			 calls;
+	u_long			 fails_at_call;
+};
+
+static void
+hoard_drain(void *arg)
+{
+	struct hoard *h = arg;
+
+	h->calls++;
+	h->fails_at_call = h->mp->mp_fails;
+	if (h->nheld > 0)
+		mpipe_free(h->mp, h->held[--h->nheld]);
+}
+
+SELFTEST(mpipe, drain_hook)
+{
+	struct malloc_pipe mp;
+	struct hoard h;
+	void *a, *b, *c;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-drain");
+	memset(&h, 0, sizeof(h));
+	h.mp = &mp;
+	ST_ASSERT_EQ(mpipe_drain_register(hoard_drain, &h), 0);
+	h.held[h.nheld++] = mpipe_alloc_nowait(&mp);
+	h.held[h.nheld++] = mpipe_alloc_nowait(&mp);
+	/* Exhausted: the hook gives one back and nowait succeeds. */
+	a = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(a != NULL);
+	ST_ASSERT_EQ(h.calls, 1);
+	ST_ASSERT_EQ(mp.mp_drains, 1);
+	ST_ASSERT_EQ(mp.mp_fails, 0);
+	/* waitok at the cap is served by the hook without sleeping. */
+	b = mpipe_alloc_waitok(&mp);
+	ST_ASSERT(b != NULL);
+	ST_ASSERT_EQ(h.calls, 2);
+	ST_ASSERT_EQ(mp.mp_waits, 0);
+	/* Nothing left to give: the hook runs, then nowait fails. */
+	c = mpipe_alloc_nowait(&mp);
+	mpipe_drain_deregister(hoard_drain, &h);
+	ST_ASSERT(c == NULL);
+	ST_ASSERT_EQ(h.calls, 3);
+	ST_ASSERT_EQ(h.fails_at_call, 0);	/* called before failing */
+	ST_ASSERT_EQ(mp.mp_fails, 1);
+	ST_ASSERT_EQ(mp.mp_drains, 3);
+	mpipe_free(&mp, a);
+	mpipe_free(&mp, b);
+	/* Deregistered: no longer called. */
+	a = mpipe_alloc_nowait(&mp);
+	b = mpipe_alloc_nowait(&mp);
+	c = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(c == NULL);
+	ST_ASSERT_EQ(h.calls, 3);
+	mpipe_free(&mp, a);
+	mpipe_free(&mp, b);
+	mpipe_done(&mp);
+}
+
+/*
+ * Stress: NSTRESS threads take 1..KMAX buffers each round (mostly
+ * waitok, sometimes nowait), stamp them, yield, check the stamps and
+ * give them back, while a callout allocates from the interrupt reserve
+ * every tick.  Deadlock is impossible by construction (the pipe can
+ * hold NSTRESS * (KMAX - 1) + 1 buffers for threads), so the run must
+ * finish; the interrupt side must never fail.
+ */
+#define NSTRESS		4
+#define KMAX		4
+#define SROUNDS		2000
+
+struct stress {
+	struct malloc_pipe	*mp;
+	int			 id;
+	int			 rounds;
+	int			 bad;
+	int			 nullnowait;
+};
+
+struct stressirq {
+	struct malloc_pipe	*mp;
+	struct callout		 c;
+	int			 stop;
+	int			 ok, failed;
+};
+
+static void
+stress_thread(void *arg)
+{
+	struct stress *st = arg;
+	uint32_t *b[KMAX];
+	int r, i, k;
+
+	for (r = 0; r < SROUNDS; r++) {
+		k = 1 + kern_random() % KMAX;
+		for (i = 0; i < k; i++) {
+			if (kern_random() % 8 == 0) {
+				b[i] = mpipe_alloc_nowait(st->mp);
+				if (b[i] == NULL) {
+					st->nullnowait++;
+					break;
+				}
+			} else
+				b[i] = mpipe_alloc_waitok(st->mp);
+			b[i][0] = st->id;
+			b[i][1] = r;
+			if (kern_random() % 4 == 0)
+				yield();
+		}
+		k = i;
+		if (kern_random() % 64 == 0)
+			tsleep(st, 0, "mpnap", 1);	/* lets the clock tick */
+		else if (kern_random() % 2 == 0)
+			yield();
+		for (i = 0; i < k; i++) {
+			if (b[i][0] != (uint32_t)st->id || b[i][1] != (uint32_t)r)
+				st->bad++;
+			mpipe_free(st->mp, b[i]);
+		}
+		st->rounds++;
+	}
+}
+
+static void
+stress_irq(void *arg)
+{
+	struct stressirq *si = arg;
+	void *p;
+
+	if (si->stop)
+		return;
+	if ((p = mpipe_alloc_nowait(si->mp)) != NULL) {
+		si->ok++;
+		mpipe_free(si->mp, p);
+	} else
+		si->failed++;
+	callout_reset(&si->c, 1);
+}
+
+SELFTEST(mpipe, stress)
+{
+	static struct stress st[NSTRESS];
+	static struct stressirq si;
+	struct thread *td[NSTRESS];
+	struct malloc_pipe mp;
+	u_long inuse0 = M_MPTEST->ks_inuse, gets, puts, waits;
+	int i, bad = 0, rounds = 0, out, hiwat, waiters;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, NSTRESS * (KMAX - 1) + 2, MPF_INT,
+	    NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-stress");
+	mpipe_setintr(&mp, 1);
+	memset(&si, 0, sizeof(si));
+	si.mp = &mp;
+	callout_init(&si.c, stress_irq, &si);
+	callout_reset(&si.c, 1);
+	for (i = 0; i < NSTRESS; i++) {
+		memset(&st[i], 0, sizeof(st[i]));
+		st[i].mp = &mp;
+		st[i].id = i + 1;
+		td[i] = kthread_create(stress_thread, &st[i], "mpstress");
+	}
+	for (i = 0; i < NSTRESS; i++) {
+		kthread_join(td[i]);
+		bad += st[i].bad;
+		rounds += st[i].rounds;
+	}
+	si.stop = 1;
+	callout_stop(&si.c);
+	/* Take the figures, then tear down, so a failure leaks nothing. */
+	out = mpipe_out(&mp);
+	gets = mp.mp_gets;
+	puts = mp.mp_puts;
+	waits = mp.mp_waits;
+	hiwat = mp.mp_hiwat;
+	waiters = mp.mp_waiters;
+	mpipe_print_all();
+	if (out == 0 && waiters == 0)
+		mpipe_done(&mp);
+	ST_ASSERT_EQ(bad, 0);
+	ST_ASSERT_EQ(rounds, NSTRESS * SROUNDS);
+	ST_ASSERT_EQ(out, 0);
+	ST_ASSERT_EQ(waiters, 0);
+	ST_ASSERT_EQ(gets, puts);
+	ST_ASSERT(waits > 0);			/* the cap was really hit */
+	ST_ASSERT(hiwat <= NSTRESS * (KMAX - 1) + 2);
+	ST_ASSERT(si.ok > 0);
+	ST_ASSERT_EQ(si.failed, 0);
+	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0);
+}
