@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/mbuf.h>
 #include <sys/mpipe.h>
 
 void	subsys_init(void);
@@ -15,4 +16,5 @@ void
 subsys_init(void)
 {
 	mpipe_sysinit();
+	mbinit();
 }
