@@ -69,11 +69,15 @@ debug: $(B)/kernel.elf
 	@echo "in another terminal: gdb -x $(B)/gdbinit"
 	$(QEMU) $(QEMUFLAGS) -kernel $(B)/kernel.elf -append "$(APPEND)" -s -S
 
-# ---- the host program (same kern/, net/, tests/kern/) ----------------
-HCFLAGS	:= -std=gnu11 -O1 -g -fno-builtin -ffreestanding \
-	   -fno-omit-frame-pointer -fno-strict-aliasing \
-	   -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror \
-	   -DDIAGNOSTIC -D_KERNEL -I.
+# ---- the host programs (same kern/, net/, tests/kern/) ---------------
+# hostbuild(name, MI cflags, MI sources, libc-side sources,
+#           libc-side cflags, link flags, compiler)
+# MI sources see only the kernel's headers; libc-side sources (arch/host,
+# benchmark peers, fuzz drivers) see libc's.  The kernel object's
+# symbols that libc also defines are renamed (arch/host/kern.syms).
+HWARN	:= -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror
+HCFLAGS	:= -std=gnu11 -g -fno-builtin -ffreestanding -fno-omit-frame-pointer \
+	   -fno-strict-aliasing $(HWARN) -D_KERNEL -I.
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOST_MI	:= $(filter-out kern/subr_libkern.c,$(MI_SRCS))
 HOST_C	:= $(sort $(wildcard arch/host/*.c))
@@ -82,25 +86,40 @@ define hostbuild
 $(B)/$(1)/mi/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $(1)  $$<"
-	@$(CC) $(HCFLAGS) $(2) -c $$< -o $$@
+	@$(7) $(HCFLAGS) $(2) -c $$< -o $$@
 $(B)/$(1)/md/%.o: %.c sys/machdep.h Makefile
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $(1)  $$<"
-	@$(CC) -std=gnu11 -O1 -g -Wall -Werror $(2) -c $$< -o $$@
+	@$(7) -std=gnu11 -g -Wall -Werror $(5) -c $$< -o $$@
 $(B)/$(1)/md/%.o: %.S Makefile
 	@mkdir -p $$(dir $$@)
-	$(CC) $(2) -D__ASSEMBLY__ -c $$< -o $$@
-$(B)/$(1)/kern.o: $(patsubst %.c,$(B)/$(1)/mi/%.o,$(HOST_MI)) arch/host/kern.syms
-	$(LD) -r -o $$@.tmp $$(filter %.o,$$^)
-	$(OBJCOPY) --redefine-syms=arch/host/kern.syms $$@.tmp $$@
+	@$(7) $(5) -D__ASSEMBLY__ -c $$< -o $$@
+$(B)/$(1)/kern.o: $(patsubst %.c,$(B)/$(1)/mi/%.o,$(3)) arch/host/kern.syms
+	@$(LD) -r -o $$@.tmp $$(filter %.o,$$^)
+	@$(OBJCOPY) --redefine-syms=arch/host/kern.syms $$@.tmp $$@
 	@sh arch/host/symcheck.sh $$@
-$(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(HOST_C)) $(B)/$(1)/md/arch/x86_64/ctx.o
-	$(CC) $(2) -o $$@ $$^ $(3)
+$(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(4)) $(B)/$(1)/md/arch/x86_64/ctx.o
+	@echo "  LD      $$@"
+	@$(7) $(5) -o $$@ $$^ $(6)
 endef
-$(eval $(call hostbuild,host,$(SAN),))
-$(eval $(call hostbuild,hostopt,-O2 -DNDEBUG_BENCH,))
+
+# The test build: sanitizers and DIAGNOSTIC.
+$(eval $(call hostbuild,host,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),,$(CC)))
+
+# The benchmark build: optimised, no DIAGNOSTIC, peers linked in.
+BENCH_MI := $(filter-out tests/kern/%,$(HOST_MI)) \
+	    $(sort $(wildcard tests/bench/kern/*.c))
+BENCH_MD := $(HOST_C) $(sort $(wildcard tests/bench/peer/*.c))
+DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk 2>/dev/null)
+DPDK_LIBS = $(shell pkg-config --libs libdpdk 2>/dev/null)
+$(eval $(call hostbuild,bench,-O2,$(BENCH_MI),$(BENCH_MD),-O2 -I/usr/include/lwip $$(DPDK_CFLAGS),-llwip $$(DPDK_LIBS),$(CC)))
 
 host: $(B)/host/kernel
+
+bench: tests/bench/run.sh
+	@sh tests/deps.sh bench
+	@$(MAKE) --no-print-directory $(B)/bench/kernel
+	@sh tests/bench/run.sh
 
 # ---- tests -----------------------------------------------------------
 test: $(B)/kernel.elf $(B)/host/kernel

@@ -18,6 +18,8 @@
 
 void	kenv_init(const char *);
 void	subsys_init(void);
+/* Only the benchmark build (make bench) links the benchmarks in. */
+void	bench_run(const char *) __attribute__((weak));
 
 void
 kern_main(const char *cmdline)
@@ -43,6 +45,13 @@ kern_main(const char *cmdline)
 		pattern = "*";
 	if (strcmp(pattern, "none") != 0)
 		failed = selftest_run(pattern);
+	if (kenv_get("bench") != NULL) {
+		if (bench_run != NULL)
+			bench_run(kenv_get("bench"));
+		else
+			printf("bench: no benchmarks in this build "
+			    "(make bench)\n");
+	}
 	if (halt)
 		md_exit(failed ? 1 : 0);
 	shell_loop();

@@ -43,7 +43,7 @@ extern const char *panicstr;
 		    "line %d", #e, __FILE__, __LINE__);			\
 } while (0)
 #else
-#define KASSERT(e)	do { } while (0)
+#define KASSERT(e)	do { (void)sizeof(e); } while (0)
 #endif
 #define KASSERTMSG(e, ...) do {						\
 	if (__predict_false(!(e)))					\

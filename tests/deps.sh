@@ -21,6 +21,13 @@ for what in "$@"; do
 	clang)	command -v clang >/dev/null 2>&1 || need="$need clang"
 		ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
 		    >/dev/null 2>&1 || need="$need libclang-rt-dev" ;;
+	bench)	[ -f /usr/include/lwip/lwip/pbuf.h ] || need="$need liblwip-dev"
+		pkg-config --exists libdpdk 2>/dev/null ||
+		    need="$need libdpdk-dev pkg-config"
+		command -v valgrind >/dev/null 2>&1 || need="$need valgrind" ;;
+	linuxguest) [ -n "$(ls /boot/vmlinuz-* 2>/dev/null)" ] ||
+		    need="$need linux-image-amd64"
+		[ -x /bin/busybox ] || need="$need busybox-static" ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ||
 		    need="$need valgrind" ;;
 	*)	echo "deps.sh: unknown tool group $what" >&2; exit 2 ;;

@@ -1,0 +1,382 @@
+/*
+ * bench.c: "make bench", the host-side benchmarks (kernel side).
+ *
+ * Linked only into build/bench/kernel (optimised, no DIAGNOSTIC, no
+ * sanitizers) beside the peers lwIP and DPDK (tests/bench/peer/).  Every
+ * figure is measured in this run beside its reference and printed with
+ * the ratio; each timing is the best of BENCH_REPS runs, because these
+ * machines are shared and noise only ever adds time.  Nothing here
+ * passes or fails.  bench=NAME on the command line picks a section
+ * (alloc, chain, memory, scaling, or all); iters=N scales the loops;
+ * bench=loop:NAME runs one loop once for callgrind (tests/bench/run.sh).
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/queue.h>
+#include <sys/machdep.h>
+
+#include "../peer/peer.h"
+#include "bench.h"
+
+#define BENCH_REPS	5
+
+long bench_iters = 200000;
+static int have_lwip, have_dpdk;
+
+/* Time fn(n) BENCH_REPS times; keep the fastest.  Returns ops done. */
+long
+bench_measure(long (*fn)(long), long n, struct bres *r)
+{
+	long ops = 0;
+
+	r->ns = r->cyc = UINT64_MAX;
+	for (int rep = 0; rep < BENCH_REPS; rep++) {
+		uint64_t t0 = md_nanotime(), c0 = md_cycles(), t1, c1;
+
+		ops = fn(n);
+		c1 = md_cycles();
+		t1 = md_nanotime();
+		if (t1 - t0 < r->ns)
+			r->ns = t1 - t0;
+		if (c1 - c0 < r->cyc)
+			r->cyc = c1 - c0;
+	}
+	r->ops = ops;
+	return (ops);
+}
+
+/* "12.34" from a value scaled by 100. */
+const char *
+bench_fix2(uint64_t v100, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%02llu", (unsigned long long)(v100 / 100),
+	    (unsigned long long)(v100 % 100));
+	return (buf);
+}
+
+void
+bench_row(const char *name, struct bres *r, struct bres *ref)
+{
+	char a[24], b[24], c[24];
+	uint64_t ns100, cyc100, ratio100;
+
+	if (r->ops <= 0) {
+		printf("  %-34s %10s\n", name, "n/a");
+		return;
+	}
+	ns100 = r->ns * 100 / r->ops;
+	cyc100 = r->cyc * 100 / r->ops;
+	ratio100 = ref != NULL && ref->ops > 0 && ref->cyc > 0 ?
+	    (r->cyc * 100 * ref->ops) / (ref->cyc * r->ops) : 0;
+	printf("  %-34s %10s %10s %8s\n", name, bench_fix2(ns100, a,
+	    sizeof(a)), bench_fix2(cyc100, b, sizeof(b)), ref == NULL ? "" :
+	    bench_fix2(ratio100, c, sizeof(c)));
+}
+
+void
+bench_header(const char *title, const char *unit)
+{
+	printf("\n%s\n  %-34s %10s %10s %8s\n", title, "", unit, "cycles",
+	    "ratio");
+}
+
+/* ---- allocation ------------------------------------------------------ */
+
+/* The limit: a bare singly-linked free list, pop and push. */
+struct fl_node {
+	SLIST_ENTRY(fl_node) link;
+	char pad[MSIZE - sizeof(void *)];
+};
+static SLIST_HEAD(, fl_node) fl_head;
+static struct fl_node *fl_nodes;
+
+static long
+b_freelist(long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct fl_node *x = SLIST_FIRST(&fl_head);
+
+		SLIST_REMOVE_HEAD(&fl_head, link);
+		__asm volatile("" : : "r"(x) : "memory");
+		SLIST_INSERT_HEAD(&fl_head, x, link);
+	}
+	return (n);
+}
+
+#define HOLD	4096
+static void *held[HOLD];
+
+static long
+b_freelist_hold(long rounds)
+{
+	for (long r = 0; r < rounds; r++) {
+		for (int i = 0; i < HOLD; i++) {
+			held[i] = SLIST_FIRST(&fl_head);
+			SLIST_REMOVE_HEAD(&fl_head, link);
+		}
+		for (int i = HOLD - 1; i >= 0; i--)
+			SLIST_INSERT_HEAD(&fl_head,
+			    (struct fl_node *)held[i], link);
+	}
+	return (rounds * HOLD);
+}
+
+static long
+b_mget(long n)
+{
+	long ok = 0;
+
+	for (long i = 0; i < n; i++) {
+		struct mbuf *m = m_get(M_DONTWAIT, MT_DATA);
+
+		if (m != NULL) {
+			m_free(m);
+			ok++;
+		}
+	}
+	return (ok);
+}
+
+static long
+b_mgethdr(long n)
+{
+	long ok = 0;
+
+	for (long i = 0; i < n; i++) {
+		struct mbuf *m = m_gethdr(M_DONTWAIT, MT_DATA);
+
+		if (m != NULL) {
+			m_freem(m);
+			ok++;
+		}
+	}
+	return (ok);
+}
+
+static long
+b_mgetcl(long n)
+{
+	long ok = 0;
+
+	for (long i = 0; i < n; i++) {
+		struct mbuf *m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+
+		if (m != NULL) {
+			m_freem(m);
+			ok++;
+		}
+	}
+	return (ok);
+}
+
+static long
+b_mget_hold(long rounds)
+{
+	long ok = 0;
+
+	for (long r = 0; r < rounds; r++) {
+		int k;
+
+		for (k = 0; k < HOLD; k++)
+			if ((held[k] = m_get(M_DONTWAIT, MT_DATA)) == NULL)
+				break;
+		ok += k;
+		while (k > 0)
+			m_free(held[--k]);
+	}
+	return (ok);
+}
+
+static long
+b_mgetcl_hold(long rounds)
+{
+	long ok = 0;
+
+	for (long r = 0; r < rounds; r++) {
+		int k;
+
+		for (k = 0; k < HOLD; k++)
+			if ((held[k] = m_getcl(M_DONTWAIT, MT_DATA,
+			    M_PKTHDR)) == NULL)
+				break;
+		ok += k;
+		while (k > 0)
+			m_freem(held[--k]);
+	}
+	return (ok);
+}
+
+MALLOC_DEFINE(M_BENCH, "bench", "benchmarks");
+static struct malloc_pipe bench_pipe;
+
+static long
+b_mpipe(long n)
+{
+	long ok = 0;
+
+	for (long i = 0; i < n; i++) {
+		void *p = mpipe_alloc_nowait(&bench_pipe);
+
+		if (p != NULL) {
+			mpipe_free(&bench_pipe, p);
+			ok++;
+		}
+	}
+	return (ok);
+}
+
+static long
+b_mpipe_hold(long rounds)
+{
+	long ok = 0;
+
+	for (long r = 0; r < rounds; r++) {
+		int k;
+
+		for (k = 0; k < HOLD; k++)
+			if ((held[k] = mpipe_alloc_nowait(&bench_pipe)) ==
+			    NULL)
+				break;
+		ok += k;
+		while (k > 0)
+			mpipe_free(&bench_pipe, held[--k]);
+	}
+	return (ok);
+}
+
+static long b_lwip_pool(long n) { return (peer_lwip_pairs(0, 64, n)); }
+static long b_lwip_ram(long n) { return (peer_lwip_pairs(1, 64, n)); }
+static long b_lwip_ram_hold(long r) { return (peer_lwip_hold(1, 64, HOLD, r)); }
+static long b_lwip_pool_hold(long r)
+{
+	return (peer_lwip_hold(0, 64, peer_lwip_pool_size(), r));
+}
+static long b_dpdk_nocache(long n) { return (peer_dpdk_pairs(0, n)); }
+static long b_dpdk_cache(long n) { return (peer_dpdk_pairs(256, n)); }
+static long b_dpdk_nocache_hold(long r) { return (peer_dpdk_hold(0, HOLD, r)); }
+static long b_dpdk_cache_hold(long r) { return (peer_dpdk_hold(256, HOLD, r)); }
+
+static void
+bench_alloc(void)
+{
+	struct bres ref, refh, r;
+	long n = bench_iters, rounds = bench_iters / HOLD + 1;
+
+	bench_header("1. allocation: one alloc+free pair (best of 5; ratio = "
+	    "cycles / free list)", "ns/pair");
+	bench_measure(b_freelist, n, &ref);
+	bench_row("free list pop+push (the limit)", &ref, &ref);
+	bench_measure(b_mget, n, &r);
+	bench_row("m_get+m_free", &r, &ref);
+	bench_measure(b_mgethdr, n, &r);
+	bench_row("m_gethdr+m_freem", &r, &ref);
+	bench_measure(b_mgetcl, n, &r);
+	bench_row("m_getcl+m_freem", &r, &ref);
+	bench_msys(n, &ref);
+	bench_measure(b_mpipe, n, &r);
+	bench_row("mpipe_alloc_nowait+mpipe_free", &r, &ref);
+	if (have_lwip) {
+		bench_measure(b_lwip_pool, n, &r);
+		bench_row("lwIP pbuf_alloc+free PBUF_POOL", &r, &ref);
+		bench_measure(b_lwip_ram, n, &r);
+		bench_row("lwIP pbuf_alloc+free PBUF_RAM", &r, &ref);
+	}
+	if (have_dpdk) {
+		bench_measure(b_dpdk_nocache, n, &r);
+		bench_row("DPDK pktmbuf alloc+free, no cache", &r, &ref);
+		bench_measure(b_dpdk_cache, n, &r);
+		bench_row("DPDK pktmbuf alloc+free, cache 256", &r, &ref);
+	}
+
+	bench_header("   with 4096 buffers held before freeing (per pair)",
+	    "ns/pair");
+	bench_measure(b_freelist_hold, rounds, &refh);
+	bench_row("free list (the limit)", &refh, &refh);
+	bench_measure(b_mget_hold, rounds, &r);
+	bench_row("m_get x4096, m_free x4096", &r, &refh);
+	bench_measure(b_mgetcl_hold, rounds, &r);
+	bench_row("m_getcl x4096, m_freem x4096", &r, &refh);
+	bench_measure(b_mpipe_hold, rounds, &r);
+	bench_row("mpipe x4096", &r, &refh);
+	if (have_lwip) {
+		bench_measure(b_lwip_ram_hold, rounds, &r);
+		bench_row("lwIP PBUF_RAM x4096", &r, &refh);
+		bench_measure(b_lwip_pool_hold, rounds, &r);
+		printf("    (lwIP's default PBUF_POOL holds only %d buffers:)\n",
+		    peer_lwip_pool_size());
+		bench_row("lwIP PBUF_POOL x whole pool", &r, &refh);
+	}
+	if (have_dpdk) {
+		bench_measure(b_dpdk_nocache_hold, rounds, &r);
+		bench_row("DPDK x4096, no cache", &r, &refh);
+		bench_measure(b_dpdk_cache_hold, rounds, &r);
+		bench_row("DPDK x4096, cache 256", &r, &refh);
+	}
+}
+
+/* callgrind counts only inside this function (--toggle-collect). */
+__attribute__((noinline)) long
+bench_loop_entry(long (*fn)(long), long n)
+{
+	return (fn(n));
+}
+
+/* For callgrind: one named loop, once, so its instructions are counted. */
+static const struct bench_loop {
+	const char	*name;
+	long		(*fn)(long);
+} bench_loops[] = {
+	{ "freelist", b_freelist },
+	{ "m_get", b_mget },
+	{ "m_gethdr", b_mgethdr },
+	{ "m_getcl", b_mgetcl },
+	{ "mpipe", b_mpipe },
+	{ "lwip_pool", b_lwip_pool },
+	{ "lwip_ram", b_lwip_ram },
+	{ "dpdk_nocache", b_dpdk_nocache },
+	{ "dpdk_cache", b_dpdk_cache },
+};
+
+void
+bench_run(const char *what)
+{
+	long v;
+
+	if (kenv_getint("iters", &v) && v > 0)
+		bench_iters = v;
+	fl_nodes = malloc(sizeof(*fl_nodes) * HOLD * 2, M_BENCH, M_WAITOK);
+	for (int i = 0; i < HOLD * 2; i++)
+		SLIST_INSERT_HEAD(&fl_head, &fl_nodes[i], link);
+	mpipe_init(&bench_pipe, M_BENCH, MSIZE, HOLD, HOLD, MPF_NOZERO,
+	    NULL, NULL, NULL);
+	have_lwip = peer_lwip_init() == 0;
+	have_dpdk = peer_dpdk_init() == 0;
+
+	if (strncmp(what, "loop:", 5) == 0) {
+		for (size_t i = 0; i < nitems(bench_loops); i++)
+			if (strcmp(bench_loops[i].name, what + 5) == 0) {
+				printf("loop %s: %ld ops\n", what + 5,
+				    bench_loop_entry(bench_loops[i].fn,
+				    bench_iters));
+				md_exit(0);
+			}
+		printf("bench: no loop %s\n", what + 5);
+		md_exit(1);
+	}
+	printf("bench: %ld iterations per figure, best of %d; peers: lwIP %s, "
+	    "DPDK %s\n", bench_iters, BENCH_REPS, have_lwip ? "yes" : "no",
+	    have_dpdk ? "yes" : "no");
+	if (strcmp(what, "all") == 0 || strcmp(what, "alloc") == 0)
+		bench_alloc();
+	if (strcmp(what, "all") == 0 || strcmp(what, "chain") == 0)
+		bench_chain();
+	if (strcmp(what, "all") == 0 || strcmp(what, "memory") == 0)
+		bench_memory();
+	if (strcmp(what, "all") == 0 || strcmp(what, "scaling") == 0)
+		bench_scaling();
+	md_exit(0);
+}
