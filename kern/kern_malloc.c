@@ -199,6 +199,11 @@ malloc(size_t size, struct malloc_type *type, int flags)
 	if (size == 0)
 		size = 1;
 	rsize = malloc_roundup(size);
+	if ((flags & M_WAITOK) && type->ks_limit != 0 && rsize > type->ks_limit)
+		panic("malloc: M_WAITOK for %zu bytes of %s can never be met: "
+		    "the type's limit is %lu (caller %p)", size,
+		    type->ks_shortdesc, type->ks_limit,
+		    __builtin_return_address(0));
 	s = splhigh();
 	malloc_type_attach(type);
 	for (;;) {
@@ -224,7 +229,8 @@ fail:
 		}
 		type->ks_waits++;
 		malloc_waiters++;
-		tsleep(&malloc_waiters, 0, "malloc", 0);
+		/* Woken by free(); the timeout catches vm_page_free(). */
+		tsleep(&malloc_waiters, 0, "malloc", hz);
 		malloc_waiters--;
 	}
 	if (type->ks_failafter > 1)

@@ -171,9 +171,7 @@ selected(const struct selftest *st, const char *pattern)
 	const char *p;
 
 	snprintf(full, sizeof(full), "%s.%s", st->st_suite, st->st_name);
-	if (st->st_flags & ST_EXPLICIT)
-		return (strcmp(pattern, full) == 0);
-	/* A comma-separated list of globs. */
+	/* A comma-separated list of globs; explicit cases by full name. */
 	for (p = pattern; *p != '\0';) {
 		char one[64];
 		size_t n = 0;
@@ -183,7 +181,10 @@ selected(const struct selftest *st, const char *pattern)
 		one[n] = '\0';
 		if (*p == ',')
 			p++;
-		if (fnmatch_simple(one, full) ||
+		if (st->st_flags & ST_EXPLICIT) {
+			if (strcmp(one, full) == 0)
+				return (true);
+		} else if (fnmatch_simple(one, full) ||
 		    fnmatch_simple(one, st->st_suite))
 			return (true);
 	}
@@ -213,9 +214,12 @@ selftest_run(const char *pattern)
 		st_reason[0] = '\0';
 		snap_take(&before);
 		st->st_func();
-		if (!st_hasfailed && (curipl() != IPL_NONE || in_interrupt())) {
-			snprintf(st_reason, sizeof(st_reason),
-			    "left the interrupt level at %d", curipl());
+		if (curipl() != IPL_NONE || in_interrupt()) {
+			/* Lower it either way, so the next case runs clean. */
+			if (!st_hasfailed)
+				snprintf(st_reason, sizeof(st_reason),
+				    "left the interrupt level at %d",
+				    curipl());
 			st_hasfailed = true;
 			spl0();
 		}
