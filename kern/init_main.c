@@ -21,13 +21,14 @@ void	subsys_init(void);
 /* Only the benchmark build (make bench) links the benchmarks in. */
 void	bench_run(const char *) __attribute__((weak));
 
+/*
+ * Start every subsystem and unmask interrupts; returns in thread
+ * context at IPL_NONE.  kern_main calls it; programs that embed the
+ * kernel (the host fuzzers) call it instead of kern_main.
+ */
 void
-kern_main(const char *cmdline)
+kern_init(const char *cmdline)
 {
-	const char *pattern;
-	long halt = 0;
-	int failed = 0;
-
 	kenv_init(cmdline);
 	printf("mbufk: a BSD-style mbuf kernel\n");
 	printf("cmdline: \"%s\"\n", kern_cmdline);
@@ -38,6 +39,16 @@ kern_main(const char *cmdline)
 	subsys_init();
 	md_clock_start(hz);
 	spl0();
+}
+
+void
+kern_main(const char *cmdline)
+{
+	const char *pattern;
+	long halt = 0;
+	int failed = 0;
+
+	kern_init(cmdline);
 
 	kenv_getint("halt", &halt);
 	pattern = kenv_get("selftest");

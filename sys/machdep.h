@@ -64,8 +64,13 @@ void	md_backtrace(void);
 /* Memory: the arch hands usable RAM to the page allocator at boot. */
 void	vm_page_add_region(uintptr_t start, uintptr_t end);
 
-/* The machine-independent entry point, called once by the arch. */
+/*
+ * The machine-independent entry point, called once by the arch; or
+ * kern_init alone, which starts the kernel and returns (for programs
+ * that embed it, such as the host fuzzers).
+ */
 void	kern_main(const char *cmdline) __attribute__((noreturn));
+void	kern_init(const char *cmdline);
 
 /* Called by the arch at interrupt time. */
 void	intr_enter(void);

@@ -26,6 +26,8 @@
 
 #define HOST_MEM	(256UL << 20)
 
+int	host_mem_init(void);
+
 const bool md_async_interrupts = false;
 
 void
@@ -105,32 +107,18 @@ md_backtrace(void)
 	backtrace_symbols_fd(pcs, n, 1);
 }
 
+/* Give the kernel its memory: one anonymous mapping. */
 int
-main(int argc, char **argv)
+host_mem_init(void)
 {
-	static char cmdline[512];
-	size_t len = 0;
 	void *mem;
-	int i;
 
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	for (i = 1; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-
-		if (len + n + 2 > sizeof(cmdline))
-			break;
-		if (len > 0)
-			cmdline[len++] = ' ';
-		memcpy(cmdline + len, argv[i], n);
-		len += n;
-	}
 	mem = mmap(NULL, HOST_MEM, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
 		perror("mmap");
-		return (1);
+		return (-1);
 	}
-	printf("host: %lu MiB of kernel memory at %p\n", HOST_MEM >> 20, mem);
 	vm_page_add_region((uintptr_t)mem, (uintptr_t)mem + HOST_MEM);
-	kern_main(cmdline);
+	return (0);
 }
