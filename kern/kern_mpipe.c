@@ -46,7 +46,7 @@ MALLOC_DEFINE(M_MPIPE, "mpipe", "mpipe(9) free-buffer arrays");
 #define MPF_ALL		(MPF_NOZERO | MPF_CACHEDATA | MPF_INT)
 #define MPIPE_NOCAP	0x7fffffff
 #define MPIPE_NDRAIN	16
-#define MPIPE_JUNK	0xdeadc0dedeadc0deULL	/* a free buffer's words */
+#define MPIPE_JUNK	0xdeadc0dedeadc0deULL	/* a free buffer's words... */
 #define MPIPE_FRESH	0x5eedf00d5eedf00dULL	/* handed out, unwritten */
 
 /* Junk-fill dead buffers; not in the benchmark build (hot path). */
@@ -99,6 +99,17 @@ mpipe_junked(const struct malloc_pipe *mp)
 {
 	return ((mp->mp_flags & MPF_CACHEDATA) == 0 && mp->mp_bytes >= 8);
 }
+
+/*
+ * ... keyed by each word's own address, so that junk a caller copied
+ * out of some other free buffer (uninitialised data passed along) is
+ * never taken for a free buffer.
+ */
+static inline uint64_t
+mpipe_junk(const uint64_t *w)
+{
+	return (MPIPE_JUNK ^ (uint64_t)(uintptr_t)w);
+}
 #endif
 
 /*
@@ -114,7 +125,7 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 		int i;
 
 		for (i = 0; i < mp->mp_bytes / 8; i++)
-			w[i] = MPIPE_JUNK;
+			w[i] = mpipe_junk(&w[i]);
 	}
 #endif
 	KASAN_POISON(buf, mp->mp_bytes);
@@ -131,7 +142,7 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 		int i;
 
 		for (i = 0; i < mp->mp_bytes / 8; i++)
-			if (w[i] != MPIPE_JUNK)
+			if (w[i] != mpipe_junk(&w[i]))
 				panic("mpipe: pipe %s: buffer %p was written "
 				    "after it was freed (word %d is 0x%llx)",
 				    mp->mp_name, buf, i,
@@ -155,7 +166,10 @@ mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 	if (mpipe_junked(mp)) {
 		uint64_t *w = buf;
 
-		if (w[0] == MPIPE_JUNK && w[mp->mp_bytes / 8 - 1] == MPIPE_JUNK)
+		int last = mp->mp_bytes / 8 - 1;
+
+		if (w[0] == mpipe_junk(&w[0]) &&
+		    w[last] == mpipe_junk(&w[last]))
 			panic("mpipe_free: pipe %s: %p is already free "
 			    "(double free)", mp->mp_name, buf);
 	}

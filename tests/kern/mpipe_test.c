@@ -153,7 +153,7 @@ SELFTEST(mpipe, reserve_fail_after)
 	mpipe_done(&mp);
 }
 
-/* ... and when the whole heap is gone (large buffers take pages). */
+/* ... and when the whole heap is gone (buffers of whole pages). */
 SELFTEST(mpipe, reserve_heap_exhausted)
 {
 	static void *run[256];
@@ -163,14 +163,14 @@ SELFTEST(mpipe, reserve_heap_exhausted)
 	size_t len, nrun = 0, pagesleft;
 	int n;
 
-	mpipe_init(&mp, M_MPTEST, 6000, 3, 8, 0, NULL, NULL, NULL);
+	mpipe_init(&mp, M_MPTEST, 2 * PAGE_SIZE, 3, 8, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-heap");
 	for (len = vm_page_free_count(); len > 0; len /= 2)
 		while (nrun < nitems(run) &&
 		    (run[nrun] = vm_page_alloc(len, 0)) != NULL)
 			runlen[nrun++] = len;
 	pagesleft = vm_page_free_count();
-	p = malloc(6000, M_TEMP, M_NOWAIT);
+	p = malloc(2 * PAGE_SIZE, M_TEMP, M_NOWAIT);
 	for (n = 0; n < 4; n++)
 		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
 			break;
@@ -659,11 +659,12 @@ stress_thread(void *arg)
 		}
 		k = i;
 		if (kern_random() % 64 == 0)
-			tsleep(st, 0, "mpnap", 1);	/* lets the clock tick */
+			tsleep(st, 0, "mpnap", 1);	/* the clock ticks */
 		else if (kern_random() % 2 == 0)
 			yield();
 		for (i = 0; i < k; i++) {
-			if (b[i][0] != (uint32_t)st->id || b[i][1] != (uint32_t)r)
+			if (b[i][0] != (uint32_t)st->id ||
+			    b[i][1] != (uint32_t)r)
 				st->bad++;
 			mpipe_free(st->mp, b[i]);
 		}
