@@ -9,6 +9,7 @@
 #include <sys/systm.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
+#include <net/if.h>
 
 void	subsys_init(void);
 
@@ -17,4 +18,5 @@ subsys_init(void)
 {
 	mpipe_sysinit();
 	mbinit();
+	net_init();
 }

@@ -1,0 +1,404 @@
+/*
+ * net/if.c: interfaces, their queues, the netintr thread, routing and
+ * the stack's start-up.
+ *
+ * What it is for: decoupling drivers from protocols.  A driver's
+ * interrupt handler calls if_input, which only appends the frame to the
+ * interface's bounded input queue and wakes the "netintr" thread; that
+ * thread drains every input queue at splnet and hands each frame to the
+ * interface's link input routine (ether_input, or ip_input for the
+ * loopback).  Protocols send through if_output, which appends to the
+ * bounded output queue and calls the driver's start routine.
+ *
+ * Routing is the smallest that works: the interface whose subnet holds
+ * the destination (longest prefix first), else the default gateway
+ * (gw= on the command line) through the interface whose subnet holds
+ * the gateway.
+ *
+ * Invariants: queues change only at splnet or above (interrupt
+ * handlers run above it); a full queue frees the packet and counts it
+ * in mq_drops (mq_enqueue does both); netintr_pending is set before
+ * the wakeup and cleared at splnet before the queues are drained, so a
+ * frame queued after the check is never left behind.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/proc.h>
+#include <sys/shell.h>
+
+#include <net/in.h>
+#include <net/if.h>
+#include <net/if_ether.h>
+#include <net/ip_var.h>
+
+struct ifnethead ifnet_list = TAILQ_HEAD_INITIALIZER(ifnet_list);
+struct in_addr in_gateway;
+
+static volatile int netintr_pending;
+static struct thread *netintr_thread;
+static u_long netintr_runs;
+
+/* Present only in the QEMU kernel (arch/x86_64/if_em.c). */
+extern void netdev_attach(void) __attribute__((weak));
+
+void
+if_attach(struct ifnet *ifp)
+{
+	int s;
+
+	if (ifp->if_inq.mq_maxlen == 0)
+		mq_init(&ifp->if_inq, IFQ_MAXLEN);
+	if (ifp->if_snd.mq_maxlen == 0)
+		mq_init(&ifp->if_snd, IFQ_MAXLEN);
+	s = splnet();
+	ifp->if_flags |= IFF_UP | IFF_RUNNING;
+	TAILQ_INSERT_TAIL(&ifnet_list, ifp, if_list);
+	splx(s);
+}
+
+void
+if_detach(struct ifnet *ifp)
+{
+	int s;
+
+	s = splnet();
+	TAILQ_REMOVE(&ifnet_list, ifp, if_list);
+	ifp->if_flags &= ~(IFF_UP | IFF_RUNNING);
+	mq_purge(&ifp->if_inq);
+	mq_purge(&ifp->if_snd);
+	splx(s);
+}
+
+struct ifnet *
+if_find(const char *name)
+{
+	struct ifnet *ifp;
+
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		if (strcmp(ifp->if_xname, name) == 0)
+			return (ifp);
+	return (NULL);
+}
+
+void
+if_input(struct ifnet *ifp, struct mbuf *m)
+{
+	int s;
+
+	s = splnet();
+	ifp->if_ipackets++;
+	ifp->if_ibytes += m->m_pkthdr.len;
+	(void)mq_enqueue(&ifp->if_inq, m);	/* frees and counts when full */
+	netintr_pending = 1;
+	splx(s);
+	if (netintr_thread != NULL)
+		wakeup(&netintr_thread);
+}
+
+int
+if_output(struct ifnet *ifp, struct mbuf *m)
+{
+	int s, error;
+
+	s = splnet();
+	if ((ifp->if_flags & IFF_UP) == 0) {
+		ifp->if_oerrors++;
+		m_freem(m);
+		splx(s);
+		return (ENETDOWN);
+	}
+	error = mq_enqueue(&ifp->if_snd, m);
+	if (error != 0)
+		ifp->if_oerrors++;
+	if (ifp->if_start != NULL)
+		ifp->if_start(ifp);
+	splx(s);
+	return (error);
+}
+
+void
+netintr_schedule(void)
+{
+	netintr_pending = 1;
+	if (netintr_thread != NULL)
+		wakeup(&netintr_thread);
+}
+
+/* Drain every input queue once over; returns the frames processed. */
+int
+netintr_poll(void)
+{
+	struct ifnet *ifp;
+	struct mbuf *m;
+	int s, n = 0, more;
+
+	s = splnet();
+	do {
+		more = 0;
+		netintr_pending = 0;
+		TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
+			/* At most a queue's worth per pass: fairness. */
+			int budget = IFQ_MAXLEN;
+
+			while (budget-- > 0 &&
+			    (m = mq_dequeue(&ifp->if_inq)) != NULL) {
+				ifp->if_linkinput(ifp, m);
+				n++;
+			}
+			if (!mq_empty(&ifp->if_inq))
+				more = 1;
+		}
+	} while (more || netintr_pending);
+	splx(s);
+	return (n);
+}
+
+static void
+netintr_main(void *arg)
+{
+	int s;
+
+	for (;;) {
+		netintr_runs++;
+		netintr_poll();
+		s = splnet();
+		if (!netintr_pending)
+			tsleep(&netintr_thread, 0, "netintr", 0);
+		splx(s);
+	}
+}
+
+int
+in_broadcast(struct in_addr a, struct ifnet *ifp)
+{
+	uint32_t x = ntohl(a.s_addr), mask, net;
+
+	if (x == INADDR_BROADCAST || x == INADDR_ANY)
+		return (1);
+	if (ifp == NULL || (ifp->if_flags & IFF_BROADCAST) == 0 ||
+	    ifp->if_addr.s_addr == 0)
+		return (0);
+	mask = ntohl(ifp->if_netmask.s_addr);
+	net = ntohl(ifp->if_addr.s_addr) & mask;
+	return (mask != 0xffffffffU && (x == (net | ~mask) || x == net));
+}
+
+struct ifnet *
+ifa_ifwithaddr(struct in_addr a)
+{
+	struct ifnet *ifp;
+
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		if (ifp->if_addr.s_addr == a.s_addr && a.s_addr != 0)
+			return (ifp);
+	return (NULL);
+}
+
+static struct ifnet *
+in_ifwithnet(struct in_addr a)
+{
+	struct ifnet *ifp, *best = NULL;
+	uint32_t mask, bestmask = 0;
+
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
+		if ((ifp->if_flags & IFF_UP) == 0 || ifp->if_addr.s_addr == 0)
+			continue;
+		mask = ntohl(ifp->if_netmask.s_addr);
+		if ((ntohl(a.s_addr) & mask) !=
+		    (ntohl(ifp->if_addr.s_addr) & mask))
+			continue;
+		if (best == NULL || mask > bestmask) {
+			best = ifp;
+			bestmask = mask;
+		}
+	}
+	return (best);
+}
+
+struct ifnet *
+in_route(struct in_addr dst, struct in_addr *nexthop)
+{
+	struct ifnet *ifp;
+
+	if ((ifp = ifa_ifwithaddr(dst)) != NULL && lo0ifp != NULL) {
+		*nexthop = dst;		/* to ourselves: loop it back */
+		return (lo0ifp);
+	}
+	if ((ifp = in_ifwithnet(dst)) != NULL) {
+		*nexthop = dst;
+		return (ifp);
+	}
+	if (ntohl(dst.s_addr) == INADDR_BROADCAST) {
+		TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+			if (ifp->if_flags & IFF_BROADCAST) {
+				*nexthop = dst;
+				return (ifp);
+			}
+	}
+	if (in_gateway.s_addr != 0 &&
+	    (ifp = in_ifwithnet(in_gateway)) != NULL) {
+		*nexthop = in_gateway;
+		return (ifp);
+	}
+	return (NULL);
+}
+
+int
+inet_parse(const char *s, struct in_addr *ap)
+{
+	uint32_t a = 0;
+	int i, v, digits;
+
+	for (i = 0; i < 4; i++) {
+		v = 0;
+		digits = 0;
+		while (*s >= '0' && *s <= '9' && digits < 4) {
+			v = v * 10 + (*s++ - '0');
+			digits++;
+		}
+		if (digits == 0 || v > 255)
+			return (-1);
+		a = (a << 8) | v;
+		if (i < 3 && *s++ != '.')
+			return (-1);
+	}
+	if (*s != '\0' && *s != '/')
+		return (-1);
+	ap->s_addr = htonl(a);
+	return (0);
+}
+
+char *
+inet_fmt(struct in_addr a, char *buf)
+{
+	uint32_t x = ntohl(a.s_addr);
+
+	snprintf(buf, INET_ADDRSTRLEN, "%u.%u.%u.%u", x >> 24,
+	    (x >> 16) & 0xff, (x >> 8) & 0xff, x & 0xff);
+	return (buf);
+}
+
+void
+if_print(struct ifnet *ifp)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], l[20];
+
+	printf("%s: flags <%s%s%s%s> mtu %d%s\n", ifp->if_xname,
+	    (ifp->if_flags & IFF_UP) ? "UP" : "DOWN",
+	    (ifp->if_flags & IFF_BROADCAST) ? ",BROADCAST" : "",
+	    (ifp->if_flags & IFF_LOOPBACK) ? ",LOOPBACK" : "",
+	    (ifp->if_flags & IFF_RUNNING) ? ",RUNNING" : "", ifp->if_mtu,
+	    ifp->if_type == IFT_ETHER ? (ifp->if_link ? " link up" :
+	    " link down") : "");
+	if (ifp->if_type == IFT_ETHER)
+		printf("\tether %s\n", ether_fmt(ifp->if_lladdr, l));
+	printf("\tinet %s netmask %s\n", inet_fmt(ifp->if_addr, a),
+	    inet_fmt(ifp->if_netmask, b));
+	printf("\tinput %lu packets %lu bytes %lu errors, queue %u/%u "
+	    "%lu drops\n", ifp->if_ipackets, ifp->if_ibytes, ifp->if_ierrors,
+	    mq_len(&ifp->if_inq), ifp->if_inq.mq_maxlen,
+	    mq_drops(&ifp->if_inq));
+	printf("\toutput %lu packets %lu bytes %lu errors, queue %u/%u "
+	    "%lu drops\n", ifp->if_opackets, ifp->if_obytes, ifp->if_oerrors,
+	    mq_len(&ifp->if_snd), ifp->if_snd.mq_maxlen,
+	    mq_drops(&ifp->if_snd));
+	if (ifp->if_drvprint != NULL)
+		ifp->if_drvprint(ifp);
+}
+
+/* "a.b.c.d/len" or "a.b.c.d" (then /24) into address and mask. */
+static int
+in_parse_prefix(const char *s, struct in_addr *a, struct in_addr *mask)
+{
+	const char *p;
+	unsigned long len = 24;
+
+	if (inet_parse(s, a) != 0)
+		return (-1);
+	if ((p = strchr(s, '/')) != NULL) {
+		len = strtoul(p + 1, NULL, 10);
+		if (len < 1 || len > 32)
+			return (-1);
+	}
+	mask->s_addr = htonl(len == 32 ? 0xffffffffU :
+	    ~(0xffffffffU >> len));
+	return (0);
+}
+
+/*
+ * Configuration from the command line: ip=ADDR/LEN (default
+ * 192.0.2.2/24) and gw=ADDR (default 192.0.2.1) for the first Ethernet
+ * interface.
+ */
+static void
+net_configure(void)
+{
+	struct ifnet *ifp;
+	struct in_addr a, m;
+	const char *s;
+	char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN], b3[INET_ADDRSTRLEN];
+
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		if (ifp->if_type == IFT_ETHER)
+			break;
+	if ((s = kenv_get("ip")) == NULL || in_parse_prefix(s, &a, &m) != 0) {
+		if (s != NULL)
+			printf("net: bad ip=%s, using the default\n", s);
+		in_parse_prefix("192.0.2.2/24", &a, &m);
+	}
+	if ((s = kenv_get("gw")) == NULL || inet_parse(s, &in_gateway) != 0) {
+		if (s != NULL)
+			printf("net: bad gw=%s, using the default\n", s);
+		inet_parse("192.0.2.1", &in_gateway);
+	}
+	if (ifp == NULL)
+		return;
+	ifp->if_addr = a;
+	ifp->if_netmask = m;
+	printf("%s: inet %s netmask %s gateway %s\n", ifp->if_xname,
+	    inet_fmt(a, b1), inet_fmt(m, b2), inet_fmt(in_gateway, b3));
+	arp_gratuitous(ifp);
+}
+
+void
+net_init(void)
+{
+	arp_init();
+	ip_init();
+	udp_init();
+	loopattach();
+	if (netdev_attach != NULL)
+		netdev_attach();
+	net_configure();
+	netintr_thread = kthread_create(netintr_main, NULL, "netintr");
+}
+
+/* Forget every ARP entry and datagram being reassembled. */
+void
+net_flush(void)
+{
+	int s;
+
+	netintr_poll();
+	s = splnet();
+	arp_flush();
+	ip_reass_drain();
+	splx(s);
+}
+
+SHELL_CMD(ifconfig, "ifconfig [IF]: interfaces, addresses, counters")
+{
+	struct ifnet *ifp;
+	int s;
+
+	s = splnet();
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		if (argc < 2 || strcmp(argv[1], ifp->if_xname) == 0)
+			if_print(ifp);
+	printf("netintr: %lu runs\n", netintr_runs);
+	splx(s);
+	return (0);
+}

@@ -1,0 +1,189 @@
+/*
+ * net/ip_input.c: IPv4 input (RFC 791, RFC 1122 section 3.2.1).
+ *
+ * What it is for: deciding, for every packet an interface hands up,
+ * whether it is a well-formed IPv4 packet addressed to this host, and
+ * then passing it (reassembled if it was fragmented) to ICMP or UDP.
+ *
+ * The checks run in a fixed order and each failure has its own counter
+ * in struct ipstat: shorter than a header (ips_toosmall), version
+ * (ips_badvers), header length below 20 or past the packet
+ * (ips_badhlen), header checksum (ips_badsum), total length below the
+ * header (ips_badlen) or past the frame (ips_tooshort), impossible
+ * source (ips_badaddr), not ours (ips_notforus).  A frame longer than
+ * ip_len (Ethernet padding) is trimmed.  Options are not interpreted:
+ * the header length is honoured and the options skipped.  This host
+ * does not forward.
+ *
+ * Invariants: headers are read by memcpy from a contiguous region made
+ * by ip_hdrptr (m_pullup now, m_pulldown later), never through a cast;
+ * a packet leaving ip_input has been freed, queued for reassembly or
+ * handed to a protocol, which then owns it; on delivery m_pkthdr.len
+ * equals ip_len and the IP header (with its options) is still in front.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+
+#include <net/in.h>
+#include <net/ip.h>
+#include <net/if.h>
+#include <net/ip_var.h>
+
+struct ipstat ipstat;
+
+/*
+ * The one place this file gets a contiguous header: the first len bytes
+ * of *mp in its first mbuf; NULL (chain freed) when that fails.
+ */
+static void *
+ip_hdrptr(struct mbuf **mp, int len)
+{
+	struct mbuf *m = *mp;
+
+	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+		*mp = NULL;
+		return (NULL);
+	}
+	*mp = m;
+	return (mtod(m, void *));
+}
+
+void
+ip_init(void)
+{
+	ip_reass_init();
+}
+
+/* Is dst one of ours, as seen from interface ifp? */
+int
+in_ours(struct in_addr dst, struct ifnet *ifp)
+{
+	if (ifa_ifwithaddr(dst) != NULL)
+		return (1);
+	if (ifp != NULL && (ifp->if_flags & IFF_LOOPBACK) &&
+	    (ntohl(dst.s_addr) >> 24) == IN_LOOPBACKNET)
+		return (1);
+	return (in_broadcast(dst, ifp));
+}
+
+/* Sum of the pseudo header, in the same (memory) order as in_cksum. */
+uint32_t
+in_pseudo(struct in_addr src, struct in_addr dst, int proto, int len)
+{
+	uint8_t ph[12];
+
+	memcpy(ph, &src.s_addr, 4);
+	memcpy(ph + 4, &dst.s_addr, 4);
+	ph[8] = 0;
+	ph[9] = proto;
+	be16enc(ph + 10, len);
+	return (in_cksum_sum(ph, sizeof(ph)));
+}
+
+/* Checksum of [off, off + len) of m with add folded in (memory order). */
+uint16_t
+in_cksum_off(struct mbuf *m, int off, int len, uint32_t add)
+{
+	uint32_t sum;
+
+	sum = (~in_cksum_skip(m, len, off) & 0xffff) + add;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)~sum);
+}
+
+void
+ip_input(struct ifnet *ifp, struct mbuf *m)
+{
+	struct ip ip;
+	uint32_t src;
+	int hlen, len, off;
+	void *p;
+
+	ipstat.ips_total++;
+	if (m->m_pkthdr.len < IP_MINHLEN) {
+		ipstat.ips_toosmall++;
+		goto bad;
+	}
+	if ((p = ip_hdrptr(&m, IP_MINHLEN)) == NULL) {
+		ipstat.ips_nombuf++;
+		return;
+	}
+	memcpy(&ip, p, sizeof(ip));
+	if (IP_V(ip.ip_vhl) != IPVERSION) {
+		ipstat.ips_badvers++;
+		goto bad;
+	}
+	hlen = IP_HL(ip.ip_vhl);
+	if (hlen < IP_MINHLEN || hlen > m->m_pkthdr.len) {
+		ipstat.ips_badhlen++;
+		goto bad;
+	}
+	if (hlen > IP_MINHLEN && ip_hdrptr(&m, hlen) == NULL) {
+		ipstat.ips_nombuf++;
+		return;
+	}
+	if (in_cksum(m, hlen) != 0) {
+		ipstat.ips_badsum++;
+		goto bad;
+	}
+	len = ntohs(ip.ip_len);
+	if (len < hlen) {
+		ipstat.ips_badlen++;
+		goto bad;
+	}
+	if (len > m->m_pkthdr.len) {
+		ipstat.ips_tooshort++;
+		goto bad;
+	}
+	if (m->m_pkthdr.len > len)
+		m_adj(m, len - m->m_pkthdr.len);	/* link padding */
+
+	src = ntohl(ip.ip_src.s_addr);
+	if (src == INADDR_BROADCAST || IN_MULTICAST(src) ||
+	    IN_EXPERIMENTAL(src) || in_broadcast(ip.ip_src, ifp) ||
+	    ((src >> 24) == IN_LOOPBACKNET &&
+	    (ifp->if_flags & IFF_LOOPBACK) == 0)) {
+		ipstat.ips_badaddr++;
+		goto bad;
+	}
+	if (!in_ours(ip.ip_dst, ifp)) {
+		ipstat.ips_notforus++;
+		goto bad;
+	}
+	if (in_broadcast(ip.ip_dst, ifp))
+		m->m_flags |= M_BCAST;
+
+	off = ntohs(ip.ip_off);
+	if (off & (IP_MF | IP_OFFMASK)) {
+		ipstat.ips_fragments++;
+		if ((m = ip_reass(m, &ip, hlen)) == NULL)
+			return;
+		/* A whole datagram now, with a fresh 20-byte header. */
+		if ((p = ip_hdrptr(&m, IP_MINHLEN)) == NULL) {
+			ipstat.ips_nombuf++;
+			return;
+		}
+		memcpy(&ip, p, sizeof(ip));
+		hlen = IP_HL(ip.ip_vhl);
+	}
+
+	switch (ip.ip_p) {
+	case IPPROTO_ICMP:
+		ipstat.ips_delivered++;
+		icmp_input(m, hlen);
+		return;
+	case IPPROTO_UDP:
+		ipstat.ips_delivered++;
+		udp_input(m, hlen);
+		return;
+	default:
+		ipstat.ips_noproto++;
+		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL);
+		return;
+	}
+bad:
+	m_freem(m);
+}

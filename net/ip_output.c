@@ -1,0 +1,274 @@
+/*
+ * net/ip_output.c: IPv4 output and fragmentation.
+ *
+ * What it is for: taking a packet whose IP header the caller has built
+ * (or reused: ICMP and UDP echo turn the request's header around), and
+ * getting it onto the right interface in pieces no larger than the
+ * interface's MTU.
+ *
+ * ip_output fills the identification and the header checksum, picks
+ * the interface and next hop (in_route), and sends the packet whole
+ * when it fits.  Otherwise each fragment is a new packet header mbuf
+ * holding only the IP header, put in front with M_PREPEND, followed by
+ * an m_copym of its share of the payload: the payload's clusters are
+ * shared by reference, never copied.  Fragment payloads are multiples
+ * of 8 bytes except the last; a packet with DF set that does not fit is
+ * dropped (ips_cantfrag).
+ *
+ * Invariants: the original packet is always consumed (sent, or freed
+ * with the reason counted); a header is written only into storage that
+ * is writable (ip_hdrwritable) and only through memcpy from a local
+ * struct ip; every packet handed to an interface has M_PKTHDR and a
+ * correct m_pkthdr.len.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+
+#include <net/in.h>
+#include <net/ip.h>
+#include <net/if.h>
+#include <net/ip_var.h>
+
+static uint16_t ip_id;
+
+uint16_t
+ip_newid(void)
+{
+	if (ip_id == 0)
+		ip_id = kern_random() | 1;
+	return (ip_id++);
+}
+
+void
+ip_hdr_cksum(void *p, int hlen)
+{
+	uint16_t sum = 0;
+
+	memcpy((uint8_t *)p + 10, &sum, 2);
+	sum = in_cksum_flat(p, hlen);
+	memcpy((uint8_t *)p + 10, &sum, 2);
+}
+
+/*
+ * The one place this file gets a contiguous header: the first len bytes
+ * of *mp, in its first mbuf and writable.  When the first mbuf is
+ * shared or too short, the header moves into a new mbuf in front (a
+ * copy of len bytes, counted by m_copydata); NULL when out of memory.
+ */
+static void *
+ip_hdrwritable(struct mbuf **mp, int len)
+{
+	struct mbuf *m = *mp, *n;
+
+	if (m->m_len >= len && !M_READONLY(m))
+		return (mtod(m, void *));
+	if (m->m_pkthdr.len < len || (n = m_gethdr(M_DONTWAIT,
+	    MT_HEADER)) == NULL) {
+		m_freem(m);
+		*mp = NULL;
+		return (NULL);
+	}
+	M_MOVE_PKTHDR(n, m);
+	MH_ALIGN(n, len);
+	m_copydata(m, 0, len, mtod(n, void *));
+	m_adj(m, len);
+	n->m_len = len;
+	n->m_next = m;
+	*mp = n;
+	return (mtod(n, void *));
+}
+
+/* The source address to use towards dst. */
+struct in_addr
+ip_srcaddr(struct in_addr dst)
+{
+	struct in_addr nh, a;
+	struct ifnet *ifp;
+
+	if (ifa_ifwithaddr(dst) != NULL)
+		return (dst);
+	if ((ifp = in_route(dst, &nh)) == NULL) {
+		a.s_addr = 0;
+		return (a);
+	}
+	return (ifp->if_addr);
+}
+
+static int
+ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
+    struct ip *ip, int hlen)
+{
+	struct mbuf *n, *h;
+	struct ip fip;
+	int plen, fsize, off, flen, error = 0;
+	uint16_t ooff;
+
+	plen = m->m_pkthdr.len - hlen;
+	fsize = (ifp->if_mtu - hlen) & ~7;
+	if (fsize < 8) {
+		ipstat.ips_cantfrag++;
+		m_freem(m);
+		return (EMSGSIZE);
+	}
+	ooff = ntohs(ip->ip_off);
+	ipstat.ips_fragmented++;
+	for (off = 0; off < plen; off += flen) {
+		flen = MIN(fsize, plen - off);
+		n = m_copym(m, hlen + off, flen, M_DONTWAIT);
+		if (n == NULL) {
+			ipstat.ips_nombuf++;
+			error = ENOBUFS;
+			break;
+		}
+		if ((h = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
+			m_freem(n);
+			ipstat.ips_nombuf++;
+			error = ENOBUFS;
+			break;
+		}
+		MH_ALIGN(h, 0);
+		h->m_next = n;
+		h->m_pkthdr.len = flen;
+		h->m_flags |= m->m_flags & (M_BCAST | M_MCAST);
+		M_PREPEND(h, hlen, M_DONTWAIT);
+		if (h == NULL) {
+			ipstat.ips_nombuf++;
+			error = ENOBUFS;
+			break;
+		}
+		fip = *ip;
+		fip.ip_len = htons(hlen + flen);
+		fip.ip_off = htons(((ooff & IP_OFFMASK) + (off >> 3)) |
+		    (off + flen < plen || (ooff & IP_MF) ? IP_MF : 0));
+		fip.ip_sum = 0;
+		/* Options (if any) follow in every fragment, as received. */
+		if (hlen > IP_MINHLEN)
+			m_copydata(m, IP_MINHLEN, hlen - IP_MINHLEN,
+			    mtod(h, uint8_t *) + IP_MINHLEN);
+		memcpy(mtod(h, void *), &fip, sizeof(fip));
+		ip_hdr_cksum(mtod(h, void *), hlen);
+		ipstat.ips_ofragments++;
+		if ((error = ifp->if_ipoutput(ifp, h, nexthop)) != 0)
+			ipstat.ips_odropped++;
+	}
+	m_freem(m);
+	return (error);
+}
+
+int
+ip_output(struct mbuf *m, int flags)
+{
+	struct ifnet *ifp;
+	struct in_addr nexthop;
+	struct ip ip;
+	void *p;
+	int hlen, error, s;
+
+	s = splnet();
+	if ((p = ip_hdrwritable(&m, IP_MINHLEN)) == NULL) {
+		ipstat.ips_nombuf++;
+		splx(s);
+		return (ENOBUFS);
+	}
+	memcpy(&ip, p, sizeof(ip));
+	hlen = IP_HL(ip.ip_vhl);
+	if (hlen > IP_MINHLEN && (p = ip_hdrwritable(&m, hlen)) == NULL) {
+		ipstat.ips_nombuf++;
+		splx(s);
+		return (ENOBUFS);
+	}
+	if ((ifp = in_route(ip.ip_dst, &nexthop)) == NULL) {
+		ipstat.ips_noroute++;
+		m_freem(m);
+		splx(s);
+		return (EHOSTUNREACH);
+	}
+	if (ip.ip_src.s_addr == 0)
+		ip.ip_src = ifp->if_addr;
+	if (in_broadcast(ip.ip_dst, ifp))
+		m->m_flags |= M_BCAST;
+	ip.ip_len = htons(m->m_pkthdr.len);
+	ip.ip_id = htons(ip_newid());
+	ip.ip_off = htons((flags & IP_DF_FLAG) ? IP_DF : 0);
+	ip.ip_sum = 0;
+	ipstat.ips_localout++;
+	if (m->m_pkthdr.len <= ifp->if_mtu) {
+		memcpy(p, &ip, sizeof(ip));
+		ip_hdr_cksum(p, hlen);
+		error = ifp->if_ipoutput(ifp, m, nexthop);
+		if (error != 0)
+			ipstat.ips_odropped++;
+	} else if (flags & IP_DF_FLAG) {
+		ipstat.ips_cantfrag++;
+		m_freem(m);
+		error = EMSGSIZE;
+	} else
+		error = ip_fragment(m, ifp, nexthop, &ip, hlen);
+	splx(s);
+	return (error);
+}
+
+/* Put a 20-byte header in front of payload m and send it. */
+int
+ip_send(struct mbuf *m, int proto, struct in_addr src, struct in_addr dst,
+    int flags)
+{
+	struct ip ip;
+
+	if (m->m_pkthdr.len + IP_MINHLEN > IP_MAXPACKET) {
+		m_freem(m);
+		ipstat.ips_cantfrag++;
+		return (EMSGSIZE);
+	}
+	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
+	if (m == NULL) {
+		ipstat.ips_nombuf++;
+		return (ENOBUFS);
+	}
+	memset(&ip, 0, sizeof(ip));
+	ip.ip_vhl = IP_VHL(IPVERSION, IP_MINHLEN);
+	ip.ip_ttl = IP_DEFTTL;
+	ip.ip_p = proto;
+	ip.ip_src = src;
+	ip.ip_dst = dst;
+	ip.ip_len = htons(m->m_pkthdr.len);
+	memcpy(mtod(m, void *), &ip, sizeof(ip));
+	return (ip_output(m, flags));
+}
+
+/*
+ * A packet of len bytes (contents undefined) with lead bytes of
+ * leading space for headers in its first mbuf; clusters as needed.
+ */
+struct mbuf *
+net_getpacket(int len, int lead, int how)
+{
+	struct mbuf *m, *n, **np;
+	int left, room;
+
+	if ((m = m_gethdr(how, MT_DATA)) == NULL)
+		return (NULL);
+	if (len + lead > (int)MHLEN && m_clget(m, how) != 0) {
+		m_freem(m);
+		return (NULL);
+	}
+	m->m_data += lead;
+	room = M_TRAILINGSPACE(m);
+	m->m_len = MIN(len, room);
+	m->m_pkthdr.len = len;
+	left = len - m->m_len;
+	np = &m->m_next;
+	while (left > 0) {
+		if ((n = m_getcl(how, MT_DATA, 0)) == NULL) {
+			m_freem(m);
+			return (NULL);
+		}
+		n->m_len = MIN(left, MCLBYTES);
+		left -= n->m_len;
+		*np = n;
+		np = &n->m_next;
+	}
+	return (m);
+}

@@ -1,0 +1,104 @@
+/*
+ * net/netstat.c: "netstat -s", the protocol statistics.
+ *
+ * What it is for: one place that prints every counter of the stack, so
+ * that each drop can be traced to its cause.  netstat_protocols is
+ * called by the netstat shell command (kern/uipc_mbuf2.c) for -s.
+ * Counters are read at splnet so that each line is consistent.
+ */
+#include <sys/types.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+
+#include <net/in.h>
+#include <net/if.h>
+#include <net/if_ether.h>
+#include <net/ip_var.h>
+
+static void
+ipstat_print(void)
+{
+	struct ipstat *s = &ipstat;
+
+	printf("ip:\n\t%lu total packets received, %lu delivered\n",
+	    s->ips_total, s->ips_delivered);
+	printf("\tdropped: %lu too small, %lu bad version, %lu bad header "
+	    "length, %lu bad header checksum, %lu ip_len below header, "
+	    "%lu ip_len past frame, %lu bad source, %lu not for us, "
+	    "%lu unknown protocol, %lu no mbuf\n", s->ips_toosmall,
+	    s->ips_badvers, s->ips_badhlen, s->ips_badsum, s->ips_badlen,
+	    s->ips_tooshort, s->ips_badaddr, s->ips_notforus,
+	    s->ips_noproto, s->ips_nombuf);
+	printf("\t%lu fragments received, %lu reassembled datagrams\n",
+	    s->ips_fragments, s->ips_reassembled);
+	printf("\tfragments dropped: %lu bad length, %lu past 65535, "
+	    "%lu duplicates, %lu over budget, %lu timed out, %lu drained; "
+	    "%lu overlaps trimmed\n", s->ips_fragbad, s->ips_toolong,
+	    s->ips_fragdup, s->ips_fragdropped, s->ips_fragtimeout,
+	    s->ips_fragdrained, s->ips_fragoverlap);
+	printf("\treassembly now: %d datagrams, %d mbufs\n",
+	    ip_reass_count(), ip_reass_mbufs());
+	printf("\t%lu packets sent, %lu fragmented into %lu fragments, "
+	    "%lu no route, %lu can't fragment, %lu output drops\n",
+	    s->ips_localout, s->ips_fragmented, s->ips_ofragments,
+	    s->ips_noroute, s->ips_cantfrag, s->ips_odropped);
+}
+
+static void
+icmpstat_print(void)
+{
+	struct icmpstat *s = &icmpstat;
+	int i;
+
+	printf("icmp:\n\t%lu errors generated; not generated: %lu about "
+	    "ICMP errors, %lu about later fragments, %lu about "
+	    "broadcasts\n", s->icps_error, s->icps_oldicmp, s->icps_oldfrag,
+	    s->icps_bmcast);
+	printf("\tdropped: %lu too short, %lu bad checksum, %lu unhandled "
+	    "type, %lu broadcast echo, %lu unmatched replies, %lu no mbuf\n",
+	    s->icps_tooshort, s->icps_checksum, s->icps_badtype,
+	    s->icps_bmcastecho, s->icps_nomatch, s->icps_nombuf);
+	printf("\t%lu echo replies sent, %lu received; %lu unreachable, "
+	    "%lu time exceeded received\n", s->icps_reflect,
+	    s->icps_echoreply, s->icps_unreach, s->icps_timxceed);
+	printf("\tinput histogram:");
+	for (i = 0; i <= ICMP_MAXTYPE; i++)
+		if (s->icps_inhist[i])
+			printf(" type %d: %lu", i, s->icps_inhist[i]);
+	printf("\n\toutput histogram:");
+	for (i = 0; i <= ICMP_MAXTYPE; i++)
+		if (s->icps_outhist[i])
+			printf(" type %d: %lu", i, s->icps_outhist[i]);
+	printf("\n");
+}
+
+static void
+udpstat_print(void)
+{
+	struct udpstat *s = &udpstat;
+
+	printf("udp:\n\t%lu datagrams received, %lu delivered, %lu echoed, "
+	    "%lu discarded, %lu without checksum\n", s->udps_ipackets,
+	    s->udps_delivered, s->udps_echoed, s->udps_discarded,
+	    s->udps_nosum);
+	printf("\tdropped: %lu short header, %lu bad length, %lu bad "
+	    "checksum, %lu no port (unreachable sent), %lu no port "
+	    "(broadcast), %lu no mbuf\n", s->udps_hdrops, s->udps_badlen,
+	    s->udps_badsum, s->udps_noport, s->udps_noportbcast,
+	    s->udps_nombuf);
+	printf("\t%lu datagrams sent, %lu too big\n", s->udps_opackets,
+	    s->udps_toobig);
+}
+
+void
+netstat_protocols(void)
+{
+	int s;
+
+	s = splnet();
+	arpstat_print();
+	ipstat_print();
+	icmpstat_print();
+	udpstat_print();
+	splx(s);
+}

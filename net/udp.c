@@ -1,0 +1,351 @@
+/*
+ * net/udp.c: UDP (RFC 768) and its in-kernel API.
+ *
+ * What it is for: datagrams to and from kernel code.  A user of the API
+ * binds a port with a receive callback (udp_bind), gets each datagram's
+ * payload as an mbuf chain it then owns, and sends with udp_sendto (an
+ * mbuf chain) or udp_send_buf (a flat buffer).  Two services are built
+ * in: echo on port 7 answers with the request's own chain, and discard
+ * on port 9 frees it.
+ *
+ * Checksums are verified on input (a zero checksum means none was sent)
+ * and always computed on output (a computed 0 is sent as 0xffff).  The
+ * echo reply swaps the ports and the addresses, which leaves the
+ * ones'-complement sum unchanged, so its checksum is reused as it is:
+ * an echoed datagram is neither copied nor summed again.
+ *
+ * Invariants: at most UDP_MAXPCB bound ports; every datagram is
+ * delivered, echoed, discarded, or dropped with its own counter; for a
+ * port nobody bound, a unicast datagram gets ICMP port unreachable
+ * quoting its header.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <sys/proc.h>
+#include <sys/shell.h>
+
+#include <net/in.h>
+#include <net/ip.h>
+#include <net/udp.h>
+#include <net/if.h>
+#include <net/ip_var.h>
+
+#define UDP_MAXPCB	16
+#define UDP_ECHO_PORT	7
+#define UDP_DISCARD_PORT 9
+#define UDP_MAXDATA	(IP_MAXPACKET - IP_MINHLEN - 8)
+
+struct udp_pcb {
+	int		 up_used;
+	uint16_t	 up_port;
+	udp_recv_t	 up_fn;
+	void		*up_arg;
+};
+
+struct udpstat udpstat;
+static struct udp_pcb udp_pcbs[UDP_MAXPCB];
+
+/*
+ * The one place this file gets a contiguous header: the first len bytes
+ * of *mp in its first mbuf (writable when asked: moved into a new mbuf
+ * when shared, a counted copy).  NULL: the chain was freed.
+ */
+static void *
+udp_hdrptr(struct mbuf **mp, int len, int writable)
+{
+	struct mbuf *m = *mp, *n;
+
+	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+		*mp = NULL;
+		return (NULL);
+	}
+	if (writable && M_READONLY(m)) {
+		if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
+			m_freem(m);
+			*mp = NULL;
+			return (NULL);
+		}
+		M_MOVE_PKTHDR(n, m);
+		MH_ALIGN(n, len);
+		m_copydata(m, 0, len, mtod(n, void *));
+		m_adj(m, len);
+		n->m_len = len;
+		n->m_next = m;
+		m = n;
+	}
+	*mp = m;
+	return (mtod(m, void *));
+}
+
+void
+udp_init(void)
+{
+}
+
+/* Answer in place: swap ports and addresses; the checksum stays valid. */
+static void
+udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
+{
+	struct udphdr uh;
+	struct ip ip;
+	uint16_t t;
+	void *p;
+
+	if ((p = udp_hdrptr(&m, hlen + sizeof(uh), 1)) == NULL) {
+		udpstat.udps_nombuf++;
+		return;
+	}
+	m_adj(m, hlen);
+	p = mtod(m, void *);
+	memcpy(&uh, p, sizeof(uh));
+	t = uh.uh_sport;
+	uh.uh_sport = uh.uh_dport;
+	uh.uh_dport = t;
+	memcpy(p, &uh, sizeof(uh));
+	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
+	if (m == NULL) {
+		udpstat.udps_nombuf++;
+		return;
+	}
+	memset(&ip, 0, sizeof(ip));
+	ip.ip_vhl = IP_VHL(IPVERSION, IP_MINHLEN);
+	ip.ip_tos = oip->ip_tos;
+	ip.ip_ttl = IP_DEFTTL;
+	ip.ip_p = IPPROTO_UDP;
+	ip.ip_src = oip->ip_dst;
+	ip.ip_dst = oip->ip_src;
+	ip.ip_len = htons(m->m_pkthdr.len);
+	memcpy(mtod(m, void *), &ip, sizeof(ip));
+	udpstat.udps_echoed++;
+	udpstat.udps_opackets++;
+	ip_output(m, 0);
+}
+
+void
+udp_input(struct mbuf *m, int hlen)
+{
+	struct udphdr uh;
+	struct ip ip;
+	struct udp_pcb *up;
+	int ulen, iplen, i;
+	uint16_t dport;
+	void *p;
+
+	udpstat.udps_ipackets++;
+	iplen = m->m_pkthdr.len - hlen;
+	if (iplen < (int)sizeof(uh)) {
+		udpstat.udps_hdrops++;
+		goto drop;
+	}
+	if ((p = udp_hdrptr(&m, hlen + sizeof(uh), 0)) == NULL) {
+		udpstat.udps_nombuf++;
+		return;
+	}
+	memcpy(&ip, p, sizeof(ip));
+	memcpy(&uh, (uint8_t *)p + hlen, sizeof(uh));
+	ulen = ntohs(uh.uh_ulen);
+	if (ulen < (int)sizeof(uh) || ulen > iplen) {
+		udpstat.udps_badlen++;
+		goto drop;
+	}
+	if (ulen < iplen)
+		m_adj(m, ulen - iplen);
+	if (uh.uh_sum != 0) {
+		if (in_cksum_off(m, hlen, ulen, in_pseudo(ip.ip_src,
+		    ip.ip_dst, IPPROTO_UDP, ulen)) != 0) {
+			udpstat.udps_badsum++;
+			goto drop;
+		}
+	} else
+		udpstat.udps_nosum++;
+
+	dport = ntohs(uh.uh_dport);
+	for (i = 0, up = NULL; i < UDP_MAXPCB; i++)
+		if (udp_pcbs[i].up_used && udp_pcbs[i].up_port == dport) {
+			up = &udp_pcbs[i];
+			break;
+		}
+	if (up != NULL) {
+		udpstat.udps_delivered++;
+		m_adj(m, hlen + sizeof(uh));
+		up->up_fn(up->up_arg, m, ip.ip_src, ntohs(uh.uh_sport), dport);
+		return;
+	}
+	if (m->m_flags & (M_BCAST | M_MCAST)) {
+		udpstat.udps_noportbcast++;
+		goto drop;
+	}
+	if (dport == UDP_ECHO_PORT) {
+		udp_echo(m, &ip, hlen);
+		return;
+	}
+	if (dport == UDP_DISCARD_PORT) {
+		udpstat.udps_discarded++;
+		goto drop;
+	}
+	udpstat.udps_noport++;
+	icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT);
+	return;
+drop:
+	m_freem(m);
+}
+
+struct udp_pcb *
+udp_bind(uint16_t port, udp_recv_t fn, void *arg)
+{
+	int i, s;
+
+	s = splnet();
+	for (i = 0; i < UDP_MAXPCB; i++)
+		if (udp_pcbs[i].up_used && udp_pcbs[i].up_port == port) {
+			splx(s);
+			return (NULL);
+		}
+	for (i = 0; i < UDP_MAXPCB; i++)
+		if (!udp_pcbs[i].up_used) {
+			udp_pcbs[i].up_used = 1;
+			udp_pcbs[i].up_port = port;
+			udp_pcbs[i].up_fn = fn;
+			udp_pcbs[i].up_arg = arg;
+			splx(s);
+			return (&udp_pcbs[i]);
+		}
+	splx(s);
+	return (NULL);
+}
+
+void
+udp_unbind(struct udp_pcb *up)
+{
+	int s;
+
+	s = splnet();
+	up->up_used = 0;
+	up->up_fn = NULL;
+	splx(s);
+}
+
+int
+udp_sendto(uint16_t sport, struct in_addr dst, uint16_t dport,
+    struct mbuf *m)
+{
+	struct udphdr uh;
+	struct in_addr src;
+	int ulen;
+
+	if (m->m_pkthdr.len > UDP_MAXDATA) {
+		udpstat.udps_toobig++;
+		m_freem(m);
+		return (EMSGSIZE);
+	}
+	M_PREPEND(m, sizeof(uh), M_DONTWAIT);
+	if (m == NULL) {
+		udpstat.udps_nombuf++;
+		return (ENOBUFS);
+	}
+	ulen = m->m_pkthdr.len;
+	src = ip_srcaddr(dst);
+	uh.uh_sport = htons(sport);
+	uh.uh_dport = htons(dport);
+	uh.uh_ulen = htons(ulen);
+	uh.uh_sum = 0;
+	memcpy(mtod(m, void *), &uh, sizeof(uh));
+	uh.uh_sum = in_cksum_off(m, 0, ulen, in_pseudo(src, dst, IPPROTO_UDP,
+	    ulen));
+	if (uh.uh_sum == 0)
+		uh.uh_sum = 0xffff;
+	memcpy(mtod(m, uint8_t *) + 6, &uh.uh_sum, 2);
+	udpstat.udps_opackets++;
+	return (ip_send(m, IPPROTO_UDP, src, dst, 0));
+}
+
+int
+udp_send_buf(uint16_t sport, struct in_addr dst, uint16_t dport,
+    const void *buf, int len)
+{
+	struct mbuf *m;
+
+	if (len < 0 || len > UDP_MAXDATA) {
+		udpstat.udps_toobig++;
+		return (EMSGSIZE);
+	}
+	if ((m = net_getpacket(len, 64, M_DONTWAIT)) == NULL) {
+		udpstat.udps_nombuf++;
+		return (ENOBUFS);
+	}
+	if (len > 0 && m_copyback(m, 0, len, buf, M_DONTWAIT) != 0) {
+		m_freem(m);
+		udpstat.udps_nombuf++;
+		return (ENOBUFS);
+	}
+	return (udp_sendto(sport, dst, dport, m));
+}
+
+/*
+ * udpsend ADDR PORT TEXT: send TEXT and print what comes back to the
+ * source port within a second.
+ */
+struct udpsend_state {
+	int	got;
+	char	text[64];
+	int	len;
+	struct in_addr from;
+	uint16_t fport;
+};
+
+static void
+udpsend_recv(void *arg, struct mbuf *m, struct in_addr src, uint16_t sport,
+    uint16_t dport)
+{
+	struct udpsend_state *st = arg;
+
+	if (!st->got) {
+		st->len = MIN(m->m_pkthdr.len, (int)sizeof(st->text) - 1);
+		m_copydata(m, 0, st->len, st->text);
+		st->text[st->len] = '\0';
+		st->from = src;
+		st->fport = sport;
+		st->got = 1;
+		wakeup(st);
+	}
+	m_freem(m);
+}
+
+SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT: send a datagram, print a reply")
+{
+	static struct udpsend_state st;
+	struct udp_pcb *up;
+	struct in_addr dst;
+	char a[INET_ADDRSTRLEN];
+	uint16_t sport;
+	uint64_t deadline;
+	int error;
+
+	if (argc < 4 || inet_parse(argv[1], &dst) != 0) {
+		printf("usage: udpsend ADDR PORT TEXT\n");
+		return (-1);
+	}
+	memset(&st, 0, sizeof(st));
+	sport = 49152 + (kern_random() % 16384);
+	if ((up = udp_bind(sport, udpsend_recv, &st)) == NULL) {
+		printf("udpsend: no free port\n");
+		return (-1);
+	}
+	error = udp_send_buf(sport, dst, strtoul(argv[2], NULL, 10), argv[3],
+	    strlen(argv[3]));
+	if (error != 0)
+		printf("udpsend: error %d\n", error);
+	deadline = ticks + hz;
+	while (!st.got && ticks < deadline)
+		tsleep(&st, 0, "udpsend", deadline - ticks);
+	udp_unbind(up);
+	if (st.got)
+		printf("reply from %s port %u: %s\n", inet_fmt(st.from, a),
+		    st.fport, st.text);
+	else
+		printf("sent %d bytes, no reply within a second\n",
+		    (int)strlen(argv[3]));
+	return (error ? -1 : 0);
+}
