@@ -8,8 +8,12 @@
  * of its buffers exist; when that fails too, the registered drain hooks
  * are asked to give memory back, and only then does mpipe_alloc_nowait
  * fail or mpipe_alloc_waitok sleep.  mpipe_free puts the buffer back
- * into the array, or, when the array is full, runs the destructor and
- * returns it to malloc(9).
+ * into the array while no more than nnom of the pipe's buffers exist,
+ * or while the interrupt reserve (below) is short; any other buffer
+ * goes through the destructor back to malloc(9) at once.  So the pipe
+ * keeps its nnom buffers, refills its interrupt reserve first, gives
+ * back what it borrowed as soon as it can, and the malloc type's count
+ * comes back with the buffers.
  *
  * MPF_INT: the last mp_nint buffers of the array are the interrupt
  * reserve.  An allocation in thread context takes from the array only
@@ -26,7 +30,8 @@
  * recycled buffer comes back exactly as it was freed.
  *
  * Invariants: 0 <= mp_nfree <= mp_nnom <= mp_nmax, mp_nfree <= mp_total
- * <= mp_nmax; mp_array[0 .. mp_nfree-1] are the free buffers; under
+ * <= mp_nmax, mp_total >= mp_nnom (mpipe_free gives nothing back to
+ * malloc(9) below that); mp_array[0 .. mp_nfree-1] are the free buffers; under
  * AddressSanitizer free buffers are poisoned; every field changes only
  * at splhigh, so interrupt handlers may allocate and free; nothing here
  * sleeps except mpipe_alloc_waitok (and mpipe_init's prefill when the
@@ -440,7 +445,8 @@ mpipe_free(struct malloc_pipe *mp, void *buf)
 	    "freed but no buffer is out", mp->mp_name, buf);
 	mp->mp_puts++;
 	n = mp->mp_nfree;
-	if (__predict_true(n < mp->mp_nnom)) {
+	if (__predict_true(mp->mp_total <= mp->mp_nnom || n < mp->mp_nint)) {
+		/* A buffer is out, or n < nint <= nnom: there is a slot. */
 		mpipe_stash(mp, buf);
 		mp->mp_array[n] = buf;
 		mp->mp_nfree = n + 1;

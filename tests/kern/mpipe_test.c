@@ -97,7 +97,7 @@ SELFTEST(mpipe, exhaust_recover)
 	}
 	ST_ASSERT_EQ(mp.mp_fails, 4);		/* two NULLs per round */
 	ST_ASSERT_EQ(mp.mp_mallocs, 4);		/* two per round */
-	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the array was full */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the two beyond nnom */
 	ST_ASSERT_EQ(mp.mp_hiwat, 6);
 	ST_ASSERT_EQ(mp.mp_gets, mp.mp_puts);
 	mpipe_done(&mp);
@@ -236,8 +236,10 @@ SELFTEST(mpipe, waitok_sleeps_at_cap)
 	kthread_join(ft);
 	kthread_join(wt);
 	ST_ASSERT(blocked);
-	ST_ASSERT(w.buf == a);		/* the freed one, through the array */
+	ST_ASSERT(w.buf != NULL && w.buf != b);
 	ST_ASSERT_EQ(mp.mp_waits, 1);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 1);	/* a went back; w borrowed */
+	ST_ASSERT_EQ(mp.mp_mallocs, 2);
 	ST_ASSERT_EQ(mp.mp_waiters, 0);
 	ST_ASSERT_EQ(mp.mp_hiwat, 2);
 	mpipe_free(&mp, w.buf);
@@ -304,6 +306,61 @@ SELFTEST(mpipe, intr_reserve)
 	ST_ASSERT_EQ(mp.mp_intres, 2);
 	ST_ASSERT_EQ(mp.mp_fails, 2);
 	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	mpipe_done(&mp);
+}
+
+/* Callout: one allocation in interrupt context. */
+static void
+intr_take1(void *arg)
+{
+	struct intrtest *it = arg;
+
+	it->inintr = in_interrupt();
+	it->got[0] = mpipe_alloc_nowait(it->mp);
+	it->done = 1;
+	wakeup(it);
+}
+
+/* A free refills a short interrupt reserve before anything else. */
+SELFTEST(mpipe, intr_reserve_refilled_first)
+{
+	struct malloc_pipe mp;
+	struct intrtest it;
+	struct callout c;
+	void *t[4];
+	int i, nfree1, nfree2, total2, total3;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, 8, MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-refill");
+	mpipe_setintr(&mp, 2);
+	for (i = 0; i < 4; i++)		/* two from the array, two borrowed */
+		t[i] = mpipe_alloc_nowait(&mp);
+	memset(&it, 0, sizeof(it));
+	it.mp = &mp;
+	callout_init(&c, intr_take1, &it);
+	callout_reset(&c, 1);
+	while (!it.done)
+		tsleep(&it, 0, "mpintr", 1);
+	nfree1 = mp.mp_nfree;			/* the reserve is short */
+	mpipe_free(&mp, t[3]);			/* refills it */
+	nfree2 = mp.mp_nfree;
+	total2 = mp.mp_total;
+	mpipe_free(&mp, t[2]);			/* beyond nnom: to malloc */
+	total3 = mp.mp_total;
+	mpipe_free(&mp, it.got[0]);
+	mpipe_free(&mp, t[1]);
+	mpipe_free(&mp, t[0]);
+	ST_ASSERT(t[0] != NULL && t[1] != NULL && t[2] != NULL &&
+	    t[3] != NULL);
+	ST_ASSERT(it.inintr && it.got[0] != NULL);
+	ST_ASSERT_EQ(mp.mp_mallocs, 2);
+	ST_ASSERT_EQ(nfree1, 1);
+	ST_ASSERT_EQ(nfree2, 2);
+	ST_ASSERT_EQ(total2, 6);
+	ST_ASSERT_EQ(total3, 5);
+	ST_ASSERT_EQ(mp.mp_total, 4);		/* back to the reserve */
+	ST_ASSERT_EQ(mp.mp_nfree, 4);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 2);
 	mpipe_done(&mp);
 }
 
@@ -423,7 +480,7 @@ SELFTEST(mpipe, ctor_dtor)
 	ST_ASSERT_EQ(cc.ctor, 4);
 	for (i = 0; i < 4; i++)
 		mpipe_free(&mp, bufs[i]);
-	ST_ASSERT_EQ(cc.dtor, 2);		/* two found the array full */
+	ST_ASSERT_EQ(cc.dtor, 2);		/* the two beyond nnom */
 	bufs[0] = mpipe_alloc_nowait(&mp);	/* recycled: no new ctor */
 	ST_ASSERT_EQ(cc.ctor, 4);
 	ST_ASSERT_EQ(*(uint32_t *)bufs[0], CTOR_MAGIC);
@@ -448,8 +505,9 @@ SELFTEST(mpipe, zero_default)
 	ST_ASSERT(all_bytes(b, 0, 120));
 	memset(a, 0xaa, 120);
 	memset(b, 0xbb, 120);
-	mpipe_free(&mp, a);
-	mpipe_free(&mp, b);			/* array full: to malloc */
+	mpipe_free(&mp, b);			/* beyond nnom: to malloc */
+	mpipe_free(&mp, a);			/* into the array */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 1);
 	c = mpipe_alloc_nowait(&mp);
 	ST_ASSERT(c == a);
 	ST_ASSERT(all_bytes(c, 0, 120));
