@@ -1,0 +1,893 @@
+/*
+ * net_test.c: self-tests of the network stack over the loopback and a
+ * capture interface (suite "net").
+ *
+ * A capture interface cap0 (192.0.2.130/25) stands for an Ethernet with
+ * one peer, 192.0.2.131: the tests build the peer's frames byte by byte,
+ * inject them (split into mbufs of various sizes so headers straddle
+ * mbufs), run the input queues with netintr_poll, and check every byte
+ * of what the stack sent back.  Each case ends with net_flush and
+ * capif_destroy so that the harness finds every mbuf, cluster and
+ * malloc'd byte given back.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <sys/proc.h>
+#include <sys/selftest.h>
+
+#include <net/in.h>
+#include <net/ip.h>
+#include <net/icmp.h>
+#include <net/udp.h>
+#include <net/if.h>
+#include <net/if_ether.h>
+#include <net/ip_var.h>
+
+int	ping_run(struct in_addr, int, int, int);
+
+static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+#define OUR_IP		0xc0000282U	/* 192.0.2.130 */
+#define PEER_IP		0xc0000283U	/* 192.0.2.131 */
+#define TPORT		5001
+
+static uint8_t fbuf[9000];		/* a frame being built */
+static uint8_t rbuf[9000];		/* a frame taken from cap0 */
+static uint8_t frags[8][1600];		/* captured fragments */
+static int fraglen[8];
+
+static struct ifnet *
+cap_up(void)
+{
+	return (capif_create("cap0", our_mac, "192.0.2.130",
+	    "255.255.255.128"));
+}
+
+static void
+cap_down(struct ifnet *ifp)
+{
+	net_flush();
+	capif_destroy(ifp);
+}
+
+/* Take the next frame cap0 sent into rbuf; its length or -1. */
+static int
+take(struct ifnet *ifp)
+{
+	struct mbuf *m;
+	int len;
+
+	if ((m = capif_take(ifp)) == NULL)
+		return (-1);
+	len = m->m_pkthdr.len;
+	if (len > (int)sizeof(rbuf))
+		len = sizeof(rbuf);
+	m_copydata(m, 0, len, rbuf);
+	m_freem(m);
+	return (len);
+}
+
+static void
+drain_frames(struct ifnet *ifp)
+{
+	struct mbuf *m;
+
+	while ((m = capif_take(ifp)) != NULL)
+		m_freem(m);
+}
+
+static int
+mk_eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	memcpy(b, dst, 6);
+	memcpy(b + 6, src, 6);
+	be16enc(b + 12, type);
+	return (ETHER_HDR_LEN);
+}
+
+static void
+mk_ip(uint8_t *b, int len, uint16_t id, uint16_t off, int p, uint32_t src,
+    uint32_t dst)
+{
+	uint16_t sum;
+
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	be16enc(b + 2, len);
+	be16enc(b + 4, id);
+	be16enc(b + 6, off);
+	b[8] = 64;
+	b[9] = p;
+	be32enc(b + 12, src);
+	be32enc(b + 16, dst);
+	sum = in_cksum_flat(b, 20);
+	memcpy(b + 10, &sum, 2);
+}
+
+static void
+ip_resum(uint8_t *b)
+{
+	uint16_t sum = 0;
+
+	memcpy(b + 10, &sum, 2);
+	sum = in_cksum_flat(b, IP_HL(b[0]));
+	memcpy(b + 10, &sum, 2);
+}
+
+static uint16_t
+udp_sum(const uint8_t *u, int ulen, uint32_t src, uint32_t dst)
+{
+	uint8_t ph[12];
+	uint32_t s;
+
+	be32enc(ph, src);
+	be32enc(ph + 4, dst);
+	ph[8] = 0;
+	ph[9] = IPPROTO_UDP;
+	be16enc(ph + 10, ulen);
+	s = in_cksum_sum(ph, 12) + in_cksum_sum(u, ulen);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (uint16_t)~s;
+	return (s == 0 ? 0xffff : s);
+}
+
+/* A UDP datagram from the peer in fbuf; returns the frame length. */
+static int
+mk_udp(int sport, int dport, const uint8_t *data, int dlen)
+{
+	uint8_t *u = fbuf + 34;
+	uint16_t sum;
+
+	mk_eth(fbuf, our_mac, peer_mac, ETHERTYPE_IP);
+	mk_ip(fbuf + 14, 28 + dlen, 77, 0, IPPROTO_UDP, PEER_IP, OUR_IP);
+	be16enc(u, sport);
+	be16enc(u + 2, dport);
+	be16enc(u + 4, 8 + dlen);
+	be16enc(u + 6, 0);
+	memcpy(u + 8, data, dlen);
+	sum = udp_sum(u, 8 + dlen, PEER_IP, OUR_IP);
+	memcpy(u + 6, &sum, 2);
+	return (42 + dlen);
+}
+
+/* An echo request from the peer in fbuf. */
+static int
+mk_echo(uint16_t id, uint16_t seq, int dlen)
+{
+	uint8_t *c = fbuf + 34;
+	uint16_t sum;
+	int i;
+
+	mk_eth(fbuf, our_mac, peer_mac, ETHERTYPE_IP);
+	mk_ip(fbuf + 14, 28 + dlen, 99, 0, IPPROTO_ICMP, PEER_IP, OUR_IP);
+	memset(c, 0, 8);
+	c[0] = ICMP_ECHO;
+	be16enc(c + 4, id);
+	be16enc(c + 6, seq);
+	for (i = 0; i < dlen; i++)
+		c[8 + i] = (i * 7 + seq) & 0xff;
+	sum = in_cksum_flat(c, 8 + dlen);
+	memcpy(c + 2, &sum, 2);
+	return (42 + dlen);
+}
+
+static int
+mk_arp(int op, const uint8_t *sha, uint32_t spa, uint32_t tpa)
+{
+	uint8_t *a = fbuf + 14;
+
+	mk_eth(fbuf, op == ARPOP_REQUEST ? etherbroadcastaddr : our_mac,
+	    sha, ETHERTYPE_ARP);
+	be16enc(a, ARPHRD_ETHER);
+	be16enc(a + 2, ETHERTYPE_IP);
+	a[4] = 6;
+	a[5] = 4;
+	be16enc(a + 6, op);
+	memcpy(a + 8, sha, 6);
+	be32enc(a + 14, spa);
+	memset(a + 18, 0, 6);
+	be32enc(a + 24, tpa);
+	return (42);
+}
+
+static void
+inject(struct ifnet *ifp, int len, int chunk)
+{
+	capif_inject(ifp, fbuf, len, chunk);
+	netintr_poll();
+}
+
+/* Teach the stack the peer's address and throw the ARP reply away. */
+static void
+learn_peer(struct ifnet *ifp)
+{
+	inject(ifp, mk_arp(ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP), 0);
+	drain_frames(ifp);
+}
+
+static u_long
+copied(void)
+{
+	return (mbstat.m_cp_pullup + mbstat.m_cp_copym + mbstat.m_cp_dup +
+	    mbstat.m_cp_copyback + mbstat.m_cp_copydata +
+	    mbstat.m_cp_prepend + mbstat.m_cp_cat + mbstat.m_cp_split +
+	    mbstat.m_cp_pkthdr);
+}
+
+SELFTEST(net, arp_exchange)
+{
+	struct ifnet *ifp = cap_up();
+	uint8_t ha[6];
+	u_long req = arpstat.as_reqrcvd;
+	int len;
+
+	/* A request from the peer: answered byte for byte. */
+	inject(ifp, mk_arp(ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP), 3);
+	len = take(ifp);
+	ST_ASSERT_EQ(arpstat.as_reqrcvd, req + 1);
+	ST_ASSERT_EQ(len, 42);
+	ST_ASSERT(memcmp(rbuf, peer_mac, 6) == 0);
+	ST_ASSERT(memcmp(rbuf + 6, our_mac, 6) == 0);
+	ST_ASSERT_EQ(be16dec(rbuf + 12), ETHERTYPE_ARP);
+	ST_ASSERT_EQ(be16dec(rbuf + 14), ARPHRD_ETHER);
+	ST_ASSERT_EQ(be16dec(rbuf + 16), ETHERTYPE_IP);
+	ST_ASSERT(rbuf[18] == 6 && rbuf[19] == 4);
+	ST_ASSERT_EQ(be16dec(rbuf + 20), ARPOP_REPLY);
+	ST_ASSERT(memcmp(rbuf + 22, our_mac, 6) == 0);
+	ST_ASSERT_EQ(be32dec(rbuf + 28), OUR_IP);
+	ST_ASSERT(memcmp(rbuf + 32, peer_mac, 6) == 0);
+	ST_ASSERT_EQ(be32dec(rbuf + 38), PEER_IP);
+	ST_ASSERT_EQ(take(ifp), -1);
+	{
+		struct in_addr a = { htonl(PEER_IP) };
+
+		ST_ASSERT(arp_lookup(a, ha) == 0);
+		ST_ASSERT(memcmp(ha, peer_mac, 6) == 0);
+	}
+
+	/* Resolving: a datagram waits for the reply, then goes out. */
+	arp_flush();
+	{
+		struct in_addr a = { htonl(PEER_IP) };
+
+		ST_ASSERT_EQ(udp_send_buf(TPORT, a, 9, "abc", 3), 0);
+	}
+	len = take(ifp);
+	ST_ASSERT_EQ(len, 42);
+	ST_ASSERT(memcmp(rbuf, etherbroadcastaddr, 6) == 0);
+	ST_ASSERT_EQ(be16dec(rbuf + 20), ARPOP_REQUEST);
+	ST_ASSERT_EQ(be32dec(rbuf + 28), OUR_IP);
+	ST_ASSERT_EQ(be32dec(rbuf + 38), PEER_IP);
+	ST_ASSERT_EQ(take(ifp), -1);		/* the datagram is held */
+	inject(ifp, mk_arp(ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP), 0);
+	len = take(ifp);
+	ST_ASSERT_EQ(len, 14 + 20 + 8 + 3);
+	ST_ASSERT(memcmp(rbuf, peer_mac, 6) == 0);
+	ST_ASSERT_EQ(in_cksum_flat(rbuf + 14, 20), 0);
+	ST_ASSERT_EQ(rbuf[23], IPPROTO_UDP);
+	ST_ASSERT(memcmp(rbuf + 42, "abc", 3) == 0);
+	{
+		uint16_t want, got;
+
+		memcpy(&got, rbuf + 40, 2);
+		rbuf[40] = rbuf[41] = 0;
+		want = udp_sum(rbuf + 34, 11, OUR_IP, PEER_IP);
+		ST_ASSERT_EQ(got, want);
+	}
+	/* A gratuitous ARP goes out as a broadcast request for ourselves. */
+	arp_gratuitous(ifp);
+	ST_ASSERT_EQ(take(ifp), 42);
+	ST_ASSERT_EQ(be32dec(rbuf + 28), OUR_IP);
+	ST_ASSERT_EQ(be32dec(rbuf + 38), OUR_IP);
+	cap_down(ifp);
+}
+
+SELFTEST(net, echo_loopback)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	u_long c0 = copied();
+
+	ST_ASSERT_EQ(ping_run(lo, 3, 56, 0), 3);
+	ST_ASSERT_EQ(ping_run(lo, 2, 3000, 0), 2);
+	/* The request is built in place and the reply reuses it. */
+	ST_ASSERT_EQ(copied() - c0, 0);
+	/* Larger than lo0's MTU: fragmented and reassembled. */
+	ST_ASSERT_EQ(ping_run(lo, 1, 20000, 0), 1);
+	net_flush();
+}
+
+SELFTEST(net, echo_capture)
+{
+	static const int chunks[] = { 0, 1, 7, 13, 40 };
+	struct ifnet *ifp = cap_up();
+	int i, len, n;
+	u_long c0;
+
+	learn_peer(ifp);
+	for (i = 0; i < (int)nitems(chunks); i++) {
+		n = mk_echo(0x1234, i, 200);
+		c0 = copied();
+		inject(ifp, n, chunks[i]);
+		if (chunks[i] == 0)
+			ST_ASSERT_EQ(copied() - c0, 0);
+		len = take(ifp);
+		ST_ASSERT_EQ(len, n);
+		ST_ASSERT(memcmp(rbuf, peer_mac, 6) == 0);
+		ST_ASSERT(memcmp(rbuf + 6, our_mac, 6) == 0);
+		ST_ASSERT_EQ(in_cksum_flat(rbuf + 14, 20), 0);
+		ST_ASSERT_EQ(be32dec(rbuf + 26), OUR_IP);
+		ST_ASSERT_EQ(be32dec(rbuf + 30), PEER_IP);
+		ST_ASSERT_EQ(rbuf[34], ICMP_ECHOREPLY);
+		ST_ASSERT_EQ(in_cksum_flat(rbuf + 34, len - 34), 0);
+		ST_ASSERT(memcmp(rbuf + 36 + 2, fbuf + 36 + 2, len - 38) == 0);
+		ST_ASSERT_EQ(take(ifp), -1);
+	}
+	cap_down(ifp);
+}
+
+static struct {
+	int	count;
+	int	len;
+	int	bad;
+	const uint8_t *want;
+	int	wantlen;
+} rx;
+
+static void
+rx_cb(void *arg, struct mbuf *m, struct in_addr src, uint16_t sport,
+    uint16_t dport)
+{
+	static uint8_t tmp[9000];
+	int len = m->m_pkthdr.len;
+
+	rx.count++;
+	rx.len = len;
+	if (rx.want != NULL) {
+		if (len != rx.wantlen || len > (int)sizeof(tmp))
+			rx.bad++;
+		else {
+			m_copydata(m, 0, len, tmp);
+			if (memcmp(tmp, rx.want, len) != 0)
+				rx.bad++;
+		}
+	}
+	m_freem(m);
+}
+
+SELFTEST(net, udp_roundtrip)
+{
+	struct ifnet *ifp = cap_up();
+	struct udp_pcb *up;
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	static const uint8_t msg[] = "the quick brown fox";
+	u_long d0 = udpstat.udps_discarded, c0;
+	int len, n;
+
+	learn_peer(ifp);
+	memset(&rx, 0, sizeof(rx));
+	up = udp_bind(TPORT, rx_cb, NULL);
+	ST_ASSERT(up != NULL);
+	ST_ASSERT(udp_bind(TPORT, rx_cb, NULL) == NULL);
+	rx.want = msg;
+	rx.wantlen = sizeof(msg);
+
+	/* Delivered to the bound callback. */
+	inject(ifp, mk_udp(4000, TPORT, msg, sizeof(msg)), 5);
+	ST_ASSERT_EQ(rx.count, 1);
+	ST_ASSERT_EQ(rx.bad, 0);
+
+	/* Echo: the same bytes back, ports swapped, checksum still right. */
+	n = mk_udp(4000, 7, msg, sizeof(msg));
+	c0 = copied();
+	inject(ifp, n, 0);
+	ST_ASSERT_EQ(copied() - c0, 0);
+	len = take(ifp);
+	ST_ASSERT_EQ(len, n);
+	ST_ASSERT_EQ(be16dec(rbuf + 34), 7);
+	ST_ASSERT_EQ(be16dec(rbuf + 36), 4000);
+	ST_ASSERT(memcmp(rbuf + 42, msg, sizeof(msg)) == 0);
+	{
+		uint16_t got, want;
+
+		memcpy(&got, rbuf + 40, 2);
+		rbuf[40] = rbuf[41] = 0;
+		want = udp_sum(rbuf + 34, 8 + sizeof(msg), OUR_IP, PEER_IP);
+		ST_ASSERT_EQ(got, want);
+	}
+
+	/* Discard: nothing comes back. */
+	inject(ifp, mk_udp(4000, 9, msg, sizeof(msg)), 0);
+	ST_ASSERT_EQ(udpstat.udps_discarded, d0 + 1);
+	ST_ASSERT_EQ(take(ifp), -1);
+
+	/* No port: ICMP port unreachable quoting header and 8 bytes. */
+	n = mk_udp(4000, 4444, msg, sizeof(msg));
+	inject(ifp, n, 0);
+	len = take(ifp);
+	ST_ASSERT_EQ(len, 14 + 20 + 8 + 28);
+	ST_ASSERT_EQ(rbuf[34], ICMP_UNREACH);
+	ST_ASSERT_EQ(rbuf[35], ICMP_UNREACH_PORT);
+	ST_ASSERT_EQ(in_cksum_flat(rbuf + 34, len - 34), 0);
+	ST_ASSERT(memcmp(rbuf + 42, fbuf + 14, 28) == 0);
+
+	/* Over the loopback: our own echo service answers our port. */
+	rx.count = 0;
+	ST_ASSERT_EQ(udp_send_buf(TPORT, lo, 7, msg, sizeof(msg)), 0);
+	netintr_poll();
+	ST_ASSERT_EQ(rx.count, 1);
+	ST_ASSERT_EQ(rx.bad, 0);
+	udp_unbind(up);
+	cap_down(ifp);
+}
+
+/* Next lexicographic permutation of p[0..n); 0 after the last. */
+static int
+next_perm(int *p, int n)
+{
+	int i, j, t;
+
+	for (i = n - 2; i >= 0 && p[i] >= p[i + 1]; i--)
+		continue;
+	if (i < 0)
+		return (0);
+	for (j = n - 1; p[j] <= p[i]; j--)
+		continue;
+	t = p[i]; p[i] = p[j]; p[j] = t;
+	for (i++, j = n - 1; i < j; i++, j--) {
+		t = p[i]; p[i] = p[j]; p[j] = t;
+	}
+	return (1);
+}
+
+static uint8_t payload[8000];
+
+/* Send an 8000-byte datagram to the peer, keep its fragments in frags. */
+static int
+capture_frags(struct ifnet *ifp)
+{
+	struct in_addr peer = { htonl(PEER_IP) };
+	int i, n = 0, len;
+
+	for (i = 0; i < (int)sizeof(payload); i++)
+		payload[i] = kern_random() & 0xff;
+	if (udp_send_buf(TPORT, peer, TPORT, payload, sizeof(payload)) != 0)
+		return (-1);
+	while ((len = take(ifp)) > 0 && n < 8) {
+		memcpy(frags[n], rbuf, len);
+		fraglen[n++] = len;
+	}
+	return (n);
+}
+
+/* Turn a captured fragment around: from the peer, to us. */
+static int
+inbound(int i)
+{
+	memcpy(fbuf, frags[i], fraglen[i]);
+	memcpy(fbuf, our_mac, 6);
+	memcpy(fbuf + 6, peer_mac, 6);
+	memcpy(fbuf + 26, frags[i] + 30, 4);
+	memcpy(fbuf + 30, frags[i] + 26, 4);
+	return (fraglen[i]);
+}
+
+SELFTEST(net, fragment_8000)
+{
+	struct ifnet *ifp = cap_up();
+	int i, n, off, total = 0, mf;
+
+	learn_peer(ifp);
+	n = capture_frags(ifp);
+	ST_ASSERT_EQ(n, 6);
+	for (i = 0; i < n; i++) {
+		uint8_t *ip = frags[i] + 14;
+
+		ST_ASSERT_EQ(be16dec(frags[i] + 12), ETHERTYPE_IP);
+		ST_ASSERT(memcmp(frags[i], peer_mac, 6) == 0);
+		ST_ASSERT_EQ(in_cksum_flat(ip, 20), 0);
+		ST_ASSERT_EQ(be16dec(ip + 2), fraglen[i] - 14);
+		ST_ASSERT(fraglen[i] - 14 <= 1500);
+		off = (be16dec(ip + 6) & IP_OFFMASK) * 8;
+		mf = (be16dec(ip + 6) & IP_MF) != 0;
+		ST_ASSERT_EQ(off, total);
+		ST_ASSERT_EQ(mf, i < n - 1);
+		ST_ASSERT_EQ(be16dec(ip + 4), be16dec(frags[0] + 18));
+		if (mf)
+			ST_ASSERT_EQ((fraglen[i] - 34) % 8, 0);
+		/* The payload bytes themselves. */
+		if (i == 0)
+			ST_ASSERT(memcmp(frags[0] + 42, payload,
+			    fraglen[0] - 42) == 0);
+		else
+			ST_ASSERT(memcmp(frags[i] + 34, payload + off - 8,
+			    fraglen[i] - 34) == 0);
+		total += fraglen[i] - 34;
+	}
+	ST_ASSERT_EQ(total, 8008);
+	ST_ASSERT_EQ(ipstat.ips_ofragments > 0, 1);
+	cap_down(ifp);
+}
+
+SELFTEST(net, reassemble_every_order)
+{
+	struct ifnet *ifp = cap_up();
+	struct udp_pcb *up;
+	int perm[6], i, n, orders = 0;
+	u_long r0 = ipstat.ips_reassembled, d0;
+
+	learn_peer(ifp);
+	n = capture_frags(ifp);
+	ST_ASSERT_EQ(n, 6);
+	memset(&rx, 0, sizeof(rx));
+	rx.want = payload;
+	rx.wantlen = sizeof(payload);
+	up = udp_bind(TPORT, rx_cb, NULL);
+	ST_ASSERT(up != NULL);
+	for (i = 0; i < n; i++)
+		perm[i] = i;
+	do {
+		for (i = 0; i < n; i++)
+			capif_inject(ifp, fbuf, inbound(perm[i]),
+			    (orders % 3) == 0 ? 0 : 100 + orders % 500);
+		netintr_poll();
+		orders++;
+		if (rx.count != orders || rx.bad != 0)
+			break;
+	} while (next_perm(perm, n));
+	ST_ASSERT_EQ(orders, 720);
+	ST_ASSERT_EQ(rx.count, 720);
+	ST_ASSERT_EQ(rx.bad, 0);
+	ST_ASSERT_EQ(ipstat.ips_reassembled - r0, 720);
+
+	/* Duplicates of every fragment, interleaved, in reverse. */
+	d0 = ipstat.ips_fragdup;
+	for (i = n - 1; i >= 0; i--) {
+		inject(ifp, inbound(i), 0);
+		if (i > 0)
+			inject(ifp, inbound(i), 0);
+	}
+	inject(ifp, inbound(3), 0);	/* a new datagram's fragment */
+	ST_ASSERT_EQ(rx.count, 721);
+	ST_ASSERT_EQ(rx.bad, 0);
+	ST_ASSERT_EQ(ipstat.ips_fragdup - d0, 5);
+	ST_ASSERT_EQ(ip_reass_count(), 1);
+	ip_reass_drain();
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(ip_reass_mbufs(), 0);
+	ST_ASSERT_EQ(take(ifp), -1);
+	udp_unbind(up);
+	cap_down(ifp);
+}
+
+/*
+ * Overlaps, resolved as BSD does: the newcomer's front is trimmed by the
+ * fragment before it, fragments after it that it covers are trimmed or
+ * removed.  With A = [0, 1600) and B = [1000, 3000) carrying different
+ * bytes in the overlap, A's bytes win in either order.
+ */
+static int
+mk_frag(uint16_t id, int off, int len, int mf, const uint8_t *data)
+{
+	mk_eth(fbuf, our_mac, peer_mac, ETHERTYPE_IP);
+	mk_ip(fbuf + 14, 20 + len, id, (off / 8) | (mf ? IP_MF : 0),
+	    IPPROTO_UDP, PEER_IP, OUR_IP);
+	memcpy(fbuf + 34, data + off, len);
+	return (34 + len);
+}
+
+SELFTEST(net, reassemble_overlaps)
+{
+	static uint8_t a[3000], b[3000], want[3000];
+	struct ifnet *ifp = cap_up();
+	struct udp_pcb *up;
+	uint16_t sum;
+	int i, order;
+	u_long ov0 = ipstat.ips_fragoverlap;
+
+	learn_peer(ifp);
+	up = udp_bind(TPORT, rx_cb, NULL);
+	ST_ASSERT(up != NULL);
+	for (i = 0; i < 3000; i++) {
+		a[i] = i & 0xff;
+		b[i] = (i * 3 + 1) & 0xff;
+	}
+	for (i = 0; i < 3000; i++)
+		want[i] = i < 1600 ? a[i] : b[i];
+	/* The UDP header, valid for the expected result, in both. */
+	be16enc(want, 4000);
+	be16enc(want + 2, TPORT);
+	be16enc(want + 4, 3000);
+	want[6] = want[7] = 0;
+	sum = udp_sum(want, 3000, PEER_IP, OUR_IP);
+	memcpy(want + 6, &sum, 2);
+	memcpy(a, want, 8);
+	memcpy(b, want, 8);
+	memset(&rx, 0, sizeof(rx));
+	rx.want = want + 8;
+	rx.wantlen = 2992;
+	for (order = 0; order < 2; order++) {
+		if (order == 0) {
+			inject(ifp, mk_frag(500 + order, 0, 1600, 1, a), 0);
+			inject(ifp, mk_frag(500 + order, 1000, 2000, 0, b), 64);
+		} else {
+			inject(ifp, mk_frag(500 + order, 1000, 2000, 0, b), 64);
+			inject(ifp, mk_frag(500 + order, 0, 1600, 1, a), 0);
+		}
+		ST_ASSERT_EQ(rx.count, order + 1);
+		ST_ASSERT_EQ(rx.bad, 0);
+	}
+	/* A fragment wholly inside another, and a superset of another. */
+	inject(ifp, mk_frag(600, 800, 400, 1, a), 0);
+	inject(ifp, mk_frag(600, 0, 1600, 1, a), 0);	/* covers it */
+	inject(ifp, mk_frag(600, 1200, 200, 1, a), 0);	/* inside: dup */
+	inject(ifp, mk_frag(600, 1000, 2000, 0, b), 0);
+	ST_ASSERT_EQ(rx.count, 3);
+	ST_ASSERT_EQ(rx.bad, 0);
+	ST_ASSERT(ipstat.ips_fragoverlap - ov0 >= 3);
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(ip_reass_mbufs(), 0);
+	udp_unbind(up);
+	cap_down(ifp);
+}
+
+SELFTEST(net, reassembly_timeout)
+{
+	static uint8_t d[64];
+	struct ifnet *ifp = cap_up();
+	int saved = ip_reass_ttl, len, i;
+	u_long t0 = ipstat.ips_fragtimeout;
+	uint64_t until;
+
+	learn_peer(ifp);
+	ip_reass_ttl = 5;
+	for (i = 0; i < 64; i++)
+		d[i] = i;
+	inject(ifp, mk_frag(700, 0, 48, 1, d), 0);
+	inject(ifp, mk_frag(701, 48, 16, 1, d), 0);	/* no first fragment */
+	ST_ASSERT_EQ(ip_reass_count(), 2);
+	until = ticks + 20;
+	while (ticks < until && ip_reass_count() != 0)
+		tsleep(&until, 0, "reasstmo", 1);
+	ip_reass_ttl = saved;
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(ipstat.ips_fragtimeout - t0, 2);
+	/* One time exceeded, for the datagram whose first fragment came. */
+	len = take(ifp);
+	ST_ASSERT_EQ(len, 14 + 20 + 8 + 28);
+	ST_ASSERT_EQ(rbuf[34], ICMP_TIMXCEED);
+	ST_ASSERT_EQ(rbuf[35], ICMP_TIMXCEED_REASS);
+	ST_ASSERT_EQ(be32dec(rbuf + 30), PEER_IP);
+	mk_frag(700, 0, 48, 1, d);
+	ST_ASSERT(memcmp(rbuf + 42, fbuf + 14, 28) == 0);
+	ST_ASSERT_EQ(take(ifp), -1);
+	cap_down(ifp);
+}
+
+SELFTEST(net, reassembly_budget)
+{
+	static uint8_t d[64];
+	struct ifnet *ifp = cap_up();
+	u_long dr0 = ipstat.ips_fragdropped, dn0 = ipstat.ips_fragdrained;
+	int i;
+
+	learn_peer(ifp);
+	for (i = 0; i < 20; i++)
+		inject(ifp, mk_frag(800 + i, 0, 48, 1, d), 0);
+	ST_ASSERT_EQ(ip_reass_count(), 16);
+	ST_ASSERT_EQ(ipstat.ips_fragdropped - dr0, 4);
+	ip_reass_drain();
+	ST_ASSERT_EQ(ipstat.ips_fragdrained - dn0, 16);
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(take(ifp), -1);
+	cap_down(ifp);
+}
+
+/*
+ * Malformed input: each kind dropped under its own counter, nothing
+ * sent back (except where an ICMP error is the right answer).
+ */
+enum {
+	X_RUNT, X_ETYPE, X_EOTHER, X_IPSMALL, X_IPVERS, X_HLSMALL, X_HLBIG,
+	X_IPSUM, X_LENSMALL, X_LENBIG, X_SRCBC, X_SRCMC, X_NOTUS, X_PROTO,
+	X_FRAGLEN, X_POD, X_ICMPSHORT, X_ICMPSUM, X_UDPSHORT, X_ULENBIG,
+	X_ULENSMALL, X_UDPSUM, X_ARPSHORT, X_ARPHRD, X_ARPPRO, X_ARPOP,
+	X_ARPSHA, X_ARPSPA, X_BCECHO, X_BCUDP, X_NCASES
+};
+
+static const struct {
+	const char	*name;
+	u_long		*ctr;
+	int		 reply;		/* frames expected back */
+} mcase[X_NCASES] = {
+	[X_RUNT] = { "runt", &etherstat.es_runt, 0 },
+	[X_ETYPE] = { "ethertype", &etherstat.es_noproto, 0 },
+	[X_EOTHER] = { "other station", &etherstat.es_notforus, 0 },
+	[X_IPSMALL] = { "ip too small", &ipstat.ips_toosmall, 0 },
+	[X_IPVERS] = { "ip version", &ipstat.ips_badvers, 0 },
+	[X_HLSMALL] = { "ip hlen < 20", &ipstat.ips_badhlen, 0 },
+	[X_HLBIG] = { "ip hlen > packet", &ipstat.ips_badhlen, 0 },
+	[X_IPSUM] = { "ip checksum", &ipstat.ips_badsum, 0 },
+	[X_LENSMALL] = { "ip_len < hlen", &ipstat.ips_badlen, 0 },
+	[X_LENBIG] = { "ip_len > frame", &ipstat.ips_tooshort, 0 },
+	[X_SRCBC] = { "src broadcast", &ipstat.ips_badaddr, 0 },
+	[X_SRCMC] = { "src multicast", &ipstat.ips_badaddr, 0 },
+	[X_NOTUS] = { "not for us", &ipstat.ips_notforus, 0 },
+	[X_PROTO] = { "unknown protocol", &ipstat.ips_noproto, 1 },
+	[X_FRAGLEN] = { "fragment length", &ipstat.ips_fragbad, 0 },
+	[X_POD] = { "ping of death", &ipstat.ips_toolong, 0 },
+	[X_ICMPSHORT] = { "icmp short", &icmpstat.icps_tooshort, 0 },
+	[X_ICMPSUM] = { "icmp checksum", &icmpstat.icps_checksum, 0 },
+	[X_UDPSHORT] = { "udp short", &udpstat.udps_hdrops, 0 },
+	[X_ULENBIG] = { "udp len > ip", &udpstat.udps_badlen, 0 },
+	[X_ULENSMALL] = { "udp len < 8", &udpstat.udps_badlen, 0 },
+	[X_UDPSUM] = { "udp checksum", &udpstat.udps_badsum, 0 },
+	[X_ARPSHORT] = { "arp short", &arpstat.as_tooshort, 0 },
+	[X_ARPHRD] = { "arp hardware", &arpstat.as_badhrd, 0 },
+	[X_ARPPRO] = { "arp protocol", &arpstat.as_badpro, 0 },
+	[X_ARPOP] = { "arp op", &arpstat.as_badop, 0 },
+	[X_ARPSHA] = { "arp sender hw", &arpstat.as_badsrc, 0 },
+	[X_ARPSPA] = { "arp sender ip", &arpstat.as_badaddr, 0 },
+	[X_BCECHO] = { "broadcast echo", &icmpstat.icps_bmcastecho, 0 },
+	[X_BCUDP] = { "broadcast udp", &udpstat.udps_noportbcast, 0 },
+};
+
+static int
+mk_malformed(int k)
+{
+	static const uint8_t data[32] = "0123456789abcdef0123456789abcde";
+	uint8_t *ip = fbuf + 14;
+	int len = mk_udp(4000, 9, data, sizeof(data));
+
+	switch (k) {
+	case X_RUNT:
+		return (10);
+	case X_ETYPE:
+		be16enc(fbuf + 12, 0x86dd);
+		break;
+	case X_EOTHER:
+		fbuf[5] = 0x99;
+		break;
+	case X_IPSMALL:
+		return (14 + 12);
+	case X_IPVERS:
+		ip[0] = 0x65;
+		ip_resum(ip);
+		break;
+	case X_HLSMALL:
+		ip[0] = 0x44;
+		break;
+	case X_HLBIG:
+		ip[0] = 0x4f;
+		len = 14 + 40;
+		break;
+	case X_IPSUM:
+		ip[10] ^= 0x5a;
+		break;
+	case X_LENSMALL:
+		be16enc(ip + 2, 12);
+		ip_resum(ip);
+		break;
+	case X_LENBIG:
+		be16enc(ip + 2, 2000);
+		ip_resum(ip);
+		break;
+	case X_SRCBC:
+		be32enc(ip + 12, 0xffffffffU);
+		ip_resum(ip);
+		break;
+	case X_SRCMC:
+		be32enc(ip + 12, 0xe0000001U);
+		ip_resum(ip);
+		break;
+	case X_NOTUS:
+		be32enc(ip + 16, 0xc00002c8U);
+		ip_resum(ip);
+		break;
+	case X_PROTO:
+		ip[9] = 99;
+		ip_resum(ip);
+		break;
+	case X_FRAGLEN:
+		be16enc(ip + 2, 20 + 13);
+		be16enc(ip + 6, IP_MF);
+		ip_resum(ip);
+		len = 14 + 33;
+		break;
+	case X_POD:
+		be16enc(ip + 6, 8189);
+		ip_resum(ip);
+		break;
+	case X_ICMPSHORT:
+		ip[9] = IPPROTO_ICMP;
+		be16enc(ip + 2, 24);
+		ip_resum(ip);
+		len = 14 + 24;
+		break;
+	case X_ICMPSUM:
+		len = mk_echo(1, 1, 32);
+		fbuf[36] ^= 0xff;
+		break;
+	case X_UDPSHORT:
+		be16enc(ip + 2, 24);
+		ip_resum(ip);
+		len = 14 + 24;
+		break;
+	case X_ULENBIG:
+		be16enc(fbuf + 38, 500);
+		break;
+	case X_ULENSMALL:
+		be16enc(fbuf + 38, 4);
+		break;
+	case X_UDPSUM:
+		fbuf[40] ^= 0x11;
+		break;
+	case X_ARPSHORT:
+		mk_arp(ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
+		return (14 + 20);
+	case X_ARPHRD:
+		len = mk_arp(ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
+		be16enc(fbuf + 14, 6);
+		break;
+	case X_ARPPRO:
+		len = mk_arp(ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
+		fbuf[19] = 16;
+		break;
+	case X_ARPOP:
+		len = mk_arp(3, peer_mac, PEER_IP, OUR_IP);
+		break;
+	case X_ARPSHA:
+		len = mk_arp(ARPOP_REQUEST, etherbroadcastaddr, PEER_IP,
+		    OUR_IP);
+		memcpy(fbuf + 6, peer_mac, 6);
+		break;
+	case X_ARPSPA:
+		len = mk_arp(ARPOP_REQUEST, peer_mac, 0, OUR_IP);
+		break;
+	case X_BCECHO:
+		len = mk_echo(1, 1, 32);
+		memcpy(fbuf, etherbroadcastaddr, 6);
+		be32enc(ip + 16, 0xc00002ffU);
+		ip_resum(ip);
+		break;
+	case X_BCUDP:
+		be16enc(fbuf + 36, 4444);
+		memcpy(fbuf, etherbroadcastaddr, 6);
+		be32enc(ip + 16, 0xffffffffU);
+		ip_resum(ip);
+		fbuf[40] = fbuf[41] = 0;	/* no checksum */
+		break;
+	}
+	return (len);
+}
+
+SELFTEST(net, malformed)
+{
+	static const int chunks[] = { 0, 7 };
+	struct ifnet *ifp = cap_up();
+	int k, c, got;
+	u_long before;
+
+	learn_peer(ifp);
+	for (k = 0; k < X_NCASES; k++) {
+		for (c = 0; c < (int)nitems(chunks); c++) {
+			int len = mk_malformed(k);
+
+			before = *mcase[k].ctr;
+			inject(ifp, len, chunks[c]);
+			if (*mcase[k].ctr != before + 1)
+				ST_FAIL("%s (chunk %d): counter %lu -> %lu",
+				    mcase[k].name, chunks[c], before,
+				    *mcase[k].ctr);
+			for (got = 0; take(ifp) > 0; got++)
+				continue;
+			if (got != mcase[k].reply)
+				ST_FAIL("%s: %d frames sent back", mcase[k].name,
+				    got);
+		}
+	}
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	cap_down(ifp);
+}
