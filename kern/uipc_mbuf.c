@@ -544,6 +544,7 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 				n->m_pkthdr.len -= off0;
 			else
 				n->m_pkthdr.len = len;
+			m_region_keep(n, 0, n->m_pkthdr.len);
 			copyhdr = 0;
 		}
 		if (m->m_flags & M_EXT) {
@@ -612,6 +613,11 @@ m_dup(struct mbuf *m0, int how)
 			return (NULL);
 		}
 		*np = n;
+	}
+	/* The bytes were laid out afresh: regions may need pulling. */
+	if ((top->m_flags & M_PKTHDR) && m_region_restore(top, how) != 0) {
+		m_freem(top);
+		return (NULL);
 	}
 	if (top->m_flags & M_PKTHDR)
 		M_VERIFY(top);
@@ -720,8 +726,10 @@ m_prepend(struct mbuf *m, int len, int how)
 		m_align(m, len);
 		m->m_len = len;
 	}
-	if (m->m_flags & M_PKTHDR)
+	if (m->m_flags & M_PKTHDR) {
 		m->m_pkthdr.len += len;
+		m_region_insert(m, 0, len);
+	}
 	return (m);
 }
 
@@ -739,6 +747,7 @@ m_pullup(struct mbuf *n, int len)
 	int count, copied = 0;
 
 	M_LIVE(n);
+	len = m_region_extend(n, len);		/* cut no region */
 	if (len <= n->m_len)
 		return (n);
 	if (len > MCLBYTES)
@@ -804,15 +813,19 @@ m_adj(struct mbuf *mp, int req_len)
 			m->m_data += count;
 			len -= count;
 		}
-		if (mp->m_flags & M_PKTHDR)
+		if (mp->m_flags & M_PKTHDR) {
 			mp->m_pkthdr.len -= req_len - len;
+			m_region_keep(mp, req_len - len, mp->m_pkthdr.len);
+		}
 	} else {
 		/* Trim from the tail: keep the first count bytes. */
 		count = m_length(mp) + len;
 		if (count < 0)
 			count = 0;
-		if (mp->m_flags & M_PKTHDR)
+		if (mp->m_flags & M_PKTHDR) {
 			mp->m_pkthdr.len = count;
+			m_region_keep(mp, 0, count);
+		}
 		for (m = mp; m != NULL; m = m->m_next) {
 			if (m->m_len >= count) {
 				m->m_len = count;
@@ -887,8 +900,10 @@ m_split(struct mbuf *m0, int len0, int how)
 		MBSTAT_ADD(m_cp_split, m_copy_pkthdr(n, m0));
 		olen = m0->m_pkthdr.len;
 		n->m_pkthdr.len = olen - len0;
+		m_region_keep(n, len0, olen - len0);
 		if (remain == 0) {
 			m0->m_pkthdr.len = len0;
+			m_region_keep(m0, 0, len0);
 			n->m_next = m->m_next;
 			m->m_next = NULL;
 			return (n);
@@ -900,6 +915,7 @@ m_split(struct mbuf *m0, int len0, int how)
 				return (NULL);
 			}
 			m0->m_pkthdr.len = len0;
+			m_region_keep(m0, 0, len0);
 			return (n);
 		}
 	} else {
@@ -926,6 +942,7 @@ m_split(struct mbuf *m0, int len0, int how)
 	}
 	if (m0->m_flags & M_PKTHDR)
 		m0->m_pkthdr.len = len0;
+	m_region_keep(m0, 0, len0);
 	n->m_len = remain;
 	m->m_len = len;
 	n->m_next = m->m_next;

@@ -217,6 +217,15 @@ struct mbstat {
 	u_long	m_cp_cat;		/* m_cat into trailing space */
 	u_long	m_cp_split;		/* m_split of internal data */
 	u_long	m_cp_pkthdr;		/* user headers by m_*_pkthdr */
+	/* m_pulldown(9), m_datarange(9) (uipc_mbuf3.c) */
+	u_long	m_pulldowns;		/* m_pulldown calls */
+	u_long	m_pdallocs;		/* mbufs allocated by uipc_mbuf3.c */
+	u_long	m_pdfail;		/* m_pulldown failures */
+	u_long	m_cp_pulldown;
+	u_long	m_cp_contig;		/* m_ensure_contig */
+	u_long	m_cp_makewr;		/* m_makewritable */
+	u_long	m_cp_cbcow;		/* m_copyback_cow, data included */
+	u_long	m_cp_datarange;		/* m_datarange, m_datarange_rw */
 };
 extern struct mbstat mbstat;
 
@@ -324,5 +333,25 @@ void		 mb_poolinit(void);
 	(m) = m_prepend((m), (plen), (how));				\
 } while (0)
 #define M_MOVE_PKTHDR(to, from)	do { m_move_pkthdr((to), (from)); } while (0)
+
+/* ---- m_pulldown(9), m_datarange(9): uipc_mbuf3.c ---------------- */
+struct mbuf	*m_pulldown(struct mbuf *, int, int, int *);
+bool		 m_ensure_contig(struct mbuf **, int);
+int		 m_makewritable(struct mbuf **, int, int, int);
+struct mbuf	*m_copyback_cow(struct mbuf *, int, int, const void *, int);
+void		*m_datarange(struct mbuf **, int, int, int);
+void		*m_datarange_rw(struct mbuf **, int, int, int);
+void		*m_mptr(struct mbuf *, int, int, int);
+int		 m_contigmax(void);
+/* Region bookkeeping, called by the rearranging calls of uipc_mbuf.c. */
+int		 m_region_extend(struct mbuf *, int);
+void		 m_region_keep(struct mbuf *, int, int);
+void		 m_region_insert(struct mbuf *, int, int);
+int		 m_region_restore(struct mbuf *, int);
+int		 m_region_sanity(struct mbuf *, char *, size_t);
+/* A typed pointer to off in a recorded region: t is a pointer type. */
+#define mptr(m, t, off)		((t)m_mptr((m), (off), sizeof(*(t)0), 0))
+#define mptr_rw(m, t, off)	((t)m_mptr((m), (off), sizeof(*(t)0), 1))
+/* ---- end of uipc_mbuf3.c ------------------------------------------ */
 
 #endif /* !_SYS_MBUF_H_ */

@@ -1,0 +1,781 @@
+/*
+ * uipc_mbuf3.c: ranges made contiguous or writable on demand, and the
+ * guaranteed-contiguous regions of a packet; see m_pulldown(9) and
+ * m_datarange(9).
+ *
+ * What it is for: m_pulldown (the KAME contract), m_ensure_contig,
+ * m_makewritable and m_copyback_cow make part of a chain contiguous or
+ * writable while copying as little as they can; m_datarange and
+ * m_datarange_rw do the same and record the range in the packet header
+ * as a guaranteed-contiguous region, which mptr and mptr_rw then read
+ * without another length check.  The m_region_* helpers let the
+ * rearranging calls of uipc_mbuf.c keep the regions true.
+ *
+ * Invariants:
+ *   - a packet records at most M_MAXREGIONS regions, sorted by offset,
+ *     pairwise disjoint, each non-empty, inside the packet and no
+ *     longer than m_contigmax(); between calls each lies in the data of
+ *     one mbuf (m_region_sanity checks it);
+ *   - a call that moves bytes never cuts a region: the range it works
+ *     on is first widened to the union of every region it overlaps;
+ *   - nothing here writes storage that is shared or read-only: bytes
+ *     are copied out of it, never into it;
+ *   - m_pulldown touches no byte before off unless a region straddles
+ *     off, and frees the chain when it fails; m_ensure_contig,
+ *     m_makewritable and m_datarange leave the chain valid and holding
+ *     the same bytes when they fail; m_copyback_cow frees it (NetBSD).
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+
+#define MBSTAT_ADD(f, n)	((void)__atomic_fetch_add(&mbstat.f,	\
+	    (u_long)(n), __ATOMIC_RELAXED))
+#define MBSTAT_SUB(f, n)	((void)__atomic_fetch_sub(&mbstat.f,	\
+	    (u_long)(n), __ATOMIC_RELAXED))
+
+#ifdef DIAGNOSTIC
+#define M_REGION_VERIFY(m, fn)	m_region_verify((m), (fn))
+static void	m_region_verify(struct mbuf *, const char *);
+#else
+#define M_REGION_VERIFY(m, fn)	do { } while (0)
+#endif
+
+/*
+ * The longest range that can be made contiguous: the largest storage
+ * the allocation seam hands out.  XXX: MCLBYTES until the msys size
+ * classes (sys/msys.h) land; then the seam's largest class.
+ */
+int
+m_contigmax(void)
+{
+	return (MCLBYTES);
+}
+
+/*
+ * Regions.
+ */
+
+/* m's recorded regions and their number (none without a header). */
+static struct m_region *
+m_regions(struct mbuf *m, int *np)
+{
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0) {
+		*np = 0;
+		return (NULL);
+	}
+	*np = m->m_pkthdr.ph_nregions;
+	return (m->m_pkthdr.ph_regions);
+}
+
+/*
+ * Widen [*ap, *bp) to the union with every region in r[0 .. n) that
+ * overlaps it, until none overlaps it only in part.
+ */
+static void
+m_closure(const struct m_region *r, int n, int *ap, int *bp)
+{
+	int a = *ap, b = *bp, i, r0, r1, again;
+
+	do {
+		again = 0;
+		for (i = 0; i < n; i++) {
+			r0 = r[i].mr_off;
+			r1 = r0 + r[i].mr_len;
+			if (r0 < b && r1 > a && (r0 < a || r1 > b)) {
+				a = MIN(a, r0);
+				b = MAX(b, r1);
+				again = 1;
+			}
+		}
+	} while (again);
+	*ap = a;
+	*bp = b;
+}
+
+static void
+m_region_closure(struct mbuf *m, int *ap, int *bp)
+{
+	struct m_region *r;
+	int n;
+
+	r = m_regions(m, &n);
+	m_closure(r, n, ap, bp);
+}
+
+/* How far m_pullup(m, len) must pull so that it cuts no region. */
+int
+m_region_extend(struct mbuf *m, int len)
+{
+	int a = 0, b = len;
+
+	m_region_closure(m, &a, &b);
+	return (b);
+}
+
+/*
+ * The packet m now holds only bytes [off, off + len) of what it held:
+ * clip every region to that range, shift it down by off, and drop the
+ * ones left empty.
+ */
+void
+m_region_keep(struct mbuf *m, int off, int len)
+{
+	struct m_region *r;
+	int i, j, n, r0, r1;
+
+	if ((r = m_regions(m, &n)) == NULL)
+		return;
+	for (i = j = 0; i < n; i++) {
+		r0 = MAX((int)r[i].mr_off, off);
+		r1 = MIN((int)(r[i].mr_off + r[i].mr_len), off + len);
+		if (r1 <= r0)
+			continue;
+		r[j].mr_off = r0 - off;
+		r[j].mr_len = r1 - r0;
+		j++;
+	}
+	m->m_pkthdr.ph_nregions = j;
+}
+
+/*
+ * len bytes were inserted at off: shift the regions at or after off.
+ * Inserting inside a region would cut it.
+ */
+void
+m_region_insert(struct mbuf *m, int off, int len)
+{
+	struct m_region *r;
+	int i, n;
+
+	if ((r = m_regions(m, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if ((int)r[i].mr_off >= off)
+			r[i].mr_off += len;
+		else if ((int)(r[i].mr_off + r[i].mr_len) > off)
+			panic("m_region_insert: packet %p: %d bytes inserted "
+			    "at %d inside region [%u, %u)", (void *)m, len,
+			    off, r[i].mr_off, r[i].mr_off + r[i].mr_len);
+	}
+}
+
+/* Record [a, b): it replaces the regions inside it; the table has room. */
+static void
+m_region_add(struct mbuf *m, int a, int b)
+{
+	struct m_region *r = m->m_pkthdr.ph_regions;
+	int i, j, n = m->m_pkthdr.ph_nregions;
+
+	for (i = j = 0; i < n; i++) {
+		if ((int)r[i].mr_off >= a &&
+		    (int)(r[i].mr_off + r[i].mr_len) <= b)
+			continue;
+		r[j++] = r[i];
+	}
+	KASSERTMSG(j < M_MAXREGIONS, "m_region_add: packet %p: no room",
+	    (void *)m);
+	for (i = j; i > 0 && (int)r[i - 1].mr_off > a; i--)
+		r[i] = r[i - 1];
+	r[i].mr_off = a;
+	r[i].mr_len = b - a;
+	m->m_pkthdr.ph_nregions = j + 1;
+}
+
+/* The mbuf whose data holds all of [off, off + len), len > 0; or NULL. */
+static struct mbuf *
+m_locate(struct mbuf *m, int off, int len, int *offp)
+{
+	for (; m != NULL; m = m->m_next) {
+		if (off < m->m_len) {
+			if (off + len > m->m_len)
+				return (NULL);
+			*offp = off;
+			return (m);
+		}
+		off -= m->m_len;
+	}
+	return (NULL);
+}
+
+/*
+ * Check m's regions: sorted, disjoint, non-empty, inside the packet,
+ * each in one mbuf.  Returns 0, or -1 with the reason in why.
+ */
+int
+m_region_sanity(struct mbuf *m, char *why, size_t whylen)
+{
+	struct m_region *r;
+	int i, n, o;
+
+	if ((r = m_regions(m, &n)) == NULL)
+		return (0);
+	if (n > M_MAXREGIONS) {
+		snprintf(why, whylen, "packet %p: %d regions", (void *)m, n);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (r[i].mr_len == 0 || (int)r[i].mr_len > m_contigmax() ||
+		    (int)(r[i].mr_off + r[i].mr_len) > m->m_pkthdr.len ||
+		    (i > 0 && r[i].mr_off < r[i - 1].mr_off +
+		    r[i - 1].mr_len)) {
+			snprintf(why, whylen, "packet %p (len %d): region %d "
+			    "[%u, %u) out of place", (void *)m,
+			    m->m_pkthdr.len, i, r[i].mr_off,
+			    r[i].mr_off + r[i].mr_len);
+			return (-1);
+		}
+		if (m_locate(m, r[i].mr_off, r[i].mr_len, &o) == NULL) {
+			snprintf(why, whylen, "packet %p: region %d [%u, %u) "
+			    "is not contiguous", (void *)m, i, r[i].mr_off,
+			    r[i].mr_off + r[i].mr_len);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+#ifdef DIAGNOSTIC
+static void
+m_region_verify(struct mbuf *m, const char *fn)
+{
+	char why[160];
+
+	if (m_region_sanity(m, why, sizeof(why)) != 0)
+		panic("%s: %s", fn, why);
+}
+#endif
+
+/*
+ * Moving bytes.
+ */
+
+/* An empty mbuf for len bytes: a cluster when they do not fit in cap. */
+static struct mbuf *
+m_getfor3(int how, int type, int len, int cap)
+{
+	struct mbuf *m;
+
+	if (len > cap)
+		m = m_getcl(how, type, 0);
+	else
+		m = m_get(how, type);
+	if (m != NULL)
+		MBSTAT_ADD(m_pdallocs, 1);
+	return (m);
+}
+
+/*
+ * Take the first len bytes that follow prev in its chain, copying them
+ * to cp: the mbufs they came from are trimmed at the front and freed
+ * when this empties them (zero-length mbufs already there stay).
+ */
+static void
+m_take(struct mbuf *prev, int len, caddr_t cp)
+{
+	struct mbuf *m;
+	int count;
+
+	while (len > 0) {
+		m = prev->m_next;
+		KASSERTMSG(m != NULL, "m_take: chain ends %d bytes early",
+		    len);
+		count = MIN(len, m->m_len);
+		memcpy(cp, mtod(m, caddr_t), count);
+		cp += count;
+		len -= count;
+		m->m_data += count;
+		m->m_len -= count;
+		if (m->m_len == 0 && count > 0)
+			prev->m_next = m_free(m);
+		else
+			prev = m;
+	}
+}
+
+/*
+ * The KAME algorithm, on a range already widened over the regions:
+ * make [off, off + len) of the chain m0 contiguous and return the mbuf
+ * holding it, its offset there in *offp (0 when atstart).  Never frees
+ * and never changes m0 itself; on failure (*errp: EMSGSIZE too long,
+ * EINVAL chain too short, ENOBUFS no memory) the chain is untouched.
+ */
+static struct mbuf *
+m_contig1(struct mbuf *m0, int off, int len, bool atstart, int *offp,
+    int how, int *errp, u_long *copied)
+{
+	struct mbuf *n, *o, *q;
+	int hlen, tlen, olen;
+	bool trail, lead;
+
+	if (len > m_contigmax()) {
+		*errp = EMSGSIZE;
+		return (NULL);
+	}
+	for (n = m0; n != NULL && off >= n->m_len; n = n->m_next)
+		off -= n->m_len;
+	if (n == NULL) {
+		*errp = EINVAL;
+		return (NULL);
+	}
+	if (off + len <= n->m_len) {
+		if (off == 0 || !atstart)
+			goto ok;
+		/* In one mbuf but not at its start: copy the tail out. */
+		hlen = n->m_len - off;
+		if ((o = m_getfor3(how, n->m_type, hlen, MLEN)) == NULL)
+			goto nomem;
+		memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, hlen);
+		*copied += hlen;
+		o->m_len = hlen;
+		n->m_len = off;
+		o->m_next = n->m_next;
+		n->m_next = o;
+		n = o;
+		off = 0;
+		goto ok;
+	}
+
+	/* hlen bytes from n at off, tlen from the mbufs after it. */
+	hlen = n->m_len - off;
+	tlen = len - hlen;
+	olen = 0;
+	for (q = n->m_next; q != NULL && olen < tlen; q = q->m_next)
+		olen += q->m_len;
+	if (olen < tlen) {
+		*errp = EINVAL;
+		return (NULL);
+	}
+	for (q = n->m_next; q->m_len == 0; q = q->m_next)
+		;
+	trail = (off == 0 || !atstart) && m_trailingspace(n) >= tlen;
+	lead = q->m_len >= tlen && m_leadingspace(q) >= hlen;
+	if (trail && (!lead || tlen <= hlen)) {
+		/* The tail moves up into n's trailing space. */
+		m_take(n, tlen, mtod(n, caddr_t) + n->m_len);
+		n->m_len += tlen;
+		*copied += tlen;
+		goto ok;
+	}
+	if (lead) {
+		/* The head moves down into q's leading space. */
+		q->m_data -= hlen;
+		memcpy(mtod(q, caddr_t), mtod(n, caddr_t) + off, hlen);
+		q->m_len += hlen;
+		n->m_len -= hlen;
+		*copied += hlen;
+		n = q;
+		off = 0;
+		goto ok;
+	}
+	/* Neither: both parts go to a new mbuf after n. */
+	if ((o = m_getfor3(how, n->m_type, len, MLEN)) == NULL)
+		goto nomem;
+	memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, hlen);
+	n->m_len -= hlen;
+	o->m_next = n->m_next;
+	n->m_next = o;
+	m_take(o, tlen, mtod(o, caddr_t) + hlen);
+	o->m_len = len;
+	*copied += len;
+	n = o;
+	off = 0;
+ok:
+	*offp = off;
+	return (n);
+nomem:
+	*errp = ENOBUFS;
+	return (NULL);
+}
+
+struct mbuf *
+m_pulldown(struct mbuf *m, int off, int len, int *offp)
+{
+	struct mbuf *n;
+	int a = off, b = off + len, o, error;
+
+	if (m == NULL || off < 0 || len <= 0)
+		panic("m_pulldown: mbuf %p, off %d, len %d", (void *)m, off,
+		    len);
+	MBSTAT_ADD(m_pulldowns, 1);
+	m_region_closure(m, &a, &b);
+	if (a < off && offp == NULL) {
+		/* A region straddles off: off cannot start an mbuf. */
+		n = NULL;
+	} else
+		n = m_contig1(m, a, b - a, offp == NULL, &o, M_DONTWAIT,
+		    &error, &mbstat.m_cp_pulldown);
+	if (n == NULL) {
+		MBSTAT_ADD(m_pdfail, 1);
+		m_freem(m);
+		return (NULL);
+	}
+	if (offp != NULL)
+		*offp = o + (off - a);
+	M_REGION_VERIFY(m, "m_pulldown");
+	return (n);
+}
+
+bool
+m_ensure_contig(struct mbuf **mp, int len0)
+{
+	struct mbuf *m = *mp, *n;
+	int len, cap;
+
+	if (m == NULL || len0 < 0)
+		panic("m_ensure_contig: mbuf %p, len %d", (void *)m, len0);
+	len = m_region_extend(m, len0);
+	if (len <= m->m_len)
+		return (true);
+	if (len > m_contigmax() || m_length(m) < len)
+		return (false);
+	if (m_trailingspace(m) >= len - m->m_len) {
+		MBSTAT_ADD(m_cp_contig, len - m->m_len);
+		m_take(m, len - m->m_len, mtod(m, caddr_t) + m->m_len);
+		m->m_len = len;
+	} else {
+		cap = (m->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(m) : MLEN;
+		if ((n = m_getfor3(M_DONTWAIT, m->m_type, len, cap)) == NULL)
+			return (false);
+		if (m->m_flags & M_PKTHDR)
+			m_move_pkthdr(n, m);
+		n->m_next = m;
+		m_take(n, len, mtod(n, caddr_t));
+		n->m_len = len;
+		MBSTAT_ADD(m_cp_contig, len);
+		*mp = m = n;
+	}
+	M_REGION_VERIFY(m, "m_ensure_contig");
+	return (true);
+}
+
+/*
+ * Copy-on-write.
+ */
+
+/* What m_cow1 must keep whole: the regions and one more range. */
+struct m_keep {
+	struct m_region	kp_r[M_MAXREGIONS + 1];
+	int		kp_n;
+};
+
+/*
+ * Where the chunk of new storage that starts at pos and may reach e
+ * ends: at most m_contigmax() bytes, and never inside a kept range.
+ */
+static int
+m_cow_chunkend(const struct m_keep *kp, int pos, int e)
+{
+	int end, i, again, r0, r1;
+
+	end = MIN(e, pos + m_contigmax());
+	do {
+		again = 0;
+		for (i = 0; i < kp->kp_n; i++) {
+			r0 = kp->kp_r[i].mr_off;
+			r1 = r0 + kp->kp_r[i].mr_len;
+			if (r0 < end && end < r1) {
+				end = r0;
+				again = 1;
+			}
+		}
+	} while (again);
+	KASSERTMSG(end > pos, "m_cow_chunkend: a kept range over %d bytes "
+	    "at %d", m_contigmax(), pos);
+	return (end);
+}
+
+/*
+ * Give bytes [s, e) of the packet, which lie in the read-only mbuf x
+ * at packet offset x0 (prev before it, NULL when x heads *mp), storage
+ * of their own; the rest of x keeps sharing.  Bytes in [off, off + len)
+ * are not copied unless preserve (the caller overwrites them).  All
+ * allocation comes first: on failure nothing has changed.  *lastp gets
+ * the last mbuf of what stands where x stood.
+ */
+static int
+m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
+    int e, int off, int len, bool preserve, const struct m_keep *kp,
+    int how, u_long *copied, struct mbuf **lastp)
+{
+	struct mbuf *chunks = NULL, **cp = &chunks, *c, *last = NULL;
+	struct mbuf *suf = NULL;
+	int x1 = x0 + x->m_len, pos, end, cap, c0, c1;
+	bool head = prev == NULL && s == x0;
+
+	for (pos = s; pos < e; pos = end) {
+		end = m_cow_chunkend(kp, pos, e);
+		cap = (head && chunks == NULL && (x->m_flags & M_PKTHDR)) ?
+		    MHLEN - M_UHSPACE(x) : MLEN;
+		if ((c = m_getfor3(how, x->m_type, end - pos, cap)) == NULL)
+			goto nomem;
+		*cp = last = c;
+		cp = &c->m_next;
+	}
+	if (s > x0 && e < x1 &&
+	    (suf = m_copym(x, e - x0, x1 - e, how)) == NULL)
+		goto nomem;
+
+	/* Commit. */
+	if (head) {
+		if (x->m_flags & M_PKTHDR)
+			m_move_pkthdr(chunks, x);
+		*mp = chunks;
+	}
+	for (pos = s, c = chunks; pos < e; pos = end, c = c->m_next) {
+		end = m_cow_chunkend(kp, pos, e);
+		c->m_len = end - pos;
+		/* copy [pos, end) less [off, off + len) unless preserve */
+		c0 = preserve ? end : MAX(pos, MIN(off, end));
+		c1 = preserve ? end : MIN(end, MAX(off + len, pos));
+		if (c0 > pos)
+			memcpy(mtod(c, caddr_t), mtod(x, caddr_t) + (pos - x0),
+			    c0 - pos);
+		if (end > c1)
+			memcpy(mtod(c, caddr_t) + (c1 - pos),
+			    mtod(x, caddr_t) + (c1 - x0), end - c1);
+		*copied += (c0 - pos) + (end - c1);
+	}
+	if (s > x0) {
+		/* x keeps the prefix; a new mbuf shares the suffix. */
+		x->m_len = s - x0;
+		if (suf != NULL) {
+			suf->m_next = x->m_next;
+			last->m_next = suf;
+			last = suf;
+		} else
+			last->m_next = x->m_next;
+		x->m_next = chunks;
+	} else {
+		/* x keeps the suffix, or goes. */
+		if (prev != NULL)
+			prev->m_next = chunks;
+		if (e < x1) {
+			x->m_data += e - x0;
+			x->m_len = x1 - e;
+			last->m_next = x;
+			last = x;
+		} else
+			last->m_next = m_free(x);
+	}
+	*lastp = last;
+	return (0);
+nomem:
+	m_freem(chunks);
+	return (ENOBUFS);
+}
+
+/*
+ * Make [off, off + len) of *mp writable, keeping every region and the
+ * extra range [koff, koff + klen) whole (klen 0: none).
+ */
+static int
+m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
+    int koff, int klen, u_long *copied)
+{
+	struct m_keep keep;
+	struct m_region *r;
+	struct mbuf *x, *prev = NULL, *last;
+	int pos = 0, x0, x1, s, e, n, error;
+
+	r = m_regions(*mp, &n);
+	keep.kp_n = n;
+	if (n > 0)
+		memcpy(keep.kp_r, r, n * sizeof(*r));
+	if (klen > 0) {
+		keep.kp_r[keep.kp_n].mr_off = koff;
+		keep.kp_r[keep.kp_n++].mr_len = klen;
+	}
+	for (x = *mp; x != NULL && pos < off + len; prev = x, x = x->m_next) {
+		x0 = pos;
+		x1 = pos + x->m_len;
+		pos = x1;
+		if (x1 <= off || x->m_len == 0 || !m_readonly(x))
+			continue;
+		s = MAX(off, x0);
+		e = MIN(off + len, x1);
+		m_closure(keep.kp_r, keep.kp_n, &s, &e);
+		KASSERTMSG(s >= x0 && e <= x1, "m_makewritable: a region "
+		    "around [%d, %d) leaves mbuf %p", s, e, (void *)x);
+		error = m_cow1(mp, prev, x, x0, s, e, off, len, preserve,
+		    &keep, how, copied, &last);
+		if (error != 0)
+			return (error);
+		x = last;
+	}
+	return (0);
+}
+
+int
+m_makewritable(struct mbuf **mp, int off, int len, int how)
+{
+	int error;
+
+	if (*mp == NULL || off < 0 || len < 0)
+		panic("m_makewritable: mbuf %p, off %d, len %d",
+		    (void *)*mp, off, len);
+	if (len == 0)
+		return (0);
+	if (off + len > m_length(*mp))
+		return (EINVAL);
+	error = m_makewr1(mp, off, len, how, true, 0, 0, &mbstat.m_cp_makewr);
+	M_REGION_VERIFY(*mp, "m_makewritable");
+	return (error);
+}
+
+struct mbuf *
+m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
+{
+	int total, n;
+
+	if (m == NULL || off < 0 || len < 0)
+		panic("m_copyback_cow: mbuf %p, off %d, len %d", (void *)m,
+		    off, len);
+	total = m_length(m);
+	n = MIN(len, total - off);
+	if (n > 0 && m_makewr1(&m, off, n, how, false, 0, 0,
+	    &mbstat.m_cp_cbcow) != 0)
+		goto bad;
+	/* Nothing read-only is left in the range: m_copyback writes it. */
+	if (m_copyback(m, off, len, cp, how) != 0)
+		goto bad;
+	MBSTAT_SUB(m_cp_copyback, len);		/* count it here instead */
+	MBSTAT_ADD(m_cp_cbcow, len);
+	M_REGION_VERIFY(m, "m_copyback_cow");
+	return (m);
+bad:
+	m_freem(m);
+	return (NULL);
+}
+
+/*
+ * Guaranteed-contiguous regions.
+ */
+static void *
+m_datarange1(struct mbuf **mp, int off, int len, int how, bool rw)
+{
+	struct mbuf *m = *mp, *n;
+	struct m_region *r;
+	int a = off, b = off + len, i, nr, out, best, bestlen, o, error;
+
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || off < 0 || len <= 0)
+		panic("m_datarange: mbuf %p (a packet?), off %d, len %d",
+		    (void *)m, off, len);
+	if (off + len > m->m_pkthdr.len)
+		return (NULL);
+	r = m_regions(m, &nr);
+	m_closure(r, nr, &a, &b);
+	for (i = out = 0; i < nr; i++)
+		if ((int)r[i].mr_off < a ||
+		    (int)(r[i].mr_off + r[i].mr_len) > b)
+			out++;
+	if (out == M_MAXREGIONS) {
+		/* Full: merge with the region whose union is shortest. */
+		best = 0;
+		bestlen = 0x7fffffff;
+		for (i = 0; i < nr; i++) {
+			o = MAX(b, (int)(r[i].mr_off + r[i].mr_len)) -
+			    MIN(a, (int)r[i].mr_off);
+			if (o < bestlen) {
+				bestlen = o;
+				best = i;
+			}
+		}
+		a = MIN(a, (int)r[best].mr_off);
+		b = MAX(b, (int)(r[best].mr_off + r[best].mr_len));
+		m_closure(r, nr, &a, &b);
+	}
+	if (b - a > m_contigmax())
+		return (NULL);
+	if (m_contig1(m, a, b - a, false, &o, how, &error,
+	    &mbstat.m_cp_datarange) == NULL)
+		return (NULL);
+	if (rw && m_makewr1(mp, off, len, how, true, a, b - a,
+	    &mbstat.m_cp_datarange) != 0)
+		return (NULL);
+	m = *mp;
+	m_region_add(m, a, b);
+	M_REGION_VERIFY(m, "m_datarange");
+	n = m_locate(m, off, len, &o);
+	KASSERTMSG(n != NULL, "m_datarange: [%d, %d) not contiguous", off,
+	    off + len);
+	return (mtod(n, caddr_t) + o);
+}
+
+void *
+m_datarange(struct mbuf **mp, int off, int len, int how)
+{
+	return (m_datarange1(mp, off, len, how, false));
+}
+
+void *
+m_datarange_rw(struct mbuf **mp, int off, int len, int how)
+{
+	return (m_datarange1(mp, off, len, how, true));
+}
+
+/*
+ * The address of byte off of the packet m, for len bytes inside a
+ * recorded region (writable storage when rw).  Under DIAGNOSTIC a range
+ * outside every region, a region not contiguous or, for rw, storage
+ * that may not be written panics.
+ */
+void *
+m_mptr(struct mbuf *m, int off, int len, int rw)
+{
+	struct mbuf *n;
+	int o;
+#ifdef DIAGNOSTIC
+	struct m_region *r;
+	int i, nr;
+
+	r = m_regions(m, &nr);
+	for (i = 0; i < nr; i++)
+		if (off >= (int)r[i].mr_off &&
+		    off + len <= (int)(r[i].mr_off + r[i].mr_len))
+			break;
+	if (i == nr)
+		panic("mptr: [%d, %d) of packet %p lies in no recorded region",
+		    off, off + len, (void *)m);
+#endif
+	n = m_locate(m, off, len, &o);
+#ifdef DIAGNOSTIC
+	if (n == NULL)
+		panic("mptr: region around [%d, %d) of packet %p is not "
+		    "contiguous", off, off + len, (void *)m);
+	if (rw && m_readonly(n))
+		panic("mptr_rw: [%d, %d) of packet %p is in shared or "
+		    "read-only storage (m_datarange_rw again after sharing)",
+		    off, off + len, (void *)m);
+#endif
+	if (n == NULL)
+		return (NULL);
+	return (mtod(n, caddr_t) + o);
+}
+
+/*
+ * Make every region of m contiguous again after a call that laid the
+ * bytes out afresh (m_dup).  ENOBUFS when memory is short.
+ */
+int
+m_region_restore(struct mbuf *m, int how)
+{
+	struct m_region *r;
+	int i, n, o, a, b, error;
+
+	r = m_regions(m, &n);
+	for (i = 0; i < n; i++) {
+		if (m_locate(m, r[i].mr_off, r[i].mr_len, &o) != NULL)
+			continue;
+		a = r[i].mr_off;
+		b = a + r[i].mr_len;
+		m_closure(r, n, &a, &b);
+		if (m_contig1(m, a, b - a, false, &o, how, &error,
+		    &mbstat.m_cp_dup) == NULL)
+			return (error);
+	}
+	M_REGION_VERIFY(m, "m_region_restore");
+	return (0);
+}

@@ -1,0 +1,29 @@
+/*
+ * mbuf_pdtest.h: helpers shared by the m_pulldown(9) and m_datarange(9)
+ * self-tests (mbuf_pulldown_test.c defines them).
+ *
+ * pdt_build makes a packet from a spec such as "i40 c100:e z r60:8":
+ * one token per mbuf, the first one carrying the packet header.  The
+ * letter is the storage (i internal, c cluster, e writable m_extadd
+ * buffer, r read-only m_extadd buffer, z an empty internal mbuf), the
+ * number the bytes it holds, and an optional ":N" puts the data N bytes
+ * into the storage (":e": flush with its end, no trailing space).
+ * Byte i of the packet is PDT_PAT(i).  External buffers are PDT_EXTSIZE
+ * bytes from M_PDTEST; pdt_extfrees counts their frees.
+ */
+#ifndef _TESTS_KERN_MBUF_PDTEST_H_
+#define _TESTS_KERN_MBUF_PDTEST_H_
+
+#define PDT_PAT(i)	((uint8_t)((i) * 13 + 5))
+#define PDT_EXTSIZE	1024
+
+MALLOC_DECLARE(M_PDTEST);
+extern int pdt_extfrees;
+extern const struct m_extops pdt_extops;
+
+struct mbuf	*pdt_build(const char *spec);
+bool		 pdt_holds(struct mbuf *m, int base, int len);
+caddr_t		 pdt_storage(struct mbuf *m, int *sizep);
+int		 pdt_nmbufs(struct mbuf *m);
+
+#endif /* !_TESTS_KERN_MBUF_PDTEST_H_ */

@@ -1,0 +1,620 @@
+/*
+ * mbuf_pulldown_test.c: self-tests of m_pulldown(9), suite "mbuf_pd".
+ *
+ * The KAME cases one by one (already contiguous; in the current mbuf
+ * with and without offp; the current mbuf's trailing space; the next
+ * mbuf's leading space; a new mbuf; a cluster; a shared cluster and a
+ * read-only external buffer that must not be written; a chain too
+ * short or a range too long; zero-length mbufs in the way), the NetBSD
+ * 2007 example with a recorded region, m_ensure_contig, m_makewritable
+ * and m_copyback_cow, and the failure of each through mb_fail_after.
+ * Each case checks the bytes, where they landed, the copy and
+ * allocation counters, and frees everything it built.
+ *
+ * Also the helpers of mbuf_pdtest.h, used by the region and property
+ * tests.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/selftest.h>
+#include "mbuf_pdtest.h"
+
+MALLOC_DEFINE(M_PDTEST, "pdtest", "m_pulldown(9) self-tests");
+
+int pdt_extfrees;
+
+static void
+pdt_extfree(caddr_t buf, size_t size, void *arg)
+{
+	free(buf, M_PDTEST);
+	pdt_extfrees++;
+}
+
+const struct m_extops pdt_extops = { pdt_extfree, NULL };
+
+/* The storage m's data lives in, and its size. */
+caddr_t
+pdt_storage(struct mbuf *m, int *sizep)
+{
+	if (m->m_flags & M_EXT) {
+		*sizep = m->m_ext.ext_size;
+		return (m->m_ext.ext_buf);
+	}
+	if (m->m_flags & M_PKTHDR) {
+		*sizep = MHLEN - M_UHSPACE(m);
+		return (m->m_pktdat + M_UHSPACE(m));
+	}
+	*sizep = MLEN;
+	return (m->m_dat);
+}
+
+struct mbuf *
+pdt_build(const char *spec)
+{
+	struct mbuf *top = NULL, **np = &top, *m;
+	caddr_t buf, start;
+	int total = 0, len, lead, size, i;
+	bool flush;
+	char k;
+
+	for (;;) {
+		while (*spec == ' ')
+			spec++;
+		if (*spec == '\0')
+			break;
+		k = *spec++;
+		len = (int)strtoul(spec, (char **)&spec, 10);
+		lead = 0;
+		flush = false;
+		if (*spec == ':') {
+			spec++;
+			if (*spec == 'e') {
+				flush = true;
+				spec++;
+			} else
+				lead = (int)strtoul(spec, (char **)&spec, 10);
+		}
+		m = top == NULL ? m_gethdr(M_WAIT, MT_DATA) :
+		    m_get(M_WAIT, MT_DATA);
+		switch (k) {
+		case 'c':
+			m_clget(m, M_WAIT);
+			break;
+		case 'e':
+		case 'r':
+			buf = malloc(PDT_EXTSIZE, M_PDTEST, M_WAITOK);
+			memset(buf, 0xee, PDT_EXTSIZE);
+			m_extadd(m, buf, PDT_EXTSIZE, &pdt_extops, NULL,
+			    k == 'r' ? M_RDONLY : 0, M_WAIT);
+			break;
+		case 'z':
+			len = 0;
+			break;
+		}
+		start = pdt_storage(m, &size);
+		m->m_data = start + (flush ? size - len : lead);
+		for (i = 0; i < len; i++)
+			m->m_data[i] = PDT_PAT(total + i);
+		m->m_len = len;
+		total += len;
+		*np = m;
+		np = &m->m_next;
+	}
+	top->m_pkthdr.len = total;
+	return (top);
+}
+
+/* Is m a sound packet of PDT_PAT(base .. base + len), regions intact? */
+bool
+pdt_holds(struct mbuf *m, int base, int len)
+{
+	static uint8_t buf[16384];
+	char why[160];
+	int i;
+
+	if (m_sanity(m, why, sizeof(why)) != 0 ||
+	    m_region_sanity(m, why, sizeof(why)) != 0) {
+		printf("# %s\n", why);
+		return (false);
+	}
+	if (m_length(m) != len ||
+	    ((m->m_flags & M_PKTHDR) && m->m_pkthdr.len != len))
+		return (false);
+	m_copydata(m, 0, len, buf);
+	for (i = 0; i < len; i++)
+		if (buf[i] != PDT_PAT(base + i))
+			return (false);
+	return (true);
+}
+
+int
+pdt_nmbufs(struct mbuf *m)
+{
+	int n = 0;
+
+	for (; m != NULL; m = m->m_next)
+		n++;
+	return (n);
+}
+
+/* Does p hold PDT_PAT(base .. base + len)? */
+static bool
+pat_at(const void *p, int base, int len)
+{
+	const uint8_t *b = p;
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != PDT_PAT(base + i))
+			return (false);
+	return (true);
+}
+
+/* Already contiguous: nothing moves, nothing is allocated. */
+SELFTEST(mbuf_pd, contiguous)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	u_long calls0 = mbstat.m_pulldowns;
+	int off = -1;
+
+	m = pdt_build("i100 i50");
+	n = m_pulldown(m, 10, 60, &off);
+	ST_ASSERT(n == m);
+	ST_ASSERT_EQ(off, 10);
+	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 10, 60));
+	ST_ASSERT(m_pulldown(m, 0, 100, NULL) == m);
+	n = m_pulldown(m, 100, 50, NULL);	/* the whole second mbuf */
+	ST_ASSERT(n == m->m_next);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 100, 50));
+	n = m_pulldown(m, 120, 30, &off);
+	ST_ASSERT(n == m->m_next && off == 20);
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0);
+	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
+	ST_ASSERT_EQ(mbstat.m_pulldowns, calls0 + 4);
+	ST_ASSERT(pdt_holds(m, 0, 150));
+	m_freem(m);
+}
+
+/*
+ * In the current mbuf but not at its start, offp NULL: the tail is
+ * copied to a new mbuf; the bytes before off stay where they were.
+ */
+SELFTEST(mbuf_pd, in_current_offp_null)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	caddr_t d0;
+
+	m = pdt_build("i100 i50");
+	d0 = m->m_data;
+	n = m_pulldown(m, 30, 40, NULL);
+	ST_ASSERT(n != NULL && n != m && n == m->m_next);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 40));
+	ST_ASSERT_EQ(n->m_len, 70);
+	ST_ASSERT(m->m_data == d0 && m->m_len == 30);
+	ST_ASSERT(pat_at(d0, 0, 30));
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 70);
+	ST_ASSERT_EQ(mbstat.m_pdallocs, al0 + 1);
+	ST_ASSERT(pdt_holds(m, 0, 150));
+	m_freem(m);
+}
+
+/* The current mbuf's trailing space takes the tail. */
+SELFTEST(mbuf_pd, trailing_space)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	int off = -1;
+
+	m = pdt_build("i40 i40");
+	n = m_pulldown(m, 30, 30, &off);
+	ST_ASSERT(n == m && off == 30);
+	ST_ASSERT_EQ(m->m_len, 60);
+	ST_ASSERT_EQ(m->m_next->m_len, 20);
+	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 30, 30));
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 20);
+	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	/* off 0 with offp NULL may use it too: the data stays at mtod */
+	n = m_pulldown(m, 0, 70, NULL);
+	ST_ASSERT(n == m && m->m_len == 70);
+	ST_ASSERT(pat_at(mtod(m, caddr_t), 0, 70));
+	/* emptied mbufs are freed */
+	n = m_pulldown(m, 0, 80, NULL);
+	ST_ASSERT(n == m && m->m_len == 80 && m->m_next == NULL);
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+}
+
+/* The next mbuf's leading space takes the head; the cheaper side wins. */
+SELFTEST(mbuf_pd, leading_space)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	int off = -1;
+
+	m = pdt_build("i40:e i40:100");
+	n = m_pulldown(m, 35, 20, &off);
+	ST_ASSERT(n == m->m_next && off == 0);
+	ST_ASSERT_EQ(n->m_len, 45);
+	ST_ASSERT_EQ(m->m_len, 35);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 35, 20));
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 5);
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	/* offp NULL and off inside the mbuf: leading space still works */
+	m = pdt_build("i40:e i40:100");
+	n = m_pulldown(m, 30, 20, NULL);
+	ST_ASSERT(n == m->m_next);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 20));
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	/* both sides have room: trailing copies 10, leading would copy 30 */
+	cp0 = mbstat.m_cp_pulldown;
+	m = pdt_build("i40 i40:100");
+	n = m_pulldown(m, 10, 40, &off);
+	ST_ASSERT(n == m && off == 10);
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 10);
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	/* ... and leading copies 2 where trailing would copy 38 */
+	cp0 = mbstat.m_cp_pulldown;
+	m = pdt_build("i40 i40:100");
+	n = m_pulldown(m, 38, 40, &off);
+	ST_ASSERT(n == m->m_next && off == 0);
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 2);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 38, 40));
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
+	m_freem(m);
+}
+
+/* No room on either side: a new mbuf (internal) after the current one. */
+SELFTEST(mbuf_pd, new_mbuf)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	u_long cl0 = mbstat.m_clgets;
+	int off = -1;
+
+	m = pdt_build("i40:e i40");
+	n = m_pulldown(m, 30, 20, &off);
+	ST_ASSERT(n != NULL && n == m->m_next && off == 0);
+	ST_ASSERT((n->m_flags & M_EXT) == 0);
+	ST_ASSERT_EQ(n->m_len, 20);
+	ST_ASSERT_EQ(m->m_len, 30);
+	ST_ASSERT_EQ(n->m_next->m_len, 30);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 20));
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 20);
+	ST_ASSERT_EQ(mbstat.m_pdallocs, al0 + 1);
+	ST_ASSERT_EQ(mbstat.m_clgets, cl0);
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	/* offp NULL, off inside, no leading space: also a new mbuf */
+	m = pdt_build("i40 i40");
+	n = m_pulldown(m, 30, 20, NULL);
+	ST_ASSERT(n == m->m_next && m->m_len == 30);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 20));
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+}
+
+/* More than MLEN bytes: a cluster. */
+SELFTEST(mbuf_pd, cluster)
+{
+	struct mbuf *m, *n;
+	u_long cl0 = mbstat.m_clgets;
+	int off = -1;
+
+	m = pdt_build("i100 i200 i200");
+	n = m_pulldown(m, 50, 300, &off);
+	ST_ASSERT(n != NULL && n == m->m_next && off == 0);
+	ST_ASSERT(n->m_flags & M_EXT);
+	ST_ASSERT_EQ(mbstat.m_clgets, cl0 + 1);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 50, 300));
+	ST_ASSERT_EQ(m->m_len, 50);
+	ST_ASSERT(pdt_holds(m, 0, 500));
+	/* the largest cluster is the limit */
+	n = m_pulldown(m, 0, 500, &off);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t) + off, 0, 500));
+	ST_ASSERT(pdt_holds(m, 0, 500));
+	m_freem(m);
+}
+
+/* A shared cluster is neither written nor used for its spaces. */
+SELFTEST(mbuf_pd, shared_cluster)
+{
+	static uint8_t snap[MCLBYTES];
+	struct mbuf *m, *n, *copy;
+	caddr_t cl;
+	int off = -1;
+
+	/* trailing space of a shared cluster */
+	m = pdt_build("c100 i100");
+	copy = m_copym(m, 0, M_COPYALL, M_WAIT);
+	cl = m->m_ext.ext_buf;
+	memcpy(snap, cl, MCLBYTES);
+	n = m_pulldown(m, 50, 100, &off);
+	ST_ASSERT(n != NULL && n != m && off == 0);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 50, 100));
+	ST_ASSERT(memcmp(snap, cl, MCLBYTES) == 0);
+	ST_ASSERT(pdt_holds(m, 0, 200));
+	ST_ASSERT(pdt_holds(copy, 0, 200));
+	m_freem(m);
+	m_freem(copy);
+	/* leading space of a shared cluster */
+	m = pdt_build("i40:e c100:500");
+	copy = m_copym(m, 0, M_COPYALL, M_WAIT);
+	cl = m->m_next->m_ext.ext_buf;
+	memcpy(snap, cl, MCLBYTES);
+	n = m_pulldown(m, 35, 20, &off);
+	ST_ASSERT(n != NULL && n != m->m_next->m_next && off == 0);
+	ST_ASSERT((n->m_flags & M_EXT) == 0);
+	ST_ASSERT(memcmp(snap, cl, MCLBYTES) == 0);
+	ST_ASSERT(pdt_holds(m, 0, 140));
+	ST_ASSERT(pdt_holds(copy, 0, 140));
+	m_freem(copy);
+	/* once no longer shared the cluster's space may be used */
+	n = m_pulldown(m, 0, 140, &off);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t) + off, 0, 140));
+	m_freem(m);
+}
+
+/* A read-only external buffer (m_extadd M_RDONLY) is never written. */
+SELFTEST(mbuf_pd, readonly_ext)
+{
+	static uint8_t snap[PDT_EXTSIZE];
+	struct mbuf *m, *n;
+	caddr_t buf;
+	int off = -1, frees0 = pdt_extfrees;
+
+	m = pdt_build("r100 i100");
+	buf = m->m_ext.ext_buf;
+	memcpy(snap, buf, PDT_EXTSIZE);
+	n = m_pulldown(m, 90, 20, &off);
+	ST_ASSERT(n != NULL && n != m && off == 0);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 90, 20));
+	ST_ASSERT(memcmp(snap, buf, PDT_EXTSIZE) == 0);
+	ST_ASSERT(pdt_holds(m, 0, 200));
+	m_freem(m);
+	m = pdt_build("i40:e r100:500");
+	buf = m->m_next->m_ext.ext_buf;
+	memcpy(snap, buf, PDT_EXTSIZE);
+	n = m_pulldown(m, 30, 20, &off);
+	ST_ASSERT(n != NULL && n == m->m_next && off == 0);
+	ST_ASSERT((n->m_flags & M_EXT) == 0);
+	ST_ASSERT(memcmp(snap, buf, PDT_EXTSIZE) == 0);
+	ST_ASSERT(pdt_holds(m, 0, 140));
+	m_freem(m);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 2);
+}
+
+/* Failures free the chain: too short, too long, no memory. */
+SELFTEST(mbuf_pd, failures)
+{
+	struct mbuf *m;
+	u_long fail0 = mbstat.m_pdfail;
+	int off = -1, frees0 = pdt_extfrees;
+
+	m = pdt_build("i100 e20");
+	ST_ASSERT(m_pulldown(m, 50, 100, &off) == NULL);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 1);	/* freed */
+	m = pdt_build("i100 i20");
+	ST_ASSERT(m_pulldown(m, 120, 1, &off) == NULL);
+	m = pdt_build("c2000 c2000");
+	ST_ASSERT(m_pulldown(m, 0, MCLBYTES + 1, &off) == NULL);
+	m = pdt_build("i40:e i40");
+	mb_fail_after(0);
+	m = m_pulldown(m, 30, 20, &off);
+	mb_fail_after(-1);
+	ST_ASSERT(m == NULL);
+	ST_ASSERT_EQ(mbstat.m_pdfail, fail0 + 4);
+	/* a cluster that cannot be had */
+	m = pdt_build("i100 i200 i200");
+	mb_fail_after(1);			/* the mbuf, not its cluster */
+	m = m_pulldown(m, 50, 300, &off);
+	mb_fail_after(-1);
+	ST_ASSERT(m == NULL);
+}
+
+/* Zero-length mbufs in the way are skipped (and left in place). */
+SELFTEST(mbuf_pd, zero_length)
+{
+	struct mbuf *m, *n, *z;
+	int off = -1;
+
+	m = pdt_build("i30 z z i50");
+	n = m_pulldown(m, 30, 10, NULL);	/* starts after the zeros */
+	ST_ASSERT(n == m->m_next->m_next->m_next);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 10));
+	n = m_pulldown(m, 20, 30, &off);	/* trailing, across the zeros */
+	ST_ASSERT(n == m && off == 20);
+	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 20, 30));
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	m = pdt_build("i30:e z z i50:100 z");
+	z = m->m_next;
+	n = m_pulldown(m, 25, 10, &off);	/* leading, past the zeros */
+	ST_ASSERT(n == z->m_next->m_next && off == 0);
+	ST_ASSERT(z->m_len == 0 && z->m_next->m_len == 0);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 25, 10));
+	ST_ASSERT(pdt_holds(m, 0, 80));
+	m_freem(m);
+	m = pdt_build("z z i20 i20");		/* an empty header mbuf */
+	n = m_pulldown(m, 0, 30, &off);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t) + off, 0, 30));
+	ST_ASSERT(pdt_holds(m, 0, 40));
+	m_freem(m);
+}
+
+/*
+ * The NetBSD 2007 example: [0, 20) recorded, pull down [10, 40).  The
+ * first mbuf has no trailing space and the next no leading space, so
+ * the union [0, 40) goes to a new mbuf; both ranges are contiguous.
+ */
+SELFTEST(mbuf_pd, netbsd_2007)
+{
+	struct mbuf *m, *n;
+	u_long cp0;
+	int off = -1;
+	void *p;
+
+	m = pdt_build("i25:e i100");
+	p = m_datarange(&m, 0, 20, M_WAIT);
+	ST_ASSERT(p != NULL && p == mtod(m, void *));
+	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 1);
+	cp0 = mbstat.m_cp_pulldown;
+	n = m_pulldown(m, 10, 30, &off);
+	ST_ASSERT(n != NULL && n == m->m_next && off == 10);
+	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 10, 30));
+	ST_ASSERT(pat_at(mptr(m, uint8_t *, 0), 0, 20));
+	ST_ASSERT(mptr(m, caddr_t, 0) == mtod(n, caddr_t));
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 40);
+	ST_ASSERT_EQ(m->m_len, 0);
+	ST_ASSERT(pdt_holds(m, 0, 125));
+	m_freem(m);
+	/* adjacent, not overlapping: nothing before off is touched */
+	m = pdt_build("i25:e i100");
+	ST_ASSERT(m_datarange(&m, 0, 20, M_WAIT) != NULL);
+	n = m_pulldown(m, 20, 20, &off);
+	ST_ASSERT(n == m->m_next && off == 0 && m->m_len == 20);
+	ST_ASSERT(pdt_holds(m, 0, 125));
+	m_freem(m);
+	/* offp NULL cannot put 10 at an mbuf's start: it fails */
+	m = pdt_build("i25:e i100");
+	ST_ASSERT(m_datarange(&m, 0, 20, M_WAIT) != NULL);
+	ST_ASSERT(m_pulldown(m, 10, 30, NULL) == NULL);
+}
+
+/* m_ensure_contig: like m_pullup, but the chain survives failure. */
+SELFTEST(mbuf_pd, ensure_contig)
+{
+	struct mbuf *m, *m0;
+	u_long cp0 = mbstat.m_cp_contig;
+
+	m = pdt_build("i10 i30 i30");
+	m0 = m;
+	ST_ASSERT(m_ensure_contig(&m, 50));
+	ST_ASSERT(m == m0 && m->m_len == 50);
+	ST_ASSERT_EQ(mbstat.m_cp_contig, cp0 + 40);
+	ST_ASSERT(pdt_holds(m, 0, 70));
+	ST_ASSERT(m_ensure_contig(&m, 10));	/* already */
+	ST_ASSERT(!m_ensure_contig(&m, 71));	/* too short: unchanged */
+	ST_ASSERT(m == m0 && m->m_len == 50);
+	ST_ASSERT(pdt_holds(m, 0, 70));
+	m_freem(m);
+	/* no room in the first mbuf: a new one takes the header */
+	m = pdt_build("c10:e i100 i100");
+	m0 = m;
+	ST_ASSERT(m_ensure_contig(&m, 150));
+	ST_ASSERT(m != m0 && (m->m_flags & M_PKTHDR) && m->m_len == 150);
+	ST_ASSERT(pdt_holds(m, 0, 210));
+	m_freem(m);
+	/* no memory: false, and the chain is as it was */
+	m = pdt_build("i10:e i100");
+	m0 = m;
+	mb_fail_after(0);
+	ST_ASSERT(!m_ensure_contig(&m, 50));
+	mb_fail_after(-1);
+	ST_ASSERT(m == m0 && m->m_len == 10);
+	ST_ASSERT(pdt_holds(m, 0, 110));
+	ST_ASSERT(!m_ensure_contig(&m, MCLBYTES + 1));
+	m_freem(m);
+}
+
+/* m_makewritable copies shared storage in the range, nothing else. */
+SELFTEST(mbuf_pd, makewritable)
+{
+	struct mbuf *m, *copy, *x, *m0;
+	u_long cp0 = mbstat.m_cp_makewr;
+	int pos, frees0 = pdt_extfrees;
+
+	m = pdt_build("i20 c200 i20");
+	copy = m_copym(m, 0, M_COPYALL, M_WAIT);
+	ST_ASSERT(M_READONLY(m->m_next));
+	ST_ASSERT_EQ(m_makewritable(&m, 50, 20, M_WAIT), 0);
+	ST_ASSERT_EQ(mbstat.m_cp_makewr, cp0 + 20);
+	ST_ASSERT(pdt_holds(m, 0, 240));
+	/* the range is writable, the rest of the cluster still shared */
+	for (x = m, pos = 0; x != NULL; pos += x->m_len, x = x->m_next) {
+		if (pos < 70 && pos + x->m_len > 50)
+			ST_ASSERT(M_WRITABLE(x));
+		else if (x->m_flags & M_EXT)
+			ST_ASSERT(M_READONLY(x));
+	}
+	ST_ASSERT_EQ(pdt_nmbufs(m), 5);
+	ST_ASSERT(m_copyback(m, 50, 20, "abcdefghijklmnopqrst", M_WAIT) == 0);
+	ST_ASSERT(pdt_holds(copy, 0, 240));
+	m_freem(copy);
+	m_freem(m);
+	/* a read-only head: a new mbuf takes the header and the range */
+	m = pdt_build("r100 i20");
+	m0 = m;
+	ST_ASSERT_EQ(m_makewritable(&m, 0, 10, M_WAIT), 0);
+	ST_ASSERT(m != m0 && (m->m_flags & M_PKTHDR) && M_WRITABLE(m));
+	ST_ASSERT(m->m_len == 10 && m->m_next == m0);
+	ST_ASSERT(m0->m_len == 90 && M_READONLY(m0));
+	ST_ASSERT(pdt_holds(m, 0, 120));
+	/* writable already: nothing copied */
+	cp0 = mbstat.m_cp_makewr;
+	ST_ASSERT_EQ(m_makewritable(&m, 0, 10, M_WAIT), 0);
+	ST_ASSERT_EQ(m_makewritable(&m, 100, 20, M_WAIT), 0);
+	ST_ASSERT_EQ(mbstat.m_cp_makewr, cp0);
+	ST_ASSERT_EQ(m_makewritable(&m, 100, 21, M_WAIT), EINVAL);
+	/* all of it: the buffer goes */
+	ST_ASSERT_EQ(m_makewritable(&m, 0, 120, M_WAIT), 0);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 1);
+	ST_ASSERT(pdt_holds(m, 0, 120));
+	m_freem(m);
+	/* no memory: ENOBUFS, the same bytes, nothing leaked */
+	m = pdt_build("i20 r300 i20");
+	mb_fail_after(0);
+	ST_ASSERT_EQ(m_makewritable(&m, 30, 200, M_DONTWAIT), ENOBUFS);
+	mb_fail_after(-1);
+	ST_ASSERT(pdt_holds(m, 0, 340));
+	m_freem(m);
+}
+
+/* m_copyback_cow: copy-on-write, and it grows the chain. */
+SELFTEST(mbuf_pd, copyback_cow)
+{
+	static uint8_t src[400], buf[700];
+	struct mbuf *m, *copy;
+	u_long cp0 = mbstat.m_cp_cbcow, cb0 = mbstat.m_cp_copyback;
+	int i;
+
+	for (i = 0; i < (int)sizeof(src); i++)
+		src[i] = (uint8_t)(i ^ 0x5a);
+	m = pdt_build("i20 c200 i20");
+	copy = m_copym(m, 0, M_COPYALL, M_WAIT);
+	m = m_copyback_cow(m, 100, 300, src, M_WAIT);
+	ST_ASSERT(m != NULL);
+	ST_ASSERT_EQ(m->m_pkthdr.len, 400);
+	m_copydata(m, 0, 400, buf);
+	ST_ASSERT(pat_at(buf, 0, 100));
+	ST_ASSERT(memcmp(buf + 100, src, 300) == 0);
+	ST_ASSERT(pdt_holds(copy, 0, 240));
+	/* the overwritten shared bytes were not copied first */
+	ST_ASSERT_EQ(mbstat.m_cp_cbcow, cp0 + 300);
+	ST_ASSERT_EQ(mbstat.m_cp_copyback, cb0);
+	/* past the end: the gap is zero-filled */
+	m = m_copyback_cow(m, 500, 10, src, M_WAIT);
+	ST_ASSERT(m != NULL && m->m_pkthdr.len == 510);
+	m_copydata(m, 0, 510, buf);
+	for (i = 400; i < 500; i++)
+		ST_ASSERT(buf[i] == 0);
+	ST_ASSERT(memcmp(buf + 500, src, 10) == 0);
+	m_freem(m);
+	/* no memory: the chain is freed */
+	m = m_copym(copy, 0, M_COPYALL, M_WAIT);
+	mb_fail_after(0);
+	m = m_copyback_cow(m, 30, 10, src, M_DONTWAIT);
+	mb_fail_after(-1);
+	ST_ASSERT(m == NULL);
+	ST_ASSERT(pdt_holds(copy, 0, 240));
+	m_freem(copy);
+}
