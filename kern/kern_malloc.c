@@ -32,21 +32,6 @@ MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
 #define TAG_KIND	0xf0000000u
 #define JUNK		0xdeadbeefdeadbeefULL
 
-/*
- * In the host build under AddressSanitizer, free chunks and the slack
- * past the requested size are poisoned, so a stray access is reported
- * at once.  Elsewhere these are no-ops.
- */
-#if defined(__SANITIZE_ADDRESS__)
-void	__asan_poison_memory_region(void const volatile *, size_t);
-void	__asan_unpoison_memory_region(void const volatile *, size_t);
-#define KASAN_POISON(p, n)	__asan_poison_memory_region((p), (n))
-#define KASAN_UNPOISON(p, n)	__asan_unpoison_memory_region((p), (n))
-#else
-#define KASAN_POISON(p, n)	do { } while (0)
-#define KASAN_UNPOISON(p, n)	do { } while (0)
-#endif
-
 struct freechunk {
 	struct freechunk	*fc_next;
 };
@@ -215,10 +200,8 @@ malloc(size_t size, struct malloc_type *type, int flags)
 			goto fail;
 		if (size <= PAGE_SIZE)
 			p = bucket_alloc(bucket_index(size));
-		else if ((p = vm_page_alloc(rsize / PAGE_SIZE, 0)) != NULL) {
+		else if ((p = vm_page_alloc(rsize / PAGE_SIZE, 0)) != NULL)
 			*vm_page_tag(p) = TAG_LARGE | (rsize / PAGE_SIZE);
-			KASAN_UNPOISON(p, rsize);
-		}
 		if (p != NULL)
 			break;
 fail:
@@ -287,6 +270,7 @@ free(void *addr, struct malloc_type *type)
 	case TAG_LARGE:
 		rsize = (size_t)(*tag & ~TAG_KIND) * PAGE_SIZE;
 		*tag = 0;
+		KASAN_POISON(addr, rsize);
 		vm_page_free(addr, rsize / PAGE_SIZE);
 		break;
 	default:

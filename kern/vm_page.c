@@ -109,6 +109,8 @@ vm_page_alloc(size_t npages, int flags)
 		}
 	}
 	splx(s);
+	if (p != NULL)
+		KASAN_UNPOISON(p, npages * PAGE_SIZE);
 	return (p);
 }
 

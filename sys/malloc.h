@@ -50,6 +50,21 @@ struct malloc_type *malloc_type_first(void);
 /* Testing: make the next allocations fail (see malloc.9). */
 void	malloc_fail_after(struct malloc_type *, long n);
 
+/*
+ * In the host build under AddressSanitizer, free memory and the slack
+ * past a requested size are poisoned, so a stray access is reported at
+ * once; vm_page_alloc hands out unpoisoned pages.  Elsewhere no-ops.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+void	__asan_poison_memory_region(void const volatile *, size_t);
+void	__asan_unpoison_memory_region(void const volatile *, size_t);
+#define KASAN_POISON(p, n)	__asan_poison_memory_region((p), (n))
+#define KASAN_UNPOISON(p, n)	__asan_unpoison_memory_region((p), (n))
+#else
+#define KASAN_POISON(p, n)	do { } while (0)
+#define KASAN_UNPOISON(p, n)	do { } while (0)
+#endif
+
 /* Whole-heap state, for tests that exhaust memory. */
 size_t	vm_page_free_count(void);
 size_t	vm_page_total_count(void);
