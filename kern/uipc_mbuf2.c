@@ -245,12 +245,14 @@ mbstat_print(void)
  * netstat: one line per option in this table; add protocol statistics
  * (-s) and the like here.
  */
+void	netstat_protocols(void);	/* net/netstat.c */
 static const struct netstat_opt {
 	const char	*no_flag;
 	const char	*no_help;
 	void		(*no_func)(void);
 } netstat_opts[] = {
 	{ "-m", "memory (mbuf) statistics", mbstat_print },
+	{ "-s", "protocol statistics (net/netstat.c)", netstat_protocols },
 };
 
 SHELL_CMD(netstat, "network statistics: netstat -m")
