@@ -59,16 +59,11 @@ MALLOC_DEFINE(M_MPIPE, "mpipe", "mpipe(9) free-buffer arrays");
 #define MPIPE_POISON
 #endif
 
+/* KASAN_POISON and KASAN_UNPOISON come from sys/malloc.h. */
 #if defined(__SANITIZE_ADDRESS__)
-void	__asan_poison_memory_region(void const volatile *, size_t);
-void	__asan_unpoison_memory_region(void const volatile *, size_t);
 int	__asan_address_is_poisoned(void const volatile *);
-#define KASAN_POISON(p, n)	__asan_poison_memory_region((p), (n))
-#define KASAN_UNPOISON(p, n)	__asan_unpoison_memory_region((p), (n))
 #define KASAN_ISPOISONED(p)	__asan_address_is_poisoned(p)
 #else
-#define KASAN_POISON(p, n)	do { } while (0)
-#define KASAN_UNPOISON(p, n)	do { } while (0)
 #define KASAN_ISPOISONED(p)	0
 #endif
 
