@@ -9,6 +9,12 @@
 #include <sys/types.h>
 #include <sys/systm.h>
 
+/* The definitions themselves, not the builtins sys/systm.h maps to. */
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+
 void *
 memcpy(void *dst, const void *src, size_t n)
 {

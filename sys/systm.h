@@ -62,6 +62,15 @@ char	*strchr(const char *, int);
 char	*strstr(const char *, const char *);
 size_t	 strlcpy(char *, const char *, size_t);
 unsigned long strtoul(const char *, char **, int);
+/*
+ * The kernel builds with -fno-builtin; these let the compiler turn a
+ * small constant-size copy (a header field, a 32-bit load in in_cksum)
+ * into a move instead of a call, as NetBSD's libkern does.
+ */
+#define memcpy(d, s, n)		__builtin_memcpy((d), (s), (n))
+#define memmove(d, s, n)	__builtin_memmove((d), (s), (n))
+#define memset(d, c, n)		__builtin_memset((d), (c), (n))
+#define memcmp(a, b, n)		__builtin_memcmp((a), (b), (n))
 #define bzero(p, n)	memset((p), 0, (n))
 #define bcopy(s, d, n)	memmove((d), (s), (n))
 uint32_t kern_random(void);
