@@ -3,28 +3,37 @@
  *
  * Everything the mbuf code allocates comes from here: mbufs (MSIZE),
  * clusters (MCLBYTES) and the small shared reference counts of external
- * storage.  No other file knows where they come from; for now it is
- * malloc(9) with the types M_MBUF, M_CLUSTER and M_MBUFREF, later
- * mpipe(9) reserves and size classes replace the inside of this file.
+ * storage.  No other file knows where they come from: each has an
+ * mpipe(9) with a reserve prefilled at boot (so the first nnom of each
+ * are there however short the heap gets) and a cap, the tunables
+ * nmbufs and nmbclusters from the kernel command line.  The mbuf and
+ * cluster pipes are MPF_INT: interrupt handlers (the NIC receive
+ * refill) may take the last quarter of the reserve, threads may not.
+ * This file also starts msys(9), whose 2 KiB class is the cluster pipe.
  *
- * Contract: M_DONTWAIT never sleeps and may return NULL (counted in
- * mbstat.m_drops); M_WAIT never returns NULL: on exhaustion it sleeps
- * (tsleep, counted in mbstat.m_wait) until something is released, and
- * panics when called where sleeping is not allowed.  mb_fail_after(n)
- * lets the next n allocations succeed and then fails every M_DONTWAIT
- * one until mb_fail_after(-1), so tests reach every failure path.
+ * Contract: M_DONTWAIT is mpipe_alloc_nowait: never sleeps, may return
+ * NULL (counted in mbstat.m_drops) after the drain hooks had their
+ * chance; M_WAIT is mpipe_alloc_waitok: never returns NULL, sleeps at
+ * the cap until one is released (mbstat.m_wait follows the pipes' wait
+ * counts), and panics when called where sleeping is not allowed.
+ * mb_fail_after(n) lets the next n allocations succeed and then fails
+ * every M_DONTWAIT one until mb_fail_after(-1), so tests reach every
+ * failure path.
  *
  * Invariants: mbstat.m_mbufs, m_clusters and m_refs are the numbers
  * handed out and not yet released (the "mbufs" and "clusters" leak
- * probes read them); a released mbuf is poisoned (MT_FREE and junk)
- * under DIAGNOSTIC before it goes back, and the allocator below checks
- * its junk when it hands the memory out again.
+ * probes read them) and equal mpipe_out of their pipes; a released
+ * mbuf is poisoned (MT_FREE and junk) under DIAGNOSTIC before it goes
+ * back, and the pipe junk-fills it and checks the junk when it hands
+ * it out again.
  */
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/selftest.h>
 
 MALLOC_DEFINE(M_MBUF, "mbuf", "mbufs");
@@ -33,20 +42,35 @@ MALLOC_DEFINE(M_MBUFREF, "mbufref", "mbuf storage reference counts");
 
 #define MB_JUNK		0xdb
 
-static int mb_waiters;		/* threads asleep in mb_wait */
+/* Reserves and default caps; the caps are tunable at boot. */
+#define MB_NNOM		256
+#define MB_CLNNOM	128
+#define MB_REFNNOM	64
+#define NMBUFS		8192
+#define NMBCLUSTERS	4096
+
+struct malloc_pipe mb_mbuf_pipe;
+struct malloc_pipe mb_cluster_pipe;
+struct malloc_pipe mb_ref_pipe;
+long nmbufs = NMBUFS;
+long nmbclusters = NMBCLUSTERS;
+
 static long mb_failafter = -1;	/* successes left before failing */
 
 /* Decide whether failure injection fails this allocation. */
 static bool
 mb_inject(int how)
 {
-	if (mb_failafter < 0)
-		return (false);
-	if (mb_failafter > 0) {
+	bool fail = false;
+	int s;
+
+	s = splhigh();
+	if (mb_failafter > 0)
 		mb_failafter--;
-		return (false);
-	}
-	return ((how & M_WAIT) == 0);
+	else if (mb_failafter == 0)
+		fail = (how & M_WAIT) == 0;
+	splx(s);
+	return (fail);
 }
 
 void
@@ -55,74 +79,53 @@ mb_fail_after(long n)
 	mb_failafter = n < 0 ? -1 : n;
 }
 
-/* An M_WAIT caller found nothing: sleep until a release (or a tick). */
+/* mbstat.m_wait is the sleeps of every pipe behind the mbuf module. */
 static void
-mb_wait(const char *what)
+mb_syncwaits(void)
 {
-	if (!cansleep())
-		panic("%s: M_WAIT where sleeping is not allowed (caller %p)",
-		    what, __builtin_return_address(0));
-	mbstat.m_wait++;
-	mb_waiters++;
-	tsleep(&mb_waiters, 0, "mbufwt", 1);
-	mb_waiters--;
+	u_long w = mb_mbuf_pipe.mp_waits + mb_cluster_pipe.mp_waits +
+	    mb_ref_pipe.mp_waits;
+	int i;
+
+	for (i = 0; i < msys_nclasses(); i++)
+		if (msys_class(i) != &mb_cluster_pipe)
+			w += msys_class(i)->mp_waits;
+	mbstat.m_wait = w;
 }
 
-static void
-mb_wakeup(void)
-{
-	if (mb_waiters)
-		wakeup(&mb_waiters);
-}
-
-/*
- * Allocate size bytes of type and count it in *outst; NULL only for
- * M_DONTWAIT.
- */
-static void *
-mb_get(size_t size, struct malloc_type *type, int how, u_long *outst,
-    const char *what)
+/* One buffer from mp, counted in the outstanding counter *outst. */
+static inline void *
+mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 {
 	void *p;
-	int s;
 
-	for (;;) {
-		s = splhigh();
-		p = mb_inject(how) ? NULL : malloc(size, type, M_NOWAIT);
-		if (p != NULL)
-			(*outst)++;
-		else if ((how & M_WAIT) == 0)
-			mbstat.m_drops++;
-		splx(s);
-		if (p != NULL || (how & M_WAIT) == 0)
-			break;
-		mb_wait(what);
-	}
+	if (__predict_false(mb_failafter >= 0) && mb_inject(how))
+		p = NULL;
+	else if (how & M_WAIT) {
+		p = mpipe_alloc_waitok(mp);
+		mb_syncwaits();
+	} else
+		p = mpipe_alloc_nowait(mp);
+	if (__predict_true(p != NULL))
+		__atomic_fetch_add(outst, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&mbstat.m_drops, 1, __ATOMIC_RELAXED);
 	return (p);
 }
 
-/* Give back what mb_get handed out. */
-static void
-mb_put(void *p, struct malloc_type *type, u_long *outst)
+static inline void
+mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
 {
-	int s;
-
-	s = splhigh();
 	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
-	    type->ks_shortdesc);
-	free(p, type);
-	(*outst)--;
-	splx(s);
-	mb_wakeup();
+	    mp->mp_name);
+	__atomic_fetch_sub(outst, 1, __ATOMIC_RELAXED);
+	mpipe_free(mp, p);
 }
 
 struct mbuf *
 mb_alloc(int how)
 {
-	struct mbuf *m;
-
-	m = mb_get(MSIZE, M_MBUF, how, &mbstat.m_mbufs, "mb_alloc");
-	return (m);
+	return (mb_get(&mb_mbuf_pipe, how, &mbstat.m_mbufs));
 }
 
 void
@@ -132,33 +135,31 @@ mb_release(struct mbuf *m)
 	memset(m, MB_JUNK, sizeof(*m));
 	m->m_type = MT_FREE;
 #endif
-	mb_put(m, M_MBUF, &mbstat.m_mbufs);
+	mb_put(&mb_mbuf_pipe, m, &mbstat.m_mbufs);
 }
 
 caddr_t
 mb_clalloc(int how)
 {
-	return (mb_get(MCLBYTES, M_CLUSTER, how, &mbstat.m_clusters,
-	    "mb_clalloc"));
+	return (mb_get(&mb_cluster_pipe, how, &mbstat.m_clusters));
 }
 
 void
 mb_clrelease(caddr_t p)
 {
-	mb_put(p, M_CLUSTER, &mbstat.m_clusters);
+	mb_put(&mb_cluster_pipe, p, &mbstat.m_clusters);
 }
 
 u_int *
 mb_refalloc(int how)
 {
-	return (mb_get(sizeof(u_int), M_MBUFREF, how, &mbstat.m_refs,
-	    "mb_refalloc"));
+	return (mb_get(&mb_ref_pipe, how, &mbstat.m_refs));
 }
 
 void
 mb_refrelease(u_int *p)
 {
-	mb_put(p, M_MBUFREF, &mbstat.m_refs);
+	mb_put(&mb_ref_pipe, p, &mbstat.m_refs);
 }
 
 static long
@@ -178,12 +179,42 @@ static struct leakprobe mb_probe_mbufs = {
 static struct leakprobe mb_probe_clusters = {
 	.lp_name = "clusters", .lp_count = mb_count_clusters };
 
+/* A cap from the command line, sanity-checked. */
+static long
+mb_tunable(const char *name, long def, long min)
+{
+	long v;
+
+	if (!kenv_getint(name, &v))
+		return (def);
+	if (v < min) {
+		printf("mbuf: %s=%ld is below %ld; using %ld\n", name, v, min,
+		    min);
+		v = min;
+	}
+	return (v);
+}
+
 void
 mb_poolinit(void)
 {
 	malloc_type_attach(M_MBUF);
 	malloc_type_attach(M_CLUSTER);
 	malloc_type_attach(M_MBUFREF);
+	nmbufs = mb_tunable("nmbufs", NMBUFS, 16);
+	nmbclusters = mb_tunable("nmbclusters", NMBCLUSTERS, 8);
+	mpipe_init(&mb_mbuf_pipe, M_MBUF, MSIZE, MIN(MB_NNOM, nmbufs / 2),
+	    nmbufs, MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mb_mbuf_pipe, "mbuf");
+	mpipe_init(&mb_cluster_pipe, M_CLUSTER, MCLBYTES,
+	    MIN(MB_CLNNOM, nmbclusters / 2), nmbclusters,
+	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mb_cluster_pipe, "cluster");
+	mpipe_init(&mb_ref_pipe, M_MBUFREF, sizeof(u_int),
+	    MIN(MB_REFNNOM, nmbufs / 2), nmbufs, MPF_NOZERO, NULL, NULL,
+	    NULL);
+	mpipe_setname(&mb_ref_pipe, "mbufref");
 	leakprobe_register(&mb_probe_mbufs);
 	leakprobe_register(&mb_probe_clusters);
+	msys_init();
 }

@@ -1,0 +1,286 @@
+/*
+ * msys_test.c: self-tests of msys(9) size classes and of the mbuf
+ * allocation seam on mpipe(9), suite "msys".
+ *
+ * The selection table (smallest class that fits, the largest when none
+ * does), the no-fallback rule for M_DONTWAIT and M_WAIT, mbufs carrying
+ * class storage, and the cluster pipe's interrupt reserve surviving a
+ * thread that takes every cluster it can.  Cases that swap the class
+ * table put the kernel's default classes back (msys_default) before
+ * they return or fail.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/proc.h>
+#include <sys/callout.h>
+#include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
+#include <sys/selftest.h>
+
+MALLOC_DEFINE(M_MSYSTEST, "msystest", "msys(9) self-tests");
+
+/* The seed's example: pools of 32, 256 and 2048 bytes. */
+struct threepools {
+	struct malloc_pipe	p32, p256, p2048;
+};
+
+static void
+three_init(struct threepools *tp, int n256)
+{
+	mpipe_init(&tp->p32, M_MSYSTEST, 32, 4, 4, 0, NULL, NULL, NULL);
+	mpipe_setname(&tp->p32, "mst-32");
+	mpipe_init(&tp->p256, M_MSYSTEST, 256, n256, n256, 0, NULL, NULL,
+	    NULL);
+	mpipe_setname(&tp->p256, "mst-256");
+	mpipe_init(&tp->p2048, M_MSYSTEST, 2048, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&tp->p2048, "mst-2048");
+	msys_reset();
+	/* out of order on purpose: the table sorts them */
+	msys_register(&tp->p2048);
+	msys_register(&tp->p32);
+	msys_register(&tp->p256);
+}
+
+static void
+three_done(struct threepools *tp)
+{
+	msys_default();
+	mpipe_done(&tp->p32);
+	mpipe_done(&tp->p256);
+	mpipe_done(&tp->p2048);
+}
+
+SELFTEST(msys, selection_table)
+{
+	static const struct {
+		int	size;
+		int	want;		/* class size */
+	} tab[] = {
+		{ 1, 32 }, { 10, 32 }, { 32, 32 }, { 33, 256 }, { 250, 256 },
+		{ 256, 256 }, { 257, 2048 }, { 2048, 2048 }, { 4000, 2048 },
+	};
+	struct threepools tp;
+	struct malloc_pipe extra[MSYS_MAXCLASSES];
+	int got[nitems(tab)], i, n, nclasses, dup, full = 0, order = 1;
+
+	three_init(&tp, 2);
+	nclasses = msys_nclasses();
+	for (i = 1; i < nclasses; i++)
+		if (msys_class(i - 1)->mp_bytes >= msys_class(i)->mp_bytes)
+			order = 0;
+	for (i = 0; i < (int)nitems(tab); i++)
+		got[i] = msys_select(tab[i].size)->mp_bytes;
+	dup = msys_register(&tp.p32);
+	/* Fill the table: one more is refused. */
+	for (n = 0; n < MSYS_MAXCLASSES; n++) {
+		mpipe_init(&extra[n], M_MSYSTEST, 3000 + n, 0, 1, 0, NULL,
+		    NULL, NULL);
+		if (msys_register(&extra[n]) == ENOSPC)
+			full++;
+	}
+	three_done(&tp);
+	for (n = 0; n < MSYS_MAXCLASSES; n++)
+		mpipe_done(&extra[n]);
+	ST_ASSERT_EQ(nclasses, 3);
+	ST_ASSERT(order);
+	for (i = 0; i < (int)nitems(tab); i++)
+		if (got[i] != tab[i].want)
+			ST_FAIL("%d bytes chose the %d class, not %d",
+			    tab[i].size, got[i], tab[i].want);
+	ST_ASSERT_EQ(dup, EEXIST);
+	ST_ASSERT_EQ(full, 3);		/* 3 + 5 fill the 8 slots */
+	/* The kernel's classes are back. */
+	ST_ASSERT_EQ(msys_nclasses(), 4);
+	ST_ASSERT_EQ(msys_select(100)->mp_bytes, 128);
+	ST_ASSERT_EQ(msys_select(129)->mp_bytes, 512);
+	ST_ASSERT(msys_select(1500) == &mb_cluster_pipe);
+	ST_ASSERT_EQ(msys_select(9000)->mp_bytes, 9216);
+	ST_ASSERT_EQ(msys_select(65536)->mp_bytes, 9216);
+}
+
+/* The 256 class is empty: no fallback to 32 or 2048. */
+SELFTEST(msys, no_fallback_dontwait)
+{
+	struct threepools tp;
+	struct malloc_pipe *mp = NULL, *mp2 = NULL;
+	void *held, *b, *small;
+	u_long f32, f2048;
+
+	three_init(&tp, 1);
+	held = msys_alloc(250, M_DONTWAIT, &mp);
+	b = msys_alloc(250, M_DONTWAIT, NULL);
+	small = msys_alloc(10, M_DONTWAIT, &mp2);
+	f32 = tp.p32.mp_fails;
+	f2048 = tp.p2048.mp_fails;
+	if (held != NULL)
+		msys_free(mp, held);
+	if (b != NULL)
+		msys_free(&tp.p256, b);
+	if (small != NULL)
+		msys_free(mp2, small);
+	three_done(&tp);
+	ST_ASSERT(held != NULL && mp == &tp.p256);
+	ST_ASSERT(b == NULL);		/* though 32 and 2048 have some */
+	ST_ASSERT(small != NULL && mp2 == &tp.p32);
+	ST_ASSERT_EQ(tp.p256.mp_fails, 1);
+	ST_ASSERT_EQ(f32, 0);
+	ST_ASSERT_EQ(f2048, 0);
+}
+
+struct classwaiter {
+	void			*buf;
+	struct malloc_pipe	*mp;
+	int			 started;
+};
+
+static void
+class_waiter(void *arg)
+{
+	struct classwaiter *w = arg;
+
+	w->started = 1;
+	w->buf = msys_alloc(250, M_WAIT, &w->mp);
+}
+
+/* M_WAIT sleeps on the chosen class, and only its frees wake it. */
+SELFTEST(msys, no_fallback_wait)
+{
+	struct threepools tp;
+	struct classwaiter w;
+	struct thread *td;
+	void *held, *small;
+	bool slept, stillslept;
+	int ssw;
+
+	three_init(&tp, 1);
+	memset(&w, 0, sizeof(w));
+	held = msys_alloc(250, M_WAIT, NULL);
+	td = kthread_create(class_waiter, &w, "msyswait");
+	yield();
+	slept = w.started && w.buf == NULL && tp.p256.mp_waiters == 1;
+	/* Traffic in another class does not feed it. */
+	small = msys_alloc(10, M_WAIT, NULL);
+	msys_free(&tp.p32, small);
+	ssw = td->t_switches;
+	yield();
+	stillslept = w.buf == NULL && td->t_switches == ssw;
+	msys_free(&tp.p256, held);		/* this one does */
+	kthread_join(td);
+	if (w.buf != NULL)
+		msys_free(w.mp, w.buf);
+	three_done(&tp);
+	ST_ASSERT(slept);
+	ST_ASSERT(stillslept);
+	ST_ASSERT(w.buf == held && w.mp == &tp.p256);
+	ST_ASSERT_EQ(tp.p256.mp_waits, 1);
+	ST_ASSERT_EQ(tp.p32.mp_waits, 0);
+	ST_ASSERT_EQ(tp.p2048.mp_waits, 0);
+}
+
+/* mbufs with storage of the kernel's classes. */
+SELFTEST(msys, mbufs_by_size)
+{
+	static const struct {
+		int	size;
+		u_int	extsize;
+	} tab[] = {
+		{ 60, 128 }, { 128, 128 }, { 300, 512 }, { 1500, MCLBYTES },
+		{ 9000, 9216 }, { 20000, 9216 },
+	};
+	struct mbuf *m[nitems(tab)], *h;
+	char data[100];
+	u_long cl = mbstat.m_clusters;
+	int i, out128 = mpipe_out(msys_select(128));
+
+	for (i = 0; i < (int)nitems(tab); i++) {
+		m[i] = msys_get(M_DONTWAIT, MT_DATA, tab[i].size);
+		ST_ASSERT(m[i] != NULL);
+	}
+	h = msys_gethdr(M_WAIT, MT_HEADER, 100, 8);
+	for (i = 0; i < (int)nitems(tab); i++) {
+		ST_ASSERT(m[i]->m_flags & M_EXT);
+		ST_ASSERT_EQ(m[i]->m_ext.ext_size, tab[i].extsize);
+		ST_ASSERT_EQ(M_TRAILINGSPACE(m[i]), tab[i].extsize);
+	}
+	ST_ASSERT(m[3]->m_ext.ext_flags & EXT_CLUSTER);	/* a real cluster */
+	ST_ASSERT_EQ(mbstat.m_clusters, cl + 1);
+	ST_ASSERT(h->m_flags & M_PKTHDR);
+	ST_ASSERT_EQ(h->m_pkthdr.ph_uhlen, 8);
+	ST_ASSERT_EQ(h->m_ext.ext_size, 128);
+	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128 + 3);
+	memset(data, 0x77, sizeof(data));
+	m_copyback(h, 0, sizeof(data), data, M_WAIT);
+	ST_ASSERT_EQ(h->m_len, 100);			/* one buffer */
+	for (i = 0; i < (int)nitems(tab); i++)
+		m_free(m[i]);
+	m_freem(h);
+	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128);
+	ST_ASSERT_EQ(mbstat.m_clusters, cl);
+}
+
+struct irqcl {
+	struct mbuf	*m;
+	int		 inintr;
+	int		 done;
+};
+
+static void
+irq_getcl(void *arg)
+{
+	struct irqcl *ic = arg;
+
+	ic->inintr = in_interrupt();
+	ic->m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+	ic->done = 1;
+	wakeup(ic);
+}
+
+/*
+ * The seam: a thread takes every cluster M_DONTWAIT gives it; the
+ * cluster pipe is then at its interrupt reserve, and a receive refill
+ * in a timer interrupt still gets one.  Everything goes back.
+ */
+SELFTEST(msys, cluster_intr_reserve)
+{
+	struct malloc_pipe *cp = &mb_cluster_pipe;
+	struct mbuf *list = NULL, *m;
+	struct irqcl ic;
+	struct callout c;
+	u_long drops = mbstat.m_drops, intres = cp->mp_intres;
+	int n = 0, nfree, total, nint = cp->mp_nint, icext = 0;
+
+	while ((m = m_getcl(M_DONTWAIT, MT_DATA, 0)) != NULL) {
+		m->m_nextpkt = list;
+		list = m;
+		n++;
+	}
+	nfree = cp->mp_nfree;
+	total = cp->mp_total;
+	memset(&ic, 0, sizeof(ic));
+	callout_init(&c, irq_getcl, &ic);
+	callout_reset(&c, 1);
+	while (!ic.done)
+		tsleep(&ic, 0, "msysirq", 1);
+	while ((m = list) != NULL) {
+		list = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		m_free(m);
+	}
+	if (ic.m != NULL) {
+		icext = (ic.m->m_flags & M_EXT) != 0;
+		m_free(ic.m);
+	}
+	ST_ASSERT(nint > 0);
+	ST_ASSERT(n > 0);
+	ST_ASSERT_EQ(nfree, nint);		/* only the reserve is left */
+	ST_ASSERT_EQ(total, cp->mp_nmax);
+	ST_ASSERT_EQ(cp->mp_nmax, nmbclusters);
+	ST_ASSERT(mbstat.m_drops > drops);
+	ST_ASSERT(ic.inintr);
+	ST_ASSERT(ic.m != NULL);
+	ST_ASSERT(icext);
+	ST_ASSERT_EQ(cp->mp_intres, intres + 1);
+}
