@@ -1,0 +1,205 @@
+#!/bin/sh
+# suite-50-net.sh: the kernel's network stack against the host's own.
+#
+# As root: a network namespace holding a tap device (host side
+# 192.0.2.1/24), the kernel booted in QEMU on that tap as 192.0.2.2 with
+# its serial console on a fifo we write shell commands to, and from the
+# namespace the host's real tools: ping with 56, 1472, 4000 and 20000
+# bytes, a UDP client sending random payloads of 1..8000 bytes to the
+# echo port and checking every reply, ip neigh showing the kernel's MAC;
+# from the kernel's shell a ping to 192.0.2.1.  tshark captures the tap;
+# no frame the kernel sent may be malformed or carry a bad checksum.  At
+# the end "netstat -m" must show every mbuf and cluster back except the
+# receive ring's own.  The namespace is deleted whatever happens (trap).
+# Not root: skipped, "0 passed, 0 failed".  Every loop is bounded.
+cd "$(dirname "$0")/.." || exit 1
+if [ "$(id -u)" -ne 0 ]; then
+	echo "net: skipped: needs root (network namespace, tap device)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+sh tests/deps.sh qemu net tshark || { echo "0 passed, 1 failed"; exit 1; }
+[ -f build/kernel.elf ] || { echo "  FAIL: no build/kernel.elf"; \
+    echo "0 passed, 1 failed"; exit 1; }
+
+W=build/logs/net
+NS=mbufk-net-$$
+MAC=52:54:00:12:34:56
+RING=128			# em(4) receive ring: clusters it keeps
+mkdir -p "$W"
+rm -f "$W"/* 2>/dev/null
+CON=$W/console.log
+PCAP=$W/capture.pcap
+FIFO=$W/serial.in
+QPID= TPID=
+p=0 f=0
+
+cleanup() {
+	exec 3>&- 2>/dev/null
+	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null
+	[ -n "$TPID" ] && kill "$TPID" 2>/dev/null
+	sleep 1
+	[ -n "$QPID" ] && kill -9 "$QPID" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -f "$FIFO"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+pass() { echo "  ok: $*"; p=$((p + 1)); }
+fail() { echo "  FAIL: $*"; f=$((f + 1)); }
+nsx() { ip netns exec "$NS" "$@"; }
+
+# Wait up to $2 seconds for pattern $1 to appear in the console log
+# after line $3 (0 = anywhere).
+wait_con() {
+	i=0
+	while [ $i -lt $(($2 * 5)) ]; do
+		tail -n +"$(($3 + 1))" "$CON" 2>/dev/null | grep -q -- "$1" &&
+		    return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Prompts printed so far.
+prompts() { grep -o 'mbufk> ' "$CON" 2>/dev/null | wc -l; }
+
+# Run a kernel shell command; wait (at most $2 s) for the next prompt;
+# its output goes to $W/last.out.
+kcmd() {
+	n=$(wc -l < "$CON")
+	k=$(prompts)
+	printf '%s\r' "$1" >&3
+	i=0
+	while [ "$(prompts)" -le "$k" ] && [ $i -lt $(($2 * 5)) ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	tail -n +"$((n + 1))" "$CON" | tr -d '\r' > "$W/last.out"
+}
+
+ip netns add "$NS" || { echo "0 passed, 1 failed"; exit 1; }
+nsx ip link set lo up
+nsx ip tuntap add dev tap0 mode tap
+nsx ip addr add 192.0.2.1/24 dev tap0
+nsx ip link set tap0 up
+# No IPv6 chatter on the link: only what the tests send.
+nsx sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+
+nsx timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1 &
+TPID=$!
+
+mkfifo "$FIFO"
+nsx timeout 600 qemu-system-x86_64 -machine pc,accel="${ACCEL:-tcg}" \
+    -cpu max -m 128M -no-reboot -display none -serial stdio -monitor none \
+    -kernel build/kernel.elf \
+    -append "selftest=none ip=192.0.2.2/24 gw=192.0.2.1" \
+    -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+    -device e1000,netdev=n0,mac=$MAC < "$FIFO" > "$CON" 2>&1 &
+QPID=$!
+exec 3> "$FIFO"
+if ! wait_con 'mbufk> ' 60 0; then
+	fail "the kernel did not reach its shell in 60 s"
+	tail -20 "$CON"
+	echo "$p passed, $((f)) failed"
+	exit 1
+fi
+grep '^em0:' "$CON" | sed 's/^/  /'
+sleep 1
+
+# 1. ping from the host, four sizes (the larger ones fragmented).
+for size in 56 1472 4000 20000; do
+	if nsx timeout 30 ping -n -c 5 -i 0.2 -W 2 -s "$size" 192.0.2.2 \
+	    > "$W/ping-$size.out" 2>&1; then
+		rtt=$(grep -o 'rtt [^=]*= [0-9./]*' "$W/ping-$size.out" |
+		    sed 's/.*= //')
+		pass "host ping -s $size: 5/5 replies, rtt min/avg/max/mdev $rtt ms"
+	else
+		fail "host ping -s $size: $(grep 'packet loss' \
+		    "$W/ping-$size.out")"
+	fi
+done
+
+# 2. the kernel's MAC in the host's neighbour table.
+if nsx ip neigh show 192.0.2.2 | grep -qi "lladdr $MAC"; then
+	pass "ip neigh: 192.0.2.2 is at $MAC"
+else
+	fail "ip neigh: $(nsx ip neigh show 192.0.2.2)"
+fi
+
+# 3. UDP echo, random payloads 1..8000 bytes, every byte checked.
+kcmd "netstat -m" 10
+set -- $(awk -f tests/net/copies.awk "$W/last.out")
+cp0=$3
+kcmd "netstat -s" 10
+e0=$(grep -o '[0-9]* echoed' "$W/last.out" | head -1 | awk '{print $1}')
+if nsx timeout 120 python3 tests/net/udpecho.py 192.0.2.2 300 8000 100 \
+    > "$W/udpecho.out" 2>&1; then
+	pass "$(cat "$W/udpecho.out")"
+else
+	fail "$(tail -3 "$W/udpecho.out")"
+fi
+kcmd "netstat -m" 10
+set -- $(awk -f tests/net/copies.awk "$W/last.out")
+cp1=$3
+kcmd "netstat -s" 10
+e1=$(grep -o '[0-9]* echoed' "$W/last.out" | head -1 | awk '{print $1}')
+echoed=$(( ${e1:-0} - ${e0:-0} ))
+if [ "$echoed" -gt 0 ]; then
+	pass "kernel echoed $echoed datagrams, $((cp1 - cp0)) bytes copied by mbuf calls in all ($(( (cp1 - cp0) / echoed )) per datagram)"
+else
+	fail "the kernel's udp echo counter did not move"
+fi
+
+# 4. ping from the kernel's shell to the host.
+kcmd "ping 192.0.2.1 3 56" 20
+if grep -q '3 packets transmitted, 3 packets received' "$W/last.out"; then
+	pass "kernel ping 192.0.2.1: $(grep 'round-trip' "$W/last.out" |
+	    tr -d '\r')"
+else
+	fail "kernel ping 192.0.2.1:"; sed 's/^/    /' "$W/last.out"
+fi
+kcmd "ping 192.0.2.1 2 4000" 20
+if grep -q '2 packets transmitted, 2 packets received' "$W/last.out"; then
+	pass "kernel ping 192.0.2.1 with 4000 bytes (fragmented both ways)"
+else
+	fail "kernel ping 192.0.2.1 4000:"; sed 's/^/    /' "$W/last.out"
+fi
+
+# 5. every buffer back except the receive ring's own.
+sleep 1
+kcmd "netstat -m" 10
+cp "$W/last.out" "$W/netstat-m.out"
+set -- $(awk -f tests/net/copies.awk "$W/last.out")
+if [ "$1" -eq "$RING" ] && [ "$2" -eq "$RING" ]; then
+	pass "netstat -m: $1 mbufs and $2 clusters in use: the receive ring's $RING"
+else
+	fail "netstat -m: $1 mbufs and $2 clusters in use, expected $RING and $RING"
+fi
+kcmd "netstat -s" 10
+cp "$W/last.out" "$W/netstat-s.out"
+kcmd "ifconfig em0" 10
+cp "$W/last.out" "$W/ifconfig.out"
+
+# 6. the capture: nothing malformed or badly summed from the kernel.
+kill "$TPID" 2>/dev/null
+wait "$TPID" 2>/dev/null
+TPID=
+from="eth.src == $MAC"
+total=$(tshark -r "$PCAP" -Y "$from" 2>/dev/null | wc -l)
+bad=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE \
+    -o udp.check_checksum:TRUE \
+    -Y "$from && (_ws.malformed || _ws.expert.severity >= error || \
+    ip.checksum.status == 0 || udp.checksum.status == 0 || \
+    icmp.checksum.status == 0)" 2>/dev/null)
+if [ "$total" -gt 0 ] && [ -z "$bad" ]; then
+	pass "tshark: $total frames from the kernel, none malformed, no bad checksum"
+else
+	fail "tshark: $total frames from the kernel, bad ones:"
+	echo "$bad" | head -10 | sed 's/^/    /'
+fi
+
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
