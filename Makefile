@@ -20,6 +20,10 @@ QEMU	?= qemu-system-x86_64
 ACCEL	?= tcg
 MEM	?= 128M
 APPEND	?=
+# make run's network: QEMU's user network, restricted (no traffic leaves
+# it), standing in as the peer 192.0.2.1.
+RUN_NET	?= -netdev user,id=n0,restrict=on,net=192.0.2.0/24,host=192.0.2.1 \
+	   -device e1000,netdev=n0
 B	:= build
 
 MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))

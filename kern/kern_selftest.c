@@ -198,7 +198,10 @@ selftest_run(const char *pattern)
 	static struct snap before;
 	const struct selftest *st;
 	int n = 0;
-	uint64_t t0 = nanouptime();
+	uint64_t t0 = nanouptime(), t1;
+	long times = 0;
+
+	kenv_getint("selftest_times", &times);
 
 	for (st = __start_set_selftest; st < __stop_set_selftest; st++)
 		if (selected(st, pattern))
@@ -213,7 +216,12 @@ selftest_run(const char *pattern)
 		st_hasfailed = false;
 		st_reason[0] = '\0';
 		snap_take(&before);
+		t1 = nanouptime();
 		st->st_func();
+		if (times)
+			printf("# %s.%s took %llu us\n", st->st_suite,
+			    st->st_name, (unsigned long long)
+			    ((nanouptime() - t1) / 1000));
 		if (curipl() != IPL_NONE || in_interrupt()) {
 			/* Lower it either way, so the next case runs clean. */
 			if (!st_hasfailed)
