@@ -634,6 +634,8 @@ m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
 		panic("m_copyback_cow: mbuf %p, off %d, len %d", (void *)m,
 		    off, len);
 	total = m_length(m);
+	if (len == 0 && off <= total)
+		return (m);		/* (m_copyback refuses it on RO) */
 	n = MIN(len, total - off);
 	if (n > 0 && m_makewr1(&m, off, n, how, false, 0, 0,
 	    &mbstat.m_cp_cbcow) != 0)

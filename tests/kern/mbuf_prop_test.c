@@ -1,0 +1,667 @@
+/*
+ * mbuf_prop_test.c: the seeded randomized property test of m_pulldown(9)
+ * and m_datarange(9), suite "mbuf_pd", name "prop".
+ *
+ * One packet, built from random internal mbufs, clusters, writable and
+ * read-only m_extadd buffers and empty mbufs at random places in their
+ * storage, goes through a long run of random calls: m_pulldown,
+ * m_ensure_contig, m_makewritable (then written through the mbufs),
+ * m_copyback_cow, m_datarange and m_datarange_rw (then written through
+ * the pointer), and the core's m_pullup, m_prepend, m_adj, m_catpkt,
+ * m_split, m_copym, m_dup and m_copyback, some of them with allocation
+ * failures injected (mb_fail_after).  Beside it runs a flat model: the
+ * bytes, and the regions as m_datarange(9) says they must be.  After
+ * every step:
+ *   - the packet is sound and holds the model's bytes;
+ *   - its recorded regions are exactly the model's, and each one read
+ *     through mptr equals the model (so it is contiguous at its offset);
+ *   - a witness (a copy sharing the packet's storage, kept for a while)
+ *     still holds the bytes it had when it was made: nothing shared was
+ *     written;
+ *   - the outstanding mbufs, clusters and external buffers are exactly
+ *     those reachable from the packet and the witness: nothing leaked.
+ * A call predicted to succeed must succeed unless failures were
+ * injected.  Seeded and repeatable: kenv mbuf_prop_seed and
+ * mbuf_prop_steps override the seed and the step count (100000; the
+ * QEMU run passes fewer).  The seed, the step count and the bytes each
+ * kind of call copied are printed as KTAP comments.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/selftest.h>
+#include "mbuf_pdtest.h"
+
+#define PROP_MAX	4000		/* the packet is trimmed back to this */
+#define PROP_BUF	(PROP_MAX + 4 * MCLBYTES)
+#define PROP_OBJS	256
+
+enum {
+	OP_PULLDOWN, OP_CONTIG, OP_MAKEWR, OP_CBCOW, OP_DATARANGE,
+	OP_DATARANGE_RW, OP_PULLUP, OP_PREPEND, OP_ADJ, OP_CAT, OP_SPLIT,
+	OP_COPYM, OP_DUP, OP_COPYBACK, OP_N
+};
+static const char *const op_names[OP_N] = {
+	"pulldown", "ensure_contig", "makewritable", "copyback_cow",
+	"datarange", "datarange_rw", "pullup", "prepend", "adj", "catpkt",
+	"split", "copym", "dup", "copyback"
+};
+
+static uint8_t model[PROP_BUF], wmodel[PROP_BUF], scratch[PROP_BUF];
+static int mlen, wlen;
+static struct m_region mreg[M_MAXREGIONS];
+static int mnreg;
+static uint64_t rstate;
+static u_long op_calls[OP_N], op_fails[OP_N];
+static char detail[96];			/* the step's call, for failures */
+
+static uint32_t
+rnd32(void)
+{
+	rstate ^= rstate >> 12;
+	rstate ^= rstate << 25;
+	rstate ^= rstate >> 27;
+	return ((uint32_t)((rstate * 0x2545f4914f6cdd1dULL) >> 32));
+}
+
+static int
+rndn(int n)			/* 0 .. n-1 */
+{
+	return (n <= 0 ? 0 : (int)(rnd32() % (uint32_t)n));
+}
+
+static void
+rndfill(uint8_t *p, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)rnd32();
+}
+
+/*
+ * The model of the regions, as m_datarange(9) states it.
+ */
+static void
+mr_closure(int *ap, int *bp)
+{
+	int a = *ap, b = *bp, i, r0, r1, again;
+
+	do {
+		again = 0;
+		for (i = 0; i < mnreg; i++) {
+			r0 = mreg[i].mr_off;
+			r1 = r0 + mreg[i].mr_len;
+			if (r0 < b && r1 > a && (r0 < a || r1 > b)) {
+				a = MIN(a, r0);
+				b = MAX(b, r1);
+				again = 1;
+			}
+		}
+	} while (again);
+	*ap = a;
+	*bp = b;
+}
+
+/* The packet now holds the old bytes [off, off + len). */
+static void
+mr_keep(int off, int len)
+{
+	int i, j, r0, r1;
+
+	for (i = j = 0; i < mnreg; i++) {
+		r0 = MAX((int)mreg[i].mr_off, off);
+		r1 = MIN((int)(mreg[i].mr_off + mreg[i].mr_len), off + len);
+		if (r1 > r0) {
+			mreg[j].mr_off = r0 - off;
+			mreg[j].mr_len = r1 - r0;
+			j++;
+		}
+	}
+	mnreg = j;
+}
+
+/*
+ * What m_datarange(off, len) records: [*ap, *bp), or false when it
+ * must fail (the union longer than the largest cluster).
+ */
+static bool
+mr_datarange(int off, int len, int *ap, int *bp)
+{
+	int a = off, b = off + len, i, out = 0, best = 0, bl = 0x7fffffff, u;
+
+	mr_closure(&a, &b);
+	for (i = 0; i < mnreg; i++)
+		if ((int)mreg[i].mr_off < a ||
+		    (int)(mreg[i].mr_off + mreg[i].mr_len) > b)
+			out++;
+	if (out == M_MAXREGIONS) {
+		for (i = 0; i < mnreg; i++) {
+			u = MAX(b, (int)(mreg[i].mr_off + mreg[i].mr_len)) -
+			    MIN(a, (int)mreg[i].mr_off);
+			if (u < bl) {
+				bl = u;
+				best = i;
+			}
+		}
+		a = MIN(a, (int)mreg[best].mr_off);
+		b = MAX(b, (int)(mreg[best].mr_off + mreg[best].mr_len));
+		mr_closure(&a, &b);
+	}
+	*ap = a;
+	*bp = b;
+	return (b - a <= m_contigmax());
+}
+
+static void
+mr_add(int a, int b)
+{
+	int i, j;
+
+	for (i = j = 0; i < mnreg; i++)
+		if ((int)mreg[i].mr_off < a ||
+		    (int)(mreg[i].mr_off + mreg[i].mr_len) > b)
+			mreg[j++] = mreg[i];
+	for (i = j; i > 0 && (int)mreg[i - 1].mr_off > a; i--)
+		mreg[i] = mreg[i - 1];
+	mreg[i].mr_off = a;
+	mreg[i].mr_len = b - a;
+	mnreg = j + 1;
+}
+
+/*
+ * Building packets.
+ */
+
+/* One random mbuf holding random bytes; appended to the model at *lenp. */
+static struct mbuf *
+prop_mbuf(bool hdr, uint8_t *mod, int *lenp)
+{
+	struct mbuf *m;
+	caddr_t buf, start;
+	int kind = rndn(10), size, len;
+
+	m = hdr ? m_gethdr(M_WAIT, MT_DATA) : m_get(M_WAIT, MT_DATA);
+	if (kind < 3)
+		m_clget(m, M_WAIT);
+	else if (kind < 5) {
+		buf = malloc(PDT_EXTSIZE, M_PDTEST, M_WAITOK);
+		m_extadd(m, buf, PDT_EXTSIZE, &pdt_extops, NULL,
+		    kind == 4 ? M_RDONLY : 0, M_WAIT);
+	}
+	start = pdt_storage(m, &size);
+	len = kind == 9 ? 0 : rndn(MIN(size, 700) + 1);
+	m->m_data = start + rndn(size - len + 1);
+	rndfill(mod + *lenp, len);
+	memcpy(m->m_data, mod + *lenp, len);
+	m->m_len = len;
+	*lenp += len;
+	return (m);
+}
+
+/* A random chain of 1 to 6 mbufs, a packet when hdr. */
+static struct mbuf *
+prop_chain(bool hdr, uint8_t *mod, int *lenp)
+{
+	struct mbuf *top, *m;
+	int i, n = 1 + rndn(6);
+
+	top = m = prop_mbuf(hdr, mod, lenp);
+	for (i = 1; i < n; i++)
+		m = m->m_next = prop_mbuf(false, mod, lenp);
+	return (top);
+}
+
+static struct mbuf *
+prop_new(void)
+{
+	struct mbuf *m;
+
+	mlen = 0;
+	mnreg = 0;
+	m = prop_chain(true, model, &mlen);
+	m->m_pkthdr.len = mlen;
+	return (m);
+}
+
+/*
+ * Checking.
+ */
+
+/* Storage seen so far in this check (to count each once). */
+static caddr_t seen[PROP_OBJS];
+static int nseen;
+
+static void
+count_chain(struct mbuf *m, long *mbufs, long *cls, long *exts)
+{
+	int i;
+
+	for (; m != NULL; m = m->m_next) {
+		(*mbufs)++;
+		if ((m->m_flags & M_EXT) == 0)
+			continue;
+		for (i = 0; i < nseen; i++)
+			if (seen[i] == m->m_ext.ext_buf)
+				break;
+		if (i < nseen)
+			continue;
+		if (nseen < PROP_OBJS)
+			seen[nseen++] = m->m_ext.ext_buf;
+		if (m->m_ext.ext_flags & EXT_CLUSTER)
+			(*cls)++;
+		else
+			(*exts)++;
+	}
+}
+
+/* Does m hold mod[0 .. len) and sound? */
+static bool
+chain_is(struct mbuf *m, const uint8_t *mod, int len, const char *what)
+{
+	char why[160];
+
+	if (m_sanity(m, why, sizeof(why)) != 0 ||
+	    m_region_sanity(m, why, sizeof(why)) != 0) {
+		printf("# prop: %s: %s\n", what, why);
+		return (false);
+	}
+	if (m_length(m) != len || m->m_pkthdr.len != len) {
+		printf("# prop: %s: length %d, %d expected\n", what,
+		    m_length(m), len);
+		return (false);
+	}
+	m_copydata(m, 0, len, scratch);
+	if (memcmp(scratch, mod, len) != 0) {
+		printf("# prop: %s: bytes differ\n", what);
+		return (false);
+	}
+	return (true);
+}
+
+/* The whole state: packet, regions, witness, counts.  0 or a reason. */
+static const char *
+prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
+{
+	long mbufs = 0, cls = 0, exts = 0;
+	uint8_t *p;
+	int i;
+
+	if (!chain_is(m, model, mlen, "packet"))
+		return ("packet bytes");
+	if (m->m_pkthdr.ph_nregions != mnreg)
+		return ("number of regions");
+	for (i = 0; i < mnreg; i++) {
+		if (m->m_pkthdr.ph_regions[i].mr_off != mreg[i].mr_off ||
+		    m->m_pkthdr.ph_regions[i].mr_len != mreg[i].mr_len)
+			return ("a region's place");
+		p = mptr(m, uint8_t *, (int)mreg[i].mr_off);
+		if (memcmp(p, model + mreg[i].mr_off, mreg[i].mr_len) != 0)
+			return ("bytes read through mptr");
+	}
+	if (wit != NULL && !chain_is(wit, wmodel, wlen, "witness"))
+		return ("witness bytes (shared storage written)");
+	nseen = 0;
+	count_chain(m, &mbufs, &cls, &exts);
+	count_chain(wit, &mbufs, &cls, &exts);
+	if ((long)mbstat.m_mbufs - mb0 != mbufs ||
+	    (long)mbstat.m_clusters - cl0 != cls ||
+	    (long)mbstat.m_extbufs - ex0 != exts) {
+		printf("# prop: mbufs %ld/%ld clusters %ld/%ld ext %ld/%ld\n",
+		    (long)mbstat.m_mbufs - mb0, mbufs,
+		    (long)mbstat.m_clusters - cl0, cls,
+		    (long)mbstat.m_extbufs - ex0, exts);
+		return ("outstanding counts (a leak)");
+	}
+	return (NULL);
+}
+
+/* Write random bytes over [off, off + len) through the mbufs. */
+static bool
+write_through(struct mbuf *m, int off, int len)
+{
+	int pos = 0, i, s, e;
+
+	for (; m != NULL && pos < off + len; pos += m->m_len, m = m->m_next) {
+		if (pos + m->m_len <= off || m->m_len == 0)
+			continue;
+		if (!M_WRITABLE(m))
+			return (false);
+		s = MAX(off, pos);
+		e = MIN(off + len, pos + m->m_len);
+		for (i = s; i < e; i++)
+			model[i] = m->m_data[i - pos] = (uint8_t)rnd32();
+	}
+	return (true);
+}
+
+/*
+ * One random step on *mp.  Returns NULL, or what went wrong.
+ */
+static const char *
+prop_step(struct mbuf **mp, bool inject)
+{
+	static uint8_t src[PROP_BUF];
+	struct mbuf *m = *mp, *n;
+	int op = rndn(OP_N), how = inject ? M_DONTWAIT : M_WAIT;
+	int off, len, a, b, o, i, len0;
+	bool want;
+	uint8_t *p;
+
+	op_calls[op]++;
+	off = rndn(mlen);
+	len = rndn(8) == 0 ? 2 * MCLBYTES : 300;	/* MIN evaluates twice */
+	len = mlen == 0 ? 0 : 1 + rndn(MIN(mlen - off, len));
+	snprintf(detail, sizeof(detail), "%s off %d len %d (of %d)",
+	    op_names[op], off, len, mlen);
+	switch (op) {
+	case OP_PULLDOWN:
+		if (mlen == 0)
+			break;
+		a = off;
+		b = off + len;
+		mr_closure(&a, &b);
+		i = rndn(3);
+		want = b - a <= m_contigmax() && (i != 0 || a == off);
+		snprintf(detail, sizeof(detail), "pulldown off %d len %d%s "
+		    "(of %d, union [%d, %d))", off, len, i == 0 ? " offp NULL" :
+		    "", mlen, a, b);
+		n = m_pulldown(m, off, len, i == 0 ? NULL : &o);
+		if (n == NULL) {
+			op_fails[op]++;
+			*mp = prop_new();
+			if (want && !inject)
+				return ("m_pulldown failed");
+			break;
+		}
+		if (!want)
+			return ("m_pulldown did what it cannot");
+		if (i == 0)
+			o = 0;
+		if (o < 0 || o + len > n->m_len ||
+		    memcmp(mtod(n, caddr_t) + o, model + off, len) != 0)
+			return ("m_pulldown: the range is not at mtod + off");
+		break;
+	case OP_CONTIG:
+		len = rndn(MIN(mlen, 2 * MCLBYTES) + 1);
+		want = m_region_extend(m, len) <= m_contigmax();
+		if (!m_ensure_contig(mp, len)) {
+			op_fails[op]++;
+			if (want && !inject)
+				return ("m_ensure_contig failed");
+			break;
+		}
+		if (!want || (*mp)->m_len < len ||
+		    memcmp(mtod(*mp, caddr_t), model, len) != 0)
+			return ("m_ensure_contig: first bytes not in place");
+		break;
+	case OP_MAKEWR:
+		if (m_makewritable(mp, off, len, how) != 0) {
+			op_fails[op]++;
+			if (!inject)
+				return ("m_makewritable failed");
+			break;
+		}
+		if (!write_through(*mp, off, len))
+			return ("m_makewritable left read-only storage");
+		break;
+	case OP_CBCOW:
+		off = rndn(mlen + 100);
+		len = rndn(400);
+		snprintf(detail, sizeof(detail), "%s off %d len %d (of %d)",
+		    op_names[op], off, len, mlen);
+		rndfill(src, len);
+		if ((*mp = m_copyback_cow(m, off, len, src, how)) == NULL) {
+			op_fails[op]++;
+			*mp = prop_new();
+			if (!inject)
+				return ("m_copyback_cow failed");
+			break;
+		}
+		if (off > mlen)
+			memset(model + mlen, 0, off - mlen);
+		memcpy(model + off, src, len);
+		mlen = MAX(mlen, off + len);
+		break;
+	case OP_DATARANGE:
+	case OP_DATARANGE_RW:
+		if (mlen == 0)
+			break;
+		want = mr_datarange(off, len, &a, &b);
+		if (op == OP_DATARANGE)
+			p = m_datarange(mp, off, len, how);
+		else
+			p = m_datarange_rw(mp, off, len, how);
+		if (p == NULL) {
+			op_fails[op]++;
+			if (want && !inject)
+				return ("m_datarange failed");
+			break;
+		}
+		if (!want)
+			return ("m_datarange did what it cannot");
+		mr_add(a, b);
+		if (memcmp(p, model + off, len) != 0)
+			return ("m_datarange: wrong bytes at the pointer");
+		if (op == OP_DATARANGE_RW) {
+			if (mptr_rw(*mp, uint8_t *, off) != p)
+				return ("mptr_rw differs from m_datarange_rw");
+			for (i = 0; i < len; i++)
+				model[off + i] = p[i] = (uint8_t)rnd32();
+		}
+		break;
+	case OP_PULLUP:
+		if (mlen == 0)
+			break;
+		want = m_region_extend(m, len) <= MCLBYTES;
+		if ((n = m_pullup(m, len)) == NULL) {
+			op_fails[op]++;
+			*mp = prop_new();
+			if (want && !inject)
+				return ("m_pullup failed");
+			break;
+		}
+		*mp = n;
+		if (!want || n->m_len < len)
+			return ("m_pullup: first bytes not in place");
+		break;
+	case OP_PREPEND:
+		len = 1 + rndn(rndn(4) == 0 ? 1000 : 60);
+		if ((n = m_prepend(m, len, how)) == NULL) {
+			op_fails[op]++;
+			*mp = prop_new();
+			if (!inject)
+				return ("m_prepend failed");
+			break;
+		}
+		*mp = n;
+		memmove(model + len, model, mlen);
+		mlen += len;
+		for (i = 0; i < len; i++)
+			model[i] = n->m_data[i] = (uint8_t)rnd32();
+		for (i = 0; i < mnreg; i++)
+			mreg[i].mr_off += len;
+		break;
+	case OP_ADJ:
+		len = rndn(mlen / 3 + 1);
+		if (rndn(2)) {
+			m_adj(m, len);
+			memmove(model, model + len, mlen - len);
+			mr_keep(len, mlen - len);
+		} else {
+			m_adj(m, -len);
+			mr_keep(0, mlen - len);
+		}
+		mlen -= len;
+		break;
+	case OP_CAT:
+		len0 = mlen;
+		n = prop_chain(true, model, &mlen);
+		n->m_pkthdr.len = mlen - len0;
+		m_catpkt(m, n);
+		break;
+	case OP_SPLIT:
+		len0 = rndn(mlen + 1);
+		if ((n = m_split(m, len0, how)) == NULL) {
+			op_fails[op]++;
+			if (!inject)
+				return ("m_split failed");
+			break;
+		}
+		if (!chain_is(n, model + len0, mlen - len0, "split tail"))
+			return ("m_split: the tail");
+		if (rndn(2)) {
+			m_freem(n);
+			mr_keep(0, len0);
+			mlen = len0;
+		} else {
+			m_freem(m);
+			*mp = n;
+			memmove(model, model + len0, mlen - len0);
+			mr_keep(len0, mlen - len0);
+			mlen -= len0;
+		}
+		break;
+	case OP_COPYM:
+		len = rndn(mlen + 1);
+		if ((n = m_copym(m, 0, rndn(4) ? len : M_COPYALL,
+		    how)) == NULL) {
+			op_fails[op]++;
+			if (!inject)
+				return ("m_copym failed");
+			break;
+		}
+		len = n->m_pkthdr.len;		/* len, or all of it */
+		if (!chain_is(n, model, len, "copym"))
+			return ("m_copym: the copy");
+		/* the copy, with its clipped regions, becomes the packet */
+		m_freem(m);
+		*mp = n;
+		mlen = len;
+		mr_keep(0, len);
+		break;
+	case OP_DUP:
+		if ((n = m_dup(m, how)) == NULL) {
+			op_fails[op]++;
+			if (!inject)
+				return ("m_dup failed");
+			break;
+		}
+		if (rndn(2)) {
+			m_freem(m);
+			*mp = n;
+		} else
+			m_freem(n);
+		break;
+	case OP_COPYBACK:
+		off = rndn(mlen + 50);
+		len = rndn(200);
+		snprintf(detail, sizeof(detail), "%s off %d len %d (of %d)",
+		    op_names[op], off, len, mlen);
+		rndfill(src, len);
+		i = m_copyback(m, off, len, src, how);
+		if (i == EPERM)
+			break;		/* read-only storage in the way */
+		if (i != 0) {
+			op_fails[op]++;
+			if (!inject)
+				return ("m_copyback failed");
+			break;
+		}
+		if (off > mlen)
+			memset(model + mlen, 0, off - mlen);
+		memcpy(model + off, src, len);
+		mlen = MAX(mlen, off + len);
+		break;
+	}
+	if (mlen > PROP_MAX) {
+		m_adj(*mp, PROP_MAX - mlen);
+		mr_keep(0, PROP_MAX);
+		mlen = PROP_MAX;
+	}
+	return (NULL);
+}
+
+SELFTEST(mbuf_pd, prop)
+{
+	static const struct {
+		const char	*name;
+		u_long		*ctr;
+	} copied[] = {
+		{ "pulldown", &mbstat.m_cp_pulldown },
+		{ "ensure_contig", &mbstat.m_cp_contig },
+		{ "makewritable", &mbstat.m_cp_makewr },
+		{ "copyback_cow", &mbstat.m_cp_cbcow },
+		{ "datarange", &mbstat.m_cp_datarange },
+		{ "pullup", &mbstat.m_cp_pullup },
+		{ "prepend", &mbstat.m_cp_prepend },
+		{ "cat", &mbstat.m_cp_cat },
+		{ "split", &mbstat.m_cp_split },
+		{ "copym", &mbstat.m_cp_copym },
+		{ "dup", &mbstat.m_cp_dup },
+		{ "copyback", &mbstat.m_cp_copyback },
+	};
+	u_long before[nitems(copied)];
+	struct mbuf *m, *wit = NULL;
+	long seed = 0x5eed2007, steps = 100000, step, trace = -1;
+	long mb0 = mbstat.m_mbufs, cl0 = mbstat.m_clusters;
+	long ex0 = mbstat.m_extbufs;
+	u_long allocs0 = mbstat.m_pdallocs;
+	const char *why;
+	bool inject;
+	size_t k;
+
+	kenv_getint("mbuf_prop_seed", &seed);
+	kenv_getint("mbuf_prop_steps", &steps);
+	kenv_getint("mbuf_prop_trace", &trace);	/* m_print before it */
+	printf("# prop seed 0x%lx steps %ld\n", (u_long)seed, steps);
+	rstate = (uint64_t)seed ^ 0x9e3779b97f4a7c15ULL;
+	memset(op_calls, 0, sizeof(op_calls));
+	memset(op_fails, 0, sizeof(op_fails));
+	for (k = 0; k < nitems(copied); k++)
+		before[k] = *copied[k].ctr;
+	m = prop_new();
+	for (step = 0; step < steps; step++) {
+		/* a witness sharing the storage comes and goes */
+		if (rndn(8) == 0) {
+			if (wit != NULL) {
+				m_freem(wit);
+				wit = NULL;
+			} else {
+				wit = m_copym(m, 0, M_COPYALL, M_WAIT);
+				memcpy(wmodel, model, mlen);
+				wlen = mlen;
+			}
+		}
+		inject = rndn(16) == 0;
+		if (inject)
+			mb_fail_after(rndn(3));
+		if (step == trace)
+			m_print(m);
+		why = prop_step(&m, inject);
+		mb_fail_after(-1);
+		if (why == NULL)
+			why = prop_check(m, wit, mb0, cl0, ex0);
+		if (why != NULL) {
+			m_print(m);
+			m_freem(m);
+			m_freem(wit);
+			ST_FAIL("step %ld (seed 0x%lx): %s: %s%s", step,
+			    (u_long)seed, detail, why,
+			    inject ? " (failures injected)" : "");
+		}
+	}
+	m_freem(m);
+	m_freem(wit);
+	for (k = 0; k < OP_N; k++)
+		printf("# prop %-14s %6lu calls %5lu failed\n", op_names[k],
+		    op_calls[k], op_fails[k]);
+	printf("# prop bytes copied:");
+	for (k = 0; k < nitems(copied); k++)
+		printf(" %s %lu", copied[k].name, *copied[k].ctr - before[k]);
+	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c\n",
+	    mbstat.m_pdallocs - allocs0);
+	ST_ASSERT_EQ(mbstat.m_mbufs, mb0);
+}
