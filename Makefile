@@ -118,6 +118,20 @@ DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk 2>/dev/null)
 DPDK_LIBS = $(shell pkg-config --libs libdpdk 2>/dev/null)
 $(eval $(call hostbuild,bench,-O2,$(BENCH_MI),$(BENCH_MD),-O2 -I/usr/include/lwip $$(DPDK_CFLAGS),-llwip $$(DPDK_LIBS),$(CC)))
 
+# The fuzzers: clang, libFuzzer, ASan, UBSan (make fuzz; make test runs
+# a short bounded pass and replays tests/fuzz/regress).
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_MI	:= $(filter-out tests/kern/%,$(HOST_MI)) \
+	    $(sort $(wildcard tests/fuzz/kern/*.c))
+FUZZ_MD	:= arch/host/host_machdep.c tests/fuzz/fuzz_main.c
+$(eval $(call hostbuild,fuzz,-O1 -DDIAGNOSTIC -Wno-unknown-warning-option $(FUZZ_SAN) -fsanitize=fuzzer-no-link,$(FUZZ_MI),$(FUZZ_MD),-O1 $(FUZZ_SAN) -fsanitize=fuzzer,,clang))
+
+FUZZTIME ?= 60
+fuzz:
+	@sh tests/deps.sh clang scapy
+	@$(MAKE) --no-print-directory $(B)/fuzz/kernel
+	@sh tests/fuzz/run.sh $(FUZZTIME)
+
 host: $(B)/host/kernel
 
 bench: tests/bench/run.sh
