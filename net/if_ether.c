@@ -14,7 +14,9 @@
  * second up to ARP_MAXTRIES times and then frees what it held (counted
  * in as_timeouts); a resolved entry expires ARP_KEEP ticks after it was
  * learnt.  Each entry's expiry is its own callout.  A reply is built
- * in the request's own mbuf: no allocation, no copy.
+ * in the request's own mbuf: no allocation, no copy.  Headers are read
+ * (and the ARP reply written) through guaranteed-contiguous regions
+ * made by ether_hdrptr, never by assuming a flat buffer.
  *
  * Invariants: the table and the hold queues change only at splnet or
  * above (callouts run in the clock interrupt, above splnet); an entry
@@ -66,20 +68,26 @@ static void	arp_timer(void *);
 
 /*
  * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp in its first mbuf.  Returns a pointer to them or NULL (the chain
- * is then freed).  Written with m_pullup; m_pulldown replaces it.
+ * *mp recorded as a guaranteed-contiguous region (m_datarange(9)),
+ * writable when writable is set (m_datarange_rw: shared storage is
+ * copied, only those bytes, and counted).  Returns a pointer to them,
+ * or NULL when memory is short (the chain is then freed).  A received
+ * frame already holds its header in one writable mbuf: nothing moves.
  */
 static void *
-ether_hdrptr(struct mbuf **mp, int len)
+ether_hdrptr(struct mbuf **mp, int len, int writable)
 {
-	struct mbuf *m = *mp;
+	void *p;
 
-	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+	if (writable)
+		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
+	else
+		p = m_datarange(mp, 0, len, M_DONTWAIT);
+	if (p == NULL) {
+		m_freem(*mp);
 		*mp = NULL;
-		return (NULL);
 	}
-	*mp = m;
-	return (mtod(m, void *));
+	return (p);
 }
 
 char *
@@ -114,7 +122,7 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		m_freem(m);
 		return;
 	}
-	if ((p = ether_hdrptr(&m, ETHER_HDR_LEN)) == NULL) {
+	if ((p = ether_hdrptr(&m, ETHER_HDR_LEN, 0)) == NULL) {
 		etherstat.es_nombuf++;
 		return;
 	}
@@ -407,7 +415,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 		arpstat.as_tooshort++;
 		goto drop;
 	}
-	if ((p = ether_hdrptr(&m, sizeof(ea))) == NULL) {
+	if ((p = ether_hdrptr(&m, sizeof(ea), 0)) == NULL) {
 		arpstat.as_nombuf++;
 		return;
 	}
@@ -467,10 +475,8 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	/* Turn the request around in its own mbuf. */
 	if (m->m_pkthdr.len > (int)sizeof(ea))
 		m_adj(m, sizeof(ea) - m->m_pkthdr.len);	/* frame padding */
-	if (M_READONLY(m)) {
-		m_freem(m);
-		arp_send(ifp, ARPOP_REPLY, ea.arp_sha, ea.arp_sha, myaddr,
-		    spa);
+	if ((p = ether_hdrptr(&m, sizeof(ea), 1)) == NULL) {
+		arpstat.as_nombuf++;
 		return;
 	}
 	ea.ar_op = htons(ARPOP_REPLY);
@@ -478,7 +484,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	memcpy(ea.arp_tpa, ea.arp_spa, 4);
 	memcpy(ea.arp_sha, ifp->if_lladdr, ETHER_ADDR_LEN);
 	memcpy(ea.arp_spa, &myaddr.s_addr, 4);
-	memcpy(mtod(m, void *), &ea, sizeof(ea));
+	memcpy(p, &ea, sizeof(ea));
 	m->m_flags &= ~(M_BCAST | M_MCAST);
 	arpstat.as_repsent++;
 	ether_output_frame(ifp, m, ea.arp_tha, ETHERTYPE_ARP);

@@ -17,7 +17,8 @@
  *
  * Invariants: every packet reaching icmp_input is consumed (replied,
  * given to a hook and freed, or freed with a counter); the ICMP header
- * is read and written only by memcpy through icmp_hdrptr's region.
+ * is read and written only by memcpy through the guaranteed-contiguous
+ * region icmp_hdrptr records (m_datarange(9)) or mptr on it.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -43,35 +44,25 @@ static struct {
 } icmp_hooks[ICMP_NHOOKS];
 
 /*
- * The one place this file gets a contiguous header: the first len bytes
- * of *mp in its first mbuf, writable when writable is set (moved into a
- * new mbuf if shared: a counted copy of len bytes).  NULL: chain freed.
+ * The one place this file gets a contiguous header: bytes [0, len) of
+ * *mp as a guaranteed-contiguous region (m_datarange(9)), writable when
+ * writable is set (m_datarange_rw: bytes in shared storage are copied,
+ * only those, and counted).  NULL: no memory, the chain was freed.
  */
 static void *
 icmp_hdrptr(struct mbuf **mp, int len, int writable)
 {
-	struct mbuf *m = *mp, *n;
+	void *p;
 
-	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+	if (writable)
+		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
+	else
+		p = m_datarange(mp, 0, len, M_DONTWAIT);
+	if (p == NULL) {
+		m_freem(*mp);
 		*mp = NULL;
-		return (NULL);
 	}
-	if (writable && M_READONLY(m)) {
-		if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
-			m_freem(m);
-			*mp = NULL;
-			return (NULL);
-		}
-		M_MOVE_PKTHDR(n, m);
-		MH_ALIGN(n, len);
-		m_copydata(m, 0, len, mtod(n, void *));
-		m_adj(m, len);
-		n->m_len = len;
-		n->m_next = m;
-		m = n;
-	}
-	*mp = m;
-	return (mtod(m, void *));
+	return (p);
 }
 
 /* Turn an echo request (IP header of hlen in front) into the reply. */
@@ -88,7 +79,7 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 		return;
 	}
 	m_adj(m, hlen);			/* the old header and its options */
-	p = mtod(m, void *);
+	p = mptr_rw(m, struct icmp *, 0);	/* the region, shifted */
 	memcpy(&ic, p, sizeof(ic));
 	ic.icmp_type = ICMP_ECHOREPLY;
 	ic.icmp_code = 0;
@@ -195,12 +186,17 @@ icmp_error(struct mbuf *m, int type, int code)
 	uint8_t itype;
 	int hlen, quote;
 	uint16_t sum;
+	void *p;
 
 	if (m->m_pkthdr.len < IP_MINHLEN) {
 		m_freem(m);
 		return;
 	}
-	m_copydata(m, 0, sizeof(ip), &ip);
+	if ((p = icmp_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
+		icmpstat.icps_nombuf++;
+		return;
+	}
+	memcpy(&ip, p, sizeof(ip));
 	hlen = IP_HL(ip.ip_vhl);
 	if (ntohs(ip.ip_off) & IP_OFFMASK) {
 		icmpstat.icps_oldfrag++;
@@ -214,7 +210,11 @@ icmp_error(struct mbuf *m, int type, int code)
 		goto drop;
 	}
 	if (ip.ip_p == IPPROTO_ICMP && m->m_pkthdr.len >= hlen + 1) {
-		m_copydata(m, hlen, 1, &itype);
+		if ((p = icmp_hdrptr(&m, hlen + 1, 0)) == NULL) {
+			icmpstat.icps_nombuf++;
+			return;
+		}
+		itype = ((const uint8_t *)p)[hlen];
 		if (icmp_is_error(itype) || itype > ICMP_MAXTYPE) {
 			icmpstat.icps_oldicmp++;
 			goto drop;
@@ -352,11 +352,16 @@ ping_hook(void *arg, struct in_addr src, uint16_t id, uint16_t seq, int len,
 	wakeup(ps);
 }
 
-int	ping_run(struct in_addr dst, int count, int size, int verbose);
+int	ping_run(struct in_addr dst, int count, int size, int gap,
+	    int verbose);
 
-/* Returns the number of replies received. */
+/*
+ * Send count echo requests of size data bytes to dst, each after the
+ * previous one's reply (or a second without one) and gap ticks more.
+ * Returns the number of replies received, -1 when one was wrong.
+ */
 int
-ping_run(struct in_addr dst, int count, int size, int verbose)
+ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 {
 	static struct ping_state ps;
 	char a[INET_ADDRSTRLEN];
@@ -396,8 +401,8 @@ ping_run(struct in_addr dst, int count, int size, int verbose)
 				    (unsigned long long)(us % 1000));
 		} else if (verbose)
 			printf("Request timeout for icmp_seq %d\n", seq);
-		if (seq + 1 < count && ps.rtt[seq] != 0)
-			tsleep(&ps.expect, 0, "pingwait", hz / 5);
+		if (seq + 1 < count && ps.rtt[seq] != 0 && gap > 0)
+			tsleep(&ps.expect, 0, "pingwait", gap);
 	}
 	icmp_echo_hook_clear(id);
 	if (verbose) {
@@ -440,5 +445,5 @@ SHELL_CMD(ping, "ping ADDR [count] [size]: ICMP echo from the kernel")
 		    IP_MAXPACKET - IP_MINHLEN - ICMP_MINLEN);
 		return (-1);
 	}
-	return (ping_run(dst, count, size, 1) > 0 ? 0 : -1);
+	return (ping_run(dst, count, size, hz / 5, 1) > 0 ? 0 : -1);
 }

@@ -16,7 +16,8 @@
  * does not forward.
  *
  * Invariants: headers are read by memcpy from a contiguous region made
- * by ip_hdrptr (m_pullup now, m_pulldown later), never through a cast;
+ * by ip_hdrptr (a region recorded with m_datarange), never through a
+ * cast;
  * a packet leaving ip_input has been freed, queued for reassembly or
  * handed to a protocol, which then owns it; on delivery m_pkthdr.len
  * equals ip_len and the IP header (with its options) is still in front.
@@ -34,20 +35,21 @@
 struct ipstat ipstat;
 
 /*
- * The one place this file gets a contiguous header: the first len bytes
- * of *mp in its first mbuf; NULL (chain freed) when that fails.
+ * The one place this file gets a contiguous header: bytes [0, len) of
+ * *mp as a guaranteed-contiguous region (m_datarange(9)), so that the
+ * protocols above find it contiguous still; NULL when memory is short
+ * (the chain is then freed).
  */
 static void *
 ip_hdrptr(struct mbuf **mp, int len)
 {
-	struct mbuf *m = *mp;
+	void *p;
 
-	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+	if ((p = m_datarange(mp, 0, len, M_DONTWAIT)) == NULL) {
+		m_freem(*mp);
 		*mp = NULL;
-		return (NULL);
 	}
-	*mp = m;
-	return (mtod(m, void *));
+	return (p);
 }
 
 void

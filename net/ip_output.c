@@ -52,32 +52,21 @@ ip_hdr_cksum(void *p, int hlen)
 }
 
 /*
- * The one place this file gets a contiguous header: the first len bytes
- * of *mp, in its first mbuf and writable.  When the first mbuf is
- * shared or too short, the header moves into a new mbuf in front (a
- * copy of len bytes, counted by m_copydata); NULL when out of memory.
+ * The one place this file gets a contiguous header: bytes [0, len) of
+ * *mp as a guaranteed-contiguous, writable region (m_datarange_rw(9)):
+ * when they sit in shared storage only they are copied, and counted.
+ * NULL when memory is short (the chain is then freed).
  */
 static void *
 ip_hdrwritable(struct mbuf **mp, int len)
 {
-	struct mbuf *m = *mp, *n;
+	void *p;
 
-	if (m->m_len >= len && !M_READONLY(m))
-		return (mtod(m, void *));
-	if (m->m_pkthdr.len < len || (n = m_gethdr(M_DONTWAIT,
-	    MT_HEADER)) == NULL) {
-		m_freem(m);
+	if ((p = m_datarange_rw(mp, 0, len, M_DONTWAIT)) == NULL) {
+		m_freem(*mp);
 		*mp = NULL;
-		return (NULL);
 	}
-	M_MOVE_PKTHDR(n, m);
-	MH_ALIGN(n, len);
-	m_copydata(m, 0, len, mtod(n, void *));
-	m_adj(m, len);
-	n->m_len = len;
-	n->m_next = m;
-	*mp = n;
-	return (mtod(n, void *));
+	return (p);
 }
 
 /* The source address to use towards dst. */

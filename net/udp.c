@@ -48,35 +48,25 @@ struct udpstat udpstat;
 static struct udp_pcb udp_pcbs[UDP_MAXPCB];
 
 /*
- * The one place this file gets a contiguous header: the first len bytes
- * of *mp in its first mbuf (writable when asked: moved into a new mbuf
- * when shared, a counted copy).  NULL: the chain was freed.
+ * The one place this file gets a contiguous header: bytes [0, len) of
+ * *mp as a guaranteed-contiguous region (m_datarange(9)), writable when
+ * asked (m_datarange_rw: bytes in shared storage are copied, only
+ * those, and counted).  NULL: no memory, the chain was freed.
  */
 static void *
 udp_hdrptr(struct mbuf **mp, int len, int writable)
 {
-	struct mbuf *m = *mp, *n;
+	void *p;
 
-	if (m->m_len < len && (m = m_pullup(m, len)) == NULL) {
+	if (writable)
+		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
+	else
+		p = m_datarange(mp, 0, len, M_DONTWAIT);
+	if (p == NULL) {
+		m_freem(*mp);
 		*mp = NULL;
-		return (NULL);
 	}
-	if (writable && M_READONLY(m)) {
-		if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
-			m_freem(m);
-			*mp = NULL;
-			return (NULL);
-		}
-		M_MOVE_PKTHDR(n, m);
-		MH_ALIGN(n, len);
-		m_copydata(m, 0, len, mtod(n, void *));
-		m_adj(m, len);
-		n->m_len = len;
-		n->m_next = m;
-		m = n;
-	}
-	*mp = m;
-	return (mtod(m, void *));
+	return (p);
 }
 
 void
@@ -98,7 +88,7 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 		return;
 	}
 	m_adj(m, hlen);
-	p = mtod(m, void *);
+	p = mptr_rw(m, struct udphdr *, 0);	/* the region, shifted */
 	memcpy(&uh, p, sizeof(uh));
 	t = uh.uh_sport;
 	uh.uh_sport = uh.uh_dport;
