@@ -22,8 +22,10 @@
  * budget is dropped and counted (ips_fragdropped).  Each datagram has a
  * callout that frees it after ip_reass_ttl ticks (ips_fragtimeout) and,
  * when its first fragment had arrived, sends ICMP time exceeded.
- * ip_reass_drain frees everything (memory pressure, or a test that
- * wants the counts to balance).
+ * ip_reass_drain frees everything (ips_fragdrained): it is registered
+ * as an mpipe(9) drain hook, so a pool that runs dry (a cluster the NIC
+ * refill or anyone else cannot get) first takes back what reassembly
+ * holds, before any allocation fails or sleeps; tests call it too.
  *
  * Invariants: every field here changes only at splnet or above (the
  * timeout runs in the clock interrupt); an ipq is in use iff its
@@ -36,6 +38,7 @@
 #include <sys/systm.h>
 #include <sys/mbuf.h>
 #include <sys/callout.h>
+#include <sys/mpipe.h>
 
 #include <net/in.h>
 #include <net/ip.h>
@@ -80,6 +83,7 @@ static int reass_nmbufs, reass_nq;
 int ip_reass_ttl;
 
 static void	ipq_timeout(void *);
+static void	ip_reass_drain_hook(void *);
 
 void
 ip_reass_init(void)
@@ -93,6 +97,9 @@ ip_reass_init(void)
 		TAILQ_INIT(&ipqtab[i].ipq_frags);
 		callout_init(&ipqtab[i].ipq_timer, ipq_timeout, &ipqtab[i]);
 	}
+	if (mpipe_drain_register(ip_reass_drain_hook, NULL) != 0)
+		printf("ip_reass: no drain hook slot: reassembly is not "
+		    "drained under memory pressure\n");
 }
 
 static int
@@ -402,6 +409,19 @@ ip_reass_drain(void)
 			ipq_free(&ipqtab[i]);
 		}
 	splx(s);
+}
+
+/*
+ * The mpipe(9) drain hook.  It may run in interrupt context (a NIC
+ * refill) or inside an allocation made here: the queues are changed
+ * only at splnet, and no allocation in this file happens while a queue
+ * it could free is half-built.
+ */
+static void
+ip_reass_drain_hook(void *arg)
+{
+	if (reass_nq > 0)
+		ip_reass_drain();
 }
 
 int

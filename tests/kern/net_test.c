@@ -16,6 +16,8 @@
 #include <sys/mbuf.h>
 #include <sys/proc.h>
 #include <sys/selftest.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 
 #include <net/in.h>
 #include <net/ip.h>
@@ -683,6 +685,58 @@ SELFTEST(net, reassembly_budget)
 	ip_reass_drain();
 	ST_ASSERT_EQ(ipstat.ips_fragdrained - dn0, 16);
 	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(take(ifp), -1);
+	cap_down(ifp);
+}
+
+/*
+ * Memory pressure: reassembly holds four first fragments, each in a
+ * cluster; a thread then takes every cluster M_DONTWAIT gives.  When
+ * the cluster pipe runs dry its drain hooks run before anything fails:
+ * ip_reass_drain frees the four datagrams (ips_fragdrained) and their
+ * clusters are handed out again, so the pool ends fully used with
+ * nothing left in reassembly.
+ */
+SELFTEST(net, reassembly_drained_by_pool)
+{
+	static uint8_t d[1200];
+	struct malloc_pipe *cp = &mb_cluster_pipe;
+	struct ifnet *ifp = cap_up();
+	struct mbuf *list = NULL, *m;
+	u_long dn0, drains0, fails0;
+	long before;
+	int i, n = 0;
+
+	learn_peer(ifp);
+	for (i = 0; i < 4; i++)
+		inject(ifp, mk_frag(900 + i, 0, sizeof(d), 1, d), 0);
+	ST_ASSERT_EQ(ip_reass_count(), 4);
+	ST_ASSERT_EQ(ip_reass_mbufs(), 4);
+	dn0 = ipstat.ips_fragdrained;
+	drains0 = cp->mp_drains;
+	fails0 = cp->mp_fails;
+	before = (long)mbstat.m_clusters;	/* the fragments' included */
+	while ((m = m_getcl(M_DONTWAIT, MT_DATA, 0)) != NULL) {
+		m->m_nextpkt = list;
+		list = m;
+		n++;
+	}
+	/* At the cap: every cluster out but the interrupt reserve. */
+	i = (long)mbstat.m_clusters == (long)(cp->mp_total - cp->mp_nfree) &&
+	    cp->mp_total == cp->mp_nmax;
+	while ((m = list) != NULL) {
+		list = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		m_free(m);
+	}
+	ST_ASSERT(i);
+	ST_ASSERT(cp->mp_drains > drains0);
+	ST_ASSERT_EQ(cp->mp_fails, fails0 + 1);
+	ST_ASSERT_EQ(ipstat.ips_fragdrained - dn0, 4);
+	ST_ASSERT_EQ(ip_reass_count(), 0);
+	ST_ASSERT_EQ(ip_reass_mbufs(), 0);
+	/* The four fragment clusters were given out again. */
+	ST_ASSERT(n >= cp->mp_nmax - cp->mp_nint - before + 4);
 	ST_ASSERT_EQ(take(ifp), -1);
 	cap_down(ifp);
 }
