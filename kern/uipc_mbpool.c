@@ -73,6 +73,13 @@ mb_inject(int how)
 	return (fail);
 }
 
+/* The same decision for storage the seam does not hand out (msys). */
+bool
+mb_fail_now(int how)
+{
+	return (__predict_false(mb_failafter >= 0) && mb_inject(how));
+}
+
 void
 mb_fail_after(long n)
 {

@@ -25,6 +25,8 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 
 struct mbstat mbstat;
 
@@ -750,7 +752,7 @@ m_pullup(struct mbuf *n, int len)
 	len = m_region_extend(n, len);		/* cut no region */
 	if (len <= n->m_len)
 		return (n);
-	if (len > MCLBYTES)
+	if (len > m_contigmax())
 		goto bad;
 	if (n->m_next != NULL && !m_readonly(n) &&
 	    n->m_len + m_trailingspace(n) >= len) {
@@ -758,8 +760,8 @@ m_pullup(struct mbuf *n, int len)
 		n = n->m_next;
 	} else {
 		count = (n->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(n) : MLEN;
-		if (len > count)
-			m = m_getcl(M_DONTWAIT, n->m_type, 0);
+		if (len > count)	/* storage of the smallest class */
+			m = msys_get(M_DONTWAIT, n->m_type, len);
 		else
 			m = m_get(M_DONTWAIT, n->m_type);
 		if (m == NULL)

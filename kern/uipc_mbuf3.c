@@ -30,6 +30,8 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 
 #define MBSTAT_ADD(f, n)	((void)__atomic_fetch_add(&mbstat.f,	\
 	    (u_long)(n), __ATOMIC_RELAXED))
@@ -45,13 +47,15 @@ static void	m_region_verify(struct mbuf *, const char *);
 
 /*
  * The longest range that can be made contiguous: the largest storage
- * the allocation seam hands out.  XXX: MCLBYTES until the msys size
- * classes (sys/msys.h) land; then the seam's largest class.
+ * the size classes (msys(9)) hand out, and never less than a cluster.
  */
 int
 m_contigmax(void)
 {
-	return (MCLBYTES);
+	struct malloc_pipe *mp = msys_class(msys_nclasses() - 1);
+
+	return (mp != NULL && mp->mp_bytes > MCLBYTES ? mp->mp_bytes :
+	    MCLBYTES);
 }
 
 /*
@@ -252,14 +256,14 @@ m_region_verify(struct mbuf *m, const char *fn)
  * Moving bytes.
  */
 
-/* An empty mbuf for len bytes: a cluster when they do not fit in cap. */
+/* An empty mbuf for len bytes: storage of their size class beyond cap. */
 static struct mbuf *
 m_getfor3(int how, int type, int len, int cap)
 {
 	struct mbuf *m;
 
 	if (len > cap)
-		m = m_getcl(how, type, 0);
+		m = msys_get(how, type, len);	/* the smallest class that fits */
 	else
 		m = m_get(how, type);
 	if (m != NULL)

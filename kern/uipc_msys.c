@@ -131,6 +131,8 @@ msys_alloc(int size, int how, struct malloc_pipe **mpp)
 	}
 	if (mp == &mb_cluster_pipe)
 		buf = mb_clalloc(how);		/* counted as a cluster */
+	else if (mb_fail_now(how))
+		buf = NULL;			/* injected (mb_fail_after) */
 	else if (how & M_WAIT)
 		buf = mpipe_alloc_waitok(mp);
 	else

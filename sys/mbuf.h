@@ -316,6 +316,7 @@ void		 mb_clrelease(caddr_t);
 u_int		*mb_refalloc(int);
 void		 mb_refrelease(u_int *);
 void		 mb_fail_after(long);
+bool		 mb_fail_now(int);
 void		 mb_poolinit(void);
 
 /*

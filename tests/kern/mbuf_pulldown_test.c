@@ -19,6 +19,8 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/selftest.h>
 #include "mbuf_pdtest.h"
 
@@ -303,18 +305,18 @@ SELFTEST(mbuf_pd, new_mbuf)
 	m_freem(m);
 }
 
-/* More than MLEN bytes: a cluster. */
+/* More than MLEN bytes: storage of the smallest size class that fits. */
 SELFTEST(mbuf_pd, cluster)
 {
 	struct mbuf *m, *n;
-	u_long cl0 = mbstat.m_clgets;
 	int off = -1;
 
 	m = pdt_build("i100 i200 i200");
 	n = m_pulldown(m, 50, 300, &off);
 	ST_ASSERT(n != NULL && n == m->m_next && off == 0);
 	ST_ASSERT(n->m_flags & M_EXT);
-	ST_ASSERT_EQ(mbstat.m_clgets, cl0 + 1);
+	ST_ASSERT(msys_select(300) != NULL);
+	ST_ASSERT_EQ(n->m_ext.ext_size, msys_select(300)->mp_bytes);
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 50, 300));
 	ST_ASSERT_EQ(m->m_len, 50);
 	ST_ASSERT(pdt_holds(m, 0, 500));
@@ -405,8 +407,9 @@ SELFTEST(mbuf_pd, failures)
 	ST_ASSERT_EQ(pdt_extfrees, frees0 + 1);	/* freed */
 	m = pdt_build("i100 i20");
 	ST_ASSERT(m_pulldown(m, 120, 1, &off) == NULL);
-	m = pdt_build("c2000 c2000");
-	ST_ASSERT(m_pulldown(m, 0, MCLBYTES + 1, &off) == NULL);
+	m = pdt_build("c2000 c2000 c2000 c2000 c2000 c2000");
+	ST_ASSERT(m_contigmax() < 12000);
+	ST_ASSERT(m_pulldown(m, 0, m_contigmax() + 1, &off) == NULL);
 	m = pdt_build("i40:e i40");
 	mb_fail_after(0);
 	m = m_pulldown(m, 30, 20, &off);

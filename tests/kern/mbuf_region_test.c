@@ -67,7 +67,7 @@ SELFTEST(mbuf_rg, limit)
 	struct mbuf *m;
 	int i;
 
-	m = pdt_build("i100 c1900 c1900 c1900");
+	m = pdt_build("i100 c1900 c1900 c1900 c1900 c1900 c1900");
 	for (i = 0; i < M_MAXREGIONS; i++)
 		ST_ASSERT(m_datarange(&m, 20 * i, 10, M_WAIT) != NULL);
 	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, M_MAXREGIONS);
@@ -78,11 +78,12 @@ SELFTEST(mbuf_rg, limit)
 	    20 + 30 + 10));
 	for (i = 0; i < M_MAXREGIONS - 1; i++)
 		ST_ASSERT(region_is(m, i, 20 * i, 10));
-	ST_ASSERT(pdt_holds(m, 0, 5800));
-	/* the union would pass the largest cluster: fails, nothing moves */
-	ST_ASSERT(m_datarange(&m, 5000, 10, M_WAIT) == NULL);
+	ST_ASSERT(pdt_holds(m, 0, 11500));
+	/* the union would pass the largest storage: fails, nothing moves */
+	ST_ASSERT(11000 - 20 * (M_MAXREGIONS - 1) > m_contigmax());
+	ST_ASSERT(m_datarange(&m, 11000, 10, M_WAIT) == NULL);
 	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, M_MAXREGIONS);
-	ST_ASSERT(pdt_holds(m, 0, 5800));
+	ST_ASSERT(pdt_holds(m, 0, 11500));
 	m_freem(m);
 }
 

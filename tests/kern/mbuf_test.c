@@ -13,6 +13,8 @@
 #include <sys/proc.h>
 #include <sys/callout.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/selftest.h>
 #include <sys/shell.h>
 
@@ -119,7 +121,7 @@ holds_pat(struct mbuf *m, int base, int len)
 }
 
 static int
-nmbufs(struct mbuf *m)
+chain_nmbufs(struct mbuf *m)
 {
 	int n = 0;
 
@@ -369,7 +371,7 @@ SELFTEST(mbuf, dup)
 		ST_ASSERT(!(n->m_flags & M_EXT) ||
 		    (n->m_ext.ext_flags & EXT_CLUSTER));
 	}
-	ST_ASSERT(nmbufs(d) <= 3);
+	ST_ASSERT(chain_nmbufs(d) <= 3);
 	/* writable: writing the copy leaves the original alone */
 	ST_ASSERT_EQ(m_copyback(d, 0, sizeof(zeros), zeros, M_WAIT), 0);
 	ST_ASSERT(!holds_pat(d, 0, 2160));
@@ -476,14 +478,16 @@ SELFTEST(mbuf, pullup)
 	/* first mbuf read-only or a cluster too big: a new mbuf */
 	m = mk_chain("r10 c1000");
 	h = m;
-	m = m_pullup(m, 700);			/* > MHLEN: a cluster */
+	m = m_pullup(m, 700);		/* > MHLEN: the class that fits */
 	ST_ASSERT(m != NULL && m != h && (m->m_flags & M_EXT));
 	ST_ASSERT(m->m_len >= 700 && holds_pat(m, 0, 1010));
-	ST_ASSERT(m->m_ext.ext_flags & EXT_CLUSTER);
+	ST_ASSERT(msys_select(700) != NULL);
+	ST_ASSERT_EQ(m->m_ext.ext_size, msys_select(700)->mp_bytes);
 	m_freem(m);
 	/* too long, or longer than the chain: freed, NULL */
-	m = mk_chain("i10 c2000 c100");
-	ST_ASSERT(m_pullup(m, MCLBYTES + 1) == NULL);
+	m = mk_chain("i10 c2000 c2000 c2000 c2000 c2000 c100");
+	ST_ASSERT(m_contigmax() < 10000);
+	ST_ASSERT(m_pullup(m, m_contigmax() + 1) == NULL);
 	m = mk_chain("i10 i20");
 	ST_ASSERT(m_pullup(m, 31) == NULL);
 	/* failure injection: no memory, the chain is freed */
@@ -531,11 +535,11 @@ SELFTEST(mbuf, cat)
 	for (struct mbuf *x = n; x != NULL; x = x->m_next)
 		for (int i = 0; i < x->m_len; i++)
 			x->m_data[i] = PAT(10 + (x == n->m_next ? i : 5 + i));
-	nm = nmbufs(m) + nmbufs(n);
+	nm = chain_nmbufs(m) + chain_nmbufs(n);
 	m_catpkt(m, n);
 	ST_ASSERT_EQ(m->m_pkthdr.len, 115);
 	ST_ASSERT(holds_pat(m, 0, 115));
-	ST_ASSERT(nmbufs(m) < nm);		/* some were copied */
+	ST_ASSERT(chain_nmbufs(m) < nm);		/* some were copied */
 	/* m_cat does not touch the length */
 	n = m_get(M_WAIT, MT_DATA);
 	n->m_len = 0;
