@@ -122,7 +122,8 @@ $(eval $(call hostbuild,bench,-O2,$(BENCH_MI),$(BENCH_MD),-O2 -I/usr/include/lwi
 # a short bounded pass and replays tests/fuzz/regress).
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_MI	:= $(filter-out tests/kern/%,$(HOST_MI)) \
-	    $(sort $(wildcard tests/fuzz/kern/*.c))
+	    $(sort $(wildcard tests/fuzz/kern/*.c)) \
+	    tests/kern/mbuf_prop_test.c tests/kern/mbuf_pulldown_test.c
 FUZZ_MD	:= arch/host/host_machdep.c tests/fuzz/fuzz_main.c
 $(eval $(call hostbuild,fuzz,-O1 -DDIAGNOSTIC -Wno-unknown-warning-option $(FUZZ_SAN) -fsanitize=fuzzer-no-link,$(FUZZ_MI),$(FUZZ_MD),-O1 $(FUZZ_SAN) -fsanitize=fuzzer,,clang))
 

@@ -23,6 +23,7 @@ static const struct target {
 	int		(*one)(const uint8_t *, size_t);
 } targets[] = {
 	{ "frame", fuzz_frame_setup, fuzz_frame_one },
+	{ "mbuf", fuzz_mbuf_setup, fuzz_mbuf_one },
 };
 static const struct target *target = &targets[0];
 

@@ -11,7 +11,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-60}
 shift
-[ $# -gt 0 ] || set -- frame
+[ $# -gt 0 ] || set -- frame mbuf
 fz=build/fuzz
 rc=0
 for t in "$@"; do

@@ -26,4 +26,9 @@ bool		 pdt_holds(struct mbuf *m, int base, int len);
 caddr_t		 pdt_storage(struct mbuf *m, int *sizep);
 int		 pdt_nmbufs(struct mbuf *m);
 
+/* The property test's engine (mbuf_prop_test.c), also the mbuf fuzzer's. */
+extern char	 prop_detail[];
+const char	*prop_run(long steps, long trace);
+const char	*prop_fuzz(const uint8_t *data, size_t len);
+
 #endif /* !_TESTS_KERN_MBUF_PDTEST_H_ */

@@ -58,9 +58,23 @@ static uint64_t rstate;
 static u_long op_calls[OP_N], op_fails[OP_N];
 static char detail[96];			/* the step's call, for failures */
 
+/*
+ * The fuzzer (tests/fuzz/kern/fuzz_mbuf.c) replaces the generator with
+ * its input: each draw takes the next four bytes, zeros past the end.
+ */
+static const uint8_t *fuzzsrc;
+static size_t fuzzlen, fuzzpos;
+
 static uint32_t
 rnd32(void)
 {
+	if (fuzzsrc != NULL) {
+		uint32_t v = 0;
+
+		for (int i = 0; i < 4; i++, fuzzpos++)
+			v = v << 8 | (fuzzpos < fuzzlen ? fuzzsrc[fuzzpos] : 0);
+		return (v);
+	}
 	rstate ^= rstate >> 12;
 	rstate ^= rstate << 25;
 	rstate ^= rstate >> 27;
@@ -585,53 +599,24 @@ prop_step(struct mbuf **mp, bool inject)
 	return (NULL);
 }
 
-SELFTEST(mbuf_pd, prop)
-{
-	static const struct {
-		const char	*name;
-		u_long		*ctr;
-	} copied[] = {
-		{ "pulldown", &mbstat.m_cp_pulldown },
-		{ "ensure_contig", &mbstat.m_cp_contig },
-		{ "makewritable", &mbstat.m_cp_makewr },
-		{ "copyback_cow", &mbstat.m_cp_cbcow },
-		{ "datarange", &mbstat.m_cp_datarange },
-		{ "pullup", &mbstat.m_cp_pullup },
-		{ "prepend", &mbstat.m_cp_prepend },
-		{ "cat", &mbstat.m_cp_cat },
-		{ "split", &mbstat.m_cp_split },
-		{ "copym", &mbstat.m_cp_copym },
-		{ "dup", &mbstat.m_cp_dup },
-		{ "copyback", &mbstat.m_cp_copyback },
-	};
-	u_long before[nitems(copied)];
-	struct mbuf *m, *wit = NULL;
-	long seed = 0x5eed2007, steps = 100000, step, trace = -1;
-	long mb0 = mbstat.m_mbufs, cl0 = mbstat.m_clusters;
-	long ex0 = mbstat.m_extbufs;
-	u_long allocs0 = mbstat.m_pdallocs;
-	const char *why;
-	bool inject;
-	size_t k;
+/*
+ * Run steps random steps on a fresh packet (trace: m_print before that
+ * step).  Frees everything.  Returns NULL, or what went wrong, with the
+ * step and the call in prop_detail.
+ */
+char prop_detail[160];
 
-	/*
-	 * 100000 steps take about a quarter of a second on the host but
-	 * over a second under QEMU's TCG, where the whole boot must stay
-	 * under two: a machine with real interrupts runs 20000.
-	 */
-	if (md_async_interrupts)
-		steps = 20000;
-	kenv_getint("mbuf_prop_seed", &seed);
-	kenv_getint("mbuf_prop_steps", &steps);
-	kenv_getint("mbuf_prop_trace", &trace);	/* m_print before it */
-	printf("# prop seed 0x%lx steps %ld\n", (u_long)seed, steps);
-	rstate = (uint64_t)seed ^ 0x9e3779b97f4a7c15ULL;
-	memset(op_calls, 0, sizeof(op_calls));
-	memset(op_fails, 0, sizeof(op_fails));
-	for (k = 0; k < nitems(copied); k++)
-		before[k] = *copied[k].ctr;
+const char *
+prop_run(long steps, long trace)
+{
+	struct mbuf *m, *wit = NULL;
+	long mb0 = mbstat.m_mbufs, cl0 = mbstat.m_clusters;
+	long ex0 = mbstat.m_extbufs, step;
+	const char *why = NULL;
+	bool inject = false;
+
 	m = prop_new();
-	for (step = 0; step < steps; step++) {
+	for (step = 0; step < steps && why == NULL; step++) {
 		/* a witness sharing the storage comes and goes */
 		if (rndn(8) == 0) {
 			if (wit != NULL) {
@@ -654,15 +639,75 @@ SELFTEST(mbuf_pd, prop)
 			why = prop_check(m, wit, mb0, cl0, ex0);
 		if (why != NULL) {
 			m_print(m);
-			m_freem(m);
-			m_freem(wit);
-			ST_FAIL("step %ld (seed 0x%lx): %s: %s%s", step,
-			    (u_long)seed, detail, why,
+			snprintf(prop_detail, sizeof(prop_detail),
+			    "step %ld: %s%s", step, detail,
 			    inject ? " (failures injected)" : "");
 		}
 	}
 	m_freem(m);
 	m_freem(wit);
+	return (why);
+}
+
+/* The fuzzer's entry: the input drives every choice. */
+const char *
+prop_fuzz(const uint8_t *data, size_t len)
+{
+	const char *why;
+
+	fuzzsrc = data;
+	fuzzlen = len;
+	fuzzpos = 0;
+	why = prop_run(MIN(len / 16 + 1, 400), -1);
+	fuzzsrc = NULL;
+	return (why);
+}
+
+SELFTEST(mbuf_pd, prop)
+{
+	static const struct {
+		const char	*name;
+		u_long		*ctr;
+	} copied[] = {
+		{ "pulldown", &mbstat.m_cp_pulldown },
+		{ "ensure_contig", &mbstat.m_cp_contig },
+		{ "makewritable", &mbstat.m_cp_makewr },
+		{ "copyback_cow", &mbstat.m_cp_cbcow },
+		{ "datarange", &mbstat.m_cp_datarange },
+		{ "pullup", &mbstat.m_cp_pullup },
+		{ "prepend", &mbstat.m_cp_prepend },
+		{ "cat", &mbstat.m_cp_cat },
+		{ "split", &mbstat.m_cp_split },
+		{ "copym", &mbstat.m_cp_copym },
+		{ "dup", &mbstat.m_cp_dup },
+		{ "copyback", &mbstat.m_cp_copyback },
+	};
+	u_long before[nitems(copied)];
+	long seed = 0x5eed2007, steps = 100000, trace = -1;
+	long mb0 = mbstat.m_mbufs;
+	u_long allocs0 = mbstat.m_pdallocs;
+	const char *why;
+	size_t k;
+
+	/*
+	 * 100000 steps take about a quarter of a second on the host but
+	 * over a second under QEMU's TCG, where the whole boot must stay
+	 * under two: a machine with real interrupts runs 20000.
+	 */
+	if (md_async_interrupts)
+		steps = 20000;
+	kenv_getint("mbuf_prop_seed", &seed);
+	kenv_getint("mbuf_prop_steps", &steps);
+	kenv_getint("mbuf_prop_trace", &trace);	/* m_print before it */
+	printf("# prop seed 0x%lx steps %ld\n", (u_long)seed, steps);
+	rstate = (uint64_t)seed ^ 0x9e3779b97f4a7c15ULL;
+	memset(op_calls, 0, sizeof(op_calls));
+	memset(op_fails, 0, sizeof(op_fails));
+	for (k = 0; k < nitems(copied); k++)
+		before[k] = *copied[k].ctr;
+	why = prop_run(steps, trace);
+	if (why != NULL)
+		ST_FAIL("seed 0x%lx: %s: %s", (u_long)seed, prop_detail, why);
 	for (k = 0; k < OP_N; k++)
 		printf("# prop %-14s %6lu calls %5lu failed\n", op_names[k],
 		    op_calls[k], op_fails[k]);
