@@ -22,88 +22,40 @@ sh tests/deps.sh qemu net tshark || { echo "0 passed, 1 failed"; exit 1; }
 [ -f build/kernel.elf ] || { echo "  FAIL: no build/kernel.elf"; \
     echo "0 passed, 1 failed"; exit 1; }
 
+. tests/net/ns.sh
+. tests/net/guest.sh
 W=build/logs/net
-NS=mbufk-net-$$
-MAC=52:54:00:12:34:56
+MAC=$NS_MAC
 RING=128			# em(4) receive ring: clusters it keeps
 mkdir -p "$W"
 rm -f "$W"/* 2>/dev/null
-CON=$W/console.log
 PCAP=$W/capture.pcap
-FIFO=$W/serial.in
-QPID= TPID=
+TPID=
 p=0 f=0
 
 cleanup() {
-	exec 3>&- 2>/dev/null
-	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null
+	guest_stop
 	[ -n "$TPID" ] && kill "$TPID" 2>/dev/null
-	sleep 1
-	[ -n "$QPID" ] && kill -9 "$QPID" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -f "$FIFO"
+	[ -n "$TPID" ] && wait "$TPID" 2>/dev/null
+	ns_down
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 pass() { echo "  ok: $*"; p=$((p + 1)); }
 fail() { echo "  FAIL: $*"; f=$((f + 1)); }
-nsx() { ip netns exec "$NS" "$@"; }
+nsx() { ns_exec "$@"; }
 
-# Wait up to $2 seconds for pattern $1 to appear in the console log
-# after line $3 (0 = anywhere).
-wait_con() {
-	i=0
-	while [ $i -lt $(($2 * 5)) ]; do
-		tail -n +"$(($3 + 1))" "$CON" 2>/dev/null | grep -q -- "$1" &&
-		    return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# Prompts printed so far.
-prompts() { grep -o 'mbufk> ' "$CON" 2>/dev/null | wc -l; }
-
-# Run a kernel shell command; wait (at most $2 s) for the next prompt;
-# its output goes to $W/last.out.
-kcmd() {
-	n=$(wc -l < "$CON")
-	k=$(prompts)
-	printf '%s\r' "$1" >&3
-	i=0
-	while [ "$(prompts)" -le "$k" ] && [ $i -lt $(($2 * 5)) ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	tail -n +"$((n + 1))" "$CON" | tr -d '\r' > "$W/last.out"
-}
-
-ip netns add "$NS" || { echo "0 passed, 1 failed"; exit 1; }
-nsx ip link set lo up
-nsx ip tuntap add dev tap0 mode tap
-nsx ip addr add 192.0.2.1/24 dev tap0
-nsx ip link set tap0 up
-# No IPv6 chatter on the link: only what the tests send.
-nsx sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+ns_up "mbufk-net-$$" || { echo "  FAIL: cannot create a namespace"; \
+    echo "0 passed, 1 failed"; exit 1; }
 
 nsx timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1 &
 TPID=$!
 
-mkfifo "$FIFO"
-nsx timeout 600 qemu-system-x86_64 -machine pc,accel="${ACCEL:-tcg}" \
-    -cpu max -m 128M -no-reboot -display none -serial stdio -monitor none \
-    -kernel build/kernel.elf \
-    -append "selftest=none ip=192.0.2.2/24 gw=192.0.2.1" \
-    -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-    -device e1000,netdev=n0,mac=$MAC < "$FIFO" > "$CON" 2>&1 &
-QPID=$!
-exec 3> "$FIFO"
-if ! wait_con 'mbufk> ' 60 0; then
+if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
 	fail "the kernel did not reach its shell in 60 s"
 	tail -20 "$CON"
-	echo "$p passed, $((f)) failed"
+	echo "$p passed, $f failed"
 	exit 1
 fi
 grep '^em0:' "$CON" | sed 's/^/  /'
@@ -130,22 +82,26 @@ else
 fi
 
 # 3. UDP echo, random payloads 1..8000 bytes, every byte checked.
-kcmd "netstat -m" 10
-set -- $(awk -f tests/net/copies.awk "$W/last.out")
-cp0=$3
-kcmd "netstat -s" 10
-e0=$(grep -o '[0-9]* echoed' "$W/last.out" | head -1 | awk '{print $1}')
+# counters: "copied echoed" from netstat -m and netstat -s (the
+# m_pulldown family's copies are in netstat -s's "bytes copied" line).
+counters() {
+	kcmd "netstat -m" 10
+	cp "$KOUT" "$W/cnt.out"
+	kcmd "netstat -s" 10
+	cat "$KOUT" >> "$W/cnt.out"
+	echo "$(awk -f tests/net/copies.awk "$W/cnt.out" | awk '{print $3}')" \
+	    "$(grep -o '[0-9]* echoed' "$KOUT" | head -1 | awk '{print $1}')"
+}
+set -- $(counters)
+cp0=$1 e0=$2
 if nsx timeout 120 python3 tests/net/udpecho.py 192.0.2.2 300 8000 100 \
     > "$W/udpecho.out" 2>&1; then
 	pass "$(cat "$W/udpecho.out")"
 else
 	fail "$(tail -3 "$W/udpecho.out")"
 fi
-kcmd "netstat -m" 10
-set -- $(awk -f tests/net/copies.awk "$W/last.out")
-cp1=$3
-kcmd "netstat -s" 10
-e1=$(grep -o '[0-9]* echoed' "$W/last.out" | head -1 | awk '{print $1}')
+set -- $(counters)
+cp1=$1 e1=$2
 echoed=$(( ${e1:-0} - ${e0:-0} ))
 if [ "$echoed" -gt 0 ]; then
 	pass "kernel echoed $echoed datagrams, $((cp1 - cp0)) bytes copied by mbuf calls in all ($(( (cp1 - cp0) / echoed )) per datagram)"
@@ -155,33 +111,33 @@ fi
 
 # 4. ping from the kernel's shell to the host.
 kcmd "ping 192.0.2.1 3 56" 20
-if grep -q '3 packets transmitted, 3 packets received' "$W/last.out"; then
-	pass "kernel ping 192.0.2.1: $(grep 'round-trip' "$W/last.out" |
+if grep -q '3 packets transmitted, 3 packets received' "$KOUT"; then
+	pass "kernel ping 192.0.2.1: $(grep 'round-trip' "$KOUT" |
 	    tr -d '\r')"
 else
-	fail "kernel ping 192.0.2.1:"; sed 's/^/    /' "$W/last.out"
+	fail "kernel ping 192.0.2.1:"; sed 's/^/    /' "$KOUT"
 fi
 kcmd "ping 192.0.2.1 2 4000" 20
-if grep -q '2 packets transmitted, 2 packets received' "$W/last.out"; then
+if grep -q '2 packets transmitted, 2 packets received' "$KOUT"; then
 	pass "kernel ping 192.0.2.1 with 4000 bytes (fragmented both ways)"
 else
-	fail "kernel ping 192.0.2.1 4000:"; sed 's/^/    /' "$W/last.out"
+	fail "kernel ping 192.0.2.1 4000:"; sed 's/^/    /' "$KOUT"
 fi
 
 # 5. every buffer back except the receive ring's own.
 sleep 1
 kcmd "netstat -m" 10
-cp "$W/last.out" "$W/netstat-m.out"
-set -- $(awk -f tests/net/copies.awk "$W/last.out")
+cp "$KOUT" "$W/netstat-m.out"
+set -- $(awk -f tests/net/copies.awk "$KOUT")
 if [ "$1" -eq "$RING" ] && [ "$2" -eq "$RING" ]; then
 	pass "netstat -m: $1 mbufs and $2 clusters in use: the receive ring's $RING"
 else
 	fail "netstat -m: $1 mbufs and $2 clusters in use, expected $RING and $RING"
 fi
 kcmd "netstat -s" 10
-cp "$W/last.out" "$W/netstat-s.out"
+cp "$KOUT" "$W/netstat-s.out"
 kcmd "ifconfig em0" 10
-cp "$W/last.out" "$W/ifconfig.out"
+cp "$KOUT" "$W/ifconfig.out"
 
 # 6. the capture: nothing malformed or badly summed from the kernel.
 kill "$TPID" 2>/dev/null

@@ -4,15 +4,30 @@
  * What it is for: moving frames between QEMU's "-device e1000" and the
  * network stack with as little work as possible per frame.
  *
- * Receive: a ring of EM_NRXDESC descriptors, each owning one mbuf
- * cluster.  A received frame's cluster is handed up the stack as is
- * (no copy); the slot gets a fresh cluster allocated with M_DONTWAIT.
- * When that allocation fails the frame is dropped and counted and the
- * old cluster is given back to the device: the ring never runs dry and
- * never stalls.  Transmit: one descriptor per non-empty mbuf of the
- * chain (scatter-gather); the chain is freed when the device reports
- * the last descriptor done (reclaimed in the interrupt or on the next
+ * Receive: a ring of sc_nrx descriptors (EM_NRXDESC, fewer when the
+ * cluster cap nmbclusters is small), each owning one mbuf cluster.  A
+ * received frame's cluster is handed up the stack as is (no copy); the
+ * slot gets a fresh cluster (em_newbuf).  The refill runs in the
+ * interrupt handler, so mpipe(9)'s MPF_INT rule lets it take the
+ * interrupt reserve of the mbuf and cluster pipes, which threads cannot
+ * touch; at attach the reserves are sized to refill the whole ring
+ * once (em_reserve), bounded so that threads keep a share of the pool.
+ * When even the reserve is empty (and the drain hooks found nothing)
+ * the frame is dropped and counted (sc_rxnombuf) and the old cluster
+ * is given back to the device: the ring never runs dry and never
+ * stalls.  Transmit: one descriptor per non-empty mbuf of the chain
+ * (scatter-gather); the chain is freed when the device reports the
+ * last descriptor done (reclaimed in the interrupt or on the next
  * transmit).
+ *
+ * Reflector (reflect=1 on the command line, for the benchmark): the
+ * receive path bounces every frame straight back in its own cluster,
+ * Ethernet addresses swapped and, so that an unmodified peer takes it
+ * for an answer, IPv4 addresses, UDP ports and the ICMP echo type
+ * turned around and ARP requests for our address answered, all in
+ * place with checksums unchanged or updated incrementally; reflect=2
+ * swaps the Ethernet addresses only.  No stack runs: the figure is the
+ * emulated NIC's ceiling.
  *
  * The interrupt handler reads the cause register, updates the link
  * state, takes at most EM_RX_BUDGET frames off the ring (raising its
@@ -22,17 +37,20 @@
  *
  * Invariants: descriptor rings live in whole pages (identity mapped, so
  * a virtual address is the physical address the device uses); every
- * receive slot always holds a cluster (sc_rxm[i] != NULL); tx slots
- * from sc_txcons up to sc_txprod belong to the device, sc_txm[i] is
- * set only on the last descriptor of a packet; sc_txfree counts the
- * others minus one (the ring is never completely full); all of this
- * changes only at splnet or in the interrupt handler.
+ * receive slot always holds a cluster (sc_rxm[i] != NULL for i <
+ * sc_nrx); tx slots from sc_txcons up to sc_txprod belong to the
+ * device, sc_txm[i] is set only on the last descriptor of a packet;
+ * sc_txfree counts the others minus one (the ring is never completely
+ * full); all of this changes only at splnet or in the interrupt
+ * handler.
  */
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/shell.h>
 
 #include <arch/x86_64/cpufunc.h>
@@ -40,10 +58,14 @@
 #include <arch/x86_64/pci.h>
 #include <arch/x86_64/if_emreg.h>
 
+#include <net/in.h>
+#include <net/ip.h>
+#include <net/icmp.h>
 #include <net/if.h>
 #include <net/if_ether.h>
 
-#define EM_NRXDESC	128		/* 2 KiB of descriptors */
+#define EM_NRXDESC	128		/* 2 KiB of descriptors, at most */
+#define EM_MINRXDESC	8		/* RDLEN: a multiple of 128 bytes */
 #define EM_NTXDESC	256		/* one page */
 #define EM_RX_BUDGET	32		/* frames per interrupt */
 #define EM_TX_MAXSEGS	32		/* more mbufs than this: linearize */
@@ -56,12 +78,14 @@ struct em_softc {
 	struct em_tx_desc	*sc_txd;
 	struct mbuf		*sc_rxm[EM_NRXDESC];
 	struct mbuf		*sc_txm[EM_NTXDESC];
+	int			 sc_nrx;	/* receive ring size */
 	int			 sc_rxnext;	/* next slot to look at */
 	int			 sc_rxdiscard;	/* dropping a multi-desc frame */
 	int			 sc_txprod;	/* next free slot */
 	int			 sc_txcons;	/* oldest slot in use */
 	int			 sc_txfree;
 	int			 sc_speed;
+	int			 sc_reflect;	/* reflect=: 0 off, 1, 2 */
 
 	/* Counters (ifconfig em0). */
 	u_long			 sc_intrs;	/* interrupts that were ours */
@@ -77,11 +101,14 @@ struct em_softc {
 	u_long			 sc_txdrops;	/* no mbuf to linearize, empty */
 	u_long			 sc_txfull;	/* waited for descriptors */
 	u_long			 sc_lsc;	/* link status changes */
+	u_long			 sc_reflected;	/* frames bounced (reflect=) */
+	u_long			 sc_reflectdrops; /* runt, or no tx descriptor */
 };
 
 static struct em_softc *em_sc;
 
 static void	em_intr(void *);
+static void	em_encap(struct em_softc *, struct mbuf *);
 static void	em_start(struct ifnet *);
 static void	em_drvprint(struct ifnet *);
 
@@ -194,6 +221,131 @@ em_rx_arm(struct em_softc *sc, int i)
 	d->rd_status = 0;
 }
 
+/*
+ * A fresh cluster for a receive slot.  Called from the interrupt
+ * handler (and at attach): in interrupt context mpipe(9) hands out the
+ * MPF_INT reserve of the mbuf and cluster pipes, which no thread can
+ * take, and runs the drain hooks (reassembly) before it gives up.
+ */
+static struct mbuf *
+em_newbuf(void)
+{
+	return (m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR));
+}
+
+/*
+ * Size the interrupt reserve of pipe mp to cover one refill of every
+ * slot of the ring, but never more than the pipe's nnom nor half of
+ * what the ring leaves below the cap, so threads are never starved by
+ * it; then fill it now.  (A thread cannot take from the reserve, so its
+ * allocations are borrowed from malloc(9) and, while the reserve is
+ * short, freed into it: filling it here, once, keeps that from
+ * happening later, in the middle of someone's malloc type counts.)
+ */
+static void
+em_reserve(struct malloc_pipe *mp, int nrx)
+{
+	void *buf;
+	int nint, i;
+
+	nint = MIN(nrx, mp->mp_nnom);
+	nint = MIN(nint, (mp->mp_nmax - nrx) / 2);
+	if (nint <= mp->mp_nint)
+		return;
+	mpipe_setintr(mp, nint);
+	for (i = 0; i < nint && mp->mp_nfree < nint; i++) {
+		if ((buf = mpipe_alloc_nowait(mp)) == NULL)
+			break;
+		mpipe_free(mp, buf);	/* into the reserve: it is short */
+	}
+}
+
+/* ICMP echo request -> reply: the type byte 8 -> 0 (RFC 1624 update). */
+static void
+em_icmp_turn(uint8_t *ic)
+{
+	uint32_t sum;
+
+	ic[0] = ICMP_ECHOREPLY;
+	/* ~HC' = ~HC + ~m + m', m = 0x0800 (type 8, code 0), m' = 0 */
+	sum = (uint16_t)~be16dec(ic + 2) + (uint16_t)~0x0800;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	be16enc(ic + 2, (uint16_t)~sum);
+}
+
+static void
+em_swap(uint8_t *a, uint8_t *b, int len)
+{
+	uint8_t t;
+	int i;
+
+	for (i = 0; i < len; i++) {
+		t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+/*
+ * The reflector: turn frame m (flat in its own cluster, just taken off
+ * the ring, so writable and ours) around and put it on the transmit
+ * ring; no copy.  Returns 1 when it was queued (the caller rings the
+ * doorbell), 0 when it was dropped and counted.
+ */
+static int
+em_reflect(struct em_softc *sc, struct mbuf *m)
+{
+	struct ifnet *ifp = &sc->sc_if;
+	uint8_t *f = mtod(m, uint8_t *), *ip, *l4, *a;
+	int len = m->m_len, hlen;
+	struct in_addr tpa;
+
+	if (len < ETHER_HDR_LEN || sc->sc_txfree < 2) {
+		sc->sc_reflectdrops++;
+		m_freem(m);
+		return (0);
+	}
+	em_swap(f, f + ETHER_ADDR_LEN, ETHER_ADDR_LEN);
+	if (sc->sc_reflect != 1)
+		goto send;
+	if (be16dec(f + 12) == ETHERTYPE_ARP && len >= ETHER_HDR_LEN + 28) {
+		a = f + ETHER_HDR_LEN;
+		memcpy(&tpa.s_addr, a + 24, 4);
+		if (be16dec(a + 6) == ARPOP_REQUEST &&
+		    tpa.s_addr == ifp->if_addr.s_addr) {
+			/* Answer it: a reply from us to the asker. */
+			be16enc(a + 6, ARPOP_REPLY);
+			memcpy(a + 18, a + 8, ETHER_ADDR_LEN + 4);
+			memcpy(a + 8, ifp->if_lladdr, ETHER_ADDR_LEN);
+			memcpy(a + 14, &tpa.s_addr, 4);
+			memcpy(f, a + 18, ETHER_ADDR_LEN);
+			memcpy(f + ETHER_ADDR_LEN, ifp->if_lladdr,
+			    ETHER_ADDR_LEN);
+		}
+	} else if (be16dec(f + 12) == ETHERTYPE_IP &&
+	    len >= ETHER_HDR_LEN + IP_MINHLEN) {
+		ip = f + ETHER_HDR_LEN;
+		hlen = IP_HL(ip[0]);
+		/* Swapping two words leaves every checksum as it was. */
+		em_swap(ip + 12, ip + 16, 4);
+		l4 = ip + hlen;
+		if ((be16dec(ip + 6) & IP_OFFMASK) != 0 ||
+		    hlen < IP_MINHLEN || ETHER_HDR_LEN + hlen + 8 > len)
+			goto send;
+		if (ip[9] == IPPROTO_UDP)
+			em_swap(l4, l4 + 2, 2);
+		else if (ip[9] == IPPROTO_ICMP && l4[0] == ICMP_ECHO &&
+		    l4[1] == 0)
+			em_icmp_turn(l4);
+	}
+send:
+	m->m_flags &= ~(M_BCAST | M_MCAST);
+	em_encap(sc, m);
+	sc->sc_reflected++;
+	return (1);
+}
+
 /* Take at most budget frames off the receive ring; returns how many. */
 static int
 em_rxeof(struct em_softc *sc, int budget)
@@ -201,7 +353,7 @@ em_rxeof(struct em_softc *sc, int budget)
 	struct ifnet *ifp = &sc->sc_if;
 	struct em_rx_desc *d;
 	struct mbuf *m, *nm;
-	int i, n = 0, len, last = -1;
+	int i, n = 0, len, last = -1, txq = 0;
 	uint8_t status, errors;
 
 	while (n < budget) {
@@ -215,7 +367,7 @@ em_rxeof(struct em_softc *sc, int budget)
 		len = d->rd_len;
 		n++;
 		last = i;
-		sc->sc_rxnext = (i + 1) % EM_NRXDESC;
+		sc->sc_rxnext = (i + 1) % sc->sc_nrx;
 
 		if (sc->sc_rxdiscard || (status & EM_RXD_STAT_EOP) == 0) {
 			/* Part of a frame larger than a cluster: drop it all. */
@@ -235,8 +387,7 @@ em_rxeof(struct em_softc *sc, int budget)
 			em_rx_arm(sc, i);
 			continue;
 		}
-		nm = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
-		if (nm == NULL) {
+		if ((nm = em_newbuf()) == NULL) {
 			/* Drop this frame, keep the old cluster in the ring. */
 			sc->sc_rxnombuf++;
 			ifp->if_ierrors++;
@@ -249,11 +400,18 @@ em_rxeof(struct em_softc *sc, int budget)
 		m->m_len = m->m_pkthdr.len = len;
 		m->m_pkthdr.rcvif = ifp;
 		sc->sc_rxframes++;
-		if_input(ifp, m);
+		if (sc->sc_reflect)
+			txq += em_reflect(sc, m);
+		else
+			if_input(ifp, m);
 	}
 	if (last >= 0) {
 		em_barrier();
 		em_write(sc, EM_RDT, last);
+	}
+	if (txq > 0) {
+		em_barrier();
+		em_write(sc, EM_TDT, sc->sc_txprod);
 	}
 	return (n);
 }
@@ -308,13 +466,48 @@ em_linearize(struct em_softc *sc, struct mbuf *m)
 	return (n);
 }
 
+/*
+ * Put packet m on the transmit ring, one descriptor per non-empty mbuf;
+ * the caller has checked that it has at most EM_TX_MAXSEGS of them and
+ * that sc_txfree covers them.  The caller rings the doorbell.
+ */
+static void
+em_encap(struct em_softc *sc, struct mbuf *m)
+{
+	struct ifnet *ifp = &sc->sc_if;
+	struct em_tx_desc *d;
+	struct mbuf *n;
+	int last = -1;
+
+	for (n = m; n != NULL; n = n->m_next) {
+		if (n->m_len == 0)
+			continue;
+		last = sc->sc_txprod;
+		d = &sc->sc_txd[last];
+		d->td_addr = em_paddr(mtod(n, void *));
+		d->td_len = n->m_len;
+		d->td_cso = 0;
+		d->td_css = 0;
+		d->td_special = 0;
+		d->td_status = 0;
+		d->td_cmd = EM_TXD_CMD_IFCS | EM_TXD_CMD_RS;
+		sc->sc_txprod = (sc->sc_txprod + 1) % EM_NTXDESC;
+		sc->sc_txfree--;
+		sc->sc_txsegs++;
+	}
+	sc->sc_txd[last].td_cmd |= EM_TXD_CMD_EOP;
+	sc->sc_txm[last] = m;
+	sc->sc_txframes++;
+	ifp->if_opackets++;
+	ifp->if_obytes += m->m_pkthdr.len;
+}
+
 static void
 em_start(struct ifnet *ifp)
 {
 	struct em_softc *sc = ifp->if_softc;
-	struct em_tx_desc *d;
-	struct mbuf *m, *n;
-	int nsegs, last, s, queued = 0;
+	struct mbuf *m;
+	int nsegs, s, queued = 0;
 
 	s = splnet();
 	em_txeof(sc);
@@ -339,28 +532,7 @@ em_start(struct ifnet *ifp)
 			ifp->if_oerrors++;
 			continue;
 		}
-		last = -1;
-		for (n = m; n != NULL; n = n->m_next) {
-			if (n->m_len == 0)
-				continue;
-			last = sc->sc_txprod;
-			d = &sc->sc_txd[last];
-			d->td_addr = em_paddr(mtod(n, void *));
-			d->td_len = n->m_len;
-			d->td_cso = 0;
-			d->td_css = 0;
-			d->td_special = 0;
-			d->td_status = 0;
-			d->td_cmd = EM_TXD_CMD_IFCS | EM_TXD_CMD_RS;
-			sc->sc_txprod = (sc->sc_txprod + 1) % EM_NTXDESC;
-			sc->sc_txfree--;
-			sc->sc_txsegs++;
-		}
-		sc->sc_txd[last].td_cmd |= EM_TXD_CMD_EOP;
-		sc->sc_txm[last] = m;
-		sc->sc_txframes++;
-		ifp->if_opackets++;
-		ifp->if_obytes += m->m_pkthdr.len;
+		em_encap(sc, m);
 		queued++;
 	}
 	if (queued) {
@@ -404,7 +576,9 @@ em_drvprint(struct ifnet *ifp)
 	printf("\tem: pci %d:%d.%d irq %d, %d Mb/s, rx ring %d, tx ring %d "
 	    "(%d free)\n", sc->sc_pd.pd_bus, sc->sc_pd.pd_dev,
 	    sc->sc_pd.pd_func, sc->sc_pd.pd_intline, sc->sc_speed,
-	    EM_NRXDESC, EM_NTXDESC, sc->sc_txfree);
+	    sc->sc_nrx, EM_NTXDESC, sc->sc_txfree);
+	printf("\tem: interrupt reserve: %d clusters, %d mbufs\n",
+	    mb_cluster_pipe.mp_nint, mb_mbuf_pipe.mp_nint);
 	printf("\tem: %lu interrupts, rx %lu frames, %lu no-cluster drops, "
 	    "%lu errors, %lu oversize, %lu overruns, %lu budget repolls\n",
 	    sc->sc_intrs, sc->sc_rxframes, sc->sc_rxnombuf, sc->sc_rxerrs,
@@ -413,6 +587,10 @@ em_drvprint(struct ifnet *ifp)
 	    "%lu dropped, %lu ring-full waits, %lu link changes\n",
 	    sc->sc_txframes, sc->sc_txsegs, sc->sc_txlinear, sc->sc_txdrops,
 	    sc->sc_txfull, sc->sc_lsc);
+	if (sc->sc_reflect)
+		printf("\tem: reflector mode %d: %lu frames bounced, %lu "
+		    "dropped\n", sc->sc_reflect, sc->sc_reflected,
+		    sc->sc_reflectdrops);
 	printf("\tem: hw good rx %u tx %u, missed %u, crc errors %u\n",
 	    em_read(sc, EM_GPRC), em_read(sc, EM_GPTC), em_read(sc, EM_MPC),
 	    em_read(sc, EM_CRCERRS));
@@ -450,6 +628,7 @@ netdev_attach(void)
 	struct pci_dev pd;
 	uint8_t mac[ETHER_ADDR_LEN];
 	char buf[20];
+	long v;
 	int i;
 
 	if (pci_find_device(EM_VENDOR_INTEL, EM_DEVICE_82540EM, &pd) != 0)
@@ -483,17 +662,23 @@ netdev_attach(void)
 		panic("em0: no pages for descriptor rings");
 	memset(sc->sc_rxd, 0, PAGE_SIZE);
 	memset(sc->sc_txd, 0, PAGE_SIZE);
-	for (i = 0; i < EM_NRXDESC; i++) {
-		sc->sc_rxm[i] = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
-		if (sc->sc_rxm[i] == NULL)
+	/* Half the cluster cap at most: the stack needs the rest. */
+	sc->sc_nrx = MIN(EM_NRXDESC, (int)(nmbclusters / 2) &
+	    ~(EM_MINRXDESC - 1));
+	if (sc->sc_nrx < EM_MINRXDESC)
+		sc->sc_nrx = EM_MINRXDESC;
+	for (i = 0; i < sc->sc_nrx; i++) {
+		if ((sc->sc_rxm[i] = em_newbuf()) == NULL)
 			panic("em0: no clusters for the receive ring");
 		em_rx_arm(sc, i);
 	}
+	em_reserve(&mb_cluster_pipe, sc->sc_nrx);
+	em_reserve(&mb_mbuf_pipe, sc->sc_nrx);
 	em_write(sc, EM_RDBAL, (uint32_t)em_paddr(sc->sc_rxd));
 	em_write(sc, EM_RDBAH, (uint32_t)(em_paddr(sc->sc_rxd) >> 32));
-	em_write(sc, EM_RDLEN, EM_NRXDESC * sizeof(struct em_rx_desc));
+	em_write(sc, EM_RDLEN, sc->sc_nrx * sizeof(struct em_rx_desc));
 	em_write(sc, EM_RDH, 0);
-	em_write(sc, EM_RDT, EM_NRXDESC - 1);
+	em_write(sc, EM_RDT, sc->sc_nrx - 1);
 	em_write(sc, EM_RDTR, 0);
 	em_write(sc, EM_RCTL, EM_RCTL_EN | EM_RCTL_BAM | EM_RCTL_SECRC |
 	    EM_RCTL_BSIZE_2048);
@@ -517,6 +702,14 @@ netdev_attach(void)
 	printf("em0: Intel 82540EM at pci %d:%d.%d, mem %#llx, irq %d, "
 	    "address %s\n", pd.pd_bus, pd.pd_dev, pd.pd_func,
 	    (unsigned long long)pd.pd_bar0, pd.pd_intline, ether_fmt(mac, buf));
+	printf("em0: rx ring %d clusters, interrupt reserve %d clusters "
+	    "%d mbufs\n", sc->sc_nrx, mb_cluster_pipe.mp_nint,
+	    mb_mbuf_pipe.mp_nint);
+	if (kenv_getint("reflect", &v) && v > 0) {
+		sc->sc_reflect = v == 1 ? 1 : 2;
+		printf("em0: reflector mode %d: every frame is bounced back "
+		    "by the driver, the stack sees none\n", sc->sc_reflect);
+	}
 	em_link_update(sc);
 	if (pd.pd_intline == 0 || pd.pd_intline >= NIRQ ||
 	    pd.pd_intline == IRQ_SLAVE) {

@@ -1,23 +1,31 @@
 #!/bin/sh
-# ns.sh: the test network, sourced by the scripts that need one.
+# ns.sh: the test network, sourced by every script that needs one (the
+# network suites and the QEMU benchmark).  One piece of code for it.
 #
-#   . tests/net/ns.sh; ns_up NAME; ...; ns_down
+#   . tests/net/ns.sh; ns_up NAME || exit; trap ns_down EXIT; ...
 #
 # ns_up creates network namespace NAME holding a tap device "tap0" with
 # the host side's address 192.0.2.1/24 (TEST-NET-1) and nothing else:
 # no route leaves it, so every frame stays between the namespace and the
-# QEMU guest attached to the tap.  The guest takes 192.0.2.2.  ns_down
+# QEMU guest attached to the tap.  IPv6 is off inside it, so the link
+# carries only what the tests send.  The guest takes 192.0.2.2 and the
+# MAC address NS_MAC (QEMU's default, pinned in NS_QEMU_NET).  ns_down
 # deletes the namespace (and with it the tap); callers trap it on EXIT.
-# ns_qemu runs a command inside the namespace (QEMU opens the tap there).
+# ns_exec runs a command inside the namespace (QEMU opens the tap there).
 NS_HOST=192.0.2.1
 NS_GUEST=192.0.2.2
+NS_MAC=52:54:00:12:34:56
 
 ns_up() {
 	NS=$1
 	ip netns del "$NS" 2>/dev/null
 	ip netns add "$NS" || return 1
 	ip -n "$NS" link set lo up
-	ip -n "$NS" tuntap add dev tap0 mode tap || return 1
+	ip -n "$NS" tuntap add dev tap0 mode tap || { ns_down; return 1; }
+	ip netns exec "$NS" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+	    > /dev/null 2>&1
+	ip netns exec "$NS" sysctl -q -w net.ipv6.conf.default.disable_ipv6=1 \
+	    > /dev/null 2>&1
 	ip -n "$NS" addr add "$NS_HOST/24" dev tap0
 	ip -n "$NS" link set tap0 up
 }
@@ -32,4 +40,4 @@ ns_exec() {
 }
 
 # The QEMU network arguments every network test and benchmark uses.
-NS_QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0"
+NS_QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac=$NS_MAC"
