@@ -1,0 +1,786 @@
+/*
+ * os_mbuf_test.c: self-tests of the Mynewt mbuf layer, os_mbuf(9),
+ * suite "os_mbuf".
+ *
+ * The seed's pool set-up and its two usage examples run here nearly as
+ * written (the three slips in the seed are fixed and marked), then its
+ * msys walk-through (pools of 32, 256 and 2048 bytes), then each chain
+ * call with its failure case.  The pools live in static memory, carved
+ * by os_mempool_init as the caller's memory; every case gives every
+ * block back (the "os_mempool blocks" leak probe checks) and puts the
+ * os_msys table back to empty.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <sys/selftest.h>
+#include <sys/os_mbuf.h>
+#include <net/in.h>
+
+/* ---- helpers ------------------------------------------------------- */
+
+struct tpool {
+	struct os_mempool	mp;
+	struct os_mbuf_pool	omp;
+};
+
+/* A pool of n mbufs holding databuf data bytes each, in mem. */
+static int
+tpool_init(struct tpool *tp, os_membuf_t *mem, int n, int databuf,
+    const char *name)
+{
+	int bsize = databuf + sizeof(struct os_mbuf);
+
+	if (os_mempool_init(&tp->mp, n, bsize, mem, name) != OS_OK)
+		return (-1);
+	return (os_mbuf_pool_init(&tp->omp, &tp->mp, bsize, n));
+}
+
+#define TPOOL_MEM(n, databuf)						\
+	OS_MEMPOOL_SIZE((n), (databuf) + sizeof(struct os_mbuf))
+
+static int
+nmbufs(struct os_mbuf *m)
+{
+	int n = 0;
+
+	for (; m != NULL; m = m->m_next)
+		n++;
+	return (n);
+}
+
+/* Every mbuf of the chain has storage of pool omp. */
+static bool
+all_from(struct os_mbuf *m, struct os_mbuf_pool *omp)
+{
+	for (; m != NULL; m = m->m_next)
+		if (os_mbuf_omp(m) != omp)
+			return (false);
+	return (true);
+}
+
+/* The chain holds exactly want[0 .. len-1]. */
+static bool
+holds(struct os_mbuf *m, const uint8_t *want, int len)
+{
+	static uint8_t buf[4096];
+
+	if (m_length(m) != len || len > (int)sizeof(buf))
+		return (false);
+	if (os_mbuf_copydata(m, 0, len, buf) != 0)
+		return (false);
+	return (memcmp(buf, want, len) == 0);
+}
+
+static void
+pattern(uint8_t *p, int len, int seed)
+{
+	for (int i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+/* ---- the seed's pool and its two examples --------------------------- */
+
+struct user_hdr {
+	uint8_t	uh_bytes[12];
+};
+
+/* The seed's sizing, as written there. */
+#define MBUF_PKTHDR_OVERHEAD    sizeof(struct os_mbuf_pkthdr) + sizeof(struct user_hdr)
+#define MBUF_MEMBLOCK_OVERHEAD  sizeof(struct os_mbuf) + MBUF_PKTHDR_OVERHEAD
+
+#define MBUF_NUM_MBUFS      (32)
+#define MBUF_PAYLOAD_SIZE   (64)
+#define MBUF_BUF_SIZE       OS_ALIGN(MBUF_PAYLOAD_SIZE, 4)
+#define MBUF_MEMBLOCK_SIZE  (MBUF_BUF_SIZE + MBUF_MEMBLOCK_OVERHEAD)
+#define MBUF_MEMPOOL_SIZE   OS_MEMPOOL_SIZE(MBUF_NUM_MBUFS, MBUF_MEMBLOCK_SIZE)
+
+static struct os_mbuf_pool g_mbuf_pool;
+static struct os_mempool g_mbuf_mempool;
+static os_membuf_t g_mbuf_buffer[MBUF_MEMPOOL_SIZE];
+
+static int
+create_mbuf_pool(void)
+{
+	int rc;
+
+	rc = os_mempool_init(&g_mbuf_mempool, MBUF_NUM_MBUFS,
+	    MBUF_MEMBLOCK_SIZE, &g_mbuf_buffer[0], "mbuf_pool");
+	if (rc != 0)
+		return (rc);
+	rc = os_mbuf_pool_init(&g_mbuf_pool, &g_mbuf_mempool,
+	    MBUF_MEMBLOCK_SIZE, MBUF_NUM_MBUFS);
+	return (rc);
+}
+
+static struct os_mbuf *sent_pkt;
+
+static void
+send_pkt(struct os_mbuf *om)
+{
+	sent_pkt = om;
+}
+
+/*
+ * The seed's example1.  Fixed: it returns int (the seed's is void but
+ * returns -1), copies mydata_length bytes (the seed says len), and frees
+ * the packet when the copy fails (the seed leaks it).
+ */
+static int
+mbuf_usage_example1(uint8_t *mydata, int mydata_length)
+{
+	int rc;
+	struct os_mbuf *om;
+
+	/* get a packet header mbuf */
+	om = os_mbuf_get_pkthdr(&g_mbuf_pool, sizeof(struct user_hdr));
+	if (om) {
+		/*
+		 * Copy user data into mbuf; mbufs are allocated and chained
+		 * when mydata_length is greater than one mbuf's payload.
+		 */
+		rc = os_mbuf_copyinto(om, 0, mydata, mydata_length);
+		if (rc) {
+			os_mbuf_free_chain(om);
+			return (-1);
+		}
+		send_pkt(om);
+		return (0);
+	}
+	return (-2);
+}
+
+SELFTEST_FLAGS(os_mbuf, example1, 0)
+{
+	static const int lens[] = { 10, 92, 93, 500, 32 * 92 };
+	static uint8_t data[32 * 92 + 1];
+	int databuf, i, rc, n, lenok, pool, held;
+	struct os_mbuf *om;
+
+	ST_ASSERT_EQ(create_mbuf_pool(), 0);
+	databuf = g_mbuf_pool.omp_databuf_len;
+	/* Mynewt's data buffer: payload + packet header + user header. */
+	ST_ASSERT_EQ(databuf, MBUF_PAYLOAD_SIZE +
+	    sizeof(struct os_mbuf_pkthdr) + sizeof(struct user_hdr));
+	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
+	pattern(data, sizeof(data), 3);
+	for (i = 0; i < (int)nitems(lens); i++) {
+		sent_pkt = NULL;
+		rc = mbuf_usage_example1(data, lens[i]);
+		om = sent_pkt;
+		if (rc != 0 || om == NULL)
+			ST_FAIL("%d bytes: example1 returned %d", lens[i], rc);
+		n = nmbufs(om);
+		lenok = OS_MBUF_PKTLEN(om) == lens[i] && holds(om, data,
+		    lens[i]);
+		pool = all_from(om, &g_mbuf_pool);
+		held = MBUF_NUM_MBUFS - g_mbuf_mempool.mp_num_free;
+		os_mbuf_free_chain(om);
+		ST_ASSERT(lenok);
+		ST_ASSERT(pool);
+		ST_ASSERT_EQ(n, howmany(lens[i], databuf));
+		ST_ASSERT_EQ(held, n);
+		ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
+	}
+	/* The last one took all 32: the low-water mark says so. */
+	ST_ASSERT_EQ(g_mbuf_mempool.mp_min_free, 0);
+	/* One byte more than 32 mbufs hold: the copy fails, nothing leaks. */
+	sent_pkt = NULL;
+	rc = mbuf_usage_example1(data, 32 * 92 + 1);
+	ST_ASSERT_EQ(rc, -1);
+	ST_ASSERT(sent_pkt == NULL);
+	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
+}
+
+struct my_protocol_header {
+	uint16_t	prot_type;
+	uint16_t	prot_length;
+	uint32_t	prot_tif;
+} __attribute__((packed));
+
+#define MY_PROTOCOL_TYPE	0x88b5
+
+/*
+ * The seed's example2.  Fixed: os_mbuf_pullup takes the packet (the seed
+ * passes the pool), and the data is copied from om, the head pullup
+ * returned (rxpkt may have been freed by the pullup); it returns what it
+ * found so the test can check it.
+ */
+static int
+mbuf_usage_example2(struct os_mbuf *rxpkt, uint8_t *out, uint32_t *tifp)
+{
+	int rc;
+	uint8_t packet_data[16];
+	struct os_mbuf *om;
+	struct my_protocol_header *phdr;
+	uint16_t type, length;
+	uint32_t time_in_flight;
+
+	/* Make sure that "my_protocol_header" bytes are contiguous */
+	om = os_mbuf_pullup(rxpkt, sizeof(struct my_protocol_header));
+	if (!om) {
+		/* Not able to pull up data into contiguous area */
+		return (-1);
+	}
+	phdr = OS_MBUF_DATA(om, struct my_protocol_header *);
+	type = ntohs(phdr->prot_type);
+	length = ntohs(phdr->prot_length);
+	time_in_flight = ntohl(phdr->prot_tif);
+	rc = -2;
+	if ((type == MY_PROTOCOL_TYPE) && (length > 0) &&
+	    (time_in_flight > 0)) {
+		rc = os_mbuf_copydata(om, sizeof(struct my_protocol_header),
+		    16, packet_data);
+		if (!rc) {
+			memcpy(out, packet_data, 16);
+			*tifp = time_in_flight;
+		}
+	}
+	/* Free passed in packet (mbuf chain) since we don't need it */
+	os_mbuf_free_chain(om);
+	return (rc);
+}
+
+/* A received packet whose 8-byte header straddles two mbufs (3 + 5). */
+static struct os_mbuf *
+rx_packet(uint8_t *wire)
+{
+	struct os_mbuf *om;
+	struct user_hdr *uh;
+
+	wire[0] = 0x88;
+	wire[1] = 0xb5;			/* type */
+	wire[2] = 0;
+	wire[3] = 16;			/* length */
+	wire[4] = 0;
+	wire[5] = 0;
+	wire[6] = 0x12;
+	wire[7] = 0x34;			/* time in flight */
+	pattern(wire + 8, 16, 100);
+	om = os_mbuf_get_pkthdr(&g_mbuf_pool, sizeof(struct user_hdr));
+	if (om == NULL)
+		return (NULL);
+	uh = OS_MBUF_USRHDR(om);
+	memset(uh->uh_bytes, 0xa5, sizeof(uh->uh_bytes));
+	om->om_data += g_mbuf_pool.omp_databuf_len - 3;
+	if (os_mbuf_append(om, wire, 24) != 0) {
+		os_mbuf_free_chain(om);
+		return (NULL);
+	}
+	return (om);
+}
+
+SELFTEST_FLAGS(os_mbuf, example2, 0)
+{
+	struct os_mbuf *rx, *hold[MBUF_NUM_MBUFS];
+	uint8_t wire[24], got[16];
+	uint32_t tif = 0;
+	u_long mbufs0 = mbstat.m_mbufs;
+	int rc, n, i, nheld, free2;
+
+	ST_ASSERT_EQ(create_mbuf_pool(), 0);
+	rx = rx_packet(wire);
+	ST_ASSERT(rx != NULL);
+	ST_ASSERT_EQ(rx->om_len, 3);
+	ST_ASSERT_EQ(nmbufs(rx), 2);
+	memset(got, 0, sizeof(got));
+	rc = mbuf_usage_example2(rx, got, &tif);
+	ST_ASSERT_EQ(rc, 0);
+	ST_ASSERT_EQ(tif, 0x1234);
+	ST_ASSERT(memcmp(got, wire + 8, 16) == 0);
+	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
+	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+
+	/* The pullup's new head keeps the packet and user headers. */
+	rx = rx_packet(wire);
+	ST_ASSERT(rx != NULL);
+	rx = os_mbuf_pullup(rx, sizeof(struct my_protocol_header));
+	ST_ASSERT(rx != NULL);
+	n = OS_MBUF_IS_PKTHDR(rx) && OS_MBUF_PKTLEN(rx) == 24 &&
+	    OS_MBUF_USRHDR_LEN(rx) == sizeof(struct user_hdr) &&
+	    ((uint8_t *)OS_MBUF_USRHDR(rx))[11] == 0xa5 && rx->om_len >= 8 &&
+	    os_mbuf_omp(rx) == &g_mbuf_pool && holds(rx, wire, 24);
+	os_mbuf_free_chain(rx);
+	ST_ASSERT(n);
+
+	/* Pool exhausted: the pullup fails and the packet is freed. */
+	rx = rx_packet(wire);
+	ST_ASSERT(rx != NULL);
+	for (nheld = 0; nheld < MBUF_NUM_MBUFS; nheld++)
+		if ((hold[nheld] = os_mbuf_get(&g_mbuf_pool, 0)) == NULL)
+			break;
+	rc = mbuf_usage_example2(rx, got, &tif);
+	free2 = g_mbuf_mempool.mp_num_free;
+	for (i = 0; i < nheld; i++)
+		os_mbuf_free(hold[i]);
+	ST_ASSERT_EQ(nheld, MBUF_NUM_MBUFS - 2);
+	ST_ASSERT_EQ(rc, -1);
+	ST_ASSERT_EQ(free2, 2);		/* the packet's two came back */
+	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
+	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+}
+
+/* ---- the msys walk-through ------------------------------------------ */
+
+static struct tpool p32, p256, p2048;
+static os_membuf_t mem32[TPOOL_MEM(4, 32)];
+static os_membuf_t mem256[TPOOL_MEM(1, 256)];
+static os_membuf_t mem2048[TPOOL_MEM(2, 2048)];
+
+SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
+{
+	struct os_mbuf *m10, *m33, *m4000, *m250, *h, *after;
+	struct os_mbuf_pool *o10, *o33, *o4000, *oh;
+	int count, nfree, nfree2, dup, nul, t4000, one4000, uh, f32, f2048;
+
+	ST_ASSERT_EQ(tpool_init(&p32, mem32, 4, 32, "osm32"), 0);
+	ST_ASSERT_EQ(tpool_init(&p256, mem256, 1, 256, "osm256"), 0);
+	ST_ASSERT_EQ(tpool_init(&p2048, mem2048, 2, 2048, "osm2048"), 0);
+	os_msys_reset();
+	/* out of order on purpose: the table sorts them */
+	os_msys_register(&p2048.omp);
+	os_msys_register(&p32.omp);
+	os_msys_register(&p256.omp);
+	dup = os_msys_register(&p32.omp);
+	nul = os_msys_register(NULL);
+	count = os_msys_count();
+	nfree = os_msys_num_free();
+
+	m10 = os_msys_get(10, 0);
+	m33 = os_msys_get(33, 0);		/* takes the only 256 */
+	m4000 = os_msys_get(4000, 0);
+	m250 = os_msys_get(250, 0);		/* 256 is empty: NULL */
+	f32 = p32.mp.mp_num_free;
+	f2048 = p2048.mp.mp_num_free;
+	h = os_msys_get_pkthdr(20, sizeof(struct user_hdr));
+	nfree2 = os_msys_num_free();
+	o10 = m10 ? os_mbuf_omp(m10) : NULL;
+	o33 = m33 ? os_mbuf_omp(m33) : NULL;
+	o4000 = m4000 ? os_mbuf_omp(m4000) : NULL;
+	oh = h ? os_mbuf_omp(h) : NULL;
+	t4000 = m4000 ? OS_MBUF_TRAILINGSPACE(m4000) : -1;
+	one4000 = m4000 != NULL && m4000->m_next == NULL;
+	uh = h != NULL ? OS_MBUF_USRHDR_LEN(h) : -1;
+	os_mbuf_free(m10);
+	os_mbuf_free(m33);
+	os_mbuf_free(m4000);
+	os_mbuf_free(m250);
+	os_mbuf_free(h);
+	os_msys_reset();
+	after = os_msys_get(10, 0);		/* nothing registered */
+	os_mbuf_free(after);
+
+	ST_ASSERT_EQ(dup, OS_EINVAL);
+	ST_ASSERT_EQ(nul, OS_INVALID_PARM);
+	ST_ASSERT_EQ(count, 7);
+	ST_ASSERT_EQ(nfree, 7);
+	ST_ASSERT(o10 == &p32.omp);		/* 10 bytes -> 32 */
+	ST_ASSERT(o33 == &p256.omp);		/* 33 -> 256 */
+	ST_ASSERT(o4000 == &p2048.omp);		/* 4000 -> 2048, the largest */
+	ST_ASSERT_EQ(t4000, 2048);		/* one buffer, not chained */
+	ST_ASSERT(one4000);
+	ST_ASSERT(m250 == NULL);		/* no fallback ... */
+	ST_ASSERT_EQ(f32, 3);			/* ... though 32 had some */
+	ST_ASSERT_EQ(f2048, 1);			/* ... and 2048 too */
+	ST_ASSERT(oh == &p32.omp);		/* header not in the data */
+	ST_ASSERT_EQ(uh, 12);
+	ST_ASSERT_EQ(nfree2, 3);
+	ST_ASSERT(after == NULL);
+	ST_ASSERT_EQ(p32.mp.mp_num_free + p256.mp.mp_num_free +
+	    p2048.mp.mp_num_free, 7);
+}
+
+/* ---- pools ---------------------------------------------------------- */
+
+static os_membuf_t mem5[OS_MEMPOOL_SIZE(5, 20)];
+static struct tpool ptiny;
+static os_membuf_t memtiny[TPOOL_MEM(4, 32)];
+
+SELFTEST_FLAGS(os_mbuf, pools, 0)
+{
+	struct os_mempool mp;
+	struct os_mbuf_pool omp;
+	struct os_mbuf *m, *h;
+	void *b[6];
+	int i, bs = 32 + sizeof(struct os_mbuf);
+
+	ST_ASSERT_EQ(OS_MEMPOOL_BYTES(5, 20), 5 * 24);
+	ST_ASSERT_EQ(os_mempool_init(&mp, 5, 20, mem5, "five"), OS_OK);
+	ST_ASSERT_EQ(mp.mp_block_size, 24);
+	for (i = 0; i < 6; i++)
+		b[i] = os_memblock_get(&mp);
+	for (i = 0; i < 5; i++)		/* carved in order from the memory */
+		ST_ASSERT(b[i] == (char *)mem5 + i * 24);
+	ST_ASSERT(b[5] == NULL);	/* five blocks, no more */
+	ST_ASSERT_EQ(mp.mp_num_free, 0);
+	for (i = 0; i < 5; i++)
+		ST_ASSERT_EQ(os_memblock_put(&mp, b[i]), OS_OK);
+	ST_ASSERT_EQ(mp.mp_num_free, 5);
+	ST_ASSERT_EQ(mp.mp_min_free, 0);
+	/* Not a block of the pool. */
+	ST_ASSERT_EQ(os_memblock_put(&mp, (char *)mem5 + 4), OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_memblock_put(&mp, &mp), OS_INVALID_PARM);
+	ST_ASSERT_EQ(mp.mp_num_free, 5);
+	/* Bad arguments. */
+	ST_ASSERT_EQ(os_mempool_init(NULL, 5, 20, mem5, "x"),
+	    OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_mempool_init(&mp, 5, 0, mem5, "x"), OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_mempool_init(&mp, 5, 20, NULL, "x"), OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_mempool_init(&mp, 4, 20, (char *)mem5 + 4, "x"),
+	    OS_MEM_NOT_ALIGNED);
+
+	ST_ASSERT_EQ(os_mempool_init(&ptiny.mp, 4, bs, memtiny, "tiny"),
+	    OS_OK);
+	ST_ASSERT_EQ(os_mbuf_pool_init(NULL, &ptiny.mp, bs, 4),
+	    OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, sizeof(struct os_mbuf),
+	    4), OS_EINVAL);		/* no room for data */
+	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, bs + 8, 4),
+	    OS_EINVAL);		/* larger than the blocks */
+	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, bs, 5), OS_EINVAL);
+	ST_ASSERT_EQ(os_mbuf_pool_init(&ptiny.omp, &ptiny.mp, bs, 4), OS_OK);
+	ST_ASSERT_EQ(ptiny.omp.omp_databuf_len, 32);
+	ST_ASSERT_EQ(ptiny.omp.omp_mbuf_count, 4);
+
+	/* os_mbuf_get: leading space, no packet header. */
+	ST_ASSERT(os_mbuf_get(&ptiny.omp, 33) == NULL);
+	m = os_mbuf_get(&ptiny.omp, 10);
+	ST_ASSERT(m != NULL);
+	i = OS_MBUF_LEADINGSPACE(m) == 10 && OS_MBUF_TRAILINGSPACE(m) == 22 &&
+	    !OS_MBUF_IS_PKTHDR(m) && os_mbuf_pkthdr_len(m) == 0 &&
+	    m->om_len == 0 && (m->m_flags & M_EXT) &&
+	    (caddr_t)m->m_ext.ext_buf == (caddr_t)memtiny;
+	os_mbuf_free(m);
+	ST_ASSERT(i);
+	/* os_mbuf_get_pkthdr: the user header lives outside the data. */
+	ST_ASSERT(os_mbuf_get_pkthdr(&ptiny.omp, M_MAXUHLEN + 1) == NULL);
+	h = os_mbuf_get_pkthdr(&ptiny.omp, 12);
+	ST_ASSERT(h != NULL);
+	i = OS_MBUF_IS_PKTHDR(h) && os_mbuf_pkthdr_len(h) ==
+	    (int)sizeof(struct os_mbuf_pkthdr) + 12 &&
+	    OS_MBUF_USRHDR_LEN(h) == 12 &&
+	    ((uint8_t *)OS_MBUF_USRHDR(h))[0] == 0 &&
+	    OS_MBUF_TRAILINGSPACE(h) == 32 && OS_MBUF_PKTLEN(h) == 0 &&
+	    OS_MBUF_PKTHDR(h)->ph_uhlen == 12;
+	os_mbuf_free_chain(h);
+	ST_ASSERT(i);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+/* ---- the chain calls, each with its failure ------------------------- */
+
+SELFTEST_FLAGS(os_mbuf, append, 0)
+{
+	static uint8_t data[2400];
+	struct os_mbuf *om, *m;
+	int rc1, rc2, rc3, n1, n2, n3, last2, free2, len2, ok2, ok3;
+	int rc4, rc5, rc6, rc7, ok7;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 1);
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	rc1 = os_mbuf_append(om, data, 40);		/* 32 + 8 */
+	n1 = nmbufs(om);
+	/* 100 more need 24 + 3 x 32 but only two blocks are left. */
+	rc2 = os_mbuf_append(om, data + 40, 100);
+	n2 = nmbufs(om);
+	last2 = om->m_next->om_len;
+	free2 = ptiny.mp.mp_num_free;
+	len2 = OS_MBUF_PKTLEN(om);
+	ok2 = holds(om, data, 40);
+	rc3 = os_mbuf_append(om, data + 40, 88);	/* exactly fits */
+	n3 = nmbufs(om);
+	ok3 = holds(om, data, 128) && OS_MBUF_PKTLEN(om) == 128 &&
+	    all_from(om, &ptiny.omp) && ptiny.mp.mp_num_free == 0;
+	rc4 = os_mbuf_append(om, data, 1);		/* pool empty */
+	rc5 = os_mbuf_append(om, data, 0);
+	rc6 = os_mbuf_append(NULL, data, 1);
+	ok3 = ok3 && holds(om, data, 128);
+	os_mbuf_free_chain(om);
+	ST_ASSERT_EQ(rc1, 0);
+	ST_ASSERT_EQ(n1, 2);
+	ST_ASSERT_EQ(rc2, OS_ENOMEM);
+	ST_ASSERT_EQ(n2, 2);			/* the chain as it was */
+	ST_ASSERT_EQ(last2, 8);
+	ST_ASSERT_EQ(len2, 40);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(free2, 2);			/* nothing kept */
+	ST_ASSERT_EQ(rc3, 0);
+	ST_ASSERT_EQ(n3, 4);
+	ST_ASSERT(ok3);
+	ST_ASSERT_EQ(rc4, OS_ENOMEM);
+	ST_ASSERT_EQ(rc5, 0);
+	ST_ASSERT_EQ(rc6, OS_INVALID_PARM);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+
+	/* A native chain grows with native mbufs; fails intact too. */
+	m = m_gethdr(M_WAIT, MT_DATA);
+	rc1 = os_mbuf_append(m, data, 300);
+	mb_fail_after(0);
+	rc7 = os_mbuf_append(m, data + 300, 2000);
+	mb_fail_after(-1);
+	ok7 = holds(m, data, 300) && OS_MBUF_PKTLEN(m) == 300;
+	rc2 = os_mbuf_append(m, data + 300, 2000);
+	ok2 = holds(m, data, 2300) && os_mbuf_omp(m) == NULL;
+	m_freem(m);
+	ST_ASSERT_EQ(rc1, 0);
+	ST_ASSERT_EQ(rc7, OS_ENOMEM);
+	ST_ASSERT(ok7);
+	ST_ASSERT_EQ(rc2, 0);
+	ST_ASSERT(ok2);
+}
+
+SELFTEST_FLAGS(os_mbuf, copyinto, 0)
+{
+	uint8_t model[128], x[100], snap[128];
+	struct os_mbuf *om, *c;
+	int rc[8], n, ok1, ok2, ok3, ok4, fr;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(model, sizeof(model), 5);
+	pattern(x, sizeof(x), 77);
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	rc[0] = os_mbuf_copyinto(om, 0, model, 40);	/* fresh: appends */
+	rc[1] = os_mbuf_copyinto(om, 41, x, 5);		/* past the end */
+	rc[2] = os_mbuf_copyinto(om, 40, x, 0);
+	rc[3] = os_mbuf_copyinto(om, 10, x, 3);		/* overwrite */
+	memcpy(model + 10, x, 3);
+	rc[4] = os_mbuf_copyinto(om, 30, x + 10, 40);	/* both */
+	memcpy(model + 30, x + 10, 40);
+	n = nmbufs(om);
+	ok1 = holds(om, model, 70) && OS_MBUF_PKTLEN(om) == 70 &&
+	    all_from(om, &ptiny.omp);
+	/* 10 overwritten + 90 new: 26 fit, 64 need two blocks, one left. */
+	memcpy(snap, model, 70);
+	rc[5] = os_mbuf_copyinto(om, 60, x, 100);
+	fr = ptiny.mp.mp_num_free;
+	ok2 = holds(om, snap, 70) && OS_MBUF_PKTLEN(om) == 70 &&
+	    nmbufs(om) == 3;
+	/* Shared storage is read-only: refused, nothing written. */
+	c = m_copym(om, 0, M_COPYALL, M_WAIT);
+	rc[6] = os_mbuf_copyinto(om, 0, x, 4);
+	ok3 = holds(om, snap, 70) && holds(c, snap, 70);
+	m_freem(c);
+	rc[7] = os_mbuf_copyinto(om, 0, x, 4);		/* writable again */
+	memcpy(model, x, 4);
+	ok4 = holds(om, model, 70);
+	os_mbuf_free_chain(om);
+	ST_ASSERT_EQ(rc[0], 0);
+	ST_ASSERT_EQ(rc[1], OS_EINVAL);
+	ST_ASSERT_EQ(rc[2], 0);
+	ST_ASSERT_EQ(rc[3], 0);
+	ST_ASSERT_EQ(rc[4], 0);
+	ST_ASSERT_EQ(n, 3);
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(rc[5], OS_ENOMEM);
+	ST_ASSERT_EQ(fr, 1);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(rc[6], OS_EINVAL);
+	ST_ASSERT(ok3);
+	ST_ASSERT_EQ(rc[7], 0);
+	ST_ASSERT(ok4);
+	ST_ASSERT_EQ(os_mbuf_copyinto(NULL, 0, x, 1), OS_INVALID_PARM);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+SELFTEST_FLAGS(os_mbuf, copydata, 0)
+{
+	uint8_t model[70], buf[80], sentinel[80];
+	struct os_mbuf *om, *nat;
+	int rc[6], ok1, ok2, ok3;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(model, sizeof(model), 9);
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	ST_ASSERT_EQ(os_mbuf_append(om, model, 70), 0);	/* 32+32+6 */
+	rc[0] = os_mbuf_copydata(om, 5, 60, buf);	/* across all three */
+	ok1 = memcmp(buf, model + 5, 60) == 0;
+	memset(buf, 0xee, sizeof(buf));
+	memset(sentinel, 0xee, sizeof(sentinel));
+	rc[1] = os_mbuf_copydata(om, 60, 11, buf);	/* one short */
+	rc[2] = os_mbuf_copydata(om, -1, 2, buf);
+	rc[3] = os_mbuf_copydata(om, 70, 0, buf);
+	rc[4] = os_mbuf_copydata(NULL, 0, 1, buf);
+	ok2 = memcmp(buf, sentinel, sizeof(buf)) == 0;	/* untouched */
+	/* A native chain reads the same way. */
+	nat = m_gethdr(M_WAIT, MT_DATA);
+	m_copyback(nat, 0, 70, model, M_WAIT);
+	rc[5] = os_mbuf_copydata(nat, 0, 70, buf);
+	ok3 = memcmp(buf, model, 70) == 0;
+	m_freem(nat);
+	os_mbuf_free_chain(om);
+	ST_ASSERT_EQ(rc[0], 0);
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(rc[1], -1);
+	ST_ASSERT_EQ(rc[2], -1);
+	ST_ASSERT_EQ(rc[3], 0);
+	ST_ASSERT_EQ(rc[4], -1);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(rc[5], 0);
+	ST_ASSERT(ok3);
+}
+
+/* Head with 3 bytes and no room, then 17 bytes: a pullup needs a block. */
+static struct os_mbuf *
+split_packet(const uint8_t *data)
+{
+	struct os_mbuf *om;
+
+	if ((om = os_mbuf_get_pkthdr(&ptiny.omp, 4)) == NULL)
+		return (NULL);
+	om->om_data += ptiny.omp.omp_databuf_len - 3;
+	if (os_mbuf_append(om, data, 20) != 0) {
+		os_mbuf_free_chain(om);
+		return (NULL);
+	}
+	return (om);
+}
+
+SELFTEST_FLAGS(os_mbuf, pullup, 0)
+{
+	uint8_t data[100];
+	struct os_mbuf *om, *n, *r, *hold[4];
+	u_long mbufs0 = mbstat.m_mbufs;
+	int ok[6], fr[4], i, nheld;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 11);
+
+	/* Already contiguous: the same mbuf, nothing taken. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	os_mbuf_append(om, data, 20);
+	r = os_mbuf_pullup(om, 10);
+	ok[0] = r == om && ptiny.mp.mp_num_free == 3;
+	os_mbuf_free_chain(r);
+
+	/* Room in the first mbuf: pulled there. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	n = os_mbuf_get(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL && n != NULL);
+	os_mbuf_append(om, data, 10);
+	os_mbuf_append(n, data + 10, 20);
+	om->m_next = n;
+	om->m_pkthdr.len = 30;
+	r = os_mbuf_pullup(om, 25);
+	ok[1] = r == om && r->om_len == 25 && r->m_next == n &&
+	    n->om_len == 5 && holds(r, data, 30) &&
+	    ptiny.mp.mp_num_free == 2;
+	os_mbuf_free_chain(r);
+
+	/* No room: a new head from the same pool, headers moved. */
+	om = split_packet(data);
+	ST_ASSERT(om != NULL);
+	memset(OS_MBUF_USRHDR(om), 0x5a, 4);
+	r = os_mbuf_pullup(om, 8);
+	ok[2] = r != NULL && r != om && os_mbuf_omp(r) == &ptiny.omp &&
+	    r->om_len == 8 && OS_MBUF_PKTLEN(r) == 20 &&
+	    OS_MBUF_USRHDR_LEN(r) == 4 &&
+	    ((uint8_t *)OS_MBUF_USRHDR(r))[3] == 0x5a && holds(r, data, 20);
+	os_mbuf_free_chain(r);
+
+	/* Failure, pool exhausted: NULL, and the chain is freed. */
+	om = split_packet(data);
+	ST_ASSERT(om != NULL);
+	for (nheld = 0; nheld < 4; nheld++)
+		if ((hold[nheld] = os_mbuf_get(&ptiny.omp, 0)) == NULL)
+			break;
+	fr[0] = ptiny.mp.mp_num_free;
+	r = os_mbuf_pullup(om, 8);
+	fr[1] = ptiny.mp.mp_num_free;
+	fr[2] = (int)(mbstat.m_mbufs - mbufs0);
+	for (i = 0; i < nheld; i++)
+		os_mbuf_free(hold[i]);
+	ok[3] = r == NULL && nheld == 2 && fr[0] == 0 && fr[1] == 2 &&
+	    fr[2] == 2;
+
+	/* Failure, longer than one block: NULL, chain freed. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	os_mbuf_append(om, data, 70);
+	r = os_mbuf_pullup(om, 40);
+	fr[3] = ptiny.mp.mp_num_free;
+	ok[4] = r == NULL && fr[3] == 4;
+
+	/* A native chain goes through m_pullup. */
+	om = m_gethdr(M_WAIT, MT_DATA);
+	n = m_get(M_WAIT, MT_DATA);
+	memcpy(mtod(om, char *), data, 5);
+	om->m_len = 5;
+	memcpy(mtod(n, char *), data + 5, 30);
+	n->m_len = 30;
+	om->m_next = n;
+	om->m_pkthdr.len = 35;
+	r = os_mbuf_pullup(om, 20);
+	ok[5] = r != NULL && r->m_len >= 20 && holds(r, data, 35);
+	m_freem(r);
+
+	for (i = 0; i < (int)nitems(ok); i++)
+		if (!ok[i])
+			ST_FAIL("pullup case %d", i);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+}
+
+SELFTEST_FLAGS(os_mbuf, free_chain, 0)
+{
+	struct panic_catch pc;
+	uint8_t data[40];
+	struct os_mbuf *om, *c, *n;
+	char name[32];
+	void *b;
+	int fr[3], ok1, ok2;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 13);
+	/* Mixed: a native header mbuf prepended, a shared copy. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(om != NULL);
+	os_mbuf_append(om, data + 20, 20);
+	M_PREPEND(om, 20, M_WAIT);
+	m_copyback(om, 0, 20, data, M_WAIT);
+	ok1 = om != NULL && os_mbuf_omp(om) == NULL && holds(om, data, 40) &&
+	    OS_MBUF_PKTLEN(om) == 40 && in_cksum(om, 40) ==
+	    in_cksum_flat(data, 40);
+	os_mbuf_append(om, data, 30);		/* from the pool again */
+	c = m_copym(om, 0, M_COPYALL, M_WAIT);
+	fr[0] = ptiny.mp.mp_num_free;
+	ST_ASSERT_EQ(os_mbuf_free_chain(om), 0);
+	fr[1] = ptiny.mp.mp_num_free;		/* c still holds them */
+	ST_ASSERT_EQ(os_mbuf_free_chain(c), 0);
+	fr[2] = ptiny.mp.mp_num_free;
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(fr[0], 2);
+	ST_ASSERT_EQ(fr[1], 2);
+	ST_ASSERT_EQ(fr[2], 4);
+	ST_ASSERT_EQ(os_mbuf_free_chain(NULL), 0);
+	ST_ASSERT_EQ(os_mbuf_free(NULL), 0);
+
+	/* Failure: freeing twice panics and gives nothing back twice. */
+	n = os_mbuf_get(&ptiny.omp, 0);
+	ST_ASSERT(n != NULL);
+	snprintf(name, sizeof(name), "%p", (void *)n);
+	os_mbuf_free_chain(n);
+	if (PANIC_TRY(&pc)) {
+		os_mbuf_free_chain(n);
+		panic_catch_pop(&pc);
+		ST_FAIL("double os_mbuf_free_chain did not panic");
+	}
+	ok1 = strstr(pc.pc_msg, "double free") != NULL &&
+	    strstr(pc.pc_msg, name) != NULL;
+	b = os_memblock_get(&ptiny.mp);
+	os_memblock_put(&ptiny.mp, b);
+	if (PANIC_TRY(&pc)) {
+		os_memblock_put(&ptiny.mp, b);
+		panic_catch_pop(&pc);
+		ST_FAIL("double os_memblock_put did not panic");
+	}
+	ok2 = strstr(pc.pc_msg, "already free") != NULL;
+	ST_ASSERT(ok1);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
