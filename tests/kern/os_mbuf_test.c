@@ -331,7 +331,16 @@ static os_membuf_t mem2048[TPOOL_MEM(2, 2048)];
 SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 {
 	struct os_mbuf *m10, *m33, *m4000, *m250, *h, *after;
-	struct os_mbuf_pool *o10, *o33, *o4000, *oh;
+	static const struct {
+		int			 size;
+		struct os_mbuf_pool	*want;
+	} edge[] = {
+		{ 1, &p32.omp }, { 32, &p32.omp }, { 256, &p256.omp },
+		{ 257, &p2048.omp }, { 2048, &p2048.omp },
+		{ 65535, &p2048.omp },
+	};
+	struct os_mbuf_pool *o10, *o33, *o4000, *oh, *eo[nitems(edge)];
+	int i;
 	int count, nfree, nfree2, dup, nul, t4000, one4000, uh, f32, f2048;
 
 	ST_ASSERT_EQ(tpool_init(&p32, mem32, 4, 32, "osm32"), 0);
@@ -347,6 +356,12 @@ SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 	count = os_msys_count();
 	nfree = os_msys_num_free();
 
+	/* The edges: a pool holds exactly its size. */
+	for (i = 0; i < (int)nitems(edge); i++) {
+		m10 = os_msys_get(edge[i].size, 0);
+		eo[i] = m10 ? os_mbuf_omp(m10) : NULL;
+		os_mbuf_free(m10);
+	}
 	m10 = os_msys_get(10, 0);
 	m33 = os_msys_get(33, 0);		/* takes the only 256 */
 	m4000 = os_msys_get(4000, 0);
@@ -375,6 +390,10 @@ SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 	ST_ASSERT_EQ(nul, OS_INVALID_PARM);
 	ST_ASSERT_EQ(count, 7);
 	ST_ASSERT_EQ(nfree, 7);
+	for (i = 0; i < (int)nitems(edge); i++)
+		if (eo[i] != edge[i].want)
+			ST_FAIL("%d bytes: pool %p, not %p", edge[i].size,
+			    (void *)eo[i], (void *)edge[i].want);
 	ST_ASSERT(o10 == &p32.omp);		/* 10 bytes -> 32 */
 	ST_ASSERT(o33 == &p256.omp);		/* 33 -> 256 */
 	ST_ASSERT(o4000 == &p2048.omp);		/* 4000 -> 2048, the largest */
@@ -481,8 +500,11 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	pattern(data, sizeof(data), 1);
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
 	ST_ASSERT(om != NULL);
-	rc1 = os_mbuf_append(om, data, 40);		/* 32 + 8 */
+	rc1 = os_mbuf_append(om, data, 30);
+	rc1 |= os_mbuf_append(om, data + 30, 2);	/* fills the first */
 	n1 = nmbufs(om);
+	rc1 |= os_mbuf_append(om, data + 32, 8);	/* 32 + 8 */
+	n1 = n1 * 10 + nmbufs(om);
 	/* 100 more need 24 + 3 x 32 but only two blocks are left. */
 	rc2 = os_mbuf_append(om, data + 40, 100);
 	n2 = nmbufs(om);
@@ -500,7 +522,7 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	ok3 = ok3 && holds(om, data, 128);
 	os_mbuf_free_chain(om);
 	ST_ASSERT_EQ(rc1, 0);
-	ST_ASSERT_EQ(n1, 2);
+	ST_ASSERT_EQ(n1, 12);
 	ST_ASSERT_EQ(rc2, OS_ENOMEM);
 	ST_ASSERT_EQ(n2, 2);			/* the chain as it was */
 	ST_ASSERT_EQ(last2, 8);
