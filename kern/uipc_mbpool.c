@@ -114,9 +114,9 @@ mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 	} else
 		p = mpipe_alloc_nowait(mp);
 	if (__predict_true(p != NULL))
-		__atomic_fetch_add(outst, 1, __ATOMIC_RELAXED);
+		counter_add(outst, 1);
 	else
-		__atomic_fetch_add(&mbstat.m_drops, 1, __ATOMIC_RELAXED);
+		MBSTAT_ADD(m_drops, 1);
 	return (p);
 }
 
@@ -125,7 +125,7 @@ mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
 {
 	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
 	    mp->mp_name);
-	__atomic_fetch_sub(outst, 1, __ATOMIC_RELAXED);
+	counter_add(outst, -1);
 	mpipe_free(mp, p);
 }
 

@@ -30,10 +30,6 @@
 
 struct mbstat mbstat;
 
-#define MBSTAT_ADD(f, n)	((void)__atomic_fetch_add(&mbstat.f,	\
-	    (u_long)(n), __ATOMIC_RELAXED))
-#define MBSTAT_SUB(f, n)	((void)__atomic_fetch_sub(&mbstat.f,	\
-	    (u_long)(n), __ATOMIC_RELAXED))
 
 static __dead void
 m_waitpanic(const char *fn, void *caller)

@@ -33,10 +33,6 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 
-#define MBSTAT_ADD(f, n)	((void)__atomic_fetch_add(&mbstat.f,	\
-	    (u_long)(n), __ATOMIC_RELAXED))
-#define MBSTAT_SUB(f, n)	((void)__atomic_fetch_sub(&mbstat.f,	\
-	    (u_long)(n), __ATOMIC_RELAXED))
 
 #ifdef DIAGNOSTIC
 #define M_REGION_VERIFY(m, fn)	m_region_verify((m), (fn))

@@ -228,6 +228,9 @@ struct mbstat {
 	u_long	m_cp_datarange;		/* m_datarange, m_datarange_rw */
 };
 extern struct mbstat mbstat;
+/* Count in mbstat: one instruction, atomic against interrupts. */
+#define MBSTAT_ADD(f, n)	counter_add(&mbstat.f, (long)(n))
+#define MBSTAT_SUB(f, n)	counter_add(&mbstat.f, -(long)(n))
 
 /* A bounded queue of packets, linked through m_nextpkt. */
 struct mbufq {

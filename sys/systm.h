@@ -88,21 +88,79 @@ bool	 fnmatch_simple(const char *pattern, const char *s);
 #define IPL_NET		2
 #define IPL_CLOCK	3
 #define IPL_HIGH	4
-int	splraise(int);
-int	splsoftnet(void);
-int	splnet(void);
-int	splclock(void);
-int	splhigh(void);
+/*
+ * The level and the interrupt nesting live in kern_spl.c; the calls on
+ * every allocation's path are inline so that raising and restoring the
+ * level costs a compare and the arch's mask instruction, not two calls.
+ */
+extern volatile int spl_level;		/* current level, IPL_* */
+extern volatile int spl_intrnest;	/* interrupt handlers running */
+void	md_intr_disable(void);
+void	md_intr_enable(void);
+
+static inline int
+splraise(int level)
+{
+	int old = spl_level;
+
+	if (level > old) {
+		md_intr_disable();
+		spl_level = level;
+	}
+	return (old);
+}
+
+static inline void
+splx(int level)
+{
+	if (level == IPL_NONE && spl_intrnest == 0) {
+		spl_level = IPL_NONE;
+		md_intr_enable();
+	} else {
+		if (level > IPL_NONE)
+			md_intr_disable();
+		spl_level = level;
+	}
+}
+
+static inline int splsoftnet(void) { return (splraise(IPL_SOFTNET)); }
+static inline int splnet(void) { return (splraise(IPL_NET)); }
+static inline int splclock(void) { return (splraise(IPL_CLOCK)); }
+static inline int splhigh(void) { return (splraise(IPL_HIGH)); }
+static inline int curipl(void) { return (spl_level); }
+static inline bool in_interrupt(void) { return (spl_intrnest > 0); }
+
+static inline bool
+cansleep(void)
+{
+	return (spl_intrnest == 0 && spl_level == IPL_NONE);
+}
+
 int	spl0(void);
-void	splx(int);
-int	curipl(void);
-bool	in_interrupt(void);
-bool	cansleep(void);
 void	splassert_fail(int, int, const char *);
 #define splassert(want) do {						\
 	if (curipl() < (want))						\
 		splassert_fail((want), curipl(), __func__);		\
 } while (0)
+
+/*
+ * counter_add: add to a statistics counter.  The kernel runs on one
+ * CPU, so an add need only be atomic against interrupt handlers: on
+ * x86_64 one read-modify-write instruction is (no lock prefix);
+ * elsewhere it is done at splhigh.
+ */
+static inline void
+counter_add(volatile u_long *c, long v)
+{
+#if defined(__x86_64__)
+	__asm volatile("addq %1, %0" : "+m" (*c) : "er" (v));
+#else
+	int s = splhigh();
+
+	*c += v;
+	splx(s);
+#endif
+}
 
 /* Sleep and wakeup (kern_synch.c). */
 #define PCATCH		0x100
