@@ -13,6 +13,8 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/selftest.h>
 #include <sys/shell.h>
 
@@ -246,12 +248,24 @@ mbstat_print(void)
  * (-s) and the like here.
  */
 void	netstat_protocols(void);	/* net/netstat.c */
+
+/* -m: the mbuf counters, then every pipe's and every size class's. */
+static void
+netstat_memory(void)
+{
+	mbstat_print();
+	printf("\n");
+	mpipe_print_all();
+	printf("\n");
+	msys_print();
+}
+
 static const struct netstat_opt {
 	const char	*no_flag;
 	const char	*no_help;
 	void		(*no_func)(void);
 } netstat_opts[] = {
-	{ "-m", "memory (mbuf) statistics", mbstat_print },
+	{ "-m", "memory (mbuf, mpipe, msys) statistics", netstat_memory },
 	{ "-s", "protocol statistics (net/netstat.c)", netstat_protocols },
 };
 

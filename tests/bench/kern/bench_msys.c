@@ -101,7 +101,7 @@ bench_msys(long n, struct bres *ref)
 	for (size_t i = 0; i < nitems(sizes); i++) {
 		bm_size = sizes[i];
 		bench_measure(b_msys_get, n, &r);
-		snprintf(name, sizeof(name), "msys_get %d B (%d class)+m_free",
+		snprintf(name, sizeof(name), "msys_get %d B (%d)+m_free",
 		    sizes[i], msys_select(sizes[i])->mp_bytes);
 		bench_row(name, &r, ref);
 	}
