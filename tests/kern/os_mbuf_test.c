@@ -9,6 +9,10 @@
  * by os_mempool_init as the caller's memory; every case gives every
  * block back (the "os_mempool blocks" leak probe checks) and puts the
  * os_msys table back to empty.
+ *
+ * The cases are registered with SELFTEST_FLAGS, not SELFTEST: os_mbuf
+ * is a macro for mbuf, and SELFTEST's arguments are expanded on their
+ * way to SELFTEST_FLAGS, which would name the suite "mbuf".
  */
 #include <sys/types.h>
 #include <sys/param.h>
