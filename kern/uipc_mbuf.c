@@ -756,8 +756,9 @@ m_pullup(struct mbuf *n, int len)
 		n = n->m_next;
 	} else {
 		count = (n->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(n) : MLEN;
-		if (len > count)	/* storage of the smallest class */
-			m = msys_get(M_DONTWAIT, n->m_type, len);
+		if (len > count)	/* class storage, as the header moves */
+			m = msys_get(M_DONTWAIT, n->m_type,
+			    MAX(len, (int)MLEN + 1));
 		else
 			m = m_get(M_DONTWAIT, n->m_type);
 		if (m == NULL)

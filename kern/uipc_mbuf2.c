@@ -241,6 +241,11 @@ mbstat_print(void)
 	    s->m_cp_copyback, s->m_cp_copydata);
 	printf("bytes copied: prepend %lu cat %lu split %lu pkthdr %lu\n",
 	    s->m_cp_prepend, s->m_cp_cat, s->m_cp_split, s->m_cp_pkthdr);
+	printf("bytes copied: pulldown %lu ensure_contig %lu makewritable %lu "
+	    "copyback_cow %lu datarange %lu\n", s->m_cp_pulldown,
+	    s->m_cp_contig, s->m_cp_makewr, s->m_cp_cbcow, s->m_cp_datarange);
+	printf("%lu calls to m_pulldown failed, %lu mbufs allocated by the "
+	    "pull-down calls\n", s->m_pdfail, s->m_pdallocs);
 }
 
 /*

@@ -258,8 +258,12 @@ m_getfor3(int how, int type, int len, int cap)
 {
 	struct mbuf *m;
 
+	/*
+	 * Beyond cap: class storage, even when len would fit an mbuf's own
+	 * area, because cap may be a packet header's smaller area.
+	 */
 	if (len > cap)
-		m = msys_get(how, type, len);	/* the smallest class that fits */
+		m = msys_get(how, type, MAX(len, (int)MLEN + 1));
 	else
 		m = m_get(how, type);
 	if (m != NULL)

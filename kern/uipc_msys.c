@@ -7,13 +7,16 @@
  * largest class when none does.  Allocation never falls back to another
  * class: when the chosen one is empty, M_DONTWAIT gets NULL and M_WAIT
  * sleeps on that class's pipe.  msys_get and msys_gethdr return an mbuf
- * whose external storage is a buffer of the chosen class; the 2 KiB
- * class is the mbuf module's cluster pipe, so its buffers are ordinary
- * clusters (m_clget).
+ * that holds size bytes: in its own data area when they fit there (no
+ * class buffer at all), otherwise in external storage from the chosen
+ * class; the 2 KiB class is the mbuf module's cluster pipe, so its
+ * buffers are ordinary clusters (m_clget).
  *
- * The kernel's default classes are 128, 512, 2048 and 9216 bytes, so a
- * small packet does not pin a 2 KiB cluster and a jumbo frame fits one
- * buffer.  msys_default puts them back after a test replaced them.
+ * The kernel's default classes are 128, 640, 1536, 2048 and 9216 bytes:
+ * a 576-byte datagram (the smallest MTU every host takes) fits 640, a
+ * full Ethernet frame 1536, so neither pins a 2 KiB cluster, and a jumbo
+ * frame fits one buffer.  msys_default puts them back after a test
+ * replaced them.
  *
  * Invariants: msys_tab[0 .. msys_n-1] are distinct pipes in strictly
  * increasing order of mp_bytes; the table changes only at splhigh;
@@ -35,7 +38,8 @@ static struct malloc_pipe *msys_tab[MSYS_MAXCLASSES];
 static int msys_n;
 
 /* The default classes besides the cluster pipe. */
-static struct malloc_pipe msys_pipe128, msys_pipe512, msys_pipe9216;
+static struct malloc_pipe msys_pipe128, msys_pipe640, msys_pipe1536;
+static struct malloc_pipe msys_pipe9216;
 
 int
 msys_register(struct malloc_pipe *mp)
@@ -81,7 +85,8 @@ msys_default(void)
 {
 	msys_reset();
 	msys_register(&msys_pipe128);
-	msys_register(&msys_pipe512);
+	msys_register(&msys_pipe640);
+	msys_register(&msys_pipe1536);
 	msys_register(&mb_cluster_pipe);
 	msys_register(&msys_pipe9216);
 }
@@ -173,6 +178,8 @@ msys_attach(struct mbuf *m, int size, int how)
 
 	if (m == NULL)
 		return (NULL);
+	if (size <= (int)M_TRAILINGSPACE(m))
+		return (m);		/* the mbuf's own data area holds it */
 	if ((mp = msys_select(size)) == &mb_cluster_pipe) {
 		if (m_clget(m, how) == 0)
 			return (m);
@@ -223,9 +230,12 @@ msys_init(void)
 	mpipe_init(&msys_pipe128, M_MSYS, 128, 128, MAX(n * 2, 256),
 	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&msys_pipe128, "msys128");
-	mpipe_init(&msys_pipe512, M_MSYS, 512, 64, MAX(n, 128),
+	mpipe_init(&msys_pipe640, M_MSYS, 640, 64, MAX(n, 128),
 	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&msys_pipe512, "msys512");
+	mpipe_setname(&msys_pipe640, "msys640");
+	mpipe_init(&msys_pipe1536, M_MSYS, 1536, 64, MAX(n, 128),
+	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&msys_pipe1536, "msys1536");
 	mpipe_init(&msys_pipe9216, M_MSYS, 9216, 4, MAX(n / 8, 16),
 	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&msys_pipe9216, "msys9216");

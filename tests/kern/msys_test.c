@@ -93,10 +93,12 @@ SELFTEST(msys, selection_table)
 	ST_ASSERT_EQ(dup, EEXIST);
 	ST_ASSERT_EQ(full, 3);		/* 3 + 5 fill the 8 slots */
 	/* The kernel's classes are back. */
-	ST_ASSERT_EQ(msys_nclasses(), 4);
+	ST_ASSERT_EQ(msys_nclasses(), 5);
 	ST_ASSERT_EQ(msys_select(100)->mp_bytes, 128);
-	ST_ASSERT_EQ(msys_select(129)->mp_bytes, 512);
-	ST_ASSERT(msys_select(1500) == &mb_cluster_pipe);
+	ST_ASSERT_EQ(msys_select(129)->mp_bytes, 640);
+	ST_ASSERT_EQ(msys_select(576)->mp_bytes, 640);
+	ST_ASSERT_EQ(msys_select(1514)->mp_bytes, 1536);
+	ST_ASSERT(msys_select(1537) == &mb_cluster_pipe);
 	ST_ASSERT_EQ(msys_select(9000)->mp_bytes, 9216);
 	ST_ASSERT_EQ(msys_select(65536)->mp_bytes, 9216);
 }
@@ -187,10 +189,10 @@ SELFTEST(msys, mbufs_by_size)
 		int	size;
 		u_int	extsize;
 	} tab[] = {
-		{ 60, 128 }, { 128, 128 }, { 300, 512 }, { 1500, MCLBYTES },
+		{ 250, 640 }, { 300, 640 }, { 1500, 1536 }, { 2000, MCLBYTES },
 		{ 9000, 9216 }, { 20000, 9216 },
 	};
-	struct mbuf *m[nitems(tab)], *h;
+	struct mbuf *m[nitems(tab)], *h, *small, *inh;
 	char data[100];
 	u_long cl = mbstat.m_clusters;
 	int i, out128 = mpipe_out(msys_select(128));
@@ -199,7 +201,15 @@ SELFTEST(msys, mbufs_by_size)
 		m[i] = msys_get(M_DONTWAIT, MT_DATA, tab[i].size);
 		ST_ASSERT(m[i] != NULL);
 	}
-	h = msys_gethdr(M_WAIT, MT_HEADER, 100, 8);
+	/* What fits in the mbuf's own data area takes no class buffer. */
+	small = msys_get(M_WAIT, MT_DATA, MLEN);
+	inh = msys_gethdr(M_WAIT, MT_HEADER, 100, 0);
+	ST_ASSERT(!(small->m_flags & M_EXT) && !(inh->m_flags & M_EXT));
+	ST_ASSERT(M_TRAILINGSPACE(small) >= MLEN);
+	m_free(small);
+	m_freem(inh);
+	/* With the largest user header, 100 bytes no longer fit: 128. */
+	h = msys_gethdr(M_WAIT, MT_HEADER, 100, M_MAXUHLEN);
 	for (i = 0; i < (int)nitems(tab); i++) {
 		ST_ASSERT(m[i]->m_flags & M_EXT);
 		ST_ASSERT_EQ(m[i]->m_ext.ext_size, tab[i].extsize);
@@ -208,9 +218,9 @@ SELFTEST(msys, mbufs_by_size)
 	ST_ASSERT(m[3]->m_ext.ext_flags & EXT_CLUSTER);	/* a real cluster */
 	ST_ASSERT_EQ(mbstat.m_clusters, cl + 1);
 	ST_ASSERT(h->m_flags & M_PKTHDR);
-	ST_ASSERT_EQ(h->m_pkthdr.ph_uhlen, 8);
+	ST_ASSERT_EQ(h->m_pkthdr.ph_uhlen, M_MAXUHLEN);
 	ST_ASSERT_EQ(h->m_ext.ext_size, 128);
-	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128 + 3);
+	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128 + 1);
 	memset(data, 0x77, sizeof(data));
 	m_copyback(h, 0, sizeof(data), data, M_WAIT);
 	ST_ASSERT_EQ(h->m_len, 100);			/* one buffer */
