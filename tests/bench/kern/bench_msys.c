@@ -15,8 +15,8 @@
  * (MSIZE per mbuf).  The pipes' caps (nmbufs, nmbclusters) are below
  * 10,000 packets, so the packets are held in batches of BM_BATCH, a
  * whole number of IMIX periods; every batch is held at once, counted,
- * and freed.  Nothing is changed for good: the proposal row registers
- * two extra classes for its own run and puts the default table back.
+ * and freed.  The bound row is what any class sizes could reach while
+ * every packet pays one MSIZE mbuf.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -101,8 +101,9 @@ bench_msys(long n, struct bres *ref)
 	for (size_t i = 0; i < nitems(sizes); i++) {
 		bm_size = sizes[i];
 		bench_measure(b_msys_get, n, &r);
-		snprintf(name, sizeof(name), "msys_get %d B (%d)+m_free",
-		    sizes[i], msys_select(sizes[i])->mp_bytes);
+		snprintf(name, sizeof(name), "msys_get %d B (%s)+m_free",
+		    sizes[i], sizes[i] <= (int)MLEN ? "in mbuf" :
+		    msys_select(sizes[i])->mp_name);
 		bench_row(name, &r, ref);
 	}
 	bench_measure(b_msys_gethdr_imix, n, &r);
@@ -145,22 +146,20 @@ bm_held(void)
 }
 
 /*
- * One packet of len bytes: a packet header mbuf, its own MHLEN bytes
- * when small is set and the packet fits, else storage of the class for
- * len; more class mbufs chained only when one buffer cannot hold it.
+ * One packet of len bytes as msys_gethdr makes it: in the mbuf alone
+ * when it fits, else storage of the class for len; more class mbufs
+ * chained only when one buffer cannot hold it.
  */
 static struct mbuf *
-bm_packet(int len, bool small, struct bm_count *c)
+bm_packet(int len, struct bm_count *c)
 {
 	struct mbuf *top, *m, **mp;
 	int left = len, n;
 
-	if (small && len <= (int)MHLEN) {
-		if ((top = m_gethdr(M_DONTWAIT, MT_DATA)) == NULL)
-			return (NULL);
-		c->inmbuf++;
-	} else if ((top = msys_gethdr(M_DONTWAIT, MT_DATA, len, 0)) == NULL)
+	if ((top = msys_gethdr(M_DONTWAIT, MT_DATA, len, 0)) == NULL)
 		return (NULL);
+	if (!(top->m_flags & M_EXT))
+		c->inmbuf++;
 	m = top;
 	mp = &top->m_next;
 	for (;;) {
@@ -182,7 +181,7 @@ bm_packet(int len, bool small, struct bm_count *c)
 }
 
 static void
-bm_run(const int *sizes, int n, bool small, struct bm_count *c)
+bm_run(const int *sizes, int n, struct bm_count *c)
 {
 	static struct mbuf *held[BM_BATCH];
 	long before;
@@ -193,7 +192,7 @@ bm_run(const int *sizes, int n, bool small, struct bm_count *c)
 
 		before = bm_held();
 		for (k = 0; k < nb; k++) {
-			held[k] = bm_packet(sizes[i0 + k], small, c);
+			held[k] = bm_packet(sizes[i0 + k], c);
 			if (held[k] == NULL)
 				c->failed++;
 			else
@@ -223,41 +222,21 @@ bm_row(const char *name, struct bm_count *c)
 void
 bench_memory_msys(const int *sizes, int n)
 {
-	static struct malloc_pipe p640, p1536;
 	struct bm_count c;
 	long pay = 0, floor = 0;
 
-	bm_run(sizes, n, false, &c);
+	bm_run(sizes, n, &c);
 	bm_row("this kernel, default msys classes", &c);
-	bm_run(sizes, n, true, &c);
-	bm_row("  same, packets <= MHLEN in the mbuf", &c);
-	printf("    (MHLEN %d, MSIZE %d: %ld of %d packets fit the mbuf "
+	printf("    (MHLEN %d, MSIZE %d: %ld of %d packets in the mbuf "
 	    "alone, %ld mbufs)\n", (int)MHLEN, MSIZE, c.inmbuf, n, c.mbufs);
-
-	/* The proposal: classes of 640 and 1536 bytes beside the defaults. */
-	mpipe_init(&p640, M_BENCHMSYS, 640, 0, BM_BATCH, MPF_NOZERO, NULL,
-	    NULL, NULL);
-	mpipe_setname(&p640, "bench640");
-	mpipe_init(&p1536, M_BENCHMSYS, 1536, 0, BM_BATCH, MPF_NOZERO, NULL,
-	    NULL, NULL);
-	mpipe_setname(&p1536, "bench1536");
-	msys_register(&p640);
-	msys_register(&p1536);
-	bm_run(sizes, n, true, &c);
-	msys_default();
-	mpipe_done(&p640);
-	mpipe_done(&p1536);
-	bm_row("  proposed: + 640, 1536 classes, MHLEN", &c);
 
 	/* The bound: every packet pays one MSIZE header at least. */
 	for (int i = 0; i < n; i++) {
 		pay += sizes[i];
 		floor += sizes[i] <= (int)MHLEN ? MSIZE : MSIZE + sizes[i];
 	}
-	printf("    (bound with one %d-byte mbuf per packet and storage of "
-	    "exactly the packet's size: %ld / %ld)\n", MSIZE, pay, floor);
 	c.payload = pay;
 	c.bytes = floor;
 	c.failed = 0;
-	bm_row("  bound: MSIZE + exact storage", &c);
+	bm_row("  bound: one mbuf + exact-size storage", &c);
 }
