@@ -49,8 +49,8 @@ nsx() { ns_exec "$@"; }
 ns_up "mbufk-net-$$" || { echo "  FAIL: cannot create a namespace"; \
     echo "0 passed, 1 failed"; exit 1; }
 
-nsx timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1 &
-TPID=$!
+ns_spawn timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1
+TPID=$NS_PID
 
 if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
 	fail "the kernel did not reach its shell in 60 s"

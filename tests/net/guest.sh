@@ -48,11 +48,15 @@ guest_boot() {
 	_fifo=$GDIR/serial.in
 	rm -f "$_fifo" "$CON"
 	mkfifo "$_fifo" || return 1
+	# Started directly, not through a function: the fifo must be opened
+	# by the background process (it blocks until fd 3 opens below),
+	# and $! must be QEMU's timeout, not a subshell.
 	# shellcheck disable=SC2086
-	ns_exec timeout 900 qemu-system-x86_64 -machine pc,accel="${ACCEL:-tcg}" \
-	    -cpu max -m "${GUEST_MEM:-128M}" -no-reboot -display none \
-	    -serial stdio -monitor none -kernel build/kernel.elf \
-	    -append "$2" $NS_QEMU_NET < "$_fifo" > "$CON" 2>&1 &
+	ip netns exec "$NS" timeout 900 qemu-system-x86_64 \
+	    -machine pc,accel="${ACCEL:-tcg}" -cpu max -m "${GUEST_MEM:-128M}" \
+	    -no-reboot -display none -serial stdio -monitor none \
+	    -kernel build/kernel.elf -append "$2" $NS_QEMU_NET \
+	    < "$_fifo" > "$CON" 2>&1 &
 	GPID=$!
 	exec 3> "$_fifo"
 	wait_con 'mbufk> ' "${3:-60}" 0

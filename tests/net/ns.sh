@@ -12,6 +12,11 @@
 # MAC address NS_MAC (QEMU's default, pinned in NS_QEMU_NET).  ns_down
 # deletes the namespace (and with it the tap); callers trap it on EXIT.
 # ns_exec runs a command inside the namespace (QEMU opens the tap there).
+# ns_spawn starts one in the background and sets NS_PID to the process
+# itself (not to a subshell: "ns_exec cmd &" forks a shell that waits
+# for cmd, and killing that shell leaves cmd running).  ns_killall
+# stops every process still inside the namespace (ours: nothing else
+# runs there); ns_down calls it before deleting the namespace.
 NS_HOST=192.0.2.1
 NS_GUEST=192.0.2.2
 NS_MAC=52:54:00:12:34:56
@@ -31,12 +36,34 @@ ns_up() {
 }
 
 ns_down() {
-	[ -n "${NS:-}" ] && ip netns del "$NS" 2>/dev/null
+	[ -n "${NS:-}" ] || return 0
+	ns_killall
+	ip netns del "$NS" 2>/dev/null
 	NS=
 }
 
 ns_exec() {
 	ip netns exec "$NS" "$@"
+}
+
+ns_spawn() {
+	ip netns exec "$NS" "$@" &
+	NS_PID=$!
+}
+
+ns_killall() {
+	[ -n "${NS:-}" ] || return 0
+	_pids=$(ip netns pids "$NS" 2>/dev/null)
+	[ -n "$_pids" ] || return 0
+	# shellcheck disable=SC2086
+	kill $_pids 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(ip netns pids "$NS" 2>/dev/null)" ] && return 0
+		sleep 0.2
+	done
+	# shellcheck disable=SC2046
+	kill -9 $(ip netns pids "$NS" 2>/dev/null) 2>/dev/null
+	return 0
 }
 
 # The QEMU network arguments every network test and benchmark uses.
