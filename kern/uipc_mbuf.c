@@ -640,10 +640,10 @@ m_copyback(struct mbuf *m0, int off, int len, const void *vp, int how)
 	M_LIVE(m0);
 	if (off < 0 || len < 0)
 		panic("m_copyback: off %d, len %d", off, len);
-	/* Refuse to write read-only storage. */
+	/* Refuse to write read-only storage (a zero-length write writes none). */
 	for (m = m0; m != NULL; m = m->m_next) {
 		M_LIVE(m);
-		if (m->m_len > 0 && total < off + len &&
+		if (len > 0 && m->m_len > 0 && total < off + len &&
 		    total + m->m_len > off && m_readonly(m))
 			return (EPERM);
 		total += m->m_len;

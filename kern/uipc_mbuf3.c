@@ -639,7 +639,7 @@ m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
 		    off, len);
 	total = m_length(m);
 	if (len == 0 && off <= total)
-		return (m);		/* (m_copyback refuses it on RO) */
+		return (m);		/* nothing to write */
 	n = MIN(len, total - off);
 	if (n > 0 && m_makewr1(&m, off, n, how, false, 0, 0,
 	    &mbstat.m_cp_cbcow) != 0)

@@ -348,6 +348,8 @@ SELFTEST(mbuf, copym)
 	/* writing through the copy is refused and changes nothing */
 	ST_ASSERT_EQ(m_copyback(c, 20, 4, "xxxx", M_WAIT), EPERM);
 	ST_ASSERT(holds_pat(m, 0, 120) && holds_pat(c, 5, 100));
+	/* ...but writing nothing there is no error */
+	ST_ASSERT_EQ(m_copyback(c, 20, 0, "", M_WAIT), 0);
 	m_print(c);
 	m_freem(c);
 	ST_ASSERT(M_WRITABLE(m->m_next));
