@@ -143,7 +143,8 @@ hits_readonly(struct mbuf *m, int off, int len)
 	int pos = 0;
 
 	for (; m != NULL; pos += m->m_len, m = m->m_next)
-		if (m->m_len > 0 && pos < off + len && pos + m->m_len > off &&
+		if (len > 0 && m->m_len > 0 && pos < off + len &&
+		    pos + m->m_len > off &&
 		    M_READONLY(m))
 			return (true);
 	return (false);
