@@ -135,7 +135,7 @@ fuzz:
 
 host: $(B)/host/kernel
 
-bench: tests/bench/run.sh
+bench: $(B)/kernel.elf tests/bench/run.sh
 	@sh tests/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/bench/kernel
 	@sh tests/bench/run.sh

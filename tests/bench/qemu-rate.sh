@@ -13,6 +13,7 @@ SECS=${SECS:-5}
 sh tests/deps.sh qemu net linuxguest || exit 0
 mkdir -p build/guest build/logs
 vmlinuz=$(sh tests/bench/guest/mkinitramfs.sh build/guest) || exit 0
+[ -f build/kernel.elf ] || { echo "qemu-rate: build/kernel.elf is missing (make)"; exit 0; }
 qp=
 cleanup() { [ -n "$qp" ] && kill "$qp" 2>/dev/null; ns_down; }
 trap cleanup EXIT INT TERM
