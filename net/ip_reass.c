@@ -20,7 +20,8 @@
  * IPREASS_MAXMBUFS mbufs are held at once (static tables: nothing is
  * allocated here but the fragments themselves); a fragment over the
  * budget is dropped and counted (ips_fragdropped).  Each datagram has a
- * callout that frees it after ip_reass_ttl ticks (ips_fragtimeout) and,
+ * callout that frees it after ip_reass_ttl ticks (30 s; ipfragttl=
+ * seconds on the command line) (ips_fragtimeout) and,
  * when its first fragment had arrived, sends ICMP time exceeded.
  * ip_reass_drain frees everything (ips_fragdrained): it is registered
  * as an mpipe(9) drain hook, so a pool that runs dry (a cluster the NIC
@@ -88,9 +89,12 @@ static void	ip_reass_drain_hook(void *);
 void
 ip_reass_init(void)
 {
+	long v;
 	int i;
 
 	ip_reass_ttl = IPFRAGTTL;
+	if (kenv_getint("ipfragttl", &v) && v >= 1 && v <= 255)
+		ip_reass_ttl = v * hz;		/* seconds on the command line */
 	for (i = 0; i < IPQE_MAX; i++)
 		TAILQ_INSERT_TAIL(&ipqe_free, &ipqepool[i], ipqe_q);
 	for (i = 0; i < IPQ_MAX; i++) {

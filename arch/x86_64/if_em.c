@@ -680,8 +680,13 @@ netdev_attach(void)
 	em_write(sc, EM_RDH, 0);
 	em_write(sc, EM_RDT, sc->sc_nrx - 1);
 	em_write(sc, EM_RDTR, 0);
-	em_write(sc, EM_RCTL, EM_RCTL_EN | EM_RCTL_BAM | EM_RCTL_SECRC |
-	    EM_RCTL_BSIZE_2048);
+	/*
+	 * Multicast promiscuous: the chip's filter would drop multicast
+	 * frames uncounted; the stack drops them instead, counted
+	 * (ether "multicast" in netstat -s).
+	 */
+	em_write(sc, EM_RCTL, EM_RCTL_EN | EM_RCTL_BAM | EM_RCTL_MPE |
+	    EM_RCTL_SECRC | EM_RCTL_BSIZE_2048);
 
 	sc->sc_txfree = EM_NTXDESC - 1;
 	em_write(sc, EM_TDBAL, (uint32_t)em_paddr(sc->sc_txd));
