@@ -244,8 +244,8 @@ mbstat_print(void)
 	printf("bytes copied: pulldown %lu ensure_contig %lu makewritable %lu "
 	    "copyback_cow %lu datarange %lu\n", s->m_cp_pulldown,
 	    s->m_cp_contig, s->m_cp_makewr, s->m_cp_cbcow, s->m_cp_datarange);
-	printf("%lu calls to m_pulldown failed, %lu mbufs allocated by the "
-	    "pull-down calls\n", s->m_pdfail, s->m_pdallocs);
+	printf("%lu m_pulldown calls, %lu failed, %lu mbufs allocated by the "
+	    "pull-down calls\n", s->m_pulldowns, s->m_pdfail, s->m_pdallocs);
 }
 
 /*

@@ -90,22 +90,6 @@ udpstat_print(void)
 	    s->udps_toobig);
 }
 
-/*
- * What the headers cost: the bytes m_pulldown(9) and m_datarange(9)
- * copied (netstat -m prints the older calls' counters).
- */
-static void
-copies_print(void)
-{
-	struct mbstat *s = &mbstat;
-
-	printf("headers:\n\t%lu m_pulldown calls, %lu failed, %lu mbufs "
-	    "allocated\n", s->m_pulldowns, s->m_pdfail, s->m_pdallocs);
-	printf("bytes copied: pulldown %lu contig %lu makewritable %lu "
-	    "copyback_cow %lu datarange %lu\n", s->m_cp_pulldown,
-	    s->m_cp_contig, s->m_cp_makewr, s->m_cp_cbcow,
-	    s->m_cp_datarange);
-}
 
 void
 netstat_protocols(void)
@@ -117,6 +101,5 @@ netstat_protocols(void)
 	ipstat_print();
 	icmpstat_print();
 	udpstat_print();
-	copies_print();
 	splx(s);
 }

@@ -82,8 +82,8 @@ else
 fi
 
 # 3. UDP echo, random payloads 1..8000 bytes, every byte checked.
-# counters: "copied echoed" from netstat -m and netstat -s (the
-# m_pulldown family's copies are in netstat -s's "bytes copied" line).
+# counters: "copied echoed": the copy counters of netstat -m (the
+# m_pulldown family's among them) and the echo count of netstat -s.
 counters() {
 	kcmd "netstat -m" 10
 	cp "$KOUT" "$W/cnt.out"

@@ -15,31 +15,50 @@ mkdir -p build/guest build/logs
 vmlinuz=$(sh tests/bench/guest/mkinitramfs.sh build/guest) || exit 0
 [ -f build/kernel.elf ] || { echo "qemu-rate: build/kernel.elf is missing (make)"; exit 0; }
 qp=
-cleanup() { [ -n "$qp" ] && kill "$qp" 2>/dev/null; ns_down; }
+cleanup() { stop; ns_down; }
 trap cleanup EXIT INT TERM
 ns_up mbk-rate || { echo "qemu-rate: cannot create a namespace"; exit 0; }
 
-# boot NAME KERNEL INITRD APPEND: start QEMU, wait for the first answered
-# ping (60 s at most); sets qp and boot_ms.
+# boot NAME KERNEL INITRD APPEND READY: start QEMU, wait until its serial
+# log says READY (so the guest answering is this one), then for the first
+# answered ping (60 s at most); sets qp and boot_ms (QEMU start to ping).
 boot() {
 	log=build/logs/rate-$1.log
+	rm -f "$log" build/qemu-rate.pid
 	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
 	ns_exec timeout 300 qemu-system-x86_64 -machine pc,accel=tcg -cpu max \
 	    -m 256M -no-reboot -display none -monitor none \
-	    -serial file:"$log" $NS_QEMU_NET -kernel "$2" $3 \
-	    -append "$4" > /dev/null 2>&1 &
+	    -pidfile build/qemu-rate.pid -serial file:"$log" $NS_QEMU_NET \
+	    -kernel "$2" $3 -append "$4" > "$log.qemu" 2>&1 &
 	qp=$!
 	boot_ms=
-	for _ in $(seq 1 120); do
-		if ns_exec ping -c 1 -W 1 "$NS_GUEST" > /dev/null 2>&1; then
+	for _ in $(seq 1 300); do
+		kill -0 "$qp" 2>/dev/null || { cat "$log.qemu"; return 1; }
+		grep -q "$5" "$log" 2>/dev/null && break
+		sleep 0.2
+	done
+	for _ in $(seq 1 300); do
+		if ns_exec ping -c 1 -W 1 -i 0.2 "$NS_GUEST" > /dev/null 2>&1; then
 			boot_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 			return 0
 		fi
 		kill -0 "$qp" 2>/dev/null || return 1
-		sleep 0.4
 	done
 	return 1
+}
+
+# Stop QEMU and wait until it is gone, so the next row gets the tap.
+stop() {
+	pid=$(cat build/qemu-rate.pid 2>/dev/null)
+	[ -n "$qp" ] && kill "$qp" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	for _ in $(seq 1 50); do
+		{ [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; } || break
+		sleep 0.2
+	done
+	wait "$qp" 2>/dev/null
+	qp=
 }
 
 rate() {	# kind size -> answered requests per second
@@ -47,29 +66,41 @@ rate() {	# kind size -> answered requests per second
 	    2>/dev/null | awk '/^rate/ {sub("/s", "", $2); print $2}'
 }
 
-row() {		# name kernel initrd append
-	if boot "$1" "$2" "$3" "$4"; then
+row() {		# name kernel initrd append ready-text key
+	if boot "$1" "$2" "$3" "$4" "$5"; then
 		u64=$(rate udp 64); u1472=$(rate udp 1472); ic=$(rate icmp 56)
 	else
 		boot_ms=n/a; u64=n/a; u1472=n/a; ic=n/a
 	fi
-	kill "$qp" 2>/dev/null; wait "$qp" 2>/dev/null; qp=
+	stop
 	printf '  %-28s %10s %10s %10s %12s\n' "$1" "${u64:-0}" \
 	    "${u1472:-0}" "${ic:-0}" "$boot_ms"
-	eval "r_$5_u64=\${u64:-0} r_$5_u1472=\${u1472:-0} r_$5_ic=\${ic:-0}"
+	eval "r_$6_u64=\${u64:-0} r_$6_u1472=\${u1472:-0} r_$6_ic=\${ic:-0}"
+	eval "boot_$6=\$boot_ms"
 }
 
 echo
 echo "6. packet rate in QEMU (TCG), answered requests/s, $SECS s per figure, 8 in flight"
 printf '  %-28s %10s %10s %10s %12s\n' "" "UDP 64 B" "UDP 1472 B" \
     "ICMP 56 B" "boot->ping ms"
-row "(a) mbufk" build/kernel.elf "" "selftest=none" a
-row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" b
+row "(a) mbufk" build/kernel.elf "" "selftest=none" "em0: inet" a
+row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
+    "reflector mode" b
 row "(c) Linux $(basename "$vmlinuz")" "$vmlinuz" \
-    "-initrd build/guest/initramfs.gz" "console=ttyS0 quiet" c
+    "-initrd build/guest/initramfs.gz" "console=ttyS0 quiet" GUEST-READY c
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y + 0 > 0 && x + 0 > 0)
     printf "%.2f", x / y; else printf "n/a" }'; }
 printf '  %-28s %10s %10s %10s\n' "(a)/(b)" "$(ratio "$r_a_u64" "$r_b_u64")" \
     "$(ratio "$r_a_u1472" "$r_b_u1472")" "$(ratio "$r_a_ic" "$r_b_ic")"
 printf '  %-28s %10s %10s %10s\n' "(a)/(c)" "$(ratio "$r_a_u64" "$r_c_u64")" \
     "$(ratio "$r_a_u1472" "$r_c_u1472")" "$(ratio "$r_a_ic" "$r_c_ic")"
+
+echo
+echo "7. boot under TCG (QEMU start to ...)"
+t0=$(date +%s%N)
+sh tests/qemu.sh 120 build/logs/rate-selftest.log 'selftest=* halt=1'
+t1=$(date +%s%N)
+printf '  %-44s %6d ms (%s)\n' "mbufk: the end of every self-test" \
+    $(( (t1 - t0) / 1000000 )) "$(tail -n 1 build/logs/rate-selftest.log)"
+printf '  %-44s %6s ms\n' "mbufk: the first answered ping (row a)" "$boot_a"
+printf '  %-44s %6s ms\n' "Linux guest: the first answered ping (row c)" "$boot_c"

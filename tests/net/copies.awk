@@ -1,5 +1,5 @@
 # copies.awk: from a console log holding "netstat -m" output (and
-# optionally "netstat -s", whose "bytes copied: pulldown" line has the
+# optionally more of it; its "bytes copied: pulldown" line has the
 # m_pulldown(9) family's counters), print "mbufs clusters copied": the
 # last mbufs and clusters in use seen, and the sum of every "bytes
 # copied" counter.
