@@ -42,9 +42,14 @@ MALLOC_DEFINE(M_MBUFREF, "mbufref", "mbuf storage reference counts");
 
 #define MB_JUNK		0xdb
 
-/* Reserves and default caps; the caps are tunable at boot. */
+/*
+ * Reserves and default caps; the caps are tunable at boot.  The cluster
+ * reserve is sized so that, with a NIC's receive ring out and its
+ * interrupt reserve (128 each for em(4)) set aside, threads still find
+ * clusters in the pipe rather than in malloc(9).
+ */
 #define MB_NNOM		256
-#define MB_CLNNOM	128
+#define MB_CLNNOM	384
 #define MB_REFNNOM	64
 #define NMBUFS		8192
 #define NMBCLUSTERS	4096
