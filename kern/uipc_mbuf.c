@@ -292,7 +292,7 @@ m_extref(struct mbuf *o, struct mbuf *n, int how)
 		*rc = 1;
 		o->m_ext.ext_refcnt = rc;
 	}
-	__atomic_add_fetch(rc, 1, __ATOMIC_ACQ_REL);
+	refcnt_add(rc, 1);
 	n->m_ext = o->m_ext;
 	n->m_flags |= M_EXT | (o->m_flags & M_RDONLY);
 	MBSTAT_ADD(m_shared, 1);
@@ -309,7 +309,7 @@ m_extfree(struct mbuf *m)
 	if (rc != NULL) {
 		KASSERTMSG(*rc > 0, "m_free: mbuf %p: storage %p has a "
 		    "reference count of 0", (void *)m, ext->ext_buf);
-		if (__atomic_sub_fetch(rc, 1, __ATOMIC_ACQ_REL) > 0)
+		if (refcnt_add(rc, -1) > 0)
 			return;
 		mb_refrelease(rc);
 	}

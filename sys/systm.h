@@ -162,6 +162,27 @@ counter_add(volatile u_long *c, long v)
 #endif
 }
 
+/*
+ * refcnt_add: add v to a reference count and return the new count, with
+ * the same one-CPU atomicity as counter_add (one xadd on x86_64).
+ */
+static inline u_int
+refcnt_add(volatile u_int *c, int v)
+{
+#if defined(__x86_64__)
+	u_int old = (u_int)v;
+
+	__asm volatile("xaddl %0, %1" : "+r" (old), "+m" (*c));
+	return (old + (u_int)v);
+#else
+	int s = splhigh();
+	u_int n = (*c += v);
+
+	splx(s);
+	return (n);
+#endif
+}
+
 /* Sleep and wakeup (kern_synch.c). */
 #define PCATCH		0x100
 int	tsleep(const void *ident, int priority, const char *wmesg, int timo);

@@ -1,7 +1,8 @@
 /*
  * bench_chain.c: cost of the chain calls beside a flat reference.
  *
- * m_copym must cost per mbuf, not per byte (storage is shared); the
+ * m_copym must cost per mbuf, not per byte (storage is shared; m_dup,
+ * the deep copy, is beside it); the
  * pull-up calls are measured on a header already contiguous and on one
  * split across two mbufs, with the bytes they copied read from mbstat;
  * m_copydata/m_copyback beside memcpy of the same bytes; in_cksum over
@@ -67,6 +68,14 @@ b_copym(long n)
 {
 	for (long i = 0; i < n; i++)
 		m_freem(m_copym(chain, 0, M_COPYALL, M_WAIT));
+	return (n);
+}
+
+static long
+b_dup(long n)
+{
+	for (long i = 0; i < n; i++)
+		m_freem(m_dup(chain, M_WAIT));
 	return (n);
 }
 
@@ -237,6 +246,10 @@ bench_chain(void)
 		bench_row(name, &r, &ref);
 		printf("  %-34s %10s ns per mbuf\n", "", bench_fix2(r.ns * 100 /
 		    ((uint64_t)r.ops * nmbufs(chain)), a, sizeof(a)));
+		bench_measure(b_dup, n, &r);
+		snprintf(name, sizeof(name), "m_dup %d KiB (deep copy)",
+		    chain_len / 1024);
+		bench_row(name, &r, &ref);
 		m_freem(chain);
 	}
 
