@@ -402,3 +402,29 @@ SHELL_CMD(ifconfig, "ifconfig [IF]: interfaces, addresses, counters")
 	splx(s);
 	return (0);
 }
+
+/*
+ * The one way the protocols get a contiguous header: bytes [0, len) of
+ * *mp as a guaranteed-contiguous region (m_datarange(9)), writable when
+ * writable is set (m_datarange_rw: only bytes in shared storage are
+ * copied, and counted), so that the layers above still find it
+ * contiguous and read it through mptr.  A received frame already holds
+ * its headers in one writable cluster: nothing moves.  Returns a
+ * pointer to them, or NULL when memory is short; the chain is then
+ * freed and *mp set to NULL.
+ */
+void *
+net_hdrptr(struct mbuf **mp, int len, int writable)
+{
+	void *p;
+
+	if (writable)
+		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
+	else
+		p = m_datarange(mp, 0, len, M_DONTWAIT);
+	if (p == NULL) {
+		m_freem(*mp);
+		*mp = NULL;
+	}
+	return (p);
+}

@@ -106,5 +106,7 @@ int	capif_inject(struct ifnet *, const void *, int len, int chunk);
 /* Bring-up of the whole stack (called from subsys_init). */
 void	net_init(void);
 void	net_flush(void);	/* drop ARP, reassembly, queued packets */
+/* A contiguous header at the front of *mp, or NULL with *mp freed. */
+void	*net_hdrptr(struct mbuf **mp, int len, int writable);
 
 #endif /* !_NET_IF_H_ */

@@ -16,7 +16,7 @@
  * learnt.  Each entry's expiry is its own callout.  A reply is built
  * in the request's own mbuf: no allocation, no copy.  Headers are read
  * (and the ARP reply written) through guaranteed-contiguous regions
- * made by ether_hdrptr, never by assuming a flat buffer.
+ * made by net_hdrptr, never by assuming a flat buffer.
  *
  * Invariants: the table and the hold queues change only at splnet or
  * above (callouts run in the clock interrupt, above splnet); an entry
@@ -66,29 +66,6 @@ static struct llinfo_arp arptab[ARP_MAXENT];
 
 static void	arp_timer(void *);
 
-/*
- * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp recorded as a guaranteed-contiguous region (m_datarange(9)),
- * writable when writable is set (m_datarange_rw: shared storage is
- * copied, only those bytes, and counted).  Returns a pointer to them,
- * or NULL when memory is short (the chain is then freed).  A received
- * frame already holds its header in one writable mbuf: nothing moves.
- */
-static void *
-ether_hdrptr(struct mbuf **mp, int len, int writable)
-{
-	void *p;
-
-	if (writable)
-		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
-	else
-		p = m_datarange(mp, 0, len, M_DONTWAIT);
-	if (p == NULL) {
-		m_freem(*mp);
-		*mp = NULL;
-	}
-	return (p);
-}
 
 char *
 ether_fmt(const uint8_t *a, char *buf)
@@ -122,7 +99,7 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		m_freem(m);
 		return;
 	}
-	if ((p = ether_hdrptr(&m, ETHER_HDR_LEN, 0)) == NULL) {
+	if ((p = net_hdrptr(&m, ETHER_HDR_LEN, 0)) == NULL) {
 		etherstat.es_nombuf++;
 		return;
 	}
@@ -415,7 +392,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 		arpstat.as_tooshort++;
 		goto drop;
 	}
-	if ((p = ether_hdrptr(&m, sizeof(ea), 0)) == NULL) {
+	if ((p = net_hdrptr(&m, sizeof(ea), 0)) == NULL) {
 		arpstat.as_nombuf++;
 		return;
 	}
@@ -475,7 +452,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	/* Turn the request around in its own mbuf. */
 	if (m->m_pkthdr.len > (int)sizeof(ea))
 		m_adj(m, sizeof(ea) - m->m_pkthdr.len);	/* frame padding */
-	if ((p = ether_hdrptr(&m, sizeof(ea), 1)) == NULL) {
+	if ((p = net_hdrptr(&m, sizeof(ea), 1)) == NULL) {
 		arpstat.as_nombuf++;
 		return;
 	}

@@ -18,7 +18,7 @@
  * Invariants: every packet reaching icmp_input is consumed (replied,
  * given to a hook and freed, or freed with a counter); the ICMP header
  * is read and written only by memcpy through the guaranteed-contiguous
- * region icmp_hdrptr records (m_datarange(9)) or mptr on it.
+ * region net_hdrptr records (m_datarange(9)) or mptr on it.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -43,27 +43,6 @@ static struct {
 	void			*arg;
 } icmp_hooks[ICMP_NHOOKS];
 
-/*
- * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp as a guaranteed-contiguous region (m_datarange(9)), writable when
- * writable is set (m_datarange_rw: bytes in shared storage are copied,
- * only those, and counted).  NULL: no memory, the chain was freed.
- */
-static void *
-icmp_hdrptr(struct mbuf **mp, int len, int writable)
-{
-	void *p;
-
-	if (writable)
-		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
-	else
-		p = m_datarange(mp, 0, len, M_DONTWAIT);
-	if (p == NULL) {
-		m_freem(*mp);
-		*mp = NULL;
-	}
-	return (p);
-}
 
 /* Turn an echo request (IP header of hlen in front) into the reply. */
 static void
@@ -74,7 +53,7 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 	uint16_t sum;
 	void *p;
 
-	if ((p = icmp_hdrptr(&m, hlen + ICMP_MINLEN, 1)) == NULL) {
+	if ((p = net_hdrptr(&m, hlen + ICMP_MINLEN, 1)) == NULL) {
 		icmpstat.icps_nombuf++;
 		return;
 	}
@@ -125,7 +104,7 @@ icmp_input(struct mbuf *m, int hlen)
 		icmpstat.icps_checksum++;
 		goto drop;
 	}
-	if ((p = icmp_hdrptr(&m, hlen + ICMP_MINLEN, 0)) == NULL) {
+	if ((p = net_hdrptr(&m, hlen + ICMP_MINLEN, 0)) == NULL) {
 		icmpstat.icps_nombuf++;
 		return;
 	}
@@ -192,7 +171,7 @@ icmp_error(struct mbuf *m, int type, int code)
 		m_freem(m);
 		return;
 	}
-	if ((p = icmp_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
+	if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
 		icmpstat.icps_nombuf++;
 		return;
 	}
@@ -210,7 +189,7 @@ icmp_error(struct mbuf *m, int type, int code)
 		goto drop;
 	}
 	if (ip.ip_p == IPPROTO_ICMP && m->m_pkthdr.len >= hlen + 1) {
-		if ((p = icmp_hdrptr(&m, hlen + 1, 0)) == NULL) {
+		if ((p = net_hdrptr(&m, hlen + 1, 0)) == NULL) {
 			icmpstat.icps_nombuf++;
 			return;
 		}

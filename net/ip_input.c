@@ -16,7 +16,7 @@
  * does not forward.
  *
  * Invariants: headers are read by memcpy from a contiguous region made
- * by ip_hdrptr (a region recorded with m_datarange), never through a
+ * by net_hdrptr (a region recorded with m_datarange), never through a
  * cast;
  * a packet leaving ip_input has been freed, queued for reassembly or
  * handed to a protocol, which then owns it; on delivery m_pkthdr.len
@@ -34,23 +34,6 @@
 
 struct ipstat ipstat;
 
-/*
- * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp as a guaranteed-contiguous region (m_datarange(9)), so that the
- * protocols above find it contiguous still; NULL when memory is short
- * (the chain is then freed).
- */
-static void *
-ip_hdrptr(struct mbuf **mp, int len)
-{
-	void *p;
-
-	if ((p = m_datarange(mp, 0, len, M_DONTWAIT)) == NULL) {
-		m_freem(*mp);
-		*mp = NULL;
-	}
-	return (p);
-}
 
 void
 ip_init(void)
@@ -109,7 +92,7 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 		ipstat.ips_toosmall++;
 		goto bad;
 	}
-	if ((p = ip_hdrptr(&m, IP_MINHLEN)) == NULL) {
+	if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
 		ipstat.ips_nombuf++;
 		return;
 	}
@@ -123,7 +106,7 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 		ipstat.ips_badhlen++;
 		goto bad;
 	}
-	if (hlen > IP_MINHLEN && ip_hdrptr(&m, hlen) == NULL) {
+	if (hlen > IP_MINHLEN && net_hdrptr(&m, hlen, 0) == NULL) {
 		ipstat.ips_nombuf++;
 		return;
 	}
@@ -164,7 +147,7 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 		if ((m = ip_reass(m, &ip, hlen)) == NULL)
 			return;
 		/* A whole datagram now, with a fresh 20-byte header. */
-		if ((p = ip_hdrptr(&m, IP_MINHLEN)) == NULL) {
+		if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
 			ipstat.ips_nombuf++;
 			return;
 		}

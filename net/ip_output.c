@@ -17,7 +17,7 @@
  *
  * Invariants: the original packet is always consumed (sent, or freed
  * with the reason counted); a header is written only into storage that
- * is writable (ip_hdrwritable) and only through memcpy from a local
+ * is writable (net_hdrptr) and only through memcpy from a local
  * struct ip; every packet handed to an interface has M_PKTHDR and a
  * correct m_pkthdr.len.
  */
@@ -51,23 +51,6 @@ ip_hdr_cksum(void *p, int hlen)
 	memcpy((uint8_t *)p + 10, &sum, 2);
 }
 
-/*
- * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp as a guaranteed-contiguous, writable region (m_datarange_rw(9)):
- * when they sit in shared storage only they are copied, and counted.
- * NULL when memory is short (the chain is then freed).
- */
-static void *
-ip_hdrwritable(struct mbuf **mp, int len)
-{
-	void *p;
-
-	if ((p = m_datarange_rw(mp, 0, len, M_DONTWAIT)) == NULL) {
-		m_freem(*mp);
-		*mp = NULL;
-	}
-	return (p);
-}
 
 /* The source address to use towards dst. */
 struct in_addr
@@ -156,14 +139,14 @@ ip_output(struct mbuf *m, int flags)
 	int hlen, error, s;
 
 	s = splnet();
-	if ((p = ip_hdrwritable(&m, IP_MINHLEN)) == NULL) {
+	if ((p = net_hdrptr(&m, IP_MINHLEN, 1)) == NULL) {
 		ipstat.ips_nombuf++;
 		splx(s);
 		return (ENOBUFS);
 	}
 	memcpy(&ip, p, sizeof(ip));
 	hlen = IP_HL(ip.ip_vhl);
-	if (hlen > IP_MINHLEN && (p = ip_hdrwritable(&m, hlen)) == NULL) {
+	if (hlen > IP_MINHLEN && (p = net_hdrptr(&m, hlen, 1)) == NULL) {
 		ipstat.ips_nombuf++;
 		splx(s);
 		return (ENOBUFS);

@@ -47,27 +47,6 @@ struct udp_pcb {
 struct udpstat udpstat;
 static struct udp_pcb udp_pcbs[UDP_MAXPCB];
 
-/*
- * The one place this file gets a contiguous header: bytes [0, len) of
- * *mp as a guaranteed-contiguous region (m_datarange(9)), writable when
- * asked (m_datarange_rw: bytes in shared storage are copied, only
- * those, and counted).  NULL: no memory, the chain was freed.
- */
-static void *
-udp_hdrptr(struct mbuf **mp, int len, int writable)
-{
-	void *p;
-
-	if (writable)
-		p = m_datarange_rw(mp, 0, len, M_DONTWAIT);
-	else
-		p = m_datarange(mp, 0, len, M_DONTWAIT);
-	if (p == NULL) {
-		m_freem(*mp);
-		*mp = NULL;
-	}
-	return (p);
-}
 
 void
 udp_init(void)
@@ -83,7 +62,7 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	uint16_t t;
 	void *p;
 
-	if ((p = udp_hdrptr(&m, hlen + sizeof(uh), 1)) == NULL) {
+	if ((p = net_hdrptr(&m, hlen + sizeof(uh), 1)) == NULL) {
 		udpstat.udps_nombuf++;
 		return;
 	}
@@ -129,7 +108,7 @@ udp_input(struct mbuf *m, int hlen)
 		udpstat.udps_hdrops++;
 		goto drop;
 	}
-	if ((p = udp_hdrptr(&m, hlen + sizeof(uh), 0)) == NULL) {
+	if ((p = net_hdrptr(&m, hlen + sizeof(uh), 0)) == NULL) {
 		udpstat.udps_nombuf++;
 		return;
 	}
