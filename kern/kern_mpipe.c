@@ -382,8 +382,12 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 	}
 }
 
-void *
-mpipe_alloc_nowait(struct malloc_pipe *mp)
+/*
+ * The fast path of both allocators: a buffer from the array when more
+ * than the interrupt reserve is there; otherwise mpipe_get decides.
+ */
+static inline void *
+mpipe_alloc(struct malloc_pipe *mp, bool waitok)
 {
 	void *buf;
 	int s, n;
@@ -399,32 +403,24 @@ mpipe_alloc_nowait(struct malloc_pipe *mp)
 		return (buf);
 	}
 	splx(s);
-	return (mpipe_get(mp, false));
+	return (mpipe_get(mp, waitok));
+}
+
+void *
+mpipe_alloc_nowait(struct malloc_pipe *mp)
+{
+	return (mpipe_alloc(mp, false));
 }
 
 void *
 mpipe_alloc_waitok(struct malloc_pipe *mp)
 {
-	void *buf;
-	int s, n;
-
 	if (__predict_false(!cansleep()))
 		panic("mpipe_alloc_waitok: pipe %s: caller %p may not sleep "
 		    "(%s, ipl %d)", mp->mp_name, __builtin_return_address(0),
 		    in_interrupt() ? "interrupt context" : "spl raised",
 		    curipl());
-	s = splhigh();
-	n = mp->mp_nfree;
-	if (__predict_true(n > mp->mp_nint)) {
-		buf = mp->mp_array[--n];
-		mp->mp_nfree = n;
-		mpipe_took(mp);
-		splx(s);
-		mpipe_ready(mp, buf);
-		return (buf);
-	}
-	splx(s);
-	return (mpipe_get(mp, true));
+	return (mpipe_alloc(mp, true));
 }
 
 void
