@@ -18,7 +18,8 @@ names=$(awk '
 	/^#define[ \t]+[A-Za-z][A-Za-z0-9_]*/ {
 		n = $2; sub(/\(.*/, "", n); print n; next
 	}
-	/^[A-Za-z]/ && !/^(struct|union|enum|typedef|extern|#)[ \t]/ &&
+	/^[A-Za-z]/ && !/^(typedef|extern|#)[ \t]/ && !/\{/ &&
+	    !/^(struct|union|enum)[ \t]+[A-Za-z_0-9]+[ \t]*$/ &&
 	    /[A-Za-z_][A-Za-z0-9_]*\(/ && !/^[A-Za-z_]+:/ {
 		line = $0
 		sub(/\(.*/, "", line)
