@@ -67,8 +67,11 @@ if_detach(struct ifnet *ifp)
 	s = splnet();
 	TAILQ_REMOVE(&ifnet_list, ifp, if_list);
 	ifp->if_flags &= ~(IFF_UP | IFF_RUNNING);
-	mq_purge(&ifp->if_inq);
-	mq_purge(&ifp->if_snd);
+	/* What was queued is dropped, and counted as a queue drop. */
+	ifp->if_inq.mq_drops += mq_purge(&ifp->if_inq);
+	ifp->if_snd.mq_drops += mq_purge(&ifp->if_snd);
+	if (ifp->if_type == IFT_ETHER)
+		arp_ifdetach(ifp);	/* no entry may outlive ifp */
 	splx(s);
 }
 

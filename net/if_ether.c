@@ -93,31 +93,31 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 	struct ether_header eh;
 	void *p;
 
-	etherstat.es_ipackets++;
+	counter_add(&etherstat.es_ipackets, 1);
 	if (m->m_pkthdr.len < ETHER_HDR_LEN) {
-		etherstat.es_runt++;
+		counter_add(&etherstat.es_runt, 1);
 		m_freem(m);
 		return;
 	}
 	if ((p = net_hdrptr(&m, ETHER_HDR_LEN, 0)) == NULL) {
-		etherstat.es_nombuf++;
+		counter_add(&etherstat.es_nombuf, 1);
 		return;
 	}
 	memcpy(&eh, p, sizeof(eh));
 	if (memcmp(eh.ether_dhost, etherbroadcastaddr, ETHER_ADDR_LEN) == 0)
 		m->m_flags |= M_BCAST;
 	else if (eh.ether_dhost[0] & 1) {
-		etherstat.es_mcast++;
+		counter_add(&etherstat.es_mcast, 1);
 		m_freem(m);
 		return;
 	} else if (memcmp(eh.ether_dhost, ifp->if_lladdr,
 	    ETHER_ADDR_LEN) != 0) {
-		etherstat.es_notforus++;
+		counter_add(&etherstat.es_notforus, 1);
 		m_freem(m);
 		return;
 	}
 	if (memcmp(eh.ether_shost, ifp->if_lladdr, ETHER_ADDR_LEN) == 0) {
-		etherstat.es_fromself++;
+		counter_add(&etherstat.es_fromself, 1);
 		m_freem(m);
 		return;
 	}
@@ -130,7 +130,7 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		arp_input(ifp, m);
 		break;
 	default:
-		etherstat.es_noproto++;
+		counter_add(&etherstat.es_noproto, 1);
 		m_freem(m);
 		break;
 	}
@@ -145,7 +145,7 @@ ether_output_frame(struct ifnet *ifp, struct mbuf *m, const uint8_t *dst,
 
 	M_PREPEND(m, ETHER_HDR_LEN, M_DONTWAIT);
 	if (m == NULL) {
-		etherstat.es_nombuf++;
+		counter_add(&etherstat.es_nombuf, 1);
 		ifp->if_oerrors++;
 		return (ENOBUFS);
 	}
@@ -153,7 +153,7 @@ ether_output_frame(struct ifnet *ifp, struct mbuf *m, const uint8_t *dst,
 	memcpy(eh.ether_shost, ifp->if_lladdr, ETHER_ADDR_LEN);
 	eh.ether_type = htons(type);
 	memcpy(mtod(m, void *), &eh, sizeof(eh));
-	etherstat.es_opackets++;
+	counter_add(&etherstat.es_opackets, 1);
 	return (if_output(ifp, m));
 }
 
@@ -228,8 +228,8 @@ arp_new(struct ifnet *ifp, struct in_addr a)
 			old = la;
 	}
 	if (i == ARP_MAXENT) {
-		arpstat.as_evicted++;
-		arpstat.as_holddrops += mq_len(&old->la_hold);
+		counter_add(&arpstat.as_evicted, 1);
+		counter_add(&arpstat.as_holddrops, mq_len(&old->la_hold));
 		arp_free(old);
 		la = old;
 	}
@@ -250,7 +250,7 @@ arp_send(struct ifnet *ifp, int op, const uint8_t *edst, const uint8_t *tha,
 	struct mbuf *m;
 
 	if ((m = m_gethdr(M_DONTWAIT, MT_DATA)) == NULL) {
-		arpstat.as_nombuf++;
+		counter_add(&arpstat.as_nombuf, 1);
 		return (ENOBUFS);
 	}
 	MH_ALIGN(m, sizeof(ea));
@@ -266,9 +266,9 @@ arp_send(struct ifnet *ifp, int op, const uint8_t *edst, const uint8_t *tha,
 	memcpy(ea.arp_tpa, &tpa.s_addr, 4);
 	memcpy(mtod(m, void *), &ea, sizeof(ea));
 	if (op == ARPOP_REQUEST)
-		arpstat.as_reqsent++;
+		counter_add(&arpstat.as_reqsent, 1);
 	else
-		arpstat.as_repsent++;
+		counter_add(&arpstat.as_repsent, 1);
 	return (ether_output_frame(ifp, m, edst, ETHERTYPE_ARP));
 }
 
@@ -306,10 +306,10 @@ arp_timer(void *arg)
 		arp_request(la->la_ifp, la->la_addr);
 		arp_settimer(la, ARP_RETRY);
 	} else if (la->la_state == LA_INCOMPLETE) {
-		arpstat.as_timeouts += mq_len(&la->la_hold);
+		counter_add(&arpstat.as_timeouts, mq_len(&la->la_hold));
 		arp_free(la);
 	} else if (la->la_state == LA_RESOLVED) {
-		arpstat.as_expired++;
+		counter_add(&arpstat.as_expired, 1);
 		arp_free(la);
 	}
 	splx(s);
@@ -335,9 +335,9 @@ arpresolve(struct ifnet *ifp, struct mbuf *m, struct in_addr dst,
 		new = 1;
 	}
 	if (mq_enqueue(&la->la_hold, m) != 0)
-		arpstat.as_holddrops++;
+		counter_add(&arpstat.as_holddrops, 1);
 	else
-		arpstat.as_held++;
+		counter_add(&arpstat.as_held, 1);
 	if (new) {
 		la->la_asked = 1;
 		arp_request(ifp, dst);
@@ -387,13 +387,13 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	int op;
 	void *p;
 
-	arpstat.as_rcvd++;
+	counter_add(&arpstat.as_rcvd, 1);
 	if (m->m_pkthdr.len < (int)sizeof(ea)) {
-		arpstat.as_tooshort++;
+		counter_add(&arpstat.as_tooshort, 1);
 		goto drop;
 	}
 	if ((p = net_hdrptr(&m, sizeof(ea), 0)) == NULL) {
-		arpstat.as_nombuf++;
+		counter_add(&arpstat.as_nombuf, 1);
 		return;
 	}
 	memcpy(&ea, p, sizeof(ea));
@@ -402,31 +402,31 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	op = ntohs(ea.ar_op);
 	s = ntohl(spa.s_addr);
 	if (ntohs(ea.ar_hrd) != ARPHRD_ETHER || ea.ar_hln != ETHER_ADDR_LEN) {
-		arpstat.as_badhrd++;
+		counter_add(&arpstat.as_badhrd, 1);
 		goto drop;
 	}
 	if (ntohs(ea.ar_pro) != ETHERTYPE_IP || ea.ar_pln != 4) {
-		arpstat.as_badpro++;
+		counter_add(&arpstat.as_badpro, 1);
 		goto drop;
 	}
 	if (op != ARPOP_REQUEST && op != ARPOP_REPLY) {
-		arpstat.as_badop++;
+		counter_add(&arpstat.as_badop, 1);
 		goto drop;
 	}
 	if (ea.arp_sha[0] & 1) {
-		arpstat.as_badsrc++;	/* broadcast or multicast sender */
+		counter_add(&arpstat.as_badsrc, 1);	/* broadcast or multicast sender */
 		goto drop;
 	}
 	if (s == INADDR_ANY || s == INADDR_BROADCAST || IN_MULTICAST(s) ||
 	    IN_EXPERIMENTAL(s) || (s >> 24) == IN_LOOPBACKNET ||
 	    in_broadcast(spa, ifp)) {
-		arpstat.as_badaddr++;
+		counter_add(&arpstat.as_badaddr, 1);
 		goto drop;
 	}
 	if (myaddr.s_addr != 0 && spa.s_addr == myaddr.s_addr) {
 		char b1[INET_ADDRSTRLEN], b2[20];
 
-		arpstat.as_dupaddr++;
+		counter_add(&arpstat.as_dupaddr, 1);
 		printf("arp: %s is also used by %s\n", inet_fmt(spa, b1),
 		    ether_fmt(ea.arp_sha, b2));
 		goto drop;
@@ -435,7 +435,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	la = arp_find(spa);
 	if (myaddr.s_addr == 0 || tpa.s_addr != myaddr.s_addr) {
 		/* Not for us: only refresh an entry we already have. */
-		arpstat.as_notforus++;
+		counter_add(&arpstat.as_notforus, 1);
 		if (la != NULL && la->la_ifp == ifp)
 			arp_learn(ifp, la, ea.arp_sha);
 		goto drop;
@@ -444,16 +444,16 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 		la = arp_new(ifp, spa);
 	arp_learn(ifp, la, ea.arp_sha);
 	if (op == ARPOP_REPLY) {
-		arpstat.as_reprcvd++;
+		counter_add(&arpstat.as_reprcvd, 1);
 		goto drop;
 	}
-	arpstat.as_reqrcvd++;
+	counter_add(&arpstat.as_reqrcvd, 1);
 
 	/* Turn the request around in its own mbuf. */
 	if (m->m_pkthdr.len > (int)sizeof(ea))
 		m_adj(m, sizeof(ea) - m->m_pkthdr.len);	/* frame padding */
 	if ((p = net_hdrptr(&m, sizeof(ea), 1)) == NULL) {
-		arpstat.as_nombuf++;
+		counter_add(&arpstat.as_nombuf, 1);
 		return;
 	}
 	ea.ar_op = htons(ARPOP_REPLY);
@@ -463,7 +463,7 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	memcpy(ea.arp_spa, &myaddr.s_addr, 4);
 	memcpy(p, &ea, sizeof(ea));
 	m->m_flags &= ~(M_BCAST | M_MCAST);
-	arpstat.as_repsent++;
+	counter_add(&arpstat.as_repsent, 1);
 	ether_output_frame(ifp, m, ea.arp_tha, ETHERTYPE_ARP);
 	return;
 drop:
@@ -473,12 +473,23 @@ drop:
 void
 arp_flush(void)
 {
+	arp_ifdetach(NULL);
+}
+
+/* Forget the entries of ifp (all when NULL); their held packets count. */
+void
+arp_ifdetach(struct ifnet *ifp)
+{
 	int i, s;
 
 	s = splnet();
 	for (i = 0; i < ARP_MAXENT; i++)
-		if (arptab[i].la_state != LA_FREE)
+		if (arptab[i].la_state != LA_FREE &&
+		    (ifp == NULL || arptab[i].la_ifp == ifp)) {
+			counter_add(&arpstat.as_flushed,
+			    mq_len(&arptab[i].la_hold));
 			arp_free(&arptab[i]);
+		}
 	splx(s);
 }
 
@@ -539,8 +550,9 @@ arpstat_print(void)
 	printf("\t%lu requests sent, %lu replies sent, %lu no mbuf\n",
 	    a->as_reqsent, a->as_repsent, a->as_nombuf);
 	printf("\t%lu packets held, %lu hold drops, %lu freed unresolved, "
-	    "%lu entries expired, %lu evicted\n", a->as_held,
-	    a->as_holddrops, a->as_timeouts, a->as_expired, a->as_evicted);
+	    "%lu entries expired, %lu evicted, %lu flushed\n", a->as_held,
+	    a->as_holddrops, a->as_timeouts, a->as_expired, a->as_evicted,
+	    a->as_flushed);
 }
 
 SHELL_CMD(arp, "arp [-d]: the ARP cache (-d: flush it)")

@@ -75,6 +75,7 @@ struct arpstat {
 	u_long	as_expired;		/* resolved entries timed out */
 	u_long	as_evicted;		/* entries reused when table full */
 	u_long	as_nombuf;		/* no mbuf for a request/reply */
+	u_long	as_flushed;		/* held packets freed by a flush */
 };
 extern struct etherstat etherstat;
 extern struct arpstat arpstat;
@@ -93,6 +94,7 @@ void	arp_gratuitous(struct ifnet *);
 /* 1: lladdr filled; 0: m held or dropped (consumed) while resolving. */
 int	arpresolve(struct ifnet *, struct mbuf *, struct in_addr, uint8_t *);
 void	arp_flush(void);
+void	arp_ifdetach(struct ifnet *);
 void	arp_print(void);
 int	arp_count(void);
 /* Look up (without resolving): 0 and lladdr when a complete entry. */

@@ -54,7 +54,7 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 	void *p;
 
 	if ((p = net_hdrptr(&m, hlen + ICMP_MINLEN, 1)) == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		return;
 	}
 	m_adj(m, hlen);			/* the old header and its options */
@@ -69,7 +69,7 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 
 	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);	/* into the space just freed */
 	if (m == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		return;
 	}
 	memset(&ip, 0, sizeof(ip));
@@ -82,7 +82,7 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 	ip.ip_len = htons(m->m_pkthdr.len);
 	memcpy(mtod(m, void *), &ip, sizeof(ip));
 	m->m_flags &= ~(M_BCAST | M_MCAST);
-	icmpstat.icps_reflect++;
+	counter_add(&icmpstat.icps_reflect, 1);
 	icmpstat.icps_outhist[ICMP_ECHOREPLY]++;
 	ip_output(m, 0);
 }
@@ -97,15 +97,15 @@ icmp_input(struct mbuf *m, int hlen)
 
 	icmplen = m->m_pkthdr.len - hlen;
 	if (icmplen < ICMP_MINLEN) {
-		icmpstat.icps_tooshort++;
+		counter_add(&icmpstat.icps_tooshort, 1);
 		goto drop;
 	}
 	if (in_cksum_skip(m, icmplen, hlen) != 0) {
-		icmpstat.icps_checksum++;
+		counter_add(&icmpstat.icps_checksum, 1);
 		goto drop;
 	}
 	if ((p = net_hdrptr(&m, hlen + ICMP_MINLEN, 0)) == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		return;
 	}
 	memcpy(&ip, p, sizeof(ip));
@@ -117,19 +117,19 @@ icmp_input(struct mbuf *m, int hlen)
 	case ICMP_ECHO:
 		if ((m->m_flags & (M_BCAST | M_MCAST)) ||
 		    IN_MULTICAST(ntohl(ip.ip_dst.s_addr))) {
-			icmpstat.icps_bmcastecho++;
+			counter_add(&icmpstat.icps_bmcastecho, 1);
 			goto drop;
 		}
 		icmp_reflect(m, &ip, hlen);
 		return;
 	case ICMP_ECHOREPLY:
-		icmpstat.icps_echoreply++;
+		counter_add(&icmpstat.icps_echoreply, 1);
 		for (i = 0; i < ICMP_NHOOKS; i++)
 			if (icmp_hooks[i].fn != NULL &&
 			    icmp_hooks[i].id == ntohs(ic.icmp_id))
 				break;
 		if (i == ICMP_NHOOKS) {
-			icmpstat.icps_nomatch++;
+			counter_add(&icmpstat.icps_nomatch, 1);
 			goto drop;
 		}
 		m_adj(m, hlen);
@@ -138,13 +138,13 @@ icmp_input(struct mbuf *m, int hlen)
 		    icmplen - ICMP_MINLEN, m);
 		goto drop;
 	case ICMP_UNREACH:
-		icmpstat.icps_unreach++;
+		counter_add(&icmpstat.icps_unreach, 1);
 		goto drop;
 	case ICMP_TIMXCEED:
-		icmpstat.icps_timxceed++;
+		counter_add(&icmpstat.icps_timxceed, 1);
 		goto drop;
 	default:
-		icmpstat.icps_badtype++;
+		counter_add(&icmpstat.icps_badtype, 1);
 		goto drop;
 	}
 drop:
@@ -168,40 +168,41 @@ icmp_error(struct mbuf *m, int type, int code)
 	void *p;
 
 	if (m->m_pkthdr.len < IP_MINHLEN) {
+		counter_add(&icmpstat.icps_errshort, 1);
 		m_freem(m);
 		return;
 	}
 	if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		return;
 	}
 	memcpy(&ip, p, sizeof(ip));
 	hlen = IP_HL(ip.ip_vhl);
 	if (ntohs(ip.ip_off) & IP_OFFMASK) {
-		icmpstat.icps_oldfrag++;
+		counter_add(&icmpstat.icps_oldfrag, 1);
 		goto drop;
 	}
 	if ((m->m_flags & (M_BCAST | M_MCAST)) ||
 	    IN_MULTICAST(ntohl(ip.ip_dst.s_addr)) ||
 	    ip.ip_src.s_addr == 0 || in_broadcast(ip.ip_src, NULL) ||
 	    IN_MULTICAST(ntohl(ip.ip_src.s_addr))) {
-		icmpstat.icps_bmcast++;
+		counter_add(&icmpstat.icps_bmcast, 1);
 		goto drop;
 	}
 	if (ip.ip_p == IPPROTO_ICMP && m->m_pkthdr.len >= hlen + 1) {
 		if ((p = net_hdrptr(&m, hlen + 1, 0)) == NULL) {
-			icmpstat.icps_nombuf++;
+			counter_add(&icmpstat.icps_nombuf, 1);
 			return;
 		}
 		itype = ((const uint8_t *)p)[hlen];
 		if (icmp_is_error(itype) || itype > ICMP_MAXTYPE) {
-			icmpstat.icps_oldicmp++;
+			counter_add(&icmpstat.icps_oldicmp, 1);
 			goto drop;
 		}
 	}
 	quote = MIN(m->m_pkthdr.len, hlen + 8);
 	if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		goto drop;
 	}
 	MH_ALIGN(n, ICMP_MINLEN + quote);
@@ -214,7 +215,7 @@ icmp_error(struct mbuf *m, int type, int code)
 	sum = (uint16_t)in_cksum(n, n->m_len);
 	memcpy(mtod(n, uint8_t *) + 2, &sum, 2);
 	m_freem(m);
-	icmpstat.icps_error++;
+	counter_add(&icmpstat.icps_error, 1);
 	if (type <= ICMP_MAXTYPE)
 		icmpstat.icps_outhist[type]++;
 	src = ifa_ifwithaddr(ip.ip_dst) != NULL ? ip.ip_dst :
@@ -238,7 +239,7 @@ icmp_echo_send(struct in_addr dst, uint16_t id, uint16_t seq, int datalen)
 		return (EMSGSIZE);
 	m = net_getpacket(ICMP_MINLEN + datalen, 64, M_DONTWAIT);
 	if (m == NULL) {
-		icmpstat.icps_nombuf++;
+		counter_add(&icmpstat.icps_nombuf, 1);
 		return (ENOBUFS);
 	}
 	memset(&ic, 0, sizeof(ic));

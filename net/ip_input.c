@@ -87,40 +87,40 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 	int hlen, len, off;
 	void *p;
 
-	ipstat.ips_total++;
+	counter_add(&ipstat.ips_total, 1);
 	if (m->m_pkthdr.len < IP_MINHLEN) {
-		ipstat.ips_toosmall++;
+		counter_add(&ipstat.ips_toosmall, 1);
 		goto bad;
 	}
 	if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		return;
 	}
 	memcpy(&ip, p, sizeof(ip));
 	if (IP_V(ip.ip_vhl) != IPVERSION) {
-		ipstat.ips_badvers++;
+		counter_add(&ipstat.ips_badvers, 1);
 		goto bad;
 	}
 	hlen = IP_HL(ip.ip_vhl);
 	if (hlen < IP_MINHLEN || hlen > m->m_pkthdr.len) {
-		ipstat.ips_badhlen++;
+		counter_add(&ipstat.ips_badhlen, 1);
 		goto bad;
 	}
 	if (hlen > IP_MINHLEN && net_hdrptr(&m, hlen, 0) == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		return;
 	}
 	if (in_cksum(m, hlen) != 0) {
-		ipstat.ips_badsum++;
+		counter_add(&ipstat.ips_badsum, 1);
 		goto bad;
 	}
 	len = ntohs(ip.ip_len);
 	if (len < hlen) {
-		ipstat.ips_badlen++;
+		counter_add(&ipstat.ips_badlen, 1);
 		goto bad;
 	}
 	if (len > m->m_pkthdr.len) {
-		ipstat.ips_tooshort++;
+		counter_add(&ipstat.ips_tooshort, 1);
 		goto bad;
 	}
 	if (m->m_pkthdr.len > len)
@@ -131,11 +131,11 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 	    IN_EXPERIMENTAL(src) || in_broadcast(ip.ip_src, ifp) ||
 	    ((src >> 24) == IN_LOOPBACKNET &&
 	    (ifp->if_flags & IFF_LOOPBACK) == 0)) {
-		ipstat.ips_badaddr++;
+		counter_add(&ipstat.ips_badaddr, 1);
 		goto bad;
 	}
 	if (!in_ours(ip.ip_dst, ifp)) {
-		ipstat.ips_notforus++;
+		counter_add(&ipstat.ips_notforus, 1);
 		goto bad;
 	}
 	if (in_broadcast(ip.ip_dst, ifp))
@@ -143,12 +143,12 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 
 	off = ntohs(ip.ip_off);
 	if (off & (IP_MF | IP_OFFMASK)) {
-		ipstat.ips_fragments++;
+		counter_add(&ipstat.ips_fragments, 1);
 		if ((m = ip_reass(m, &ip, hlen)) == NULL)
 			return;
 		/* A whole datagram now, with a fresh 20-byte header. */
 		if ((p = net_hdrptr(&m, IP_MINHLEN, 0)) == NULL) {
-			ipstat.ips_nombuf++;
+			counter_add(&ipstat.ips_nombuf, 1);
 			return;
 		}
 		memcpy(&ip, p, sizeof(ip));
@@ -157,15 +157,15 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 
 	switch (ip.ip_p) {
 	case IPPROTO_ICMP:
-		ipstat.ips_delivered++;
+		counter_add(&ipstat.ips_delivered, 1);
 		icmp_input(m, hlen);
 		return;
 	case IPPROTO_UDP:
-		ipstat.ips_delivered++;
+		counter_add(&ipstat.ips_delivered, 1);
 		udp_input(m, hlen);
 		return;
 	default:
-		ipstat.ips_noproto++;
+		counter_add(&ipstat.ips_noproto, 1);
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL);
 		return;
 	}

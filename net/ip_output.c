@@ -74,29 +74,29 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 {
 	struct mbuf *n, *h;
 	struct ip fip;
-	int plen, fsize, off, flen, error = 0;
+	int plen, fsize, off, flen, error = 0, e;
 	uint16_t ooff;
 
 	plen = m->m_pkthdr.len - hlen;
 	fsize = (ifp->if_mtu - hlen) & ~7;
 	if (fsize < 8) {
-		ipstat.ips_cantfrag++;
+		counter_add(&ipstat.ips_cantfrag, 1);
 		m_freem(m);
 		return (EMSGSIZE);
 	}
 	ooff = ntohs(ip->ip_off);
-	ipstat.ips_fragmented++;
+	counter_add(&ipstat.ips_fragmented, 1);
 	for (off = 0; off < plen; off += flen) {
 		flen = MIN(fsize, plen - off);
 		n = m_copym(m, hlen + off, flen, M_DONTWAIT);
 		if (n == NULL) {
-			ipstat.ips_nombuf++;
+			counter_add(&ipstat.ips_nombuf, 1);
 			error = ENOBUFS;
 			break;
 		}
 		if ((h = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
 			m_freem(n);
-			ipstat.ips_nombuf++;
+			counter_add(&ipstat.ips_nombuf, 1);
 			error = ENOBUFS;
 			break;
 		}
@@ -106,7 +106,7 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 		h->m_flags |= m->m_flags & (M_BCAST | M_MCAST);
 		M_PREPEND(h, hlen, M_DONTWAIT);
 		if (h == NULL) {
-			ipstat.ips_nombuf++;
+			counter_add(&ipstat.ips_nombuf, 1);
 			error = ENOBUFS;
 			break;
 		}
@@ -121,9 +121,12 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 			    mtod(h, uint8_t *) + IP_MINHLEN);
 		memcpy(mtod(h, void *), &fip, sizeof(fip));
 		ip_hdr_cksum(mtod(h, void *), hlen);
-		ipstat.ips_ofragments++;
-		if ((error = ifp->if_ipoutput(ifp, h, nexthop)) != 0)
-			ipstat.ips_odropped++;
+		counter_add(&ipstat.ips_ofragments, 1);
+		if ((e = ifp->if_ipoutput(ifp, h, nexthop)) != 0) {
+			counter_add(&ipstat.ips_odropped, 1);
+			if (error == 0)
+				error = e;	/* the first refusal */
+		}
 	}
 	m_freem(m);
 	return (error);
@@ -140,19 +143,19 @@ ip_output(struct mbuf *m, int flags)
 
 	s = splnet();
 	if ((p = net_hdrptr(&m, IP_MINHLEN, 1)) == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		splx(s);
 		return (ENOBUFS);
 	}
 	memcpy(&ip, p, sizeof(ip));
 	hlen = IP_HL(ip.ip_vhl);
 	if (hlen > IP_MINHLEN && (p = net_hdrptr(&m, hlen, 1)) == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		splx(s);
 		return (ENOBUFS);
 	}
 	if ((ifp = in_route(ip.ip_dst, &nexthop)) == NULL) {
-		ipstat.ips_noroute++;
+		counter_add(&ipstat.ips_noroute, 1);
 		m_freem(m);
 		splx(s);
 		return (EHOSTUNREACH);
@@ -165,15 +168,15 @@ ip_output(struct mbuf *m, int flags)
 	ip.ip_id = htons(ip_newid());
 	ip.ip_off = htons((flags & IP_DF_FLAG) ? IP_DF : 0);
 	ip.ip_sum = 0;
-	ipstat.ips_localout++;
+	counter_add(&ipstat.ips_localout, 1);
 	if (m->m_pkthdr.len <= ifp->if_mtu) {
 		memcpy(p, &ip, sizeof(ip));
 		ip_hdr_cksum(p, hlen);
 		error = ifp->if_ipoutput(ifp, m, nexthop);
 		if (error != 0)
-			ipstat.ips_odropped++;
+			counter_add(&ipstat.ips_odropped, 1);
 	} else if (flags & IP_DF_FLAG) {
-		ipstat.ips_cantfrag++;
+		counter_add(&ipstat.ips_cantfrag, 1);
 		m_freem(m);
 		error = EMSGSIZE;
 	} else
@@ -191,12 +194,12 @@ ip_send(struct mbuf *m, int proto, struct in_addr src, struct in_addr dst,
 
 	if (m->m_pkthdr.len + IP_MINHLEN > IP_MAXPACKET) {
 		m_freem(m);
-		ipstat.ips_cantfrag++;
+		counter_add(&ipstat.ips_cantfrag, 1);
 		return (EMSGSIZE);
 	}
 	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
 	if (m == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		return (ENOBUFS);
 	}
 	memset(&ip, 0, sizeof(ip));

@@ -237,7 +237,7 @@ ipq_finish(struct ipq *q)
 	ipq_free(q);
 	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
 	if (m == NULL) {
-		ipstat.ips_nombuf++;
+		counter_add(&ipstat.ips_nombuf, 1);
 		return (NULL);
 	}
 	ip.ip_vhl = IP_VHL(IPVERSION, IP_MINHLEN);
@@ -245,7 +245,7 @@ ipq_finish(struct ipq *q)
 	ip.ip_off = 0;
 	memcpy(mtod(m, void *), &ip, sizeof(ip));
 	ip_hdr_cksum(mtod(m, void *), IP_MINHLEN);
-	ipstat.ips_reassembled++;
+	counter_add(&ipstat.ips_reassembled, 1);
 	return (m);
 }
 
@@ -266,12 +266,12 @@ ip_reass(struct mbuf *m, const struct ip *ip, int hlen)
 	mff = (ntohs(ip->ip_off) & IP_MF) != 0;
 	len = ntohs(ip->ip_len) - hlen;
 	if (len <= 0 || (mff && (len & 7) != 0)) {
-		ipstat.ips_fragbad++;
+		counter_add(&ipstat.ips_fragbad, 1);
 		m_freem(m);
 		return (NULL);
 	}
 	if (off + len + hlen > IP_MAXPACKET) {
-		ipstat.ips_toolong++;
+		counter_add(&ipstat.ips_toolong, 1);
 		m_freem(m);
 		return (NULL);
 	}
@@ -282,14 +282,14 @@ ip_reass(struct mbuf *m, const struct ip *ip, int hlen)
 	if (reass_nmbufs + nm > IPREASS_MAXMBUFS ||
 	    TAILQ_EMPTY(&ipqe_free) || (q == NULL && (q = ipq_new(ip)) ==
 	    NULL)) {
-		ipstat.ips_fragdropped++;
+		counter_add(&ipstat.ips_fragdropped, 1);
 		m_freem(m);
 		goto out;
 	}
 	if (!mff) {
 		if (q->ipq_end >= 0 && q->ipq_end != off + len) {
 			/* Two different ends: the datagram is garbage. */
-			ipstat.ips_fragbad++;
+			counter_add(&ipstat.ips_fragbad, 1);
 			m_freem(m);
 			goto out;
 		}
@@ -312,11 +312,11 @@ ip_reass(struct mbuf *m, const struct ip *ip, int hlen)
 		i = p->ipqe_off + p->ipqe_len - off;
 		if (i > 0) {
 			if (i >= len) {
-				ipstat.ips_fragdup++;
+				counter_add(&ipstat.ips_fragdup, 1);
 				m_freem(m);
 				goto check;
 			}
-			ipstat.ips_fragoverlap++;
+			counter_add(&ipstat.ips_fragoverlap, 1);
 			m_adj(m, i);
 			off += i;
 			len -= i;
@@ -325,7 +325,7 @@ ip_reass(struct mbuf *m, const struct ip *ip, int hlen)
 	/* Trim or remove the following fragments this one covers. */
 	while (nx != NULL && off + len > nx->ipqe_off) {
 		i = off + len - nx->ipqe_off;
-		ipstat.ips_fragoverlap++;
+		counter_add(&ipstat.ips_fragoverlap, 1);
 		if (i < nx->ipqe_len) {
 			m_adj(nx->ipqe_m, i);
 			nx->ipqe_off += i;
@@ -378,7 +378,7 @@ ipq_timeout(void *arg)
 		splx(s);
 		return;
 	}
-	ipstat.ips_fragtimeout += q->ipq_nfrags;
+	counter_add(&ipstat.ips_fragtimeout, q->ipq_nfrags);
 	e = TAILQ_FIRST(&q->ipq_frags);
 	if (q->ipq_hdrvalid && e != NULL && e->ipqe_off == 0) {
 		m = e->ipqe_m;
@@ -391,7 +391,7 @@ ipq_timeout(void *arg)
 	if (m != NULL) {
 		M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
 		if (m == NULL)
-			ipstat.ips_nombuf++;
+			counter_add(&ipstat.ips_nombuf, 1);
 		else {
 			memcpy(mtod(m, void *), &ip, sizeof(ip));
 			ip_hdr_cksum(mtod(m, void *), IP_MINHLEN);
@@ -409,7 +409,7 @@ ip_reass_drain(void)
 	s = splnet();
 	for (i = 0; i < IPQ_MAX; i++)
 		if (ipqtab[i].ipq_used) {
-			ipstat.ips_fragdrained += ipqtab[i].ipq_nfrags;
+			counter_add(&ipstat.ips_fragdrained, ipqtab[i].ipq_nfrags);
 			ipq_free(&ipqtab[i]);
 		}
 	splx(s);

@@ -4,7 +4,8 @@
  *
  * Every counter below names one outcome; every packet that is dropped
  * increments exactly one of the drop counters (a counted drop, never a
- * silent one).  Counters are only touched at splnet.
+ * silent one).  Counters change only through counter_add (spl(9)), one
+ * instruction atomic against interrupts, whatever the level.
  */
 #ifndef _NET_IP_VAR_H_
 #define _NET_IP_VAR_H_
@@ -62,6 +63,7 @@ struct icmpstat {
 	u_long	icps_unreach;		/* unreachables received */
 	u_long	icps_timxceed;		/* time exceeded received */
 	u_long	icps_nombuf;		/* no mbuf for an error */
+	u_long	icps_errshort;		/* no error about < 20 bytes */
 	u_long	icps_inhist[ICMP_MAXTYPE + 1];
 	u_long	icps_outhist[ICMP_MAXTYPE + 1];
 };
@@ -92,7 +94,6 @@ void	ip_input(struct ifnet *, struct mbuf *);
 int	in_ours(struct in_addr, struct ifnet *);
 /* ip_output.c: m holds a complete IP header (ip_len, ip_p, ip_src, ip_dst,
  * ip_ttl, ip_tos set; ip_id, ip_off, ip_sum are filled here). */
-#define IP_ALLOWBCAST	0x01
 #define IP_DF_FLAG	0x02
 int	ip_output(struct mbuf *, int);
 uint16_t ip_newid(void);

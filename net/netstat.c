@@ -52,8 +52,9 @@ icmpstat_print(void)
 
 	printf("icmp:\n\t%lu errors generated; not generated: %lu about "
 	    "ICMP errors, %lu about later fragments, %lu about "
-	    "broadcasts\n", s->icps_error, s->icps_oldicmp, s->icps_oldfrag,
-	    s->icps_bmcast);
+	    "broadcasts, %lu about short packets\n", s->icps_error,
+	    s->icps_oldicmp, s->icps_oldfrag, s->icps_bmcast,
+	    s->icps_errshort);
 	printf("\tdropped: %lu too short, %lu bad checksum, %lu unhandled "
 	    "type, %lu broadcast echo, %lu unmatched replies, %lu no mbuf\n",
 	    s->icps_tooshort, s->icps_checksum, s->icps_badtype,

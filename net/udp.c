@@ -63,7 +63,7 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	void *p;
 
 	if ((p = net_hdrptr(&m, hlen + sizeof(uh), 1)) == NULL) {
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return;
 	}
 	m_adj(m, hlen);
@@ -75,7 +75,7 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	memcpy(p, &uh, sizeof(uh));
 	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
 	if (m == NULL) {
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return;
 	}
 	memset(&ip, 0, sizeof(ip));
@@ -87,8 +87,8 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	ip.ip_dst = oip->ip_src;
 	ip.ip_len = htons(m->m_pkthdr.len);
 	memcpy(mtod(m, void *), &ip, sizeof(ip));
-	udpstat.udps_echoed++;
-	udpstat.udps_opackets++;
+	counter_add(&udpstat.udps_echoed, 1);
+	counter_add(&udpstat.udps_opackets, 1);
 	ip_output(m, 0);
 }
 
@@ -102,21 +102,21 @@ udp_input(struct mbuf *m, int hlen)
 	uint16_t dport;
 	void *p;
 
-	udpstat.udps_ipackets++;
+	counter_add(&udpstat.udps_ipackets, 1);
 	iplen = m->m_pkthdr.len - hlen;
 	if (iplen < (int)sizeof(uh)) {
-		udpstat.udps_hdrops++;
+		counter_add(&udpstat.udps_hdrops, 1);
 		goto drop;
 	}
 	if ((p = net_hdrptr(&m, hlen + sizeof(uh), 0)) == NULL) {
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return;
 	}
 	memcpy(&ip, p, sizeof(ip));
 	memcpy(&uh, (uint8_t *)p + hlen, sizeof(uh));
 	ulen = ntohs(uh.uh_ulen);
 	if (ulen < (int)sizeof(uh) || ulen > iplen) {
-		udpstat.udps_badlen++;
+		counter_add(&udpstat.udps_badlen, 1);
 		goto drop;
 	}
 	if (ulen < iplen)
@@ -124,11 +124,11 @@ udp_input(struct mbuf *m, int hlen)
 	if (uh.uh_sum != 0) {
 		if (in_cksum_off(m, hlen, ulen, in_pseudo(ip.ip_src,
 		    ip.ip_dst, IPPROTO_UDP, ulen)) != 0) {
-			udpstat.udps_badsum++;
+			counter_add(&udpstat.udps_badsum, 1);
 			goto drop;
 		}
 	} else
-		udpstat.udps_nosum++;
+		counter_add(&udpstat.udps_nosum, 1);
 
 	dport = ntohs(uh.uh_dport);
 	for (i = 0, up = NULL; i < UDP_MAXPCB; i++)
@@ -137,13 +137,13 @@ udp_input(struct mbuf *m, int hlen)
 			break;
 		}
 	if (up != NULL) {
-		udpstat.udps_delivered++;
+		counter_add(&udpstat.udps_delivered, 1);
 		m_adj(m, hlen + sizeof(uh));
 		up->up_fn(up->up_arg, m, ip.ip_src, ntohs(uh.uh_sport), dport);
 		return;
 	}
 	if (m->m_flags & (M_BCAST | M_MCAST)) {
-		udpstat.udps_noportbcast++;
+		counter_add(&udpstat.udps_noportbcast, 1);
 		goto drop;
 	}
 	if (dport == UDP_ECHO_PORT) {
@@ -151,10 +151,10 @@ udp_input(struct mbuf *m, int hlen)
 		return;
 	}
 	if (dport == UDP_DISCARD_PORT) {
-		udpstat.udps_discarded++;
+		counter_add(&udpstat.udps_discarded, 1);
 		goto drop;
 	}
-	udpstat.udps_noport++;
+	counter_add(&udpstat.udps_noport, 1);
 	icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT);
 	return;
 drop:
@@ -205,13 +205,13 @@ udp_sendto(uint16_t sport, struct in_addr dst, uint16_t dport,
 	int ulen;
 
 	if (m->m_pkthdr.len > UDP_MAXDATA) {
-		udpstat.udps_toobig++;
+		counter_add(&udpstat.udps_toobig, 1);
 		m_freem(m);
 		return (EMSGSIZE);
 	}
 	M_PREPEND(m, sizeof(uh), M_DONTWAIT);
 	if (m == NULL) {
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return (ENOBUFS);
 	}
 	ulen = m->m_pkthdr.len;
@@ -226,7 +226,7 @@ udp_sendto(uint16_t sport, struct in_addr dst, uint16_t dport,
 	if (uh.uh_sum == 0)
 		uh.uh_sum = 0xffff;
 	memcpy(mtod(m, uint8_t *) + 6, &uh.uh_sum, 2);
-	udpstat.udps_opackets++;
+	counter_add(&udpstat.udps_opackets, 1);
 	return (ip_send(m, IPPROTO_UDP, src, dst, 0));
 }
 
@@ -237,16 +237,16 @@ udp_send_buf(uint16_t sport, struct in_addr dst, uint16_t dport,
 	struct mbuf *m;
 
 	if (len < 0 || len > UDP_MAXDATA) {
-		udpstat.udps_toobig++;
+		counter_add(&udpstat.udps_toobig, 1);
 		return (EMSGSIZE);
 	}
 	if ((m = net_getpacket(len, 64, M_DONTWAIT)) == NULL) {
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return (ENOBUFS);
 	}
 	if (len > 0 && m_copyback(m, 0, len, buf, M_DONTWAIT) != 0) {
 		m_freem(m);
-		udpstat.udps_nombuf++;
+		counter_add(&udpstat.udps_nombuf, 1);
 		return (ENOBUFS);
 	}
 	return (udp_sendto(sport, dst, dport, m));
