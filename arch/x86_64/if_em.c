@@ -495,6 +495,7 @@ em_encap(struct em_softc *sc, struct mbuf *m)
 		sc->sc_txfree--;
 		sc->sc_txsegs++;
 	}
+	KASSERTMSG(last >= 0, "em_encap: packet %p has no data", (void *)m);
 	sc->sc_txd[last].td_cmd |= EM_TXD_CMD_EOP;
 	sc->sc_txm[last] = m;
 	sc->sc_txframes++;
