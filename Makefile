@@ -59,7 +59,7 @@ $(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
 	nm -n $@ > $(B)/kernel.sym
 
 QEMUFLAGS := -machine pc,accel=$(ACCEL) -cpu max -m $(MEM) -no-reboot \
-	   -display none -serial stdio \
+	   -display none -serial mon:stdio \
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 run: $(B)/kernel.elf tests/deps.sh
