@@ -54,8 +54,8 @@ MALLOC_DEFINE(M_MPIPE, "mpipe", "mpipe(9) free-buffer arrays");
 #define MPIPE_JUNK	0xdeadc0dedeadc0deULL	/* a free buffer's words... */
 #define MPIPE_FRESH	0x5eedf00d5eedf00dULL	/* handed out, unwritten */
 
-/* Junk-fill dead buffers; not in the benchmark build (hot path). */
-#if defined(DIAGNOSTIC) && !defined(NDEBUG_BENCH)
+/* Junk-fill dead buffers under DIAGNOSTIC (not in the benchmark build). */
+#if defined(DIAGNOSTIC)
 #define MPIPE_POISON
 #endif
 
