@@ -49,7 +49,6 @@ static void
 icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 {
 	struct icmp ic;
-	struct ip ip;
 	uint16_t sum;
 	void *p;
 
@@ -67,24 +66,11 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 	sum = (uint16_t)in_cksum(m, m->m_pkthdr.len);
 	memcpy((uint8_t *)p + 2, &sum, 2);
 
-	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);	/* into the space just freed */
-	if (m == NULL) {
-		counter_add(&icmpstat.icps_nombuf, 1);
-		return;
-	}
-	memset(&ip, 0, sizeof(ip));
-	ip.ip_vhl = IP_VHL(IPVERSION, IP_MINHLEN);
-	ip.ip_tos = oip->ip_tos;
-	ip.ip_ttl = IP_DEFTTL;
-	ip.ip_p = IPPROTO_ICMP;
-	ip.ip_src = oip->ip_dst;
-	ip.ip_dst = oip->ip_src;
-	ip.ip_len = htons(m->m_pkthdr.len);
-	memcpy(mtod(m, void *), &ip, sizeof(ip));
 	m->m_flags &= ~(M_BCAST | M_MCAST);
 	counter_add(&icmpstat.icps_reflect, 1);
 	icmpstat.icps_outhist[ICMP_ECHOREPLY]++;
-	ip_output(m, 0);
+	/* The header goes back into the space just freed. */
+	ip_send(m, IPPROTO_ICMP, oip->ip_dst, oip->ip_src, 0);
 }
 
 void

@@ -58,7 +58,6 @@ static void
 udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 {
 	struct udphdr uh;
-	struct ip ip;
 	uint16_t t;
 	void *p;
 
@@ -73,23 +72,9 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	uh.uh_sport = uh.uh_dport;
 	uh.uh_dport = t;
 	memcpy(p, &uh, sizeof(uh));
-	M_PREPEND(m, IP_MINHLEN, M_DONTWAIT);
-	if (m == NULL) {
-		counter_add(&udpstat.udps_nombuf, 1);
-		return;
-	}
-	memset(&ip, 0, sizeof(ip));
-	ip.ip_vhl = IP_VHL(IPVERSION, IP_MINHLEN);
-	ip.ip_tos = oip->ip_tos;
-	ip.ip_ttl = IP_DEFTTL;
-	ip.ip_p = IPPROTO_UDP;
-	ip.ip_src = oip->ip_dst;
-	ip.ip_dst = oip->ip_src;
-	ip.ip_len = htons(m->m_pkthdr.len);
-	memcpy(mtod(m, void *), &ip, sizeof(ip));
 	counter_add(&udpstat.udps_echoed, 1);
 	counter_add(&udpstat.udps_opackets, 1);
-	ip_output(m, 0);
+	ip_send(m, IPPROTO_UDP, oip->ip_dst, oip->ip_src, 0);
 }
 
 void
