@@ -16,6 +16,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
+#include "mbuf_pdtest.h"
 #include <sys/shell.h>
 
 MALLOC_DEFINE(M_MBTEST, "mbtest", "mbuf self-tests");
@@ -118,16 +119,6 @@ holds_pat(struct mbuf *m, int base, int len)
 		if (buf[i] != PAT(base + i))
 			return (false);
 	return (true);
-}
-
-static int
-chain_nmbufs(struct mbuf *m)
-{
-	int n = 0;
-
-	for (; m != NULL; m = m->m_next)
-		n++;
-	return (n);
 }
 
 SELFTEST(mbuf, layout)
@@ -373,7 +364,7 @@ SELFTEST(mbuf, dup)
 		ST_ASSERT(!(n->m_flags & M_EXT) ||
 		    (n->m_ext.ext_flags & EXT_CLUSTER));
 	}
-	ST_ASSERT(chain_nmbufs(d) <= 3);
+	ST_ASSERT(pdt_nmbufs(d) <= 3);
 	/* writable: writing the copy leaves the original alone */
 	ST_ASSERT_EQ(m_copyback(d, 0, sizeof(zeros), zeros, M_WAIT), 0);
 	ST_ASSERT(!holds_pat(d, 0, 2160));
@@ -537,11 +528,11 @@ SELFTEST(mbuf, cat)
 	for (struct mbuf *x = n; x != NULL; x = x->m_next)
 		for (int i = 0; i < x->m_len; i++)
 			x->m_data[i] = PAT(10 + (x == n->m_next ? i : 5 + i));
-	nm = chain_nmbufs(m) + chain_nmbufs(n);
+	nm = pdt_nmbufs(m) + pdt_nmbufs(n);
 	m_catpkt(m, n);
 	ST_ASSERT_EQ(m->m_pkthdr.len, 115);
 	ST_ASSERT(holds_pat(m, 0, 115));
-	ST_ASSERT(chain_nmbufs(m) < nm);		/* some were copied */
+	ST_ASSERT(pdt_nmbufs(m) < nm);		/* some were copied */
 	/* m_cat does not touch the length */
 	n = m_get(M_WAIT, MT_DATA);
 	n->m_len = 0;
