@@ -31,14 +31,16 @@ MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))
 # follows the compiler's output order, which GCC otherwise reverses).
 # (GCC only: clang, for the fuzzers, has no such option and needs none.)
 ORDER	= $(if $(filter tests/kern/%,$(1)),-fno-toplevel-reorder)
-HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h)
+HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h \
+	   arch/*/include/machine/*.h)
 
 # ---- the QEMU kernel -------------------------------------------------
 KCFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	   -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only \
 	   -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
 	   -fno-strict-aliasing -Wall -Wextra -Wno-unused-parameter \
-	   -Wno-sign-compare -Werror -DDIAGNOSTIC -D_KERNEL -I.
+	   -Wno-sign-compare -Werror -DDIAGNOSTIC -D_KERNEL -I. \
+	   -Iarch/x86_64/include
 X86_C	:= $(sort $(wildcard arch/x86_64/*.c))
 X86_S	:= $(sort $(wildcard arch/x86_64/*.S))
 KOBJS	:= $(patsubst %.c,$(B)/k/%.o,$(MI_SRCS) $(X86_C)) \
@@ -85,7 +87,7 @@ debug: $(B)/kernel.elf
 # symbols that libc also defines are renamed (arch/host/kern.syms).
 HWARN	:= -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror
 HCFLAGS	:= -std=gnu11 -g -fno-builtin -ffreestanding -fno-omit-frame-pointer \
-	   -fno-strict-aliasing $(HWARN) -D_KERNEL -I.
+	   -fno-strict-aliasing $(HWARN) -D_KERNEL -I. -Iarch/host/include
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOST_MI	:= $(filter-out kern/subr_libkern.c,$(MI_SRCS))
 HOST_C	:= $(sort $(wildcard arch/host/*.c))
@@ -113,6 +115,11 @@ endef
 
 # The test build: sanitizers and DIAGNOSTIC.
 $(eval $(call hostbuild,host,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),,$(CC)))
+
+# The release build: the self-tests again, optimised, without
+# DIAGNOSTIC or sanitizers, so that the paths a production kernel takes
+# (the inline fast paths that skip the poisoning hooks) are tested too.
+$(eval $(call hostbuild,rel,-O2,$(HOST_MI),$(HOST_C),-O2,,$(CC)))
 
 # The benchmark build: optimised, no DIAGNOSTIC, peers linked in.
 BENCH_MI := $(filter-out tests/kern/%,$(HOST_MI)) \
@@ -145,7 +152,7 @@ bench: $(B)/kernel.elf tests/bench/run.sh
 	@sh tests/bench/run.sh
 
 # ---- tests -----------------------------------------------------------
-test: $(B)/kernel.elf $(B)/host/kernel
+test: $(B)/kernel.elf $(B)/host/kernel $(B)/rel/kernel
 	@sh tests/run-all.sh
 
 man:

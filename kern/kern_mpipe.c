@@ -113,10 +113,13 @@ mpipe_junk(const uint64_t *w)
 #endif
 
 /*
+ * The out of line parts of the inline paths in sys/mpipe.h, which call
+ * the first three only when mp_hooks says there is work.
+ *
  * A buffer enters the array (at splhigh): kill its contents unless the
  * pipe caches them, and poison it for AddressSanitizer.
  */
-static inline void
+void
 mpipe_stash(struct malloc_pipe *mp, void *buf)
 {
 #ifdef MPIPE_POISON
@@ -132,7 +135,7 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 }
 
 /* A buffer left the array: make it what the caller was promised. */
-static inline void
+void
 mpipe_ready(struct malloc_pipe *mp, void *buf)
 {
 	KASAN_UNPOISON(buf, mp->mp_bytes);
@@ -156,7 +159,7 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 }
 
 /* A buffer is freed: catch the cheap cases of a double free. */
-static inline void
+void
 mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 {
 	if (KASAN_ISPOISONED(buf))
@@ -174,17 +177,6 @@ mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 			    "(double free)", mp->mp_name, buf);
 	}
 #endif
-}
-
-/* Called at splhigh when a buffer goes out. */
-static inline void
-mpipe_took(struct malloc_pipe *mp)
-{
-	int out = mp->mp_total - mp->mp_nfree;
-
-	mp->mp_gets++;
-	if (out > mp->mp_hiwat)
-		mp->mp_hiwat = out;
 }
 
 void
@@ -212,6 +204,10 @@ mpipe_init(struct malloc_pipe *mp, struct malloc_type *type, int bytes,
 	mp->mp_construct = construct;
 	mp->mp_deconstruct = deconstruct;
 	mp->mp_priv = priv;
+	mp->mp_hooks = (mpflags & (MPF_NOZERO | MPF_CACHEDATA)) == 0;
+#if defined(MPIPE_POISON) || defined(__SANITIZE_ADDRESS__)
+	mp->mp_hooks = 1;
+#endif
 	if (nnom > 0) {
 		mp->mp_array = malloc(nnom * sizeof(void *), M_MPIPE, wait);
 		if (mp->mp_array == NULL)
@@ -382,70 +378,69 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 	}
 }
 
-/*
- * The fast path of both allocators: a buffer from the array when more
- * than the interrupt reserve is there; otherwise mpipe_get decides.
- */
-static inline void *
-mpipe_alloc(struct malloc_pipe *mp, bool waitok)
-{
-	void *buf;
-	int s, n;
-
-	s = splhigh();
-	n = mp->mp_nfree;
-	if (__predict_true(n > mp->mp_nint)) {
-		buf = mp->mp_array[--n];
-		mp->mp_nfree = n;
-		mpipe_took(mp);
-		splx(s);
-		mpipe_ready(mp, buf);
-		return (buf);
-	}
-	splx(s);
-	return (mpipe_get(mp, waitok));
-}
-
 void *
 mpipe_alloc_nowait(struct malloc_pipe *mp)
 {
-	return (mpipe_alloc(mp, false));
+	void *buf;
+
+	if ((buf = mpipe_take(mp)) != NULL)
+		return (buf);
+	return (mpipe_get(mp, false));
 }
 
 void *
 mpipe_alloc_waitok(struct malloc_pipe *mp)
 {
+	void *buf;
+
 	if (__predict_false(!cansleep()))
 		panic("mpipe_alloc_waitok: pipe %s: caller %p may not sleep "
 		    "(%s, ipl %d)", mp->mp_name, __builtin_return_address(0),
 		    in_interrupt() ? "interrupt context" : "spl raised",
 		    curipl());
-	return (mpipe_alloc(mp, true));
+	if ((buf = mpipe_take(mp)) != NULL)
+		return (buf);
+	return (mpipe_get(mp, true));
 }
 
 void
-mpipe_free(struct malloc_pipe *mp, void *buf)
+mpipe_putslow(struct malloc_pipe *mp, void *buf)
 {
 	int s, n;
 
-	if (buf == NULL)
-		return;
 	mpipe_checkfree(mp, buf);
 	s = splhigh();
 	KASSERTMSG(mp->mp_total > mp->mp_nfree, "mpipe_free: pipe %s: %p "
 	    "freed but no buffer is out", mp->mp_name, buf);
 	mp->mp_puts++;
 	n = mp->mp_nfree;
-	if (__predict_true(mp->mp_total <= mp->mp_nnom || n < mp->mp_nint)) {
-		/* A buffer is out, or n < nint <= nnom: there is a slot. */
-		mpipe_stash(mp, buf);
-		mp->mp_array[n] = buf;
-		mp->mp_nfree = n + 1;
-		if (mp->mp_waiters != 0)
-			wakeup(mp);
-		splx(s);
+	if (mp->mp_total > mp->mp_nnom && n >= mp->mp_nint) {
+		mpipe_giveback(mp, buf, s);
 		return;
 	}
+	mpipe_stash(mp, buf);
+	mp->mp_array[n] = buf;
+	mp->mp_nfree = n + 1;
+	if (mp->mp_waiters != 0)
+		wakeup(mp);
+	splx(s);
+}
+
+void
+mpipe_free(struct malloc_pipe *mp, void *buf)
+{
+	if (buf != NULL)
+		mpipe_put(mp, buf);
+}
+
+/*
+ * mpipe_put found more than nnom buffers and a full interrupt reserve:
+ * buf goes back to malloc(9).  Called at splhigh (s is the level to
+ * restore); returns at s.
+ */
+void
+mpipe_giveback(struct malloc_pipe *mp, void *buf, int s)
+{
 	mp->mp_total--;
 	mp->mp_sysfrees++;
 	if (mp->mp_waiters != 0)

@@ -28,9 +28,10 @@ int	intr_nesting_level(void);
 
 static SLIST_HEAD(, leakprobe) leakprobes = SLIST_HEAD_INITIALIZER(leakprobes);
 static const struct selftest *st_current;
-static int st_index, st_passed, st_failed;
+static int st_index, st_passed, st_failed, st_skipped;
 static char st_reason[256];
 static bool st_hasfailed;
+static const char *st_skipwhy;	/* the case skipped itself: why */
 
 void
 leakprobe_register(struct leakprobe *lp)
@@ -53,6 +54,12 @@ selftest_fail(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st_reason + n, sizeof(st_reason) - n, fmt, ap);
 	va_end(ap);
+}
+
+void
+selftest_skip(const char *why)
+{
+	st_skipwhy = why;
 }
 
 bool
@@ -207,13 +214,14 @@ selftest_run(const char *pattern)
 		if (selected(st, pattern))
 			n++;
 	printf("KTAP version 1\n1..%d\n", n);
-	st_index = st_passed = st_failed = 0;
+	st_index = st_passed = st_failed = st_skipped = 0;
 	for (st = __start_set_selftest; st < __stop_set_selftest; st++) {
 		if (!selected(st, pattern))
 			continue;
 		st_index++;
 		st_current = st;
 		st_hasfailed = false;
+		st_skipwhy = NULL;
 		st_reason[0] = '\0';
 		snap_take(&before);
 		t1 = nanouptime();
@@ -238,6 +246,10 @@ selftest_run(const char *pattern)
 			st_failed++;
 			printf("not ok %d %s.%s # %s\n", st_index, st->st_suite,
 			    st->st_name, st_reason);
+		} else if (st_skipwhy != NULL) {
+			st_skipped++;
+			printf("ok %d %s.%s # SKIP %s\n", st_index,
+			    st->st_suite, st->st_name, st_skipwhy);
 		} else {
 			st_passed++;
 			printf("ok %d %s.%s\n", st_index, st->st_suite,
@@ -247,6 +259,8 @@ selftest_run(const char *pattern)
 	st_current = NULL;
 	printf("# self-tests took %llu ms\n",
 	    (unsigned long long)((nanouptime() - t0) / 1000000));
+	if (st_skipped > 0)
+		printf("# %d skipped (not counted as passed)\n", st_skipped);
 	printf("%d passed, %d failed\n", st_passed, st_failed);
 	return (st_failed);
 }

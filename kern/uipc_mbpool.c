@@ -40,8 +40,6 @@ MALLOC_DEFINE(M_MBUF, "mbuf", "mbufs");
 MALLOC_DEFINE(M_CLUSTER, "mcluster", "mbuf clusters");
 MALLOC_DEFINE(M_MBUFREF, "mbufref", "mbuf storage reference counts");
 
-#define MB_JUNK		0xdb
-
 /*
  * Reserves and default caps; the caps are tunable at boot.  The cluster
  * reserve is sized so that, with a NIC's receive ring out and its
@@ -60,7 +58,7 @@ struct malloc_pipe mb_ref_pipe;
 long nmbufs = NMBUFS;
 long nmbclusters = NMBCLUSTERS;
 
-static long mb_failafter = -1;	/* successes left before failing */
+long mb_failafter = -1;	/* successes left before failing */
 
 /* Decide whether failure injection fails this allocation. */
 static bool
@@ -105,9 +103,13 @@ mb_syncwaits(void)
 	mbstat.m_wait = w;
 }
 
-/* One buffer from mp, counted in the outstanding counter *outst. */
-static inline void *
-mb_get(struct malloc_pipe *mp, int how, u_long *outst)
+/*
+ * The slow half of mb_get (sys/mbuf.h): failure injection armed, the
+ * pipe down to its interrupt reserve, or M_WAIT (which panics here if
+ * the caller may not sleep).
+ */
+void *
+mb_get_slow(struct malloc_pipe *mp, int how, u_long *outst)
 {
 	void *p;
 
@@ -123,31 +125,6 @@ mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 	else
 		MBSTAT_ADD(m_drops, 1);
 	return (p);
-}
-
-static inline void
-mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
-{
-	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
-	    mp->mp_name);
-	counter_add(outst, -1);
-	mpipe_free(mp, p);
-}
-
-struct mbuf *
-mb_alloc(int how)
-{
-	return (mb_get(&mb_mbuf_pipe, how, &mbstat.m_mbufs));
-}
-
-void
-mb_release(struct mbuf *m)
-{
-#ifdef DIAGNOSTIC
-	memset(m, MB_JUNK, sizeof(*m));
-	m->m_type = MT_FREE;
-#endif
-	mb_put(&mb_mbuf_pipe, m, &mbstat.m_mbufs);
 }
 
 caddr_t

@@ -23,9 +23,11 @@
 void	md_cons_putc(int);
 int	md_cons_getc(void);
 
-/* Interrupt masking on this CPU; md_idle waits for the next interrupt. */
-void	md_intr_disable(void);
-void	md_intr_enable(void);
+/*
+ * Interrupt masking on this CPU, md_intr_disable and md_intr_enable, is
+ * inline in the arch's <machine/spl.h> (included by sys/systm.h);
+ * md_idle waits for the next interrupt.
+ */
 void	md_idle(void);
 /* True when interrupts arrive on their own (hardware); false when the
  * machine only delivers them from md_idle (the host simulator). */

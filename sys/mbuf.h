@@ -25,6 +25,7 @@
 #include <sys/param.h>
 #include <sys/malloc.h>
 #include <sys/systm.h>
+#include <sys/mpipe.h>
 
 struct ifnet;
 
@@ -310,10 +311,57 @@ uint16_t	 in_cksum_flat(const void *, int);
 
 /*
  * The allocation seam (uipc_mbpool.c): where mbufs and clusters come
- * from.  Nothing else knows.
+ * from.  Nothing else knows.  Getting and putting an mbuf are inline,
+ * so that m_get and m_free cost no call into the pipe in the common
+ * case: a buffer from above the pipe's interrupt reserve, failure
+ * injection off (mb_failafter < 0); anything else takes mb_get_slow.
  */
-struct mbuf	*mb_alloc(int);
-void		 mb_release(struct mbuf *);
+#define MB_JUNK		0xdb	/* fills a released mbuf under DIAGNOSTIC */
+extern struct malloc_pipe mb_mbuf_pipe;
+extern long	 mb_failafter;
+void		*mb_get_slow(struct malloc_pipe *, int, u_long *);
+
+/* One buffer from mp, counted in the outstanding counter *outst. */
+static inline void *
+mb_get(struct malloc_pipe *mp, int how, u_long *outst)
+{
+	void *p;
+
+	if (__predict_true(mb_failafter < 0) &&
+	    ((how & M_WAIT) == 0 || cansleep()) &&
+	    (p = mpipe_take(mp)) != NULL) {
+		counter_add(outst, 1);
+		return (p);
+	}
+	return (mb_get_slow(mp, how, outst));
+}
+
+/* Give p back to mp, uncounting it from *outst. */
+static inline void
+mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
+{
+	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
+	    mp->mp_name);
+	counter_add(outst, -1);
+	mpipe_put(mp, p);
+}
+
+static inline struct mbuf *
+mb_alloc(int how)
+{
+	return (mb_get(&mb_mbuf_pipe, how, &mbstat.m_mbufs));
+}
+
+static inline void
+mb_release(struct mbuf *m)
+{
+#ifdef DIAGNOSTIC
+	memset(m, MB_JUNK, sizeof(*m));	/* and the pipe junks it again */
+	m->m_type = MT_FREE;
+#endif
+	mb_put(&mb_mbuf_pipe, m, &mbstat.m_mbufs);
+}
+
 caddr_t		 mb_clalloc(int);
 void		 mb_clrelease(caddr_t);
 u_int		*mb_refalloc(int);

@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/systm.h>
 
 struct malloc_type;
 
@@ -39,6 +40,8 @@ struct malloc_pipe {
 	int		 mp_flags;
 	int		 mp_bytes;
 	int		 mp_waiters;	/* threads asleep in alloc_waitok */
+	int		 mp_hooks;	/* buffers are zeroed, junked or
+					   sanitizer-poisoned (mpipe_ready) */
 	struct malloc_type *mp_type;
 	void		(*mp_construct)(struct malloc_pipe *, void *);
 	void		(*mp_deconstruct)(struct malloc_pipe *, void *);
@@ -67,6 +70,72 @@ void	mpipe_done(struct malloc_pipe *mpipe);
 void	*mpipe_alloc_nowait(struct malloc_pipe *mpipe);
 void	*mpipe_alloc_waitok(struct malloc_pipe *mpipe);
 void	mpipe_free(struct malloc_pipe *mpipe, void *buf);
+
+/*
+ * The paths every allocation and free takes, inline so that the common
+ * case costs no call (mpipe(9), FAST PATHS): mpipe_take pops a buffer
+ * from above the interrupt reserve or returns NULL, and then
+ * mpipe_alloc_nowait or mpipe_alloc_waitok decides; mpipe_put is all of
+ * mpipe_free but the NULL check.  The four calls below are their out of
+ * line parts, for them only.
+ */
+void	mpipe_ready(struct malloc_pipe *mpipe, void *buf);
+void	mpipe_stash(struct malloc_pipe *mpipe, void *buf);
+void	mpipe_checkfree(struct malloc_pipe *mpipe, void *buf);
+void	mpipe_giveback(struct malloc_pipe *mpipe, void *buf, int s);
+void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
+
+/* Count a buffer going out; at splhigh. */
+static inline void
+mpipe_took(struct malloc_pipe *mp)
+{
+	int out = mp->mp_total - mp->mp_nfree;
+
+	mp->mp_gets++;
+	if (out > mp->mp_hiwat)
+		mp->mp_hiwat = out;
+}
+
+static inline void *
+mpipe_take(struct malloc_pipe *mp)
+{
+	void *buf;
+	int s, n;
+
+	s = splhigh();
+	n = mp->mp_nfree;
+	if (__predict_false(n <= mp->mp_nint)) {
+		splx(s);
+		return (NULL);
+	}
+	buf = mp->mp_array[--n];
+	mp->mp_nfree = n;
+	mpipe_took(mp);
+	splx(s);
+	if (__predict_false(mp->mp_hooks))
+		mpipe_ready(mp, buf);
+	return (buf);
+}
+
+static inline void
+mpipe_put(struct malloc_pipe *mp, void *buf)
+{
+	int s, n;
+
+	s = splhigh();
+	n = mp->mp_nfree;
+	if (__predict_false(mp->mp_hooks | mp->mp_waiters) ||
+	    __predict_false(mp->mp_total > mp->mp_nnom && n >= mp->mp_nint) ||
+	    __predict_false(mp->mp_total <= n)) {
+		splx(s);
+		mpipe_putslow(mp, buf);
+		return;
+	}
+	mp->mp_puts++;
+	mp->mp_array[n] = buf;
+	mp->mp_nfree = n + 1;
+	splx(s);
+}
 
 void	mpipe_setname(struct malloc_pipe *mpipe, const char *name);
 void	mpipe_setintr(struct malloc_pipe *mpipe, int nint);

@@ -5,11 +5,13 @@
 #
 # The log must hold a plan "1..N", exactly N result lines "ok I name" or
 # "not ok I name # why" numbered 1..N in order, and a last summary line
-# "P passed, F failed" agreeing with them.  A missing result (a crash, a
+# "P passed, F failed" agreeing with them.  "ok I name # SKIP why" (a
+# case that cannot run in that build) is neither passed nor failed.  A missing result (a crash, a
 # hang) counts as a failure.  Failed lines are echoed to stderr.
 log=$1
 tr -d '\r' < "$log" | awk '
 /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; seenplan = 1; next }
+/^ok [0-9]+ .* # SKIP/ { n++; if ($2 + 0 != n) bad = 1; next }
 /^ok [0-9]+ / { n++; if ($2 + 0 != n) bad = 1; ok++; next }
 /^not ok [0-9]+ / { n++; if ($3 + 0 != n) bad = 1; notok++;
 	print "  FAIL: " $0 > "/dev/stderr"; next }

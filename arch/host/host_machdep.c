@@ -45,16 +45,6 @@ md_cons_getc(void)
 }
 
 void
-md_intr_disable(void)
-{
-}
-
-void
-md_intr_enable(void)
-{
-}
-
-void
 md_idle(void)
 {
 	intr_enter();

@@ -312,18 +312,6 @@ md_cons_getc(void)
 	return com_getc();
 }
 
-void
-md_intr_disable(void)
-{
-	cli();
-}
-
-void
-md_intr_enable(void)
-{
-	sti();
-}
-
 /*
  * Wait for an interrupt.  "sti; hlt" back to back: sti takes effect
  * only after the next instruction, so an interrupt that arrives after
