@@ -113,13 +113,10 @@ mpipe_junk(const uint64_t *w)
 #endif
 
 /*
- * The out of line parts of the inline paths in sys/mpipe.h, which call
- * the first three only when mp_hooks says there is work.
- *
  * A buffer enters the array (at splhigh): kill its contents unless the
  * pipe caches them, and poison it for AddressSanitizer.
  */
-void
+static void
 mpipe_stash(struct malloc_pipe *mp, void *buf)
 {
 #ifdef MPIPE_POISON
@@ -135,7 +132,7 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 }
 
 /* A buffer left the array: make it what the caller was promised. */
-void
+static void
 mpipe_ready(struct malloc_pipe *mp, void *buf)
 {
 	KASAN_UNPOISON(buf, mp->mp_bytes);
@@ -159,7 +156,7 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 }
 
 /* A buffer is freed: catch the cheap cases of a double free. */
-void
+static void
 mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 {
 	if (KASAN_ISPOISONED(buf))
@@ -403,6 +400,11 @@ mpipe_alloc_waitok(struct malloc_pipe *mp)
 	return (mpipe_get(mp, true));
 }
 
+/*
+ * All of mpipe_free: the buffer goes back into the array while at most
+ * nnom exist or the interrupt reserve is short, and to malloc(9)
+ * otherwise; mpipe_put (sys/mpipe.h) is its common case, inline.
+ */
 void
 mpipe_putslow(struct malloc_pipe *mp, void *buf)
 {
@@ -414,33 +416,16 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 	    "freed but no buffer is out", mp->mp_name, buf);
 	mp->mp_puts++;
 	n = mp->mp_nfree;
-	if (mp->mp_total > mp->mp_nnom && n >= mp->mp_nint) {
-		mpipe_giveback(mp, buf, s);
+	if (mp->mp_total <= mp->mp_nnom || n < mp->mp_nint) {
+		/* A buffer is out, or n < nint <= nnom: there is a slot. */
+		mpipe_stash(mp, buf);
+		mp->mp_array[n] = buf;
+		mp->mp_nfree = n + 1;
+		if (mp->mp_waiters != 0)
+			wakeup(mp);
+		splx(s);
 		return;
 	}
-	mpipe_stash(mp, buf);
-	mp->mp_array[n] = buf;
-	mp->mp_nfree = n + 1;
-	if (mp->mp_waiters != 0)
-		wakeup(mp);
-	splx(s);
-}
-
-void
-mpipe_free(struct malloc_pipe *mp, void *buf)
-{
-	if (buf != NULL)
-		mpipe_put(mp, buf);
-}
-
-/*
- * mpipe_put found more than nnom buffers and a full interrupt reserve:
- * buf goes back to malloc(9).  Called at splhigh (s is the level to
- * restore); returns at s.
- */
-void
-mpipe_giveback(struct malloc_pipe *mp, void *buf, int s)
-{
 	mp->mp_total--;
 	mp->mp_sysfrees++;
 	if (mp->mp_waiters != 0)
@@ -451,10 +436,22 @@ mpipe_giveback(struct malloc_pipe *mp, void *buf, int s)
 	free(buf, mp->mp_type);
 }
 
+void
+mpipe_free(struct malloc_pipe *mp, void *buf)
+{
+	if (buf != NULL)
+		mpipe_put(mp, buf);
+}
+
 int
 mpipe_out(const struct malloc_pipe *mp)
 {
-	return (mp->mp_total - mp->mp_nfree);
+	int s, out;
+
+	s = splhigh();
+	out = mp->mp_total - mp->mp_nfree;
+	splx(s);
+	return (out);
 }
 
 int

@@ -20,9 +20,11 @@
  * every M_DONTWAIT one until mb_fail_after(-1), so tests reach every
  * failure path.
  *
- * Invariants: mbstat.m_mbufs, m_clusters and m_refs are the numbers
- * handed out and not yet released (the "mbufs" and "clusters" leak
- * probes read them) and equal mpipe_out of their pipes; a released
+ * Invariants: mbstat_mbufs() (the mbuf pipe's mpipe_out, kept by the
+ * pipe so that the inline mbuf paths count nothing twice), and
+ * mbstat.m_clusters and m_refs are the numbers handed out and not yet
+ * released (the "mbufs" and "clusters" leak probes read them), and the
+ * last two equal mpipe_out of their pipes; a released
  * mbuf is poisoned (MT_FREE and junk) under DIAGNOSTIC before it goes
  * back, and the pipe junk-fills it and checks the junk when it hands
  * it out again.
@@ -104,12 +106,11 @@ mb_syncwaits(void)
 }
 
 /*
- * The slow half of mb_get (sys/mbuf.h): failure injection armed, the
- * pipe down to its interrupt reserve, or M_WAIT (which panics here if
- * the caller may not sleep).
+ * One buffer from mp, counted in the outstanding counter *outst unless
+ * outst is NULL (mbufs: the pipe's own count is the count).
  */
-void *
-mb_get_slow(struct malloc_pipe *mp, int how, u_long *outst)
+static void *
+mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 {
 	void *p;
 
@@ -120,11 +121,39 @@ mb_get_slow(struct malloc_pipe *mp, int how, u_long *outst)
 		mb_syncwaits();
 	} else
 		p = mpipe_alloc_nowait(mp);
-	if (__predict_true(p != NULL))
-		counter_add(outst, 1);
-	else
+	if (__predict_false(p == NULL))
 		MBSTAT_ADD(m_drops, 1);
+	else if (outst != NULL)
+		counter_add(outst, 1);
 	return (p);
+}
+
+static void
+mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
+{
+	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
+	    mp->mp_name);
+	counter_add(outst, -1);
+	mpipe_free(mp, p);
+}
+
+/* Everything mb_tryalloc (sys/mbuf.h) leaves to a decision. */
+struct mbuf *
+mb_alloc(int how)
+{
+	return (mb_get(&mb_mbuf_pipe, how, NULL));
+}
+
+u_long
+mbstat_mbufs(void)
+{
+	return ((u_long)mpipe_out(&mb_mbuf_pipe));
+}
+
+u_long
+mbstat_gets(void)
+{
+	return (mb_mbuf_pipe.mp_gets);
 }
 
 caddr_t
@@ -154,7 +183,7 @@ mb_refrelease(u_int *p)
 static long
 mb_count_mbufs(void)
 {
-	return ((long)mbstat.m_mbufs);
+	return ((long)mbstat_mbufs());
 }
 
 static long

@@ -218,7 +218,7 @@ mbstat_print(void)
 	struct mbstat *s = &mbstat;
 	int t;
 
-	printf("%lu mbufs in use:\n", s->m_mbufs);
+	printf("%lu mbufs in use:\n", mbstat_mbufs());
 	for (t = MT_FREE + 1; t < MT_NTYPES; t++)
 		if (s->m_mtypes[t] != 0)
 			printf("\t%lu mbufs allocated to %s\n", s->m_mtypes[t],
@@ -230,8 +230,8 @@ mbstat_print(void)
 	printf("%lu shared reference counts in use, %lu references taken\n",
 	    s->m_refs, s->m_shared);
 	printf("%lu KiB allocated to network (mbufs and clusters)\n",
-	    (s->m_mbufs * MSIZE + s->m_clusters * MCLBYTES) / 1024);
-	printf("%lu mbufs allocated in total\n", s->m_gets);
+	    (mbstat_mbufs() * MSIZE + s->m_clusters * MCLBYTES) / 1024);
+	printf("%lu mbufs allocated in total\n", mbstat_gets());
 	printf("%lu requests for memory denied\n", s->m_drops);
 	printf("%lu requests for memory delayed (sleeps)\n", s->m_wait);
 	printf("%lu calls to m_pullup moved data, %lu failed\n",

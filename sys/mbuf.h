@@ -195,12 +195,10 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
  * it hands out, the failures and the sleeps; uipc_mbuf.c the rest.
  */
 struct mbstat {
-	u_long	m_mbufs;		/* mbufs outstanding */
 	u_long	m_clusters;		/* clusters outstanding */
 	u_long	m_extbufs;		/* m_extadd buffers outstanding */
 	u_long	m_refs;			/* shared reference counts outst. */
 	u_long	m_mtypes[MT_NTYPES];	/* mbufs outstanding, by type */
-	u_long	m_gets;			/* mbufs allocated */
 	u_long	m_clgets;		/* clusters allocated */
 	u_long	m_extadds;		/* buffers wrapped by m_extadd */
 	u_long	m_drops;		/* M_DONTWAIT allocation failures */
@@ -229,6 +227,13 @@ struct mbstat {
 	u_long	m_cp_datarange;		/* m_datarange, m_datarange_rw */
 };
 extern struct mbstat mbstat;
+/*
+ * Mbufs outstanding and allocated in total: the mbuf pipe's own counts
+ * (mpipe_out, mp_gets), so that m_get and m_free pay for no counter of
+ * their own beyond m_mtypes.
+ */
+u_long		 mbstat_mbufs(void);
+u_long		 mbstat_gets(void);
 /* Count in mbstat: one instruction, atomic against interrupts. */
 #define MBSTAT_ADD(f, n)	counter_add(&mbstat.f, (long)(n))
 #define MBSTAT_SUB(f, n)	counter_add(&mbstat.f, -(long)(n))
@@ -311,45 +316,25 @@ uint16_t	 in_cksum_flat(const void *, int);
 
 /*
  * The allocation seam (uipc_mbpool.c): where mbufs and clusters come
- * from.  Nothing else knows.  Getting and putting an mbuf are inline,
- * so that m_get and m_free cost no call into the pipe in the common
- * case: a buffer from above the pipe's interrupt reserve, failure
- * injection off (mb_failafter < 0); anything else takes mb_get_slow.
+ * from.  Nothing else knows.  The common cases of getting and putting
+ * an mbuf are inline, so that m_get and m_free make no call for them:
+ * mb_tryalloc returns an mbuf when the pipe has one at hand and failure
+ * injection is off, NULL when mb_alloc must decide.
  */
 #define MB_JUNK		0xdb	/* fills a released mbuf under DIAGNOSTIC */
 extern struct malloc_pipe mb_mbuf_pipe;
 extern long	 mb_failafter;
-void		*mb_get_slow(struct malloc_pipe *, int, u_long *);
-
-/* One buffer from mp, counted in the outstanding counter *outst. */
-static inline void *
-mb_get(struct malloc_pipe *mp, int how, u_long *outst)
-{
-	void *p;
-
-	if (__predict_true(mb_failafter < 0) &&
-	    ((how & M_WAIT) == 0 || cansleep()) &&
-	    (p = mpipe_take(mp)) != NULL) {
-		counter_add(outst, 1);
-		return (p);
-	}
-	return (mb_get_slow(mp, how, outst));
-}
-
-/* Give p back to mp, uncounting it from *outst. */
-static inline void
-mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
-{
-	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
-	    mp->mp_name);
-	counter_add(outst, -1);
-	mpipe_put(mp, p);
-}
+struct mbuf	*mb_alloc(int);
 
 static inline struct mbuf *
-mb_alloc(int how)
+mb_tryalloc(void)
 {
-	return (mb_get(&mb_mbuf_pipe, how, &mbstat.m_mbufs));
+	struct mbuf *m;
+
+	if (__predict_false(mb_failafter >= 0))
+		return (NULL);
+	m = mpipe_take(&mb_mbuf_pipe);
+	return (m);
 }
 
 static inline void
@@ -359,7 +344,7 @@ mb_release(struct mbuf *m)
 	memset(m, MB_JUNK, sizeof(*m));	/* and the pipe junks it again */
 	m->m_type = MT_FREE;
 #endif
-	mb_put(&mb_mbuf_pipe, m, &mbstat.m_mbufs);
+	mpipe_put(&mb_mbuf_pipe, m);
 }
 
 caddr_t		 mb_clalloc(int);

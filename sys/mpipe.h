@@ -72,20 +72,17 @@ void	*mpipe_alloc_waitok(struct malloc_pipe *mpipe);
 void	mpipe_free(struct malloc_pipe *mpipe, void *buf);
 
 /*
- * The paths every allocation and free takes, inline so that the common
- * case costs no call (mpipe(9), FAST PATHS): mpipe_take pops a buffer
- * from above the interrupt reserve or returns NULL, and then
- * mpipe_alloc_nowait or mpipe_alloc_waitok decides; mpipe_put is all of
- * mpipe_free but the NULL check.  The four calls below are their out of
- * line parts, for them only.
+ * The fast paths, inline so that the common case of an allocation and a
+ * free costs no call (mpipe(9), FAST PATHS).  mpipe_take pops a buffer
+ * from above the interrupt reserve, or returns NULL and leaves the
+ * decision to mpipe_alloc_nowait or mpipe_alloc_waitok; mpipe_put is
+ * all of mpipe_free but the NULL check.  Pipes with work to do on every
+ * buffer (mp_hooks: zeroing, or the DIAGNOSTIC and sanitizer poisoning)
+ * and frees that must wake a waiter or give a buffer back to malloc(9)
+ * go through mpipe_putslow and mpipe_get instead.
  */
-void	mpipe_ready(struct malloc_pipe *mpipe, void *buf);
-void	mpipe_stash(struct malloc_pipe *mpipe, void *buf);
-void	mpipe_checkfree(struct malloc_pipe *mpipe, void *buf);
-void	mpipe_giveback(struct malloc_pipe *mpipe, void *buf, int s);
 void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
 
-/* Count a buffer going out; at splhigh. */
 static inline void
 mpipe_took(struct malloc_pipe *mp)
 {
@@ -104,7 +101,8 @@ mpipe_take(struct malloc_pipe *mp)
 
 	s = splhigh();
 	n = mp->mp_nfree;
-	if (__predict_false(n <= mp->mp_nint)) {
+	if (__predict_false(mp->mp_hooks) ||
+	    __predict_false(n <= mp->mp_nint)) {
 		splx(s);
 		return (NULL);
 	}
@@ -112,8 +110,6 @@ mpipe_take(struct malloc_pipe *mp)
 	mp->mp_nfree = n;
 	mpipe_took(mp);
 	splx(s);
-	if (__predict_false(mp->mp_hooks))
-		mpipe_ready(mp, buf);
 	return (buf);
 }
 

@@ -321,11 +321,11 @@ prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 	nseen = 0;
 	count_chain(m, &mbufs, &cls, &exts);
 	count_chain(wit, &mbufs, &cls, &exts);
-	if ((long)mbstat.m_mbufs - mb0 != mbufs ||
+	if ((long)mbstat_mbufs() - mb0 != mbufs ||
 	    (long)mbstat.m_clusters - cl0 != cls ||
 	    (long)mbstat.m_extbufs - ex0 != exts) {
 		printf("# prop: mbufs %ld/%ld clusters %ld/%ld ext %ld/%ld\n",
-		    (long)mbstat.m_mbufs - mb0, mbufs,
+		    (long)mbstat_mbufs() - mb0, mbufs,
 		    (long)mbstat.m_clusters - cl0, cls,
 		    (long)mbstat.m_extbufs - ex0, exts);
 		return ("outstanding counts (a leak)");
@@ -610,7 +610,7 @@ const char *
 prop_run(long steps, long trace)
 {
 	struct mbuf *m, *wit = NULL;
-	long mb0 = mbstat.m_mbufs, cl0 = mbstat.m_clusters;
+	long mb0 = mbstat_mbufs(), cl0 = mbstat.m_clusters;
 	long ex0 = mbstat.m_extbufs, step;
 	const char *why = NULL;
 	bool inject = false;
@@ -684,7 +684,7 @@ SELFTEST(mbuf_pd, prop)
 	};
 	u_long before[nitems(copied)];
 	long seed = 0x5eed2007, steps = 100000, trace = -1;
-	long mb0 = mbstat.m_mbufs;
+	long mb0 = mbstat_mbufs();
 	u_long allocs0 = mbstat.m_pdallocs;
 	const char *why;
 	size_t k;
@@ -716,5 +716,5 @@ SELFTEST(mbuf_pd, prop)
 		printf(" %s %lu", copied[k].name, *copied[k].ctr - before[k]);
 	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c\n",
 	    mbstat.m_pdallocs - allocs0);
-	ST_ASSERT_EQ(mbstat.m_mbufs, mb0);
+	ST_ASSERT_EQ(mbstat_mbufs(), mb0);
 }

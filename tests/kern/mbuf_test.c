@@ -142,13 +142,13 @@ SELFTEST(mbuf, layout)
 SELFTEST(mbuf, get)
 {
 	struct mbuf *m, *h, *c, *z;
-	u_long gets = mbstat.m_gets, data = mbstat.m_mtypes[MT_DATA];
+	u_long gets = mbstat_gets(), data = mbstat.m_mtypes[MT_DATA];
 	int i;
 
 	m = m_get(M_WAIT, MT_DATA);
 	h = m_gethdr(M_DONTWAIT, MT_HEADER);
 	ST_ASSERT(m != NULL && h != NULL);
-	ST_ASSERT_EQ(mbstat.m_gets, gets + 2);
+	ST_ASSERT_EQ(mbstat_gets(), gets + 2);
 	ST_ASSERT_EQ(mbstat.m_mtypes[MT_DATA], data + 1);
 	ST_ASSERT(m->m_type == MT_DATA && m->m_flags == 0 && m->m_len == 0);
 	ST_ASSERT(m->m_next == NULL && m->m_nextpkt == NULL);

@@ -280,7 +280,7 @@ SELFTEST_FLAGS(os_mbuf, example2, 0)
 	struct os_mbuf *rx, *hold[MBUF_NUM_MBUFS];
 	uint8_t wire[24], got[16];
 	uint32_t tif = 0;
-	u_long mbufs0 = mbstat.m_mbufs;
+	u_long mbufs0 = mbstat_mbufs();
 	int rc, n, i, nheld, free2;
 
 	ST_ASSERT_EQ(create_mbuf_pool(), 0);
@@ -294,7 +294,7 @@ SELFTEST_FLAGS(os_mbuf, example2, 0)
 	ST_ASSERT_EQ(tif, 0x1234);
 	ST_ASSERT(memcmp(got, wire + 8, 16) == 0);
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
-	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+	ST_ASSERT_EQ(mbstat_mbufs(), mbufs0);
 
 	/* The pullup's new head keeps the packet and user headers. */
 	rx = rx_packet(wire);
@@ -322,7 +322,7 @@ SELFTEST_FLAGS(os_mbuf, example2, 0)
 	ST_ASSERT_EQ(rc, -1);
 	ST_ASSERT_EQ(free2, 2);		/* the packet's two came back */
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
-	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+	ST_ASSERT_EQ(mbstat_mbufs(), mbufs0);
 }
 
 /* ---- the msys walk-through ------------------------------------------ */
@@ -670,7 +670,7 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 {
 	uint8_t data[100];
 	struct os_mbuf *om, *n, *r, *hold[4];
-	u_long mbufs0 = mbstat.m_mbufs;
+	u_long mbufs0 = mbstat_mbufs();
 	int ok[6], fr[4], i, nheld;
 
 	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
@@ -718,7 +718,7 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 	fr[0] = ptiny.mp.mp_num_free;
 	r = os_mbuf_pullup(om, 8);
 	fr[1] = ptiny.mp.mp_num_free;
-	fr[2] = (int)(mbstat.m_mbufs - mbufs0);
+	fr[2] = (int)(mbstat_mbufs() - mbufs0);
 	for (i = 0; i < nheld; i++)
 		os_mbuf_free(hold[i]);
 	ok[3] = r == NULL && nheld == 2 && fr[0] == 0 && fr[1] == 2 &&
@@ -749,7 +749,7 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 		if (!ok[i])
 			ST_FAIL("pullup case %d", i);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
-	ST_ASSERT_EQ(mbstat.m_mbufs, mbufs0);
+	ST_ASSERT_EQ(mbstat_mbufs(), mbufs0);
 }
 
 SELFTEST_FLAGS(os_mbuf, free_chain, 0)

@@ -160,7 +160,7 @@ int
 fuzz_frame_one(const uint8_t *data, size_t size)
 {
 	static const int adv[8] = { 0, 1, 2, 3, 4, 5, 100, 4000 };
-	long mb0 = mbstat.m_mbufs, cl0 = mbstat.m_clusters;
+	long mb0 = mbstat_mbufs(), cl0 = mbstat.m_clusters;
 	long ex0 = mbstat.m_extbufs;
 	size_t pos = 0;
 
@@ -186,10 +186,10 @@ fuzz_frame_one(const uint8_t *data, size_t size)
 	}
 	net_flush();
 	fz_drain_output();
-	if (mbstat.m_mbufs != (u_long)mb0 || mbstat.m_clusters != (u_long)cl0 ||
+	if (mbstat_mbufs() != (u_long)mb0 || mbstat.m_clusters != (u_long)cl0 ||
 	    mbstat.m_extbufs != (u_long)ex0) {
 		printf("fuzz_frame: leak: mbufs %ld -> %lu, clusters %ld -> "
-		    "%lu, ext %ld -> %lu\n", mb0, mbstat.m_mbufs, cl0,
+		    "%lu, ext %ld -> %lu\n", mb0, mbstat_mbufs(), cl0,
 		    mbstat.m_clusters, ex0, mbstat.m_extbufs);
 		fuzz_abort();
 	}
