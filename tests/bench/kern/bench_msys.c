@@ -88,26 +88,24 @@ b_os_msys_get(long n)
 }
 
 void
-bench_msys(long n, struct bres *ref)
+bench_msys(long n, long (*reffn)(long))
 {
 	static const int sizes[] = { 64, 576, 1500 };
 	struct os_mempool mp;
 	struct os_mbuf_pool omp;
-	struct bres r;
 	char name[48];
 	void *mem;
 	int bsize = 128 + sizeof(struct os_mbuf);
 
 	for (size_t i = 0; i < nitems(sizes); i++) {
 		bm_size = sizes[i];
-		bench_measure(b_msys_get, n, &r);
 		snprintf(name, sizeof(name), "msys_get %d B (%s)+m_free",
 		    sizes[i], sizes[i] <= (int)MLEN ? "in mbuf" :
 		    msys_select(sizes[i])->mp_name);
-		bench_row(name, &r, ref);
+		bench_pair(name, b_msys_get, reffn, n);
 	}
-	bench_measure(b_msys_gethdr_imix, n, &r);
-	bench_row("msys_gethdr IMIX sizes+m_freem", &r, ref);
+	bench_pair("msys_gethdr IMIX sizes+m_freem", b_msys_gethdr_imix, reffn,
+	    n);
 
 	/* Mynewt's interface: a pool of 64 blocks of 128 data bytes. */
 	mem = malloc(OS_MEMPOOL_BYTES(64, bsize), M_BENCHMSYS, M_WAITOK);
@@ -115,8 +113,8 @@ bench_msys(long n, struct bres *ref)
 	    os_mbuf_pool_init(&omp, &mp, bsize, 64) == OS_OK) {
 		os_msys_reset();
 		os_msys_register(&omp);
-		bench_measure(b_os_msys_get, n, &r);
-		bench_row("os_msys_get 64 B+os_mbuf_free", &r, ref);
+		bench_pair("os_msys_get 64 B+os_mbuf_free", b_os_msys_get, reffn,
+		    n);
 		os_msys_reset();
 	}
 	free(mem, M_BENCHMSYS);
