@@ -12,7 +12,8 @@
  *
  * Invariants: 0 <= mp_nfree <= mp_nnom <= mp_nmax; mp_nfree <=
  * mp_total <= mp_nmax; the buffers out are mp_total - mp_nfree; every
- * field changes only at splhigh.
+ * field changes only at splhigh, in kern_mpipe.c or in the inline
+ * common cases below (mpipe_take, mpipe_put), which keep the same rules.
  */
 #ifndef _SYS_MPIPE_H_
 #define _SYS_MPIPE_H_
@@ -83,6 +84,7 @@ void	mpipe_free(struct malloc_pipe *mpipe, void *buf);
  */
 void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
 
+/* Count a buffer going out; at splhigh. */
 static inline void
 mpipe_took(struct malloc_pipe *mp)
 {
@@ -93,6 +95,7 @@ mpipe_took(struct malloc_pipe *mp)
 		mp->mp_hiwat = out;
 }
 
+/* A buffer from above the reserve, or NULL: the caller decides. */
 static inline void *
 mpipe_take(struct malloc_pipe *mp)
 {
@@ -113,6 +116,11 @@ mpipe_take(struct malloc_pipe *mp)
 	return (buf);
 }
 
+/*
+ * mpipe_free without the NULL check.  The slow path takes the buffers
+ * the pipe gives back to malloc(9), the frees that wake a waiter, and a
+ * free when no buffer is out (mp_total <= n), where it panics.
+ */
 static inline void
 mpipe_put(struct malloc_pipe *mp, void *buf)
 {
