@@ -42,4 +42,9 @@ _Static_assert(sizeof(struct ip) == 20, "struct ip is 20 bytes");
 #define IP_MINHLEN	20
 #define IP_MAXHLEN	60
 
+/* Options (RFC 791 3.1): the first byte of each. */
+#define IPOPT_EOL	0		/* end of the option list */
+#define IPOPT_NOP	1		/* no operation (padding) */
+#define IPOPT_COPIED(o)	((o) & 0x80)	/* goes into every fragment */
+
 #endif /* !_NET_IP_H_ */

@@ -13,7 +13,9 @@
  * an m_copym of its share of the payload: the payload's clusters are
  * shared by reference, never copied.  Fragment payloads are multiples
  * of 8 bytes except the last; a packet with DF set that does not fit is
- * dropped (ips_cantfrag).
+ * dropped (ips_cantfrag).  The first fragment keeps every option of the
+ * header; the others only those whose copied flag is set (RFC 791 3.2),
+ * with the NOPs between them, padded with EOL to a 4-byte boundary.
  *
  * Invariants: the original packet is always consumed (sent, or freed
  * with the reason counted); a header is written only into storage that
@@ -68,13 +70,44 @@ ip_srcaddr(struct in_addr dst)
 	return (ifp->if_addr);
 }
 
+/*
+ * The options of the fragments after the first: from the olen bytes at
+ * src, those with the copied flag and the NOPs, then EOL padding to a
+ * multiple of 4, into dst.  Returns how many bytes that is.  A
+ * malformed option (a length below 2 or past the end) ends the list.
+ */
+static int
+ip_optcopy(const uint8_t *src, int olen, uint8_t *dst)
+{
+	int i = 0, n = 0, len;
+
+	while (i < olen && src[i] != IPOPT_EOL) {
+		if (src[i] == IPOPT_NOP) {
+			dst[n++] = IPOPT_NOP;
+			i++;
+			continue;
+		}
+		if (i + 1 >= olen || (len = src[i + 1]) < 2 || len > olen - i)
+			break;
+		if (IPOPT_COPIED(src[i])) {
+			memcpy(dst + n, src + i, len);
+			n += len;
+		}
+		i += len;
+	}
+	while (n % 4 != 0)
+		dst[n++] = IPOPT_EOL;
+	return (n);
+}
+
 static int
 ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
     struct ip *ip, int hlen)
 {
 	struct mbuf *n, *h;
 	struct ip fip;
-	int plen, fsize, off, flen, error = 0, e;
+	uint8_t opts[IP_MAXHLEN - IP_MINHLEN], copts[IP_MAXHLEN - IP_MINHLEN];
+	int plen, fsize, off, flen, error = 0, e, fhlen, olen, colen;
 	uint16_t ooff;
 
 	plen = m->m_pkthdr.len - hlen;
@@ -85,7 +118,11 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 		return (EMSGSIZE);
 	}
 	ooff = ntohs(ip->ip_off);
+	olen = hlen - IP_MINHLEN;
+	m_copydata(m, IP_MINHLEN, olen, opts);
+	colen = ip_optcopy(opts, olen, copts);
 	counter_add(&ipstat.ips_fragmented, 1);
+	/* fsize fits the first header, the largest; the others are no longer. */
 	for (off = 0; off < plen; off += flen) {
 		flen = MIN(fsize, plen - off);
 		n = m_copym(m, hlen + off, flen, M_DONTWAIT);
@@ -104,23 +141,23 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 		h->m_next = n;
 		h->m_pkthdr.len = flen;
 		h->m_flags |= m->m_flags & (M_BCAST | M_MCAST);
-		M_PREPEND(h, hlen, M_DONTWAIT);
+		fhlen = IP_MINHLEN + (off == 0 ? olen : colen);
+		M_PREPEND(h, fhlen, M_DONTWAIT);
 		if (h == NULL) {
 			counter_add(&ipstat.ips_nombuf, 1);
 			error = ENOBUFS;
 			break;
 		}
 		fip = *ip;
-		fip.ip_len = htons(hlen + flen);
+		fip.ip_vhl = IP_VHL(4, fhlen);
+		fip.ip_len = htons(fhlen + flen);
 		fip.ip_off = htons(((ooff & IP_OFFMASK) + (off >> 3)) |
 		    (off + flen < plen || (ooff & IP_MF) ? IP_MF : 0));
 		fip.ip_sum = 0;
-		/* Options (if any) follow in every fragment, as received. */
-		if (hlen > IP_MINHLEN)
-			m_copydata(m, IP_MINHLEN, hlen - IP_MINHLEN,
-			    mtod(h, uint8_t *) + IP_MINHLEN);
+		memcpy(mtod(h, uint8_t *) + IP_MINHLEN, off == 0 ? opts : copts,
+		    fhlen - IP_MINHLEN);
 		memcpy(mtod(h, void *), &fip, sizeof(fip));
-		ip_hdr_cksum(mtod(h, void *), hlen);
+		ip_hdr_cksum(mtod(h, void *), fhlen);
 		counter_add(&ipstat.ips_ofragments, 1);
 		if ((e = ifp->if_ipoutput(ifp, h, nexthop)) != 0) {
 			counter_add(&ipstat.ips_odropped, 1);
@@ -149,6 +186,14 @@ ip_output(struct mbuf *m, int flags)
 	}
 	memcpy(&ip, p, sizeof(ip));
 	hlen = IP_HL(ip.ip_vhl);
+	if (IP_V(ip.ip_vhl) != 4 || hlen < IP_MINHLEN ||
+	    hlen > m->m_pkthdr.len) {
+		/* The caller's header is not an IPv4 header. */
+		counter_add(&ipstat.ips_odropped, 1);
+		m_freem(m);
+		splx(s);
+		return (EINVAL);
+	}
 	if (hlen > IP_MINHLEN && (p = net_hdrptr(&m, hlen, 1)) == NULL) {
 		counter_add(&ipstat.ips_nombuf, 1);
 		splx(s);

@@ -515,6 +515,72 @@ SELFTEST(net, fragment_8000)
 	cap_down(ifp);
 }
 
+/*
+ * A header with options, fragmented: the first fragment keeps them all,
+ * the others only the copied one (RFC 791 3.2), NOP kept, EOL padding.
+ * A header that is not IPv4 is refused and counted.
+ */
+SELFTEST(net, fragment_options)
+{
+	static const uint8_t opts[12] = {
+	    IPOPT_NOP,
+	    0x94, 4, 0, 0,			/* router alert: copied */
+	    0x07, 7, 4, 0, 0, 0, 0 };		/* record route: not copied */
+	static const uint8_t later[8] = {
+	    IPOPT_NOP, 0x94, 4, 0, 0, IPOPT_EOL, IPOPT_EOL, IPOPT_EOL };
+	struct ifnet *ifp = cap_up();
+	struct mbuf *m;
+	struct ip ip;
+	int i, n = 0, len, hl, off, total = 0;
+	u_long d0;
+
+	learn_peer(ifp);
+	for (i = 0; i < 3000; i++)
+		payload[i] = kern_random() & 0xff;
+	m = m_gethdr(M_WAIT, MT_DATA);
+	memset(&ip, 0, sizeof(ip));
+	ip.ip_vhl = IP_VHL(4, 32);
+	ip.ip_ttl = IP_DEFTTL;
+	ip.ip_p = 253;				/* experimental (RFC 3692) */
+	ip.ip_dst.s_addr = htonl(PEER_IP);
+	m_copyback(m, 0, sizeof(ip), &ip, M_WAIT);
+	m_copyback(m, 20, sizeof(opts), opts, M_WAIT);
+	m_copyback(m, 32, 3000, payload, M_WAIT);
+	ST_ASSERT_EQ(ip_output(m, 0), 0);
+	while ((len = take(ifp)) > 0 && n < 8) {
+		uint8_t *h = rbuf + 14;
+
+		hl = IP_HL(h[0]);
+		off = (be16dec(h + 6) & IP_OFFMASK) * 8;
+		ST_ASSERT_EQ(in_cksum_flat(h, hl), 0);
+		ST_ASSERT_EQ(be16dec(h + 2), len - 14);
+		ST_ASSERT(len - 14 <= 1500);
+		ST_ASSERT_EQ(off, total);
+		if (n == 0) {
+			ST_ASSERT_EQ(hl, 32);
+			ST_ASSERT(memcmp(h + 20, opts, sizeof(opts)) == 0);
+		} else {
+			ST_ASSERT_EQ(hl, 28);
+			ST_ASSERT(memcmp(h + 20, later, sizeof(later)) == 0);
+		}
+		ST_ASSERT(memcmp(h + hl, payload + off, len - 14 - hl) == 0);
+		total += len - 14 - hl;
+		n++;
+	}
+	ST_ASSERT_EQ(n, 3);
+	ST_ASSERT_EQ(total, 3000);
+
+	/* Header length 16: not a header; consumed, counted, EINVAL. */
+	d0 = ipstat.ips_odropped;
+	m = m_gethdr(M_WAIT, MT_DATA);
+	ip.ip_vhl = IP_VHL(4, 16);
+	m_copyback(m, 0, sizeof(ip), &ip, M_WAIT);
+	ST_ASSERT_EQ(ip_output(m, 0), EINVAL);
+	ST_ASSERT_EQ(ipstat.ips_odropped, d0 + 1);
+	ST_ASSERT_EQ(take(ifp), -1);
+	cap_down(ifp);
+}
+
 SELFTEST(net, reassemble_every_order)
 {
 	struct ifnet *ifp = cap_up();
