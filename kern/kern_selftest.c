@@ -16,6 +16,7 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/proc.h>
+#include <sys/callout.h>
 #include <sys/selftest.h>
 
 extern const struct selftest __start_set_selftest[] __attribute__((weak));
@@ -83,6 +84,54 @@ panic_catch_pop(struct panic_catch *pc)
 {
 	KASSERT(curthread->t_catch == pc);
 	curthread->t_catch = pc->pc_prev;
+}
+
+/*
+ * Call fn(arg) under panic capture: true when it panicked (the message
+ * in pc->pc_msg), false when it returned.  A function of its own, so
+ * that no variable of a test lives across the longjmp.
+ */
+bool
+selftest_panics(void (*fn)(void *), void *arg, struct panic_catch *pc)
+{
+	if (PANIC_TRY(pc)) {
+		fn(arg);
+		panic_catch_pop(pc);
+		return (false);
+	}
+	return (true);
+}
+
+struct st_intrcall {
+	void			(*fn)(void *);
+	void			*arg;
+	struct panic_catch	*pc;
+	bool			 panicked;
+	bool			 done;
+};
+
+static void
+st_intrcall(void *v)
+{
+	struct st_intrcall *ic = v;
+
+	ic->panicked = selftest_panics(ic->fn, ic->arg, ic->pc);
+	ic->done = true;
+	wakeup(ic);
+}
+
+/* The same from a callout, in interrupt context; waits for it. */
+bool
+selftest_panics_intr(void (*fn)(void *), void *arg, struct panic_catch *pc)
+{
+	struct st_intrcall ic = { fn, arg, pc, false, false };
+	struct callout c;
+
+	callout_init(&c, st_intrcall, &ic);
+	callout_reset(&c, 1);
+	while (!ic.done)
+		tsleep(&ic, 0, "stintr", 1);
+	return (ic.panicked);
 }
 
 /* Called by panic(): hand the message to an armed catch, if any. */

@@ -154,7 +154,12 @@ sched_idle_loop(void)
 void
 yield(void)
 {
-	int s = splhigh();
+	int s;
+
+	if (in_interrupt())
+		panic("yield: called from interrupt context (caller %p)",
+		    __builtin_return_address(0));
+	s = splhigh();
 
 	if (curthread != idlethread)
 		TAILQ_INSERT_TAIL(&runq, curthread, t_runq);
@@ -211,15 +216,42 @@ kthread_exit(void)
 	panic("kthread_exit: zombie %s ran again", td->t_name);
 }
 
-/* Wait for td to exit, then free it. */
+/* Is td a thread that exists (not yet joined)?  Reads only the list. */
+static bool
+thread_exists(const struct thread *td)
+{
+	struct thread *t;
+
+	LIST_FOREACH(t, &allthreads, t_all)
+		if (t == td)
+			return (true);
+	return (false);
+}
+
+/*
+ * Wait for td to exit, then free it.  Joining a thread that was joined
+ * already (and so freed), or one another thread is joining, panics:
+ * both would free it twice.  The first check reads only the list of
+ * threads, never *td, which may be freed memory.
+ */
 void
 kthread_join(struct thread *td)
 {
 	int s;
 
-	KASSERTMSG(td != curthread, "kthread_join: %s joins itself",
-	    td->t_name);
+	if (in_interrupt())
+		panic("kthread_join: called from interrupt context");
 	s = splhigh();
+	if (!thread_exists(td))
+		panic("kthread_join: %p is not a thread (joined twice?)",
+		    (void *)td);
+	if (td->t_joiner != NULL)
+		panic("kthread_join: %s is already being joined by %s",
+		    td->t_name, td->t_joiner->t_name);
+	if (td == curthread || td == &thread0 || td == idlethread)
+		panic("kthread_join: %s may not be joined%s", td->t_name,
+		    td == curthread ? " by itself" : "");
+	td->t_joiner = curthread;
 	while (td->t_state != TS_ZOMB)
 		tsleep(td, 0, "join", 0);
 	LIST_REMOVE(td, t_all);

@@ -36,6 +36,7 @@ struct thread {
 	void			*t_arg;
 	u_long			 t_switches;	/* times it was switched in */
 	void			*t_catch;	/* panic capture (selftest) */
+	struct thread		*t_joiner;	/* the thread in kthread_join */
 };
 
 #define KSTACK_SIZE	(16 * 1024)

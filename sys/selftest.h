@@ -89,6 +89,10 @@ struct panic_catch {
 void	panic_catch_push(struct panic_catch *);
 void	panic_catch_pop(struct panic_catch *);
 #define PANIC_TRY(pc)	(panic_catch_push(pc), md_setjmp(&(pc)->pc_jb) == 0)
+/* fn(arg) under capture, in this thread or a callout: true if it panicked. */
+bool	selftest_panics(void (*fn)(void *), void *arg, struct panic_catch *pc);
+bool	selftest_panics_intr(void (*fn)(void *), void *arg,
+	    struct panic_catch *pc);
 
 int	selftest_run(const char *pattern);
 

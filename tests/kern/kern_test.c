@@ -248,42 +248,80 @@ SELFTEST(kern, kassert_caught)
 	ST_ASSERT_EQ(curipl(), IPL_NONE);
 }
 
-struct irqpanic {
-	struct panic_catch	 pc;
-	int			 caught;
-	int			 done;
-};
-
-/* Runs in interrupt context: M_WAITOK there must panic. */
+/* M_WAITOK in interrupt context must panic. */
 static void
-irq_malloc(void *arg)
+malloc_waitok(void *arg)
 {
-	struct irqpanic *ip = arg;
-
-	if (PANIC_TRY(&ip->pc)) {
-		void *p = malloc(32, M_KTEST, M_WAITOK);
-
-		panic_catch_pop(&ip->pc);
-		free(p, M_KTEST);
-	} else
-		ip->caught = 1;
-	ip->done = 1;
-	wakeup(ip);
+	free(malloc(32, M_KTEST, M_WAITOK), M_KTEST);
 }
 
 SELFTEST(kern, waitok_in_interrupt_panics)
 {
-	struct irqpanic ip;
-	struct callout c;
+	struct panic_catch pc;
 
-	memset(&ip, 0, sizeof(ip));
-	callout_init(&c, irq_malloc, &ip);
-	callout_reset(&c, 1);
-	while (!ip.done)
-		tsleep(&ip, 0, "irqpanic", 1);
-	ST_ASSERT(ip.caught);
-	ST_ASSERT(strstr(ip.pc.pc_msg, "M_WAITOK"));
-	ST_ASSERT(strstr(ip.pc.pc_msg, "ktest"));
+	ST_ASSERT(selftest_panics_intr(malloc_waitok, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "M_WAITOK"));
+	ST_ASSERT(strstr(pc.pc_msg, "ktest"));
+}
+
+static void
+call_yield(void *arg)
+{
+	yield();
+}
+
+SELFTEST(kern, yield_in_interrupt_panics)
+{
+	struct panic_catch pc;
+
+	ST_ASSERT(selftest_panics_intr(call_yield, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "yield: called from interrupt"));
+}
+
+static int join_go;	/* read after each sleep: tsleep is a call */
+
+static void
+join_target(void *arg)
+{
+	while (!join_go)
+		tsleep(&join_go, 0, "jtarget", 0);
+}
+
+static void
+join_fn(void *arg)
+{
+	kthread_join(arg);
+}
+
+/*
+ * Joining twice, joining a thread another thread is joining, and
+ * joining oneself each panic naming the mistake; none frees anything.
+ */
+SELFTEST(kern, join_misuse_panics)
+{
+	struct panic_catch pc;
+	struct thread *t, *j;
+
+	join_go = 1;
+	t = kthread_create(join_target, NULL, "jonce");
+	kthread_join(t);
+	ST_ASSERT(selftest_panics(join_fn, t, &pc));	/* t's address only */
+	ST_ASSERT(strstr(pc.pc_msg, "is not a thread (joined twice?)"));
+
+	ST_ASSERT(selftest_panics(join_fn, curthread, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "may not be joined by itself"));
+
+	join_go = 0;
+	t = kthread_create(join_target, NULL, "jtarget");
+	j = kthread_create(join_fn, t, "jjoiner");
+	yield();				/* j starts and waits for t */
+	yield();
+	ST_ASSERT(selftest_panics(join_fn, t, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "jtarget is already being joined by "
+	    "jjoiner"));
+	join_go = 1;
+	wakeup(&join_go);
+	kthread_join(j);			/* j joined t: both are gone */
 }
 
 /* Runs only when named exactly: proves a failure reaches the runner. */

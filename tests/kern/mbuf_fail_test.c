@@ -171,70 +171,37 @@ SELFTEST(mbuf, fail_injection)
 	ST_ASSERT_EQ(extcount[0] > 0, 1);
 }
 
-struct irqwait {
-	struct callout		 co;
-	struct panic_catch	 pc;
-	volatile int		 caught;
-	volatile int		 done;
-};
-
-/* Runs as a callout, in interrupt context: M_WAIT must panic. */
+/* M_WAIT in interrupt context or at a raised level must panic. */
 static void
-irq_mget(void *arg)
+mget_wait(void *arg)
 {
-	struct irqwait *iw = arg;
-	struct mbuf *m;
-
-	if (PANIC_TRY(&iw->pc)) {
-		m = m_get(M_WAIT, MT_DATA);
-		panic_catch_pop(&iw->pc);
-		m_free(m);
-	} else
-		iw->caught = 1;
-	iw->done = 1;
-	wakeup(iw);
+	m_free(m_get(M_WAIT, MT_DATA));
 }
 
-/*
- * M_WAIT at splnet in a thread; returns whether it came back (it must
- * panic).  A function of its own, so that no variable of the caller
- * lives across the longjmp.
- */
-static bool
-mget_at_splnet(struct panic_catch *pc)
+static void
+mgetcl_wait_at_splnet(void *arg)
 {
 	struct mbuf *m;
 	int s;
 
 	s = splnet();
-	if (PANIC_TRY(pc)) {
-		m = m_getcl(M_WAIT, MT_DATA, M_PKTHDR);
-		panic_catch_pop(pc);
-		splx(s);
-		m_free(m);
-		return (true);
-	}
+	m = m_getcl(M_WAIT, MT_DATA, M_PKTHDR);
 	splx(s);
-	return (false);
+	m_free(m);
 }
 
 SELFTEST(mbuf, wait_in_interrupt_panics)
 {
-	struct irqwait iw;
+	struct panic_catch pc;
 	struct mbuf *m;
 	int s;
 
-	memset(&iw, 0, sizeof(iw));
-	callout_init(&iw.co, irq_mget, &iw);
-	callout_reset(&iw.co, 1);
-	while (!iw.done)
-		tsleep(&iw, 0, "mbirq", 1);
-	ST_ASSERT(iw.caught);
-	ST_ASSERT(strstr(iw.pc.pc_msg, "m_get: M_WAIT where sleeping is "
+	ST_ASSERT(selftest_panics_intr(mget_wait, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "m_get: M_WAIT where sleeping is "
 	    "not allowed (caller 0x") != NULL);
 	/* raised spl in a thread: the same */
-	ST_ASSERT(!mget_at_splnet(&iw.pc));
-	ST_ASSERT(strstr(iw.pc.pc_msg, "m_getcl") != NULL);
+	ST_ASSERT(selftest_panics(mgetcl_wait_at_splnet, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "m_getcl") != NULL);
 	/* M_DONTWAIT there is fine */
 	s = splnet();
 	m = m_get(M_DONTWAIT, MT_DATA);

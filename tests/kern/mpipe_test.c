@@ -252,8 +252,6 @@ struct intrtest {
 	void			*got[3];
 	int			 inintr;
 	int			 done;
-	int			 caught;
-	struct panic_catch	 pc;
 };
 
 /* Callout: interrupt context draws on the MPF_INT reserve. */
@@ -364,43 +362,30 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	mpipe_done(&mp);
 }
 
-/* Callout: mpipe_alloc_waitok in interrupt context must panic. */
+/* mpipe_alloc_waitok in interrupt context must panic. */
 static void
-intr_waitok(void *arg)
+waitok_fn(void *arg)
 {
-	struct intrtest *it = arg;
+	struct malloc_pipe *mp = arg;
 
-	if (PANIC_TRY(&it->pc)) {
-		void *p = mpipe_alloc_waitok(it->mp);
-
-		panic_catch_pop(&it->pc);
-		mpipe_free(it->mp, p);
-	} else
-		it->caught = 1;
-	it->done = 1;
-	wakeup(it);
+	mpipe_free(mp, mpipe_alloc_waitok(mp));
 }
 
 SELFTEST(mpipe, waitok_in_interrupt_panics)
 {
 	struct malloc_pipe mp;
-	struct intrtest it;
-	struct callout c;
+	struct panic_catch pc;
+	bool panicked;
 
 	mpipe_init(&mp, M_MPTEST, 64, 2, 2, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-irqwait");
-	memset(&it, 0, sizeof(it));
-	it.mp = &mp;
-	callout_init(&c, intr_waitok, &it);
-	callout_reset(&c, 1);
-	while (!it.done)
-		tsleep(&it, 0, "mpirq", 1);
-	ST_ASSERT(it.caught);
-	ST_ASSERT(strstr(it.pc.pc_msg, "mpt-irqwait") != NULL);
-	ST_ASSERT(strstr(it.pc.pc_msg, "caller") != NULL);
-	ST_ASSERT(strstr(it.pc.pc_msg, "interrupt") != NULL);
+	panicked = selftest_panics_intr(waitok_fn, &mp, &pc);
 	ST_ASSERT_EQ(mpipe_out(&mp), 0);
 	mpipe_done(&mp);
+	ST_ASSERT(panicked);
+	ST_ASSERT(strstr(pc.pc_msg, "mpt-irqwait") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "caller") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "interrupt") != NULL);
 }
 
 /* Thread context with the spl raised may not sleep either. */
