@@ -20,10 +20,47 @@ struct kprf_buf {
 
 typedef void kprf_out_t(int, void *);
 
+static void kprf_buf(int, void *);
+
+/*
+ * Console capture (cons_capture_start/stop): while a buffer is set,
+ * console output goes into it instead of to the machine, so a self-test
+ * can check what a command printed.  A panic ends it first.
+ */
+static struct kprf_buf cn_cap;
+static char *cn_capbuf;
+
 void
 cnputc(int c)
 {
+	if (cn_capbuf != NULL) {
+		kprf_buf(c, &cn_cap);
+		return;
+	}
 	md_cons_putc(c);
+}
+
+void
+cons_capture_start(char *buf, size_t size)
+{
+	KASSERTMSG(cn_capbuf == NULL, "cons_capture_start: already capturing");
+	KASSERTMSG(size > 0, "cons_capture_start: no room");
+	cn_cap.b_p = buf;
+	cn_cap.b_left = size;
+	cn_capbuf = buf;
+}
+
+size_t
+cons_capture_stop(void)
+{
+	size_t n;
+
+	if (cn_capbuf == NULL)
+		return (0);
+	*cn_cap.b_p = '\0';
+	n = cn_cap.b_p - cn_capbuf;
+	cn_capbuf = NULL;
+	return (n);
 }
 
 int
@@ -286,6 +323,7 @@ panic(const char *fmt, ...)
 	va_list ap;
 
 	md_intr_disable();
+	(void)cons_capture_stop();	/* the message must be seen */
 	va_start(ap, fmt);
 	panic_catch_deliver(fmt, ap);	/* returns if nobody waits */
 	va_end(ap);

@@ -13,6 +13,7 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/os_mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
@@ -254,7 +255,10 @@ mbstat_print(void)
  */
 void	netstat_protocols(void);	/* net/netstat.c */
 
-/* -m: the mbuf counters, then every pipe's and every size class's. */
+/*
+ * -m: the mbuf counters, then every pipe's, every size class's and
+ * every registered os_msys pool's.
+ */
 static void
 netstat_memory(void)
 {
@@ -263,6 +267,8 @@ netstat_memory(void)
 	mpipe_print_all();
 	printf("\n");
 	msys_print();
+	printf("\n");
+	os_msys_print();
 }
 
 static const struct netstat_opt {

@@ -538,3 +538,23 @@ os_msys_num_free(void)
 	splx(s);
 	return (n);
 }
+
+/* netstat -m: the registered os_msys pools, smallest first. */
+void
+os_msys_print(void)
+{
+	struct os_mbuf_pool *p;
+	struct os_mempool *mp;
+	int s;
+
+	printf("%-8s %-12s %6s %6s %6s %6s\n", "os_msys", "pool", "block",
+	    "blocks", "free", "minfree");
+	s = splhigh();
+	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
+		mp = p->omp_pool;
+		printf("%-8u %-12s %6u %6u %6u %6u\n", p->omp_databuf_len,
+		    mp->name != NULL ? mp->name : "-", mp->mp_block_size,
+		    mp->mp_num_blocks, mp->mp_num_free, mp->mp_min_free);
+	}
+	splx(s);
+}

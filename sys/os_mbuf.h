@@ -122,5 +122,6 @@ struct os_mbuf *os_msys_get_pkthdr(uint16_t, uint16_t);
 void	os_msys_reset(void);
 int	os_msys_count(void);
 int	os_msys_num_free(void);
+void	os_msys_print(void);
 
 #endif /* !_SYS_OS_MBUF_H_ */

@@ -31,6 +31,8 @@ int	snprintf(char *, size_t, const char *, ...) __printflike(3, 4);
 int	vsnprintf(char *, size_t, const char *, va_list);
 void	cnputc(int);
 int	cngetc(void);
+void	cons_capture_start(char *, size_t);
+size_t	cons_capture_stop(void);
 
 /* Fatal errors. */
 void	panic(const char *, ...) __dead __printflike(1, 2);

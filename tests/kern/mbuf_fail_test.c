@@ -379,13 +379,27 @@ SELFTEST(mbuf, in_cksum)
 
 SELFTEST(mbuf, netstat)
 {
-	char line[32];
+	static char out[8192];
+	char line[32], want[64];
 	struct mbuf *m;
+	size_t n;
+	int rc;
 
 	m = m_get(M_WAIT, MT_CONTROL);
-	ST_ASSERT(mbstat.m_mtypes[MT_CONTROL] >= 1);
 	strlcpy(line, "netstat -m", sizeof(line));
-	ST_ASSERT_EQ(shell_exec(line), 0);
+	cons_capture_start(out, sizeof(out));
+	rc = shell_exec(line);
+	n = cons_capture_stop();
+	ST_ASSERT_EQ(rc, 0);
+	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
+	snprintf(want, sizeof(want), "%lu mbufs in use:\n", mbstat_mbufs());
+	ST_ASSERT(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "\t%lu mbufs allocated to control\n",
+	    mbstat.m_mtypes[MT_CONTROL]);
+	ST_ASSERT(strstr(out, want) != NULL);
+	ST_ASSERT(strstr(out, "\nmbuf ") != NULL);		/* the pipes */
+	ST_ASSERT(strstr(out, "msys640") != NULL);		/* the classes */
+	ST_ASSERT(strstr(out, "os_msys") != NULL);
 	strlcpy(line, "netstat -q", sizeof(line));
 	ST_ASSERT(shell_exec(line) != 0);
 	m_free(m);

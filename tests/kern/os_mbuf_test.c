@@ -20,6 +20,7 @@
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
 #include <sys/os_mbuf.h>
+#include <sys/shell.h>
 #include <net/in.h>
 
 /* ---- helpers ------------------------------------------------------- */
@@ -813,3 +814,41 @@ SELFTEST_FLAGS(os_mbuf, free_chain, 0)
 	ST_ASSERT(ok2);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
 }
+
+/* netstat -m lists the registered os_msys pools with their counts. */
+SELFTEST_FLAGS(os_mbuf, netstat, 0)	/* os_mbuf is a macro */
+{
+	static struct tpool pa, pb;
+	static os_membuf_t mema[TPOOL_MEM(4, 32)], memb[TPOOL_MEM(2, 512)];
+	static char out[8192];
+	char line[32], want[80];
+	struct os_mbuf *m;
+	size_t n;
+	int rc;
+
+	ST_ASSERT_EQ(tpool_init(&pa, mema, 4, 32, "osnet32"), 0);
+	ST_ASSERT_EQ(tpool_init(&pb, memb, 2, 512, "osnet512"), 0);
+	os_msys_reset();
+	os_msys_register(&pb.omp);
+	os_msys_register(&pa.omp);
+	m = os_msys_get(20, 0);			/* one block of osnet32 */
+	strlcpy(line, "netstat -m", sizeof(line));
+	cons_capture_start(out, sizeof(out));
+	rc = shell_exec(line);
+	n = cons_capture_stop();
+	os_mbuf_free(m);
+	os_msys_reset();
+	ST_ASSERT(m != NULL);
+	ST_ASSERT_EQ(rc, 0);
+	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
+	ST_ASSERT(strstr(out, "os_msys  pool") != NULL);
+	snprintf(want, sizeof(want), "\n%-8u %-12s %6u %6u %6u %6u\n", 32,
+	    "osnet32", (u_int)pa.mp.mp_block_size, 4, 3, 3);
+	ST_ASSERT(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "\n%-8u %-12s %6u %6u %6u %6u\n", 512,
+	    "osnet512", (u_int)pb.mp.mp_block_size, 2, 2, 2);
+	ST_ASSERT(strstr(out, want) != NULL);
+	/* smallest first */
+	ST_ASSERT(strstr(out, "osnet32") < strstr(out, "osnet512"));
+}
+
