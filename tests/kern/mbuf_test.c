@@ -299,7 +299,10 @@ SELFTEST(mbuf, copym)
 		"i10 c100 i0 e50 i224", "h0 i0 i5 i0", "c2000 c2000",
 		"r30 i0 i1 c1",
 	};
+	static char out[1024];
+	char want[80];
 	int s, total, off, len;
+	size_t n;
 
 	for (s = 0; s < (int)nitems(specs); s++) {
 		m = mk_chain(specs[s]);
@@ -341,7 +344,20 @@ SELFTEST(mbuf, copym)
 	ST_ASSERT(holds_pat(m, 0, 120) && holds_pat(c, 5, 100));
 	/* ...but writing nothing there is no error */
 	ST_ASSERT_EQ(m_copyback(c, 20, 0, "", M_WAIT), 0);
+	/* m_print: one line per mbuf (c has no packet header) */
+	cons_capture_start(out, sizeof(out));
 	m_print(c);
+	m_print(NULL);
+	n = cons_capture_stop();
+	snprintf(want, sizeof(want), "  0 %p data    -           off    0 "
+	    "len   15 ", (void *)c);
+	ST_ASSERT(n > 0 && strncmp(out, want, strlen(want)) == 0);
+	snprintf(want, sizeof(want), "\n  1 %p data    EXT ", (void *)c->m_next);
+	ST_ASSERT(strstr(out, want) != NULL);
+	ST_ASSERT(strstr(out, "len   85 ") != NULL);
+	ST_ASSERT(strstr(out, " internal : ") != NULL);
+	ST_ASSERT(strstr(out, " cluster refs 2 ro : ") != NULL);
+	ST_ASSERT(strstr(out, "\nmbuf chain NULL\n") != NULL);
 	m_freem(c);
 	ST_ASSERT(M_WRITABLE(m->m_next));
 	m_freem(m);
