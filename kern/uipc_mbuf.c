@@ -243,6 +243,14 @@ m_setext(struct mbuf *m, caddr_t buf, u_int size,
 	m->m_data = buf;
 }
 
+/* Give m the cluster buf. */
+static void
+m_setcl(struct mbuf *m, caddr_t buf)
+{
+	m_setext(m, buf, MCLBYTES, &m_clops, NULL, EXT_CLUSTER);
+	MBSTAT_ADD(m_clgets, 1);
+}
+
 int
 m_clget(struct mbuf *m, int how)
 {
@@ -252,17 +260,16 @@ m_clget(struct mbuf *m, int how)
 	M_LIVE(m);
 	if ((buf = mb_clalloc(how)) == NULL)
 		return (ENOBUFS);
-	m_setext(m, buf, MCLBYTES, &m_clops, NULL, EXT_CLUSTER);
-	MBSTAT_ADD(m_clgets, 1);
+	m_setcl(m, buf);
 	return (0);
 }
 
-struct mbuf *
-m_getcl(int how, int type, int flags)
+/* The slow half of m_getcl: every decision the seam must take. */
+static struct mbuf *
+m_getclslow(int how, int type, int flags)
 {
 	struct mbuf *m;
 
-	M_WAITCHECK(how);
 	if (flags & M_PKTHDR)
 		m = m_gethdr(how, type);
 	else
@@ -274,6 +281,26 @@ m_getcl(int how, int type, int flags)
 		return (NULL);
 	}
 	return (m);
+}
+
+struct mbuf *
+m_getcl(int how, int type, int flags)
+{
+	struct mbuf *m;
+	caddr_t buf;
+
+	M_WAITCHECK(how);
+	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_getcl: type %d",
+	    type);
+	if (__predict_true((m = mb_tryalloc()) != NULL)) {
+		if (__predict_true((buf = mb_cltryalloc()) != NULL)) {
+			m_init(m, type, flags & M_PKTHDR);
+			m_setcl(m, buf);
+			return (m);
+		}
+		mb_release(m);
+	}
+	return (m_getclslow(how, type, flags));
 }
 
 int

@@ -323,6 +323,7 @@ uint16_t	 in_cksum_flat(const void *, int);
  */
 #define MB_JUNK		0xdb	/* fills a released mbuf under DIAGNOSTIC */
 extern struct malloc_pipe mb_mbuf_pipe;
+extern struct malloc_pipe mb_cluster_pipe;
 extern long	 mb_failafter;
 struct mbuf	*mb_alloc(int);
 
@@ -335,6 +336,19 @@ mb_tryalloc(void)
 		return (NULL);
 	m = mpipe_take(&mb_mbuf_pipe);
 	return (m);
+}
+
+/* The same for a cluster: mb_clalloc decides when it returns NULL. */
+static inline caddr_t
+mb_cltryalloc(void)
+{
+	caddr_t p;
+
+	if (__predict_false(mb_failafter >= 0))
+		return (NULL);
+	if ((p = mpipe_take(&mb_cluster_pipe)) != NULL)
+		counter_add(&mbstat.m_clusters, 1);
+	return (p);
 }
 
 static inline void
