@@ -35,12 +35,12 @@ HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h \
 	   arch/*/include/machine/*.h)
 
 # ---- the QEMU kernel -------------------------------------------------
-KCFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+KCFLAGS_REL := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	   -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only \
 	   -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
 	   -fno-strict-aliasing -Wall -Wextra -Wno-unused-parameter \
-	   -Wno-sign-compare -Werror -DDIAGNOSTIC -D_KERNEL -I. \
-	   -Iarch/x86_64/include
+	   -Wno-sign-compare -Werror -D_KERNEL -I. -Iarch/x86_64/include
+KCFLAGS	:= $(KCFLAGS_REL) -DDIAGNOSTIC
 X86_C	:= $(sort $(wildcard arch/x86_64/*.c))
 X86_S	:= $(sort $(wildcard arch/x86_64/*.S))
 KOBJS	:= $(patsubst %.c,$(B)/k/%.o,$(MI_SRCS) $(X86_C)) \
@@ -63,6 +63,20 @@ $(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
 	    -o $@ $(KOBJS)
 	objdump -d -S $@ > $(B)/kernel.dis
 	nm -n $@ > $(B)/kernel.sym
+
+# The release kernel: the same, without DIAGNOSTIC, so that the inline
+# fast paths run under real interrupts (tests/suite-25-qemu-rel.sh).
+KROBJS	:= $(patsubst $(B)/k/%,$(B)/krel/%,$(KOBJS))
+$(B)/krel/%.o: %.c $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC rel  $<"
+	@$(CC) $(KCFLAGS_REL) $(call ORDER,$<) -c $< -o $@
+$(B)/krel/%.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@$(CC) $(KCFLAGS_REL) -D__ASSEMBLY__ -c $< -o $@
+$(B)/kernel-rel.elf: $(KROBJS) arch/x86_64/kernel.ld
+	@$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
+	    -o $@ $(KROBJS)
 
 QEMUFLAGS := -machine pc,accel=$(ACCEL) -cpu max -m $(MEM) -no-reboot \
 	   -display none -serial mon:stdio \
@@ -152,7 +166,7 @@ bench: $(B)/kernel.elf tests/bench/run.sh
 	@sh tests/bench/run.sh
 
 # ---- tests -----------------------------------------------------------
-test: $(B)/kernel.elf $(B)/host/kernel $(B)/rel/kernel
+test: $(B)/kernel.elf $(B)/kernel-rel.elf $(B)/host/kernel $(B)/rel/kernel
 	@sh tests/run-all.sh
 
 man:

@@ -3,6 +3,7 @@
 #
 #   sh tests/qemu.sh SECONDS LOG "CMDLINE" [extra qemu args...]
 #
+# KERNEL=build/kernel-rel.elf boots the release kernel instead.
 # The serial console goes to LOG.  The exit status is the kernel's own:
 # 0 when it called md_exit(0) (pass), 1 for md_exit(1) (fail), 124 on
 # timeout, anything else when QEMU itself failed.  QEMU's
@@ -13,7 +14,7 @@ accel=${ACCEL:-tcg}
 timeout "$secs" qemu-system-x86_64 -machine pc,accel="$accel" -cpu max \
     -m 128M -no-reboot -display none -serial stdio -monitor none \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel build/kernel.elf -append "$cmdline" "$@" > "$log" 2>&1 < /dev/null
+    -kernel "${KERNEL:-build/kernel.elf}" -append "$cmdline" "$@" > "$log" 2>&1 < /dev/null
 rc=$?
 case $rc in
 1) exit 0 ;;
