@@ -340,7 +340,7 @@ m_extref(struct mbuf *o, struct mbuf *n, int how)
 }
 
 /* Drop m's hold on its external storage; free it with the last one. */
-static __attribute__((__noinline__)) void
+static void
 m_extfree(struct mbuf *m)
 {
 	__typeof__(m->m_ext) *ext = &m->m_ext;
