@@ -13,7 +13,9 @@
  * goes through the destructor back to malloc(9) at once.  So the pipe
  * keeps its nnom buffers, refills its interrupt reserve first, gives
  * back what it borrowed as soon as it can, and the malloc type's count
- * comes back with the buffers.
+ * comes back with the buffers.  The common cases of both, a pop from
+ * above the reserve and a push into a free slot, are inline in
+ * sys/mpipe.h (mpipe_take, mpipe_put); this file is everything else.
  *
  * MPF_INT: the last mp_nint buffers of the array are the interrupt
  * reserve.  An allocation in thread context takes from the array only
