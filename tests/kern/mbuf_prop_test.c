@@ -97,27 +97,56 @@ rndfill(uint8_t *p, int len)
 }
 
 /*
- * The model of the regions, as m_datarange(9) states it.
+ * The model of the regions, as m_datarange(9) states it, but written
+ * another way than uipc_mbuf3.c's m_closure so that one cannot share a
+ * mistake with the other.  That code widens [a, b) step by step while a
+ * region overlaps it partly; here the answer is found by search: the
+ * shortest interval that holds [a, b), ends at one of the given ends or
+ * a region's ends, and cuts no region (each region inside it or
+ * outside).  The shortest is unique: two such intervals holding [a, b)
+ * intersect in a third.
  */
+static bool
+mr_cuts(int a, int b)
+{
+	int i, r0, r1;
+
+	for (i = 0; i < mnreg; i++) {
+		r0 = mreg[i].mr_off;
+		r1 = r0 + mreg[i].mr_len;
+		if (r0 < b && r1 > a && (r0 < a || r1 > b))
+			return (true);
+	}
+	return (false);
+}
+
 static void
 mr_closure(int *ap, int *bp)
 {
-	int a = *ap, b = *bp, i, r0, r1, again;
+	int lo[M_MAXREGIONS + 1], hi[M_MAXREGIONS + 1];
+	int i, j, a, b, best_a = *ap, best_b = -1;
 
-	do {
-		again = 0;
-		for (i = 0; i < mnreg; i++) {
-			r0 = mreg[i].mr_off;
-			r1 = r0 + mreg[i].mr_len;
-			if (r0 < b && r1 > a && (r0 < a || r1 > b)) {
-				a = MIN(a, r0);
-				b = MAX(b, r1);
-				again = 1;
+	lo[0] = *ap;
+	hi[0] = *bp;
+	for (i = 0; i < mnreg; i++) {
+		lo[i + 1] = mreg[i].mr_off;
+		hi[i + 1] = mreg[i].mr_off + mreg[i].mr_len;
+	}
+	for (i = 0; i <= mnreg; i++)
+		for (j = 0; j <= mnreg; j++) {
+			a = lo[i];
+			b = hi[j];
+			if (a > *ap || b < *bp || mr_cuts(a, b))
+				continue;
+			if (best_b < 0 || b - a < best_b - best_a) {
+				best_a = a;
+				best_b = b;
 			}
 		}
-	} while (again);
-	*ap = a;
-	*bp = b;
+	/* [*ap, *bp) widened to every region's ends always qualifies. */
+	KASSERT(best_b >= 0);
+	*ap = best_a;
+	*bp = best_b;
 }
 
 /* The packet now holds the old bytes [off, off + len). */
