@@ -9,7 +9,8 @@
  * number the bytes it holds, and an optional ":N" puts the data N bytes
  * into the storage (":e": flush with its end, no trailing space).
  * Byte i of the packet is PDT_PAT(i).  External buffers are PDT_EXTSIZE
- * bytes from M_PDTEST; pdt_extfrees counts their frees.
+ * bytes from M_PDTEST; pdt_extfrees counts their frees.  pdt_csumops
+ * is pdt_extops with a csum method, whose calls pdt_csums counts.
  */
 #ifndef _TESTS_KERN_MBUF_PDTEST_H_
 #define _TESTS_KERN_MBUF_PDTEST_H_
@@ -20,6 +21,8 @@
 MALLOC_DECLARE(M_PDTEST);
 extern int pdt_extfrees;
 extern const struct m_extops pdt_extops;
+extern const struct m_extops pdt_csumops;	/* with a csum method */
+extern long pdt_csums;			/* its calls */
 
 struct mbuf	*pdt_build(const char *spec);
 bool		 pdt_holds(struct mbuf *m, int base, int len);

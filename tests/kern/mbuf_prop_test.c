@@ -2,9 +2,9 @@
  * mbuf_prop_test.c: the seeded randomized property test of m_pulldown(9)
  * and m_datarange(9), suite "mbuf_pd", name "prop".
  *
- * One packet, built from random internal mbufs, clusters, writable and
- * read-only m_extadd buffers and empty mbufs at random places in their
- * storage, goes through a long run of random calls: m_pulldown,
+ * One packet, built from random internal mbufs, clusters, writable
+ * m_extadd buffers with a csum method, read-only ones without, and empty
+ * mbufs at random places in their storage, goes through a long run of random calls: m_pulldown,
  * m_ensure_contig, m_makewritable (then written through the mbufs),
  * m_copyback_cow, m_datarange and m_datarange_rw (then written through
  * the pointer), and the core's m_pullup, m_prepend, m_adj, m_catpkt,
@@ -15,6 +15,8 @@
  *   - the packet is sound and holds the model's bytes;
  *   - its recorded regions are exactly the model's, and each one read
  *     through mptr equals the model (so it is contiguous at its offset);
+ *   - m_copydata, in_cksum_skip and m_getptr of a moving window and
+ *     in_cksum of the whole packet agree with the model;
  *   - a witness (a copy sharing the packet's storage, kept for a while)
  *     still holds the bytes it had when it was made: nothing shared was
  *     written;
@@ -232,8 +234,9 @@ prop_mbuf(bool hdr, uint8_t *mod, int *lenp)
 		m_clget(m, M_WAIT);
 	else if (kind < 5) {
 		buf = malloc(PDT_EXTSIZE, M_PDTEST, M_WAITOK);
-		m_extadd(m, buf, PDT_EXTSIZE, &pdt_extops, NULL,
-		    kind == 4 ? M_RDONLY : 0, M_WAIT);
+		/* writable ones sum themselves (the csum method) */
+		m_extadd(m, buf, PDT_EXTSIZE, kind == 4 ? &pdt_extops :
+		    &pdt_csumops, NULL, kind == 4 ? M_RDONLY : 0, M_WAIT);
 	}
 	start = pdt_storage(m, &size);
 	len = kind == 9 ? 0 : rndn(MIN(size, 700) + 1);
@@ -325,11 +328,45 @@ chain_is(struct mbuf *m, const uint8_t *mod, int len, const char *what)
 	return (true);
 }
 
+/*
+ * The reading calls on a window of the packet that moves with every
+ * step (no random draw, so a seed or a fuzz input means what it meant):
+ * m_copydata and in_cksum_skip of up to 64 bytes against the model,
+ * in_cksum of the whole packet, and m_getptr of the window's start.
+ * The csum method of the writable m_extadd buffers (pdt_csumops) takes
+ * part in both sums.
+ */
+static const char *
+prop_window(struct mbuf *m)
+{
+	static u_long turn;
+	struct mbuf *n;
+	uint8_t buf[64];
+	int off, len, o;
+
+	turn++;
+	off = mlen == 0 ? 0 : (int)((turn * 37) % (u_long)(mlen + 1));
+	len = MIN(mlen - off, (int)(turn % 65));
+	m_copydata(m, off, len, buf);
+	if (memcmp(buf, model + off, len) != 0)
+		return ("m_copydata of a window");
+	if (in_cksum_skip(m, len, off) != in_cksum_flat(model + off, len))
+		return ("in_cksum_skip of a window");
+	if (in_cksum(m, mlen) != in_cksum_flat(model, mlen))
+		return ("in_cksum of the packet");
+	n = m_getptr(m, off, &o);
+	if (n == NULL || (off < mlen && (uint8_t)n->m_data[o] != model[off]) ||
+	    (off == mlen && (n->m_next != NULL || o != n->m_len)))
+		return ("m_getptr");
+	return (NULL);
+}
+
 /* The whole state: packet, regions, witness, counts.  0 or a reason. */
 static const char *
 prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 {
 	long mbufs = 0, cls = 0, exts = 0;
+	const char *why;
 	uint8_t *p;
 	int i;
 
@@ -347,6 +384,8 @@ prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 	}
 	if (wit != NULL && !chain_is(wit, wmodel, wlen, "witness"))
 		return ("witness bytes (shared storage written)");
+	if ((why = prop_window(m)) != NULL)
+		return (why);
 	nseen = 0;
 	count_chain(m, &mbufs, &cls, &exts);
 	count_chain(wit, &mbufs, &cls, &exts);
@@ -715,6 +754,7 @@ SELFTEST(mbuf_pd, prop)
 	long seed = 0x5eed2007, steps = 100000, trace = -1;
 	long mb0 = mbstat_mbufs();
 	u_long allocs0 = mbstat.m_pdallocs;
+	long csums0 = pdt_csums;
 	const char *why;
 	size_t k;
 
@@ -743,7 +783,7 @@ SELFTEST(mbuf_pd, prop)
 	printf("# prop bytes copied:");
 	for (k = 0; k < nitems(copied); k++)
 		printf(" %s %lu", copied[k].name, *copied[k].ctr - before[k]);
-	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c\n",
-	    mbstat.m_pdallocs - allocs0);
+	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c, %ld csum method "
+	    "calls\n", mbstat.m_pdallocs - allocs0, pdt_csums - csums0);
 	ST_ASSERT_EQ(mbstat_mbufs(), mb0);
 }

@@ -37,6 +37,18 @@ pdt_extfree(caddr_t buf, size_t size, void *arg)
 
 const struct m_extops pdt_extops = { pdt_extfree, NULL };
 
+/* The same storage with a csum method (SPIN's), counted in pdt_csums. */
+long pdt_csums;
+
+static uint16_t
+pdt_csum(caddr_t buf, int off, int len, void *arg)
+{
+	pdt_csums++;
+	return (in_cksum_sum(buf + off, len));
+}
+
+const struct m_extops pdt_csumops = { pdt_extfree, pdt_csum };
+
 /* The storage m's data lives in, and its size. */
 caddr_t
 pdt_storage(struct mbuf *m, int *sizep)
