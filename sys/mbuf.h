@@ -192,7 +192,8 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
  * Statistics: every counter is a running total unless it says
  * "outstanding".  netstat -m prints them (mbstat_print).  The
  * allocation seam (uipc_mbpool.c) keeps the outstanding counts of what
- * it hands out, the failures and the sleeps; uipc_mbuf.c the rest.
+ * it hands out (for mbufs the pipe's own, see mbstat_mbufs), the
+ * failures and the sleeps; uipc_mbuf.c the rest.
  */
 struct mbstat {
 	u_long	m_clusters;		/* clusters outstanding */
@@ -330,12 +331,9 @@ struct mbuf	*mb_alloc(int);
 static inline struct mbuf *
 mb_tryalloc(void)
 {
-	struct mbuf *m;
-
 	if (__predict_false(mb_failafter >= 0))
 		return (NULL);
-	m = mpipe_take(&mb_mbuf_pipe);
-	return (m);
+	return (mpipe_take(&mb_mbuf_pipe));
 }
 
 /* The same for a cluster: mb_clalloc decides when it returns NULL. */
