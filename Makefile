@@ -160,7 +160,7 @@ fuzz:
 
 host: $(B)/host/kernel
 
-bench: $(B)/kernel.elf tests/bench/run.sh
+bench: $(B)/kernel.elf $(B)/kernel-rel.elf tests/bench/run.sh
 	@sh tests/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/bench/kernel
 	@sh tests/bench/run.sh

@@ -1,6 +1,8 @@
 #!/bin/sh
 # qemu-rate.sh: the QEMU part of "make bench" (root only): packet rate
-# and boot time of (a) mbufk, (b) mbufk's reflector mode (the driver
+# and boot time of (a) mbufk, (a') the same without DIAGNOSTIC (no
+# junk-filled buffers: the inline fast paths), (b) mbufk's reflector
+# mode (the driver
 # bounces each frame with the MACs swapped: the emulated NIC's ceiling)
 # and (c) a Linux guest (Debian's kernel, a busybox initramfs and a
 # static UDP echo server), each booted by the same QEMU command line but
@@ -84,6 +86,8 @@ echo "6. packet rate in QEMU (TCG), answered requests/s, $SECS s per figure, 8 i
 printf '  %-28s %10s %10s %10s %12s\n' "" "UDP 64 B" "UDP 1472 B" \
     "ICMP 56 B" "boot->ping ms"
 row "(a) mbufk" build/kernel.elf "" "selftest=none" "em0: inet" a
+row "(a') mbufk, no DIAGNOSTIC" build/kernel-rel.elf "" "selftest=none" \
+    "em0: inet" r
 row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
     "reflector mode" b
 row "(c) Linux $(basename "$vmlinuz")" "$vmlinuz" \
@@ -94,6 +98,8 @@ printf '  %-28s %10s %10s %10s\n' "(a)/(b)" "$(ratio "$r_a_u64" "$r_b_u64")" \
     "$(ratio "$r_a_u1472" "$r_b_u1472")" "$(ratio "$r_a_ic" "$r_b_ic")"
 printf '  %-28s %10s %10s %10s\n' "(a)/(c)" "$(ratio "$r_a_u64" "$r_c_u64")" \
     "$(ratio "$r_a_u1472" "$r_c_u1472")" "$(ratio "$r_a_ic" "$r_c_ic")"
+printf '  %-28s %10s %10s %10s\n' "(a')/(b)" "$(ratio "$r_r_u64" "$r_b_u64")" \
+    "$(ratio "$r_r_u1472" "$r_b_u1472")" "$(ratio "$r_r_ic" "$r_b_ic")"
 
 echo
 echo "7. boot under TCG (QEMU start to ...)"
