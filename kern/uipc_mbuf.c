@@ -164,30 +164,31 @@ m_getslow(int how, int type, int flags)
 	return (m_init(m, type, flags));
 }
 
-struct mbuf *
-m_get(int how, int type)
+/* The body of m_get and m_gethdr: the common case inline, no call. */
+static inline struct mbuf *
+m_get1(int how, int type, int flags)
 {
 	struct mbuf *m;
 
-	M_WAITCHECK(how);
-	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_get: type %d",
-	    type);
+	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_get%s: type %d",
+	    (flags & M_PKTHDR) ? "hdr" : "", type);
 	if (__predict_false((m = mb_tryalloc()) == NULL))
-		return (m_getslow(how, type, 0));
-	return (m_init(m, type, 0));
+		return (m_getslow(how, type, flags));
+	return (m_init(m, type, flags));
+}
+
+struct mbuf *
+m_get(int how, int type)
+{
+	M_WAITCHECK(how);
+	return (m_get1(how, type, 0));
 }
 
 struct mbuf *
 m_gethdr(int how, int type)
 {
-	struct mbuf *m;
-
 	M_WAITCHECK(how);
-	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_gethdr: type %d",
-	    type);
-	if (__predict_false((m = mb_tryalloc()) == NULL))
-		return (m_getslow(how, type, M_PKTHDR));
-	return (m_init(m, type, M_PKTHDR));
+	return (m_get1(how, type, M_PKTHDR));
 }
 
 struct mbuf *

@@ -401,6 +401,16 @@ prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 	return (NULL);
 }
 
+/* What m_copyback(off, len, src) does to the model: zeros up to off. */
+static void
+model_write(int off, const uint8_t *src, int len)
+{
+	if (off > mlen)
+		memset(model + mlen, 0, off - mlen);
+	memcpy(model + off, src, len);
+	mlen = MAX(mlen, off + len);
+}
+
 /* Write random bytes over [off, off + len) through the mbufs. */
 static bool
 write_through(struct mbuf *m, int off, int len)
@@ -503,10 +513,7 @@ prop_step(struct mbuf **mp, bool inject)
 				return ("m_copyback_cow failed");
 			break;
 		}
-		if (off > mlen)
-			memset(model + mlen, 0, off - mlen);
-		memcpy(model + off, src, len);
-		mlen = MAX(mlen, off + len);
+		model_write(off, src, len);
 		break;
 	case OP_DATARANGE:
 	case OP_DATARANGE_RW:
@@ -653,10 +660,7 @@ prop_step(struct mbuf **mp, bool inject)
 				return ("m_copyback failed");
 			break;
 		}
-		if (off > mlen)
-			memset(model + mlen, 0, off - mlen);
-		memcpy(model + off, src, len);
-		mlen = MAX(mlen, off + len);
+		model_write(off, src, len);
 		break;
 	}
 	if (mlen > PROP_MAX) {
