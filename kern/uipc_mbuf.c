@@ -549,6 +549,8 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 	M_LIVE(m0);
 	if (off < 0 || len < 0)
 		panic("m_copym: off %d, len %d", off, len);
+	if (len == 0)
+		return (NULL);		/* nothing to copy, as in every BSD */
 	if (off == 0 && (m0->m_flags & M_PKTHDR))
 		copyhdr = 1;
 	while (off > 0) {

@@ -14,7 +14,9 @@
  * Invariants:
  *   - a packet records at most M_MAXREGIONS regions, sorted by offset,
  *     pairwise disjoint, each non-empty, inside the packet and no
- *     longer than m_contigmax(); between calls each lies in the data of
+ *     longer than m_contigmax() was when it was recorded (a call that
+ *     would have to copy a region longer than m_contigmax() now fails
+ *     instead); between calls each lies in the data of
  *     one mbuf (m_region_sanity checks it);
  *   - a call that moves bytes never cuts a region: the range it works
  *     on is first widened to the union of every region it overlaps;
@@ -43,15 +45,19 @@ static void	m_region_verify(struct mbuf *, const char *);
 
 /*
  * The longest range that can be made contiguous: the largest storage
- * the size classes (msys(9)) hand out, and never less than a cluster.
+ * the size classes (msys(9)) hand out, or, when no class is larger, a
+ * packet header mbuf's own data area (MHLEN), which every call can
+ * fill without a class.  What the classes really hold, so that a
+ * caller that checks against it is never handed less (a table without
+ * the cluster pipe holds no cluster's worth).
  */
 int
 m_contigmax(void)
 {
 	struct malloc_pipe *mp = msys_class(msys_nclasses() - 1);
 
-	return (mp != NULL && mp->mp_bytes > MCLBYTES ? mp->mp_bytes :
-	    MCLBYTES);
+	return (mp != NULL && mp->mp_bytes > (int)MHLEN ? mp->mp_bytes :
+	    (int)MHLEN);
 }
 
 /*
@@ -217,7 +223,7 @@ m_region_sanity(struct mbuf *m, char *why, size_t whylen)
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
-		if (r[i].mr_len == 0 || (int)r[i].mr_len > m_contigmax() ||
+		if (r[i].mr_len == 0 ||
 		    (int)(r[i].mr_off + r[i].mr_len) > m->m_pkthdr.len ||
 		    (i > 0 && r[i].mr_off < r[i - 1].mr_off +
 		    r[i - 1].mr_len)) {
@@ -299,20 +305,63 @@ m_take(struct mbuf *prev, int len, caddr_t cp)
 	}
 }
 
+/* How m_contig1 must leave the range. */
+#define MC_ATSTART	0x01	/* at the start of an mbuf (offp NULL) */
+#define MC_WRITABLE	0x02	/* in storage the caller may write */
+
+/*
+ * Bytes [off, off + hlen) of n, the range being made contiguous first,
+ * go to new storage after n, which keeps [0, off): KAME's answer when
+ * the range lies in one mbuf but the caller wants it at an mbuf's start
+ * or n's storage may not be written.  When one buffer holds the whole
+ * rest of n and n is writable, all of it moves (KAME's m_dup of the
+ * tail); otherwise only the len bytes of the range are copied and a
+ * new mbuf shares the rest of n's storage, so that no copy is longer
+ * than m_contigmax().  Returns the new mbuf, or NULL (ENOBUFS) with
+ * nothing changed.
+ */
+static struct mbuf *
+m_contig_tail(struct mbuf *n, int off, int len, int how, u_long *copied)
+{
+	struct mbuf *o, *suf = NULL;
+	int hlen = n->m_len - off, clen;
+
+	clen = (hlen > m_contigmax() || m_readonly(n)) ? len : hlen;
+	if ((o = m_getfor3(how, n->m_type, clen, MLEN)) == NULL)
+		return (NULL);
+	if (clen < hlen &&
+	    (suf = m_copym(n, off + clen, hlen - clen, how)) == NULL) {
+		m_free(o);
+		return (NULL);
+	}
+	memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, clen);
+	*copied += clen;
+	o->m_len = clen;
+	if (suf != NULL) {
+		suf->m_next = n->m_next;
+		o->m_next = suf;
+	} else
+		o->m_next = n->m_next;
+	n->m_len = off;
+	n->m_next = o;
+	return (o);
+}
+
 /*
  * The KAME algorithm, on a range already widened over the regions:
  * make [off, off + len) of the chain m0 contiguous and return the mbuf
- * holding it, its offset there in *offp (0 when atstart).  Never frees
- * and never changes m0 itself; on failure (*errp: EMSGSIZE too long,
- * EINVAL chain too short, ENOBUFS no memory) the chain is untouched.
+ * holding it, its offset there in *offp (0 with MC_ATSTART), in
+ * writable storage with MC_WRITABLE.  Never frees and never changes m0
+ * itself; on failure (*errp: EMSGSIZE too long, EINVAL chain too
+ * short, ENOBUFS no memory) the chain is untouched.
  */
 static struct mbuf *
-m_contig1(struct mbuf *m0, int off, int len, bool atstart, int *offp,
+m_contig1(struct mbuf *m0, int off, int len, int flags, int *offp,
     int how, int *errp, u_long *copied)
 {
 	struct mbuf *n, *o, *q;
 	int hlen, tlen, olen;
-	bool trail, lead;
+	bool trail, lead, atstart = (flags & MC_ATSTART) != 0;
 
 	if (len > m_contigmax()) {
 		*errp = EMSGSIZE;
@@ -325,19 +374,11 @@ m_contig1(struct mbuf *m0, int off, int len, bool atstart, int *offp,
 		return (NULL);
 	}
 	if (off + len <= n->m_len) {
-		if (off == 0 || !atstart)
+		if ((off == 0 || !atstart) &&
+		    ((flags & MC_WRITABLE) == 0 || !m_readonly(n)))
 			goto ok;
-		/* In one mbuf but not at its start: copy the tail out. */
-		hlen = n->m_len - off;
-		if ((o = m_getfor3(how, n->m_type, hlen, MLEN)) == NULL)
+		if ((n = m_contig_tail(n, off, len, how, copied)) == NULL)
 			goto nomem;
-		memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, hlen);
-		*copied += hlen;
-		o->m_len = hlen;
-		n->m_len = off;
-		o->m_next = n->m_next;
-		n->m_next = o;
-		n = o;
 		off = 0;
 		goto ok;
 	}
@@ -409,8 +450,9 @@ m_pulldown(struct mbuf *m, int off, int len, int *offp)
 		/* A region straddles off: off cannot start an mbuf. */
 		n = NULL;
 	} else
-		n = m_contig1(m, a, b - a, offp == NULL, &o, M_DONTWAIT,
-		    &error, &mbstat.m_cp_pulldown);
+		n = m_contig1(m, a, b - a, MC_WRITABLE |
+		    (offp == NULL ? MC_ATSTART : 0), &o, M_DONTWAIT, &error,
+		    &mbstat.m_cp_pulldown);
 	if (n == NULL) {
 		MBSTAT_ADD(m_pdfail, 1);
 		m_freem(m);
@@ -486,8 +528,10 @@ m_cow_chunkend(const struct m_keep *kp, int pos, int e)
 			}
 		}
 	} while (again);
-	KASSERTMSG(end > pos, "m_cow_chunkend: a kept range over %d bytes "
-	    "at %d", m_contigmax(), pos);
+	/*
+	 * end == pos: a kept range at pos is longer than any storage now
+	 * (a region recorded before the class table shrank).
+	 */
 	return (end);
 }
 
@@ -510,7 +554,10 @@ m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
 	bool head = prev == NULL && s == x0;
 
 	for (pos = s; pos < e; pos = end) {
-		end = m_cow_chunkend(kp, pos, e);
+		if ((end = m_cow_chunkend(kp, pos, e)) == pos) {
+			m_freem(chunks);
+			return (EMSGSIZE);
+		}
 		cap = (head && chunks == NULL && (x->m_flags & M_PKTHDR)) ?
 		    MHLEN - M_UHSPACE(x) : MLEN;
 		if ((c = m_getfor3(how, x->m_type, end - pos, cap)) == NULL)
@@ -695,7 +742,7 @@ m_datarange1(struct mbuf **mp, int off, int len, int how, bool rw)
 	}
 	if (b - a > m_contigmax())
 		return (NULL);
-	if (m_contig1(m, a, b - a, false, &o, how, &error,
+	if (m_contig1(m, a, b - a, 0, &o, how, &error,
 	    &mbstat.m_cp_datarange) == NULL)
 		return (NULL);
 	if (rw && m_makewr1(mp, off, len, how, true, a, b - a,
@@ -778,7 +825,7 @@ m_region_restore(struct mbuf *m, int how)
 		a = r[i].mr_off;
 		b = a + r[i].mr_len;
 		m_closure(r, n, &a, &b);
-		if (m_contig1(m, a, b - a, false, &o, how, &error,
+		if (m_contig1(m, a, b - a, 0, &o, how, &error,
 		    &mbstat.m_cp_dup) == NULL)
 			return (error);
 	}

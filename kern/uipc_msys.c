@@ -180,7 +180,13 @@ msys_attach(struct mbuf *m, int size, int how)
 		return (NULL);
 	if (size <= (int)M_TRAILINGSPACE(m))
 		return (m);		/* the mbuf's own data area holds it */
-	if ((mp = msys_select(size)) == &mb_cluster_pipe) {
+	if ((mp = msys_select(size)) == NULL || mp->mp_bytes < size) {
+		/* No class holds size bytes in one buffer. */
+		if (how & M_WAIT)
+			panic("msys_get: M_WAIT for %d bytes in one buffer; "
+			    "the largest class holds %d", size,
+			    mp != NULL ? mp->mp_bytes : 0);
+	} else if (mp == &mb_cluster_pipe) {
 		if (m_clget(m, how) == 0)
 			return (m);
 	} else if ((buf = msys_alloc(size, how, &mp)) != NULL) {

@@ -22,6 +22,12 @@
  *     written;
  *   - the outstanding mbufs, clusters and external buffers are exactly
  *     those reachable from the packet and the witness: nothing leaked.
+ * The run is cut into runs of PROP_RUNSTEPS steps (100 for the
+ * fuzzer), each with a fresh packet, a class table of msys(9) (the
+ * kernel's, fewer, smaller, none above a cluster, none at all) and a
+ * packet limit of 4000 bytes or 64 KiB, with external buffers of up to
+ * 64 KiB, so that every call meets m_contigmax() and storage shorter
+ * than what it moves.
  * A call predicted to succeed must succeed unless failures were
  * injected.  Seeded and repeatable: kenv mbuf_prop_seed and
  * mbuf_prop_steps override the seed and the step count (100000 on the
@@ -35,10 +41,20 @@
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
 #include <sys/machdep.h>
+#include <sys/msys.h>
 #include "mbuf_pdtest.h"
 
-#define PROP_MAX	4000		/* the packet is trimmed back to this */
-#define PROP_BUF	(PROP_MAX + 4 * MCLBYTES)
+/*
+ * Runs: every PROP_RUNSTEPS steps a fresh packet, a class table (see
+ * prop_table) and a limit: the packet is trimmed back to prop_max,
+ * 4000 bytes or, one run in four, 64 KiB.  A new chain holds at most
+ * PROP_CHAINMAX bytes; external buffers are PDT_EXTSIZE bytes or, one
+ * in four, any size up to 64 KiB.
+ */
+#define PROP_RUNSTEPS	2500
+#define PROP_BIGMAX	65536
+#define PROP_CHAINMAX	65536
+#define PROP_BUF	(PROP_BIGMAX + PROP_CHAINMAX + 4 * MCLBYTES)
 #define PROP_OBJS	256
 
 enum {
@@ -59,6 +75,9 @@ static int mnreg;
 static uint64_t rstate;
 static u_long op_calls[OP_N], op_fails[OP_N];
 static char detail[96];			/* the step's call, for failures */
+static int prop_max;			/* this run's packet limit */
+static int prop_tab;			/* and class table */
+static int prop_longest;		/* the longest packet seen */
 
 /*
  * The fuzzer (tests/fuzz/kern/fuzz_mbuf.c) replaces the generator with
@@ -221,9 +240,12 @@ mr_add(int a, int b)
  * Building packets.
  */
 
-/* One random mbuf holding random bytes; appended to the model at *lenp. */
+/*
+ * One random mbuf holding random bytes; appended to the model at *lenp.
+ * The chain it joins holds chainlen bytes so far.
+ */
 static struct mbuf *
-prop_mbuf(bool hdr, uint8_t *mod, int *lenp)
+prop_mbuf(bool hdr, uint8_t *mod, int *lenp, int chainlen)
 {
 	struct mbuf *m;
 	caddr_t buf, start;
@@ -233,13 +255,17 @@ prop_mbuf(bool hdr, uint8_t *mod, int *lenp)
 	if (kind < 3)
 		m_clget(m, M_WAIT);
 	else if (kind < 5) {
-		buf = malloc(PDT_EXTSIZE, M_PDTEST, M_WAITOK);
+		size = rndn(4) == 0 ? 1 + rndn(65536) : PDT_EXTSIZE;
+		buf = malloc(size, M_PDTEST, M_WAITOK);
 		/* writable ones sum themselves (the csum method) */
-		m_extadd(m, buf, PDT_EXTSIZE, kind == 4 ? &pdt_extops :
+		m_extadd(m, buf, size, kind == 4 ? &pdt_extops :
 		    &pdt_csumops, NULL, kind == 4 ? M_RDONLY : 0, M_WAIT);
 	}
 	start = pdt_storage(m, &size);
 	len = kind == 9 ? 0 : rndn(MIN(size, 700) + 1);
+	if (size > MCLBYTES && rndn(2) == 0)
+		len = rndn(size + 1);	/* a long one, up to 64 KiB */
+	len = MIN(len, PROP_CHAINMAX - chainlen);
 	m->m_data = start + rndn(size - len + 1);
 	rndfill(mod + *lenp, len);
 	memcpy(m->m_data, mod + *lenp, len);
@@ -253,11 +279,11 @@ static struct mbuf *
 prop_chain(bool hdr, uint8_t *mod, int *lenp)
 {
 	struct mbuf *top, *m;
-	int i, n = 1 + rndn(6);
+	int i, n = 1 + rndn(6), base = *lenp;
 
-	top = m = prop_mbuf(hdr, mod, lenp);
+	top = m = prop_mbuf(hdr, mod, lenp, 0);
 	for (i = 1; i < n; i++)
-		m = m->m_next = prop_mbuf(false, mod, lenp);
+		m = m->m_next = prop_mbuf(false, mod, lenp, *lenp - base);
 	return (top);
 }
 
@@ -445,7 +471,8 @@ prop_step(struct mbuf **mp, bool inject)
 
 	op_calls[op]++;
 	off = rndn(mlen);
-	len = rndn(8) == 0 ? 2 * MCLBYTES : 300;	/* MIN evaluates twice */
+	/* past the limit at times (MIN evaluates twice) */
+	len = rndn(8) == 0 ? m_contigmax() + 64 : 300;
 	len = mlen == 0 ? 0 : 1 + rndn(MIN(mlen - off, len));
 	snprintf(detail, sizeof(detail), "%s off %d len %d (of %d)",
 	    op_names[op], off, len, mlen);
@@ -476,10 +503,19 @@ prop_step(struct mbuf **mp, bool inject)
 		if (o < 0 || o + len > n->m_len ||
 		    memcmp(mtod(n, caddr_t) + o, model + off, len) != 0)
 			return ("m_pulldown: the range is not at mtod + off");
+		/*
+		 * KAME's contract: the range may be written (the witness,
+		 * a copy sharing storage, must not change).
+		 */
+		if (!M_WRITABLE(n))
+			return ("m_pulldown: the range is in read-only storage");
+		for (a = 0; a < len; a++)
+			model[off + a] = n->m_data[o + a] = (uint8_t)rnd32();
 		break;
 	case OP_CONTIG:
-		len = rndn(MIN(mlen, 2 * MCLBYTES) + 1);
-		want = m_region_extend(m, len) <= m_contigmax();
+		len = rndn(MIN(mlen, m_contigmax() + 64) + 1);
+		a = m_region_extend(m, len);
+		want = a <= m->m_len || a <= m_contigmax();
 		if (!m_ensure_contig(mp, len)) {
 			op_fails[op]++;
 			if (want && !inject)
@@ -545,7 +581,8 @@ prop_step(struct mbuf **mp, bool inject)
 	case OP_PULLUP:
 		if (mlen == 0)
 			break;
-		want = m_region_extend(m, len) <= m_contigmax();
+		a = m_region_extend(m, len);
+		want = a <= m->m_len || a <= m_contigmax();
 		if ((n = m_pullup(m, len)) == NULL) {
 			op_fails[op]++;
 			*mp = prop_new();
@@ -616,8 +653,11 @@ prop_step(struct mbuf **mp, bool inject)
 		break;
 	case OP_COPYM:
 		len = rndn(mlen + 1);
-		if ((n = m_copym(m, 0, rndn(4) ? len : M_COPYALL,
-		    how)) == NULL) {
+		if (rndn(4) == 0)
+			len = M_COPYALL;
+		if ((n = m_copym(m, 0, len, how)) == NULL) {
+			if (len == 0)
+				break;	/* nothing to copy: NULL, as in BSD */
 			op_fails[op]++;
 			if (!inject)
 				return ("m_copym failed");
@@ -663,18 +703,53 @@ prop_step(struct mbuf **mp, bool inject)
 		model_write(off, src, len);
 		break;
 	}
-	if (mlen > PROP_MAX) {
-		m_adj(*mp, PROP_MAX - mlen);
-		mr_keep(0, PROP_MAX);
-		mlen = PROP_MAX;
+	prop_longest = MAX(prop_longest, mlen);
+	if (mlen > prop_max) {
+		m_adj(*mp, prop_max - mlen);
+		mr_keep(0, prop_max);
+		mlen = prop_max;
 	}
 	return (NULL);
 }
 
 /*
- * Run steps random steps on a fresh packet (trace: m_print before that
- * step).  Frees everything.  Returns NULL, or what went wrong, with the
- * step and the call in prop_detail.
+ * The class tables (msys(9)) the runs choose from: the kernel's own
+ * (by size: 128, 640, 1536, the cluster pipe, 9216) and tables made of
+ * some of them or of a class of the test's own, so that m_contigmax()
+ * takes many values and every call meets a limit below a cluster.
+ */
+#define PROP_NTABS	6
+static const char *const prop_tabnames[PROP_NTABS] = {
+	"default", "none above a cluster", "the cluster alone",
+	"128 and 640", "one of 1000 bytes", "none",
+};
+static struct malloc_pipe *prop_kclass[MSYS_MAXCLASSES];
+static int prop_nkclass;
+static struct malloc_pipe prop_pipe1000;
+
+static void
+prop_table(int t)
+{
+	int i;
+
+	msys_reset();
+	for (i = 0; i < prop_nkclass; i++) {
+		if ((t == 0) ||
+		    (t == 1 && prop_kclass[i]->mp_bytes <= MCLBYTES) ||
+		    (t == 2 && prop_kclass[i] == &mb_cluster_pipe) ||
+		    (t == 3 && prop_kclass[i]->mp_bytes <= 640))
+			msys_register(prop_kclass[i]);
+	}
+	if (t == 4)
+		msys_register(&prop_pipe1000);
+	prop_tab = t;
+}
+
+/*
+ * Run steps random steps, a fresh packet, class table and limit every
+ * PROP_RUNSTEPS (trace: m_print before that step).  Frees everything
+ * and puts the kernel's classes back.  Returns NULL, or what went
+ * wrong, with the step and the call in prop_detail.
  */
 char prop_detail[160];
 
@@ -687,8 +762,26 @@ prop_run(long steps, long trace)
 	const char *why = NULL;
 	bool inject = false;
 
-	m = prop_new();
+	prop_longest = 0;
+
+	msys_default();
+	prop_nkclass = msys_nclasses();
+	for (step = 0; step < prop_nkclass; step++)
+		prop_kclass[step] = msys_class(step);
+	mpipe_init(&prop_pipe1000, M_PDTEST, 1000, 2, 64, 0, NULL, NULL,
+	    NULL);
+	m = NULL;
 	for (step = 0; step < steps && why == NULL; step++) {
+		/* the fuzzer's short inputs change runs more often */
+		if (step % (fuzzsrc != NULL ? 100 : PROP_RUNSTEPS) == 0) {
+			m_freem(m);
+			m_freem(wit);
+			wit = NULL;
+			prop_table(step == 0 && fuzzsrc == NULL ? 0 :
+			    rndn(PROP_NTABS));
+			prop_max = rndn(4) == 0 ? PROP_BIGMAX : 4000;
+			m = prop_new();
+		}
 		/* a witness sharing the storage comes and goes */
 		if (rndn(8) == 0) {
 			if (wit != NULL) {
@@ -712,12 +805,15 @@ prop_run(long steps, long trace)
 		if (why != NULL) {
 			m_print(m);
 			snprintf(prop_detail, sizeof(prop_detail),
-			    "step %ld: %s%s", step, detail,
-			    inject ? " (failures injected)" : "");
+			    "step %ld: %s%s (classes: %s, limit %d)", step,
+			    detail, inject ? " (failures injected)" : "",
+			    prop_tabnames[prop_tab], prop_max);
 		}
 	}
 	m_freem(m);
 	m_freem(wit);
+	msys_default();
+	mpipe_done(&prop_pipe1000);
 	return (why);
 }
 
@@ -788,6 +884,7 @@ SELFTEST(mbuf_pd, prop)
 	for (k = 0; k < nitems(copied); k++)
 		printf(" %s %lu", copied[k].name, *copied[k].ctr - before[k]);
 	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c, %ld csum method "
-	    "calls\n", mbstat.m_pdallocs - allocs0, pdt_csums - csums0);
+	    "calls; the longest packet %d bytes\n",
+	    mbstat.m_pdallocs - allocs0, pdt_csums - csums0, prop_longest);
 	ST_ASSERT_EQ(mbstat_mbufs(), mb0);
 }

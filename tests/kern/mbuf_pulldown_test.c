@@ -125,9 +125,9 @@ pdt_build(const char *spec)
 bool
 pdt_holds(struct mbuf *m, int base, int len)
 {
-	static uint8_t buf[16384];
+	static uint8_t buf[1024];
 	char why[160];
-	int i;
+	int i, o, n;
 
 	if (m_sanity(m, why, sizeof(why)) != 0 ||
 	    m_region_sanity(m, why, sizeof(why)) != 0) {
@@ -137,10 +137,13 @@ pdt_holds(struct mbuf *m, int base, int len)
 	if (m_length(m) != len ||
 	    ((m->m_flags & M_PKTHDR) && m->m_pkthdr.len != len))
 		return (false);
-	m_copydata(m, 0, len, buf);
-	for (i = 0; i < len; i++)
-		if (buf[i] != PDT_PAT(base + i))
-			return (false);
+	for (o = 0; o < len; o += n) {
+		n = MIN(len - o, (int)sizeof(buf));
+		m_copydata(m, o, n, buf);
+		for (i = 0; i < n; i++)
+			if (buf[i] != PDT_PAT(base + o + i))
+				return (false);
+	}
 	return (true);
 }
 
@@ -632,4 +635,171 @@ SELFTEST(mbuf_pd, copyback_cow)
 	ST_ASSERT(m == NULL);
 	ST_ASSERT(pdt_holds(copy, 0, 240));
 	m_freem(copy);
+}
+
+/*
+ * Length limits (the audit of 2026-11): every call that makes bytes
+ * contiguous checks what it copies against the storage it got.
+ */
+
+/* An m_extadd buffer of size bytes, writable, holding PDT_PAT(0 ..). */
+static struct mbuf *
+pdt_bigext(int size)
+{
+	struct mbuf *m;
+	caddr_t buf;
+	int i;
+
+	m = m_gethdr(M_WAIT, MT_DATA);
+	buf = malloc(size, M_PDTEST, M_WAITOK);
+	for (i = 0; i < size; i++)
+		buf[i] = PDT_PAT(i);
+	m_extadd(m, buf, size, &pdt_extops, NULL, 0, M_WAIT);
+	m->m_len = m->m_pkthdr.len = size;
+	return (m);
+}
+
+/*
+ * offp NULL, the range inside one mbuf but not at its start, and the
+ * rest of that mbuf longer than any storage: only what can be held is
+ * copied (before: the whole 19900-byte tail into one 9216-byte buffer).
+ */
+SELFTEST(mbuf_pd, long_tail)
+{
+	struct mbuf *m, *n;
+	int frees0 = pdt_extfrees;
+
+	m = pdt_bigext(20000);
+	n = m_pulldown(m, 100, 8, NULL);
+	ST_ASSERT(n != NULL && n != m);
+	ST_ASSERT(pat_at(mtod(n, caddr_t), 100, 8));
+	ST_ASSERT(!m_readonly(n));
+	ST_ASSERT_EQ(m->m_len, 100);
+	ST_ASSERT(pdt_holds(m, 0, 20000));
+	/* and once more further in, over what the first call left */
+	n = m_pulldown(m, 15000, 64, NULL);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t), 15000, 64));
+	ST_ASSERT(pdt_holds(m, 0, 20000));
+	m_freem(m);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 1);
+	/* a 64 KiB buffer, a range longer than one class buffer: refused */
+	m = pdt_bigext(65536);
+	ST_ASSERT(m_pulldown(m, 1, m_contigmax() + 1, NULL) == NULL);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 2);
+	m = pdt_bigext(65536);
+	n = m_pulldown(m, 1, m_contigmax(), NULL);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t), 1, m_contigmax()));
+	ST_ASSERT(pdt_holds(m, 0, 65536));
+	m_freem(m);
+}
+
+/*
+ * A class table with one small class: m_contigmax says what it can
+ * hold, and every call refuses more by its contract instead of writing
+ * past the buffer (before: m_contigmax said MCLBYTES and m_pullup(m,
+ * 1500) wrote 860 bytes past a 640-byte buffer).
+ */
+static struct malloc_pipe pdt_pipe640;
+
+SELFTEST(mbuf_pd, small_classes)
+{
+	struct mbuf *m, *m0, *n;
+	int off, frees0 = pdt_extfrees;
+
+	mpipe_init(&pdt_pipe640, M_PDTEST, 640, 4, 4, 0, NULL, NULL, NULL);
+	msys_reset();
+	msys_register(&pdt_pipe640);
+	ST_ASSERT_EQ(m_contigmax(), 640);
+	/* m_pullup: refused, the chain freed (its contract) */
+	m = pdt_build("i100 e1000 e1000");
+	ST_ASSERT(m_pullup(m, 1500) == NULL);
+	m = pdt_build("i100 e1000");
+	m = m_pullup(m, 600);
+	ST_ASSERT(m != NULL && m->m_len >= 600 && pdt_holds(m, 0, 1100));
+	m_freem(m);
+	/* m_pulldown: freed */
+	m = pdt_build("i100 e1000");
+	ST_ASSERT(m_pulldown(m, 50, 700, &off) == NULL);
+	/* m_ensure_contig, m_datarange: refused, the chain kept */
+	m = pdt_build("i100 e1000");
+	m0 = m;
+	ST_ASSERT(!m_ensure_contig(&m, 700));
+	ST_ASSERT(m == m0 && pdt_holds(m, 0, 1100));
+	ST_ASSERT(m_datarange(&m, 10, 700, M_DONTWAIT) == NULL);
+	ST_ASSERT(pdt_holds(m, 0, 1100));
+	n = m_pulldown(m, 50, 640, &off);
+	ST_ASSERT(n != NULL && pat_at(mtod(n, caddr_t) + off, 50, 640));
+	ST_ASSERT(pdt_holds(m, 0, 1100));
+	m_freem(m);
+	/* msys_get cannot hold 1000 bytes in one 640-byte buffer */
+	ST_ASSERT(msys_get(M_DONTWAIT, MT_DATA, 1000) == NULL);
+	/* a shared 1000-byte buffer made writable: in 640-byte pieces */
+	m = pdt_build("i10 e1000");
+	n = m_copym(m, 0, M_COPYALL, M_WAIT);
+	ST_ASSERT(m_makewritable(&m, 0, 1010, M_DONTWAIT) == 0);
+	ST_ASSERT(pdt_holds(m, 0, 1010) && pdt_holds(n, 0, 1010));
+	m_freem(n);
+	m_freem(m);
+	/* no class at all: only an mbuf's own area */
+	msys_reset();
+	ST_ASSERT(m_contigmax() < (int)MLEN + 1);
+	m = pdt_build("i10 i200");
+	ST_ASSERT(m_pullup(m, 210) == NULL);
+	msys_default();
+	ST_ASSERT(m_contigmax() >= MCLBYTES);
+	ST_ASSERT_EQ(pdt_extfrees, frees0 + 6);
+	mpipe_done(&pdt_pipe640);
+}
+
+/*
+ * KAME's contract (NetBSD mbuf.9, m_pulldown: "it is guaranteed that
+ * the mbuf pointed to by n does not have a shared external storage,
+ * therefore it is safe to update the contiguous region"; the
+ * sharedcluster test of NetBSD sys/kern/uipc_mbuf2.c): the range the
+ * caller asked for may be written, even when it already lay in one
+ * mbuf whose storage is shared or read-only.  Writing through the
+ * result never changes a copy made with m_copym before the call.
+ */
+SELFTEST(mbuf_pd, result_writable)
+{
+	static const struct {
+		const char	*spec;
+		int		 off, len;
+		bool		 offp;
+	} tab[] = {
+		{ "c300 i20", 0, 40, false },	/* at the start, offp NULL */
+		{ "c300 i20", 0, 40, true },
+		{ "c300 i20", 100, 40, true },	/* inside, offp given */
+		{ "c300 i20", 100, 40, false },
+		{ "c300 i20", 260, 40, true },	/* to the mbuf's end */
+		{ "i20 c300", 30, 40, true },	/* not the head */
+		{ "r300", 10, 8, true },	/* read-only storage */
+		{ "r300", 0, 300, false },
+		{ "i20 c300", 10, 40, true },	/* across: already copied */
+	};
+	struct mbuf *m, *n, *copy;
+	caddr_t p;
+	int i, off, len, o;
+
+	for (i = 0; i < (int)nitems(tab); i++) {
+		m = pdt_build(tab[i].spec);
+		len = m->m_pkthdr.len;
+		copy = m_copym(m, 0, M_COPYALL, M_WAIT);
+		off = -1;
+		n = m_pulldown(m, tab[i].off, tab[i].len,
+		    tab[i].offp ? &off : NULL);
+		ST_ASSERT(n != NULL);
+		o = tab[i].offp ? off : 0;
+		ST_ASSERT(!m_readonly(n));
+		ST_ASSERT(o >= 0 && o + tab[i].len <= n->m_len);
+		p = mtod(n, caddr_t) + o;
+		ST_ASSERT(pat_at(p, tab[i].off, tab[i].len));
+		memset(p, 0xa5, tab[i].len);
+		ST_ASSERT(pdt_holds(copy, 0, len));
+		ST_ASSERT(!pdt_holds(m, 0, len));
+		ST_ASSERT((uint8_t)m_getptr(m, tab[i].off, &o)->m_data[o] ==
+		    0xa5);
+		m_freem(copy);
+		m_freem(m);
+	}
 }

@@ -292,6 +292,28 @@ SELFTEST(mbuf, extadd_free_once)
 	ST_ASSERT_EQ(mine, 2);
 }
 
+/*
+ * m_copym of zero bytes copies nothing and returns NULL, as mbuf(9)
+ * says and every BSD does (NetBSD m_copym0 and FreeBSD m_copym loop
+ * while len > 0, so top stays NULL): no empty header mbuf holding a
+ * reference that would leave the original read-only.
+ */
+SELFTEST(mbuf, copym_zero)
+{
+	struct mbuf *m;
+	u_long shared0 = mbstat.m_shared;
+
+	m = mk_chain("c100 i20");
+	ST_ASSERT(m_copym(m, 0, 0, M_WAIT) == NULL);
+	ST_ASSERT(m_copym(m, 0, 0, M_DONTWAIT) == NULL);
+	ST_ASSERT(m_copym(m, 50, 0, M_WAIT) == NULL);
+	ST_ASSERT(m_copym(m, 120, 0, M_WAIT) == NULL);
+	ST_ASSERT_EQ(mbstat.m_shared, shared0);
+	ST_ASSERT(!M_READONLY(m) && m->m_ext.ext_refcnt == NULL);
+	ST_ASSERT_EQ(m_copyback(m, 0, 4, "abcd", M_WAIT), 0);
+	m_freem(m);
+}
+
 SELFTEST(mbuf, copym)
 {
 	struct mbuf *m, *c;
