@@ -441,7 +441,7 @@ m_pulldown(struct mbuf *m, int off, int len, int *offp)
 	struct mbuf *n;
 	int a = off, b = off + len, o, error;
 
-	if (m == NULL || off < 0 || len <= 0)
+	if (m == NULL || off < 0 || len < 0)
 		panic("m_pulldown: mbuf %p, off %d, len %d", (void *)m, off,
 		    len);
 	MBSTAT_ADD(m_pulldowns, 1);
@@ -450,7 +450,7 @@ m_pulldown(struct mbuf *m, int off, int len, int *offp)
 		/* A region straddles off: off cannot start an mbuf. */
 		n = NULL;
 	} else
-		n = m_contig1(m, a, b - a, MC_WRITABLE |
+		n = m_contig1(m, a, b - a, (len > 0 ? MC_WRITABLE : 0) |
 		    (offp == NULL ? MC_ATSTART : 0), &o, M_DONTWAIT, &error,
 		    &mbstat.m_cp_pulldown);
 	if (n == NULL) {

@@ -803,3 +803,27 @@ SELFTEST(mbuf_pd, result_writable)
 		m_freem(m);
 	}
 }
+
+/*
+ * len 0, as KAME takes it (NetBSD sys/kern/uipc_mbuf2.c: no check of
+ * len, the walk to off, "mbuf chain too short" when off is at or past
+ * the end): the mbuf holding off, nothing moved; past the end the
+ * chain is freed.
+ */
+SELFTEST(mbuf_pd, len_zero)
+{
+	struct mbuf *m, *n;
+	u_long cp0 = mbstat.m_cp_pulldown;
+	int off = -1;
+
+	m = pdt_build("i40 z c100");
+	n = m_pulldown(m, 10, 0, &off);
+	ST_ASSERT(n == m && off == 10);
+	n = m_pulldown(m, 40, 0, &off);		/* skips the empty mbuf */
+	ST_ASSERT(n == m->m_next->m_next && off == 0);
+	n = m_pulldown(m, 0, 0, NULL);
+	ST_ASSERT(n == m);
+	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0);
+	ST_ASSERT(pdt_holds(m, 0, 140));
+	ST_ASSERT(m_pulldown(m, 140, 0, &off) == NULL);	/* freed */
+}
