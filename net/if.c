@@ -10,6 +10,12 @@
  * loopback).  Protocols send through if_output, which appends to the
  * bounded output queue and calls the driver's start routine.
  *
+ * Input work is bounded, so that no stream of packets (a flood, or a
+ * loop through lo0 that requeues what it handles) can keep interrupts
+ * masked or the CPU to itself: each frame is handled at splnet with
+ * interrupts open again between frames, a pass takes at most
+ * NETINTR_BUDGET frames, and the thread yields after a pass cut short.
+ *
  * Routing is the smallest that works: the interface whose subnet holds
  * the destination (longest prefix first), else the default gateway
  * (gw= on the command line) through the interface whose subnet holds
@@ -18,8 +24,9 @@
  * Invariants: queues change only at splnet or above (interrupt
  * handlers run above it); a full queue frees the packet and counts it
  * in mq_drops (mq_enqueue does both); netintr_pending is set before
- * the wakeup and cleared at splnet before the queues are drained, so a
- * frame queued after the check is never left behind.
+ * the wakeup and cleared at splnet before the queues are drained, and
+ * set again by a pass cut at the budget, so a frame queued after the
+ * check is never left behind.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -39,7 +46,7 @@ struct in_addr in_gateway;
 
 static volatile int netintr_pending;
 static struct thread *netintr_thread;
-static u_long netintr_runs;
+struct netintrstat netintrstat;
 
 /* Present only in the QEMU kernel (arch/x86_64/if_em.c). */
 extern void netdev_attach(void) __attribute__((weak));
@@ -130,43 +137,83 @@ netintr_schedule(void)
 		wakeup(&netintr_thread);
 }
 
-/* Drain every input queue once over; returns the frames processed. */
+/*
+ * Run the input queues: one frame from each interface in turn, each at
+ * splnet and then back at the caller's level, so that between two
+ * frames every interrupt is taken; at most NETINTR_BUDGET frames in
+ * all.  Returns the frames processed.  When the budget ran out with
+ * frames still queued the pass is cut: counted, and netintr_pending
+ * stays set so that the thread comes back for them.
+ */
 int
 netintr_poll(void)
 {
 	struct ifnet *ifp;
 	struct mbuf *m;
-	int s, n = 0, more;
+	int s, n = 0, progress;
 
 	s = splnet();
+	netintr_pending = 0;
+	splx(s);
 	do {
-		more = 0;
-		netintr_pending = 0;
+		progress = 0;
 		TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
-			/* At most a queue's worth per pass: fairness. */
-			int budget = IFQ_MAXLEN;
-
-			while (budget-- > 0 &&
-			    (m = mq_dequeue(&ifp->if_inq)) != NULL) {
+			s = splnet();
+			if ((m = mq_dequeue(&ifp->if_inq)) != NULL) {
 				ifp->if_linkinput(ifp, m);
+				progress = 1;
 				n++;
 			}
-			if (!mq_empty(&ifp->if_inq))
-				more = 1;
+			splx(s);
+			if (n >= NETINTR_BUDGET)
+				goto cut;
 		}
-	} while (more || netintr_pending);
+	} while (progress);
+	counter_add(&netintrstat.ni_frames, n);
+	return (n);
+cut:
+	counter_add(&netintrstat.ni_frames, n);
+	s = splnet();
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		if (!mq_empty(&ifp->if_inq)) {
+			netintr_pending = 1;
+			counter_add(&netintrstat.ni_cut, 1);
+			break;
+		}
 	splx(s);
 	return (n);
 }
 
+/*
+ * The netintr thread.  After a pass cut at the budget it yields, so
+ * that every other runnable thread (the shell, a self-test) runs before
+ * the next pass; after NETINTR_MAXCUTS cut passes within one tick it
+ * sleeps until the next tick, so that a stream that never stops leaves
+ * time even to what runs only when the CPU is idle (the host build's
+ * clock).  Frames keep waiting on their bounded queues meanwhile.
+ */
 static void
 netintr_main(void *arg)
 {
-	int s;
+	uint64_t tick = 0;
+	int s, cuts = 0;
 
 	for (;;) {
-		netintr_runs++;
-		netintr_poll();
+		counter_add(&netintrstat.ni_runs, 1);
+		if (netintr_poll() >= NETINTR_BUDGET && netintr_pending) {
+			if (tick != ticks) {
+				tick = ticks;
+				cuts = 0;
+			}
+			if (++cuts < NETINTR_MAXCUTS) {
+				counter_add(&netintrstat.ni_yields, 1);
+				yield();
+			} else {
+				counter_add(&netintrstat.ni_sleeps, 1);
+				tsleep(&netintrstat, 0, "netbudget", 1);
+			}
+			continue;
+		}
 		s = splnet();
 		if (!netintr_pending)
 			tsleep(&netintr_thread, 0, "netintr", 0);
@@ -401,7 +448,10 @@ SHELL_CMD(ifconfig, "ifconfig [IF]: interfaces, addresses, counters")
 	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
 		if (argc < 2 || strcmp(argv[1], ifp->if_xname) == 0)
 			if_print(ifp);
-	printf("netintr: %lu runs\n", netintr_runs);
+	printf("netintr: %lu runs, %lu frames, %lu passes cut at %d frames, "
+	    "%lu yields, %lu budget sleeps\n", netintrstat.ni_runs,
+	    netintrstat.ni_frames, netintrstat.ni_cut, NETINTR_BUDGET,
+	    netintrstat.ni_yields, netintrstat.ni_sleeps);
 	splx(s);
 	return (0);
 }

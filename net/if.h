@@ -78,8 +78,18 @@ void	if_input(struct ifnet *, struct mbuf *);
 int	if_output(struct ifnet *, struct mbuf *);
 /* Wake the netintr thread. */
 void	netintr_schedule(void);
-/* Drain every input queue now, in the caller (self-tests). */
+/* Run the input queues now, at most NETINTR_BUDGET frames (self-tests). */
 int	netintr_poll(void);
+#define NETINTR_BUDGET	256		/* frames per netintr pass */
+#define NETINTR_MAXCUTS	4		/* cut passes per tick, then sleep */
+struct netintrstat {
+	u_long	ni_runs;		/* passes of the netintr thread */
+	u_long	ni_frames;		/* frames handled */
+	u_long	ni_cut;			/* passes cut at the budget */
+	u_long	ni_yields;		/* yields after a cut pass */
+	u_long	ni_sleeps;		/* sleeps to the next tick */
+};
+extern struct netintrstat netintrstat;
 void	if_print(struct ifnet *);
 
 /* Interface that holds address a (exact match), or NULL. */

@@ -67,10 +67,11 @@ icmp_reflect(struct mbuf *m, const struct ip *oip, int hlen)
 	memcpy((uint8_t *)p + 2, &sum, 2);
 
 	m->m_flags &= ~(M_BCAST | M_MCAST);
-	counter_add(&icmpstat.icps_reflect, 1);
-	icmpstat.icps_outhist[ICMP_ECHOREPLY]++;
-	/* The header goes back into the space just freed. */
-	ip_send(m, IPPROTO_ICMP, oip->ip_dst, oip->ip_src, 0);
+	/* The header goes back into the space just freed; counted once sent. */
+	if (ip_send(m, IPPROTO_ICMP, oip->ip_dst, oip->ip_src, 0) == 0) {
+		counter_add(&icmpstat.icps_reflect, 1);
+		counter_add(&icmpstat.icps_outhist[ICMP_ECHOREPLY], 1);
+	}
 }
 
 void

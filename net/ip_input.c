@@ -9,11 +9,20 @@
  * in struct ipstat: shorter than a header (ips_toosmall), version
  * (ips_badvers), header length below 20 or past the packet
  * (ips_badhlen), header checksum (ips_badsum), total length below the
- * header (ips_badlen) or past the frame (ips_tooshort), impossible
- * source (ips_badaddr), not ours (ips_notforus).  A frame longer than
- * ip_len (Ethernet padding) is trimmed.  Options are not interpreted:
- * the header length is honoured and the options skipped.  This host
- * does not forward.
+ * header (ips_badlen) or past the frame (ips_tooshort), a martian
+ * address (ip_martian, below), not ours (ips_notforus).  A frame longer
+ * than ip_len (Ethernet padding) is trimmed.  Options are not
+ * interpreted: the header length is honoured and the options skipped.
+ * This host does not forward.
+ *
+ * Martians (RFC 1122 3.2.1.3, RFC 6890): addresses that cannot be the
+ * source of a packet arriving here, each dropped under its own counter
+ * before anything looks at the payload, so that no reply, no ICMP
+ * error and no reassembly state can follow from one.  A source of
+ * 0.0.0.0 is dropped too: only a host that does not know its address
+ * yet (BOOTP/DHCP) sends it, and no protocol of this stack needs to
+ * hear one.  Our own address and the loopback net arrive legitimately
+ * only over lo0, where this host sent them itself.
  *
  * Invariants: headers are read by memcpy from a contiguous region made
  * by net_hdrptr (a region recorded with m_datarange), never through a
@@ -41,16 +50,53 @@ ip_init(void)
 	ip_reass_init();
 }
 
-/* Is dst one of ours, as seen from interface ifp? */
+/*
+ * Is dst one of ours, as seen from interface ifp?  lo0's address is
+ * ours only on lo0: from any other interface 127.0.0.1 is a martian
+ * (RFC 1122 3.2.1.3), however it got onto the wire.
+ */
 int
 in_ours(struct in_addr dst, struct ifnet *ifp)
 {
-	if (ifa_ifwithaddr(dst) != NULL)
-		return (1);
+	struct ifnet *ia;
+
+	if ((ia = ifa_ifwithaddr(dst)) != NULL)
+		return (ia != lo0ifp || (ifp != NULL &&
+		    (ifp->if_flags & IFF_LOOPBACK)));
 	if (ifp != NULL && (ifp->if_flags & IFF_LOOPBACK) &&
 	    (ntohl(dst.s_addr) >> 24) == IN_LOOPBACKNET)
 		return (1);
 	return (in_broadcast(dst, ifp));
+}
+
+/*
+ * The martian filter: NULL when the addresses of ip, arriving on ifp,
+ * may be accepted, else the counter of the reason to drop it.  The
+ * order decides which counter a packet with several faults lands in:
+ * the source's own class first, then where it came from.
+ */
+u_long *
+ip_martian(const struct ip *ip, struct ifnet *ifp)
+{
+	uint32_t src = ntohl(ip->ip_src.s_addr);
+	uint32_t dst = ntohl(ip->ip_dst.s_addr);
+	int onlo = (ifp->if_flags & IFF_LOOPBACK) != 0;
+
+	if (src == INADDR_ANY)
+		return (&ipstat.ips_srczero);
+	if (src == INADDR_BROADCAST || in_broadcast(ip->ip_src, ifp))
+		return (&ipstat.ips_srcbcast);
+	if (IN_MULTICAST(src))
+		return (&ipstat.ips_srcmcast);
+	if (IN_EXPERIMENTAL(src))
+		return (&ipstat.ips_srcclasse);
+	if ((src >> 24) == IN_LOOPBACKNET && !onlo)
+		return (&ipstat.ips_srcloop);
+	if (!onlo && ifa_ifwithaddr(ip->ip_src) != NULL)
+		return (&ipstat.ips_srcours);
+	if ((dst >> 24) == IN_LOOPBACKNET && !onlo)
+		return (&ipstat.ips_dstloop);
+	return (NULL);
 }
 
 /* Sum of the pseudo header, in the same (memory) order as in_cksum. */
@@ -83,7 +129,7 @@ void
 ip_input(struct ifnet *ifp, struct mbuf *m)
 {
 	struct ip ip;
-	uint32_t src;
+	u_long *ctr;
 	int hlen, len, off;
 	void *p;
 
@@ -126,12 +172,8 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 	if (m->m_pkthdr.len > len)
 		m_adj(m, len - m->m_pkthdr.len);	/* link padding */
 
-	src = ntohl(ip.ip_src.s_addr);
-	if (src == INADDR_BROADCAST || IN_MULTICAST(src) ||
-	    IN_EXPERIMENTAL(src) || in_broadcast(ip.ip_src, ifp) ||
-	    ((src >> 24) == IN_LOOPBACKNET &&
-	    (ifp->if_flags & IFF_LOOPBACK) == 0)) {
-		counter_add(&ipstat.ips_badaddr, 1);
+	if ((ctr = ip_martian(&ip, ifp)) != NULL) {
+		counter_add(ctr, 1);
 		goto bad;
 	}
 	if (!in_ours(ip.ip_dst, ifp)) {

@@ -13,7 +13,9 @@
  * an m_copym of its share of the payload: the payload's clusters are
  * shared by reference, never copied.  Fragment payloads are multiples
  * of 8 bytes except the last; a packet with DF set that does not fit is
- * dropped (ips_cantfrag).  The first fragment keeps every option of the
+ * dropped (ips_cantfrag).  A loopback source (127/8) never leaves on
+ * a real interface: a DIAGNOSTIC panic naming the caller, and in every
+ * build a counted drop (ips_oloopsrc).  The first fragment keeps every option of the
  * header; the others only those whose copied flag is set (RFC 791 3.2),
  * with the NOPs between them, padded with EOL to a 4-byte boundary.
  *
@@ -169,6 +171,29 @@ ip_fragment(struct mbuf *m, struct ifnet *ifp, struct in_addr nexthop,
 	return (error);
 }
 
+/*
+ * A loopback source about to leave on a real interface (RFC 1122
+ * 3.2.1.3: it must never appear outside a host).  The input side's
+ * martian filter keeps the stack itself from building one, so this is
+ * a caller's mistake: a panic under DIAGNOSTIC, a counted drop
+ * (ips_oloopsrc, EADDRNOTAVAIL) in every build.
+ */
+static void
+ip_output_loopsrc(const struct ip *ip, struct ifnet *ifp, void *caller)
+{
+#ifdef DIAGNOSTIC
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	panic("ip_output: loopback source %s to %s on %s: 127/8 must not "
+	    "leave lo0 (caller %p)", inet_fmt(ip->ip_src, a),
+	    inet_fmt(ip->ip_dst, b), ifp->if_xname, caller);
+#else
+	(void)ip;
+	(void)ifp;
+	(void)caller;
+#endif
+}
+
 int
 ip_output(struct mbuf *m, int flags)
 {
@@ -207,6 +232,14 @@ ip_output(struct mbuf *m, int flags)
 	}
 	if (ip.ip_src.s_addr == 0)
 		ip.ip_src = ifp->if_addr;
+	if ((ntohl(ip.ip_src.s_addr) >> 24) == IN_LOOPBACKNET &&
+	    (ifp->if_flags & IFF_LOOPBACK) == 0) {
+		ip_output_loopsrc(&ip, ifp, __builtin_return_address(0));
+		counter_add(&ipstat.ips_oloopsrc, 1);
+		m_freem(m);
+		splx(s);
+		return (EADDRNOTAVAIL);
+	}
 	if (in_broadcast(ip.ip_dst, ifp))
 		m->m_flags |= M_BCAST;
 	ip.ip_len = htons(m->m_pkthdr.len);

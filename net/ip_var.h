@@ -26,7 +26,13 @@ struct ipstat {
 	u_long	ips_badsum;		/* header checksum wrong */
 	u_long	ips_badlen;		/* ip_len shorter than the header */
 	u_long	ips_tooshort;		/* ip_len longer than the frame */
-	u_long	ips_badaddr;		/* source broadcast/multicast/loop */
+	u_long	ips_srczero;		/* martian: source 0.0.0.0 */
+	u_long	ips_srcbcast;		/* martian: broadcast source */
+	u_long	ips_srcmcast;		/* martian: multicast source */
+	u_long	ips_srcclasse;		/* martian: class E source */
+	u_long	ips_srcloop;		/* martian: 127/8 source not on lo0 */
+	u_long	ips_srcours;		/* martian: our source not on lo0 */
+	u_long	ips_dstloop;		/* martian: 127/8 dest. not on lo0 */
 	u_long	ips_notforus;		/* not for one of our addresses */
 	u_long	ips_noproto;		/* unknown protocol */
 	u_long	ips_delivered;		/* handed to ICMP or UDP */
@@ -46,6 +52,7 @@ struct ipstat {
 	u_long	ips_ofragments;		/* fragments sent */
 	u_long	ips_cantfrag;		/* too big and DF set */
 	u_long	ips_odropped;		/* output queue full or link error */
+	u_long	ips_oloopsrc;		/* 127/8 source to a real interface */
 };
 
 struct icmpstat {
@@ -78,6 +85,8 @@ struct udpstat {
 	u_long	udps_noportbcast;	/* no receiver, broadcast: dropped */
 	u_long	udps_delivered;		/* given to a bound callback */
 	u_long	udps_echoed;		/* echoed on port 7 */
+	u_long	udps_echoloop;		/* not echoed: from a looping port */
+	u_long	udps_echoself;		/* not echoed: from our own address */
 	u_long	udps_discarded;		/* swallowed on port 9 */
 	u_long	udps_opackets;		/* datagrams sent */
 	u_long	udps_nombuf;		/* no mbuf to send */
@@ -92,6 +101,8 @@ extern struct udpstat udpstat;
 void	ip_init(void);
 void	ip_input(struct ifnet *, struct mbuf *);
 int	in_ours(struct in_addr, struct ifnet *);
+/* The martian filter: the counter of the reason to drop, or NULL. */
+u_long	*ip_martian(const struct ip *, struct ifnet *);
 /* ip_output.c: m holds a complete IP header (ip_len, ip_p, ip_src, ip_dst,
  * ip_ttl, ip_tos set; ip_id, ip_off, ip_sum are filled here). */
 #define IP_DF_FLAG	0x02

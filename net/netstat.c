@@ -24,11 +24,16 @@ ipstat_print(void)
 	    s->ips_total, s->ips_delivered);
 	printf("\tdropped: %lu too small, %lu bad version, %lu bad header "
 	    "length, %lu bad header checksum, %lu ip_len below header, "
-	    "%lu ip_len past frame, %lu bad source, %lu not for us, "
+	    "%lu ip_len past frame, %lu not for us, "
 	    "%lu unknown protocol, %lu no mbuf\n", s->ips_toosmall,
 	    s->ips_badvers, s->ips_badhlen, s->ips_badsum, s->ips_badlen,
-	    s->ips_tooshort, s->ips_badaddr, s->ips_notforus,
-	    s->ips_noproto, s->ips_nombuf);
+	    s->ips_tooshort, s->ips_notforus, s->ips_noproto, s->ips_nombuf);
+	printf("\tmartians dropped: %lu source 0.0.0.0, %lu broadcast "
+	    "source, %lu multicast source, %lu class E source, %lu loopback "
+	    "source off lo0, %lu own source off lo0, %lu loopback "
+	    "destination off lo0\n", s->ips_srczero, s->ips_srcbcast,
+	    s->ips_srcmcast, s->ips_srcclasse, s->ips_srcloop,
+	    s->ips_srcours, s->ips_dstloop);
 	printf("\t%lu fragments received, %lu reassembled datagrams\n",
 	    s->ips_fragments, s->ips_reassembled);
 	printf("\tfragments dropped: %lu bad length, %lu past 65535, "
@@ -39,9 +44,11 @@ ipstat_print(void)
 	printf("\treassembly now: %d datagrams, %d mbufs\n",
 	    ip_reass_count(), ip_reass_mbufs());
 	printf("\t%lu packets sent, %lu fragmented into %lu fragments, "
-	    "%lu no route, %lu can't fragment, %lu output drops\n",
+	    "%lu no route, %lu can't fragment, %lu output drops, "
+	    "%lu loopback source not sent\n",
 	    s->ips_localout, s->ips_fragmented, s->ips_ofragments,
-	    s->ips_noroute, s->ips_cantfrag, s->ips_odropped);
+	    s->ips_noroute, s->ips_cantfrag, s->ips_odropped,
+	    s->ips_oloopsrc);
 }
 
 static void
@@ -87,6 +94,8 @@ udpstat_print(void)
 	    "(broadcast), %lu no mbuf\n", s->udps_hdrops, s->udps_badlen,
 	    s->udps_badsum, s->udps_noport, s->udps_noportbcast,
 	    s->udps_nombuf);
+	printf("\tnot echoed: %lu from a looping port, %lu from our own "
+	    "address\n", s->udps_echoloop, s->udps_echoself);
 	printf("\t%lu datagrams sent, %lu too big\n", s->udps_opackets,
 	    s->udps_toobig);
 }

@@ -6,7 +6,10 @@
  * payload as an mbuf chain it then owns, and sends with udp_sendto (an
  * mbuf chain) or udp_send_buf (a flat buffer).  Two services are built
  * in: echo on port 7 answers with the request's own chain, and discard
- * on port 9 frees it.
+ * on port 9 frees it.  Echo never answers a datagram from a port that
+ * answers by itself (udps_echoloop) or from one of our own addresses
+ * (udps_echoself): two such services would bounce one datagram
+ * between them for ever.
  *
  * Checksums are verified on input (a zero checksum means none was sent)
  * and always computed on output (a computed 0 is sent as 0xffff).  The
@@ -15,7 +18,8 @@
  * an echoed datagram is neither copied nor summed again.
  *
  * Invariants: at most UDP_MAXPCB bound ports; every datagram is
- * delivered, echoed, discarded, or dropped with its own counter; for a
+ * delivered, echoed, discarded, or dropped with its own counter (a
+ * datagram counts as echoed or sent only once ip_send took it); for a
  * port nobody bound, a unicast datagram gets ICMP port unreachable
  * quoting its header.
  */
@@ -53,6 +57,29 @@ udp_init(void)
 {
 }
 
+/*
+ * Source ports of services that answer datagrams by themselves, as
+ * FreeBSD inetd's check_loop refuses them (usr.sbin/inetd/builtins.c):
+ * echo, discard, daytime, chargen, time; and 0, which no sender binds.
+ * Echoing to one of them (or to ourselves) starts a ping-pong that
+ * neither end ever stops.
+ */
+static const uint16_t udp_loopports[] = { 0, 7, 9, 13, 19, 37 };
+
+/* Would echoing this datagram start a loop?  Its counter, or NULL. */
+static u_long *
+udp_echo_loops(const struct ip *ip, uint16_t sport)
+{
+	int i;
+
+	for (i = 0; i < (int)nitems(udp_loopports); i++)
+		if (sport == udp_loopports[i])
+			return (&udpstat.udps_echoloop);
+	if (ifa_ifwithaddr(ip->ip_src) != NULL)
+		return (&udpstat.udps_echoself);
+	return (NULL);
+}
+
 /* Answer in place: swap ports and addresses; the checksum stays valid. */
 static void
 udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
@@ -72,9 +99,11 @@ udp_echo(struct mbuf *m, const struct ip *oip, int hlen)
 	uh.uh_sport = uh.uh_dport;
 	uh.uh_dport = t;
 	memcpy(p, &uh, sizeof(uh));
-	counter_add(&udpstat.udps_echoed, 1);
-	counter_add(&udpstat.udps_opackets, 1);
-	ip_send(m, IPPROTO_UDP, oip->ip_dst, oip->ip_src, 0);
+	/* Counted once sent: ip_send counts its own reason for a refusal. */
+	if (ip_send(m, IPPROTO_UDP, oip->ip_dst, oip->ip_src, 0) == 0) {
+		counter_add(&udpstat.udps_echoed, 1);
+		counter_add(&udpstat.udps_opackets, 1);
+	}
 }
 
 void
@@ -132,6 +161,12 @@ udp_input(struct mbuf *m, int hlen)
 		goto drop;
 	}
 	if (dport == UDP_ECHO_PORT) {
+		u_long *loop;
+
+		if ((loop = udp_echo_loops(&ip, ntohs(uh.uh_sport))) != NULL) {
+			counter_add(loop, 1);
+			goto drop;
+		}
 		udp_echo(m, &ip, hlen);
 		return;
 	}
@@ -187,7 +222,7 @@ udp_sendto(uint16_t sport, struct in_addr dst, uint16_t dport,
 {
 	struct udphdr uh;
 	struct in_addr src;
-	int ulen;
+	int ulen, error;
 
 	if (m->m_pkthdr.len > UDP_MAXDATA) {
 		counter_add(&udpstat.udps_toobig, 1);
@@ -211,8 +246,9 @@ udp_sendto(uint16_t sport, struct in_addr dst, uint16_t dport,
 	if (uh.uh_sum == 0)
 		uh.uh_sum = 0xffff;
 	memcpy(mtod(m, uint8_t *) + 6, &uh.uh_sum, 2);
-	counter_add(&udpstat.udps_opackets, 1);
-	return (ip_send(m, IPPROTO_UDP, src, dst, 0));
+	if ((error = ip_send(m, IPPROTO_UDP, src, dst, 0)) == 0)
+		counter_add(&udpstat.udps_opackets, 1);
+	return (error);
 }
 
 int

@@ -417,12 +417,17 @@ SELFTEST(net, udp_roundtrip)
 	ST_ASSERT_EQ(in_cksum_flat(rbuf + 34, len - 34), 0);
 	ST_ASSERT(memcmp(rbuf + 42, fbuf + 14, 28) == 0);
 
-	/* Over the loopback: our own echo service answers our port. */
+	/*
+	 * Over the loopback our own echo service does not answer: the
+	 * source is one of our addresses (udps_echoself), and echoing
+	 * ourselves is how a loop starts.  The datagram is freed.
+	 */
 	rx.count = 0;
+	c0 = udpstat.udps_echoself;
 	ST_ASSERT_EQ(udp_send_buf(TPORT, lo, 7, msg, sizeof(msg)), 0);
 	netintr_poll();
-	ST_ASSERT_EQ(rx.count, 1);
-	ST_ASSERT_EQ(rx.bad, 0);
+	ST_ASSERT_EQ(rx.count, 0);
+	ST_ASSERT_EQ(udpstat.udps_echoself, c0 + 1);
 	udp_unbind(up);
 	cap_down(ifp);
 }
@@ -816,7 +821,10 @@ enum {
 	X_IPSUM, X_LENSMALL, X_LENBIG, X_SRCBC, X_SRCMC, X_NOTUS, X_PROTO,
 	X_FRAGLEN, X_POD, X_ICMPSHORT, X_ICMPSUM, X_UDPSHORT, X_ULENBIG,
 	X_ULENSMALL, X_UDPSUM, X_ARPSHORT, X_ARPHRD, X_ARPPRO, X_ARPOP,
-	X_ARPSHA, X_ARPSPA, X_BCECHO, X_BCUDP, X_NCASES
+	X_ARPSHA, X_ARPSPA, X_BCECHO, X_BCUDP,
+	X_SRCZERO, X_SRCDBC, X_SRCCLASSE, X_SRCLOOP, X_SRCOURS, X_LAND,
+	X_LANDFRAG, X_DSTLOOPECHO, X_DSTLOOPUDP, X_DSTLOOPNOPORT, X_ECHO7,
+	X_ECHO0, X_ECHO9, X_ECHO13, X_ECHO19, X_ECHO37, X_NCASES
 };
 
 static const struct {
@@ -834,8 +842,8 @@ static const struct {
 	[X_IPSUM] = { "ip checksum", &ipstat.ips_badsum, 0 },
 	[X_LENSMALL] = { "ip_len < hlen", &ipstat.ips_badlen, 0 },
 	[X_LENBIG] = { "ip_len > frame", &ipstat.ips_tooshort, 0 },
-	[X_SRCBC] = { "src broadcast", &ipstat.ips_badaddr, 0 },
-	[X_SRCMC] = { "src multicast", &ipstat.ips_badaddr, 0 },
+	[X_SRCBC] = { "src broadcast", &ipstat.ips_srcbcast, 0 },
+	[X_SRCMC] = { "src multicast", &ipstat.ips_srcmcast, 0 },
 	[X_NOTUS] = { "not for us", &ipstat.ips_notforus, 0 },
 	[X_PROTO] = { "unknown protocol", &ipstat.ips_noproto, 1 },
 	[X_FRAGLEN] = { "fragment length", &ipstat.ips_fragbad, 0 },
@@ -854,7 +862,52 @@ static const struct {
 	[X_ARPSPA] = { "arp sender ip", &arpstat.as_badaddr, 0 },
 	[X_BCECHO] = { "broadcast echo", &icmpstat.icps_bmcastecho, 0 },
 	[X_BCUDP] = { "broadcast udp", &udpstat.udps_noportbcast, 0 },
+	/*
+	 * Martians (RFC 1122 3.2.1.3): each source class, and 127/8 from
+	 * the wire.  The BSDs drop 127/8 off lo0 alike (OpenBSD
+	 * sys/netinet/ip_input.c "127/8 must not appear on wire").
+	 * X_LAND is the finding itself: our address to our address, port
+	 * 7 to 7, valid checksum; before the filter it looped through lo0
+	 * for ever at splnet.
+	 */
+	[X_SRCZERO] = { "src 0.0.0.0", &ipstat.ips_srczero, 0 },
+	[X_SRCDBC] = { "src directed broadcast", &ipstat.ips_srcbcast, 0 },
+	[X_SRCCLASSE] = { "src class E", &ipstat.ips_srcclasse, 0 },
+	[X_SRCLOOP] = { "src 127.0.0.1", &ipstat.ips_srcloop, 0 },
+	[X_SRCOURS] = { "src ours", &ipstat.ips_srcours, 0 },
+	[X_LAND] = { "land 7 -> 7", &ipstat.ips_srcours, 0 },
+	[X_LANDFRAG] = { "land fragment", &ipstat.ips_srcours, 0 },
+	[X_DSTLOOPECHO] = { "echo to 127.0.0.1", &ipstat.ips_dstloop, 0 },
+	[X_DSTLOOPUDP] = { "udp echo to 127.0.0.1", &ipstat.ips_dstloop, 0 },
+	[X_DSTLOOPNOPORT] = { "closed port on 127.0.0.1", &ipstat.ips_dstloop,
+	    0 },
+	/* Echo ping-pong: FreeBSD usr.sbin/inetd/builtins.c check_loop. */
+	[X_ECHO7] = { "echo from port 7", &udpstat.udps_echoloop, 0 },
+	[X_ECHO0] = { "echo from port 0", &udpstat.udps_echoloop, 0 },
+	[X_ECHO9] = { "echo from port 9", &udpstat.udps_echoloop, 0 },
+	[X_ECHO13] = { "echo from port 13", &udpstat.udps_echoloop, 0 },
+	[X_ECHO19] = { "echo from port 19", &udpstat.udps_echoloop, 0 },
+	[X_ECHO37] = { "echo from port 37", &udpstat.udps_echoloop, 0 },
 };
+
+/* Rewrite the addresses (and ports when sport > 0) of the UDP in fbuf. */
+static void
+udp_readdress(uint32_t src, uint32_t dst, int sport, int dport)
+{
+	uint8_t *ip = fbuf + 14, *u = fbuf + 34;
+	uint16_t sum;
+
+	be32enc(ip + 12, src);
+	be32enc(ip + 16, dst);
+	ip_resum(ip);
+	if (sport >= 0) {
+		be16enc(u, sport);
+		be16enc(u + 2, dport);
+	}
+	be16enc(u + 6, 0);
+	sum = udp_sum(u, be16dec(u + 4), src, dst);
+	memcpy(u + 6, &sum, 2);
+}
 
 static int
 mk_malformed(int k)
@@ -981,6 +1034,58 @@ mk_malformed(int k)
 		ip_resum(ip);
 		fbuf[40] = fbuf[41] = 0;	/* no checksum */
 		break;
+	case X_SRCZERO:
+		udp_readdress(0, OUR_IP, -1, 0);
+		break;
+	case X_SRCDBC:
+		udp_readdress(0xc00002ffU, OUR_IP, -1, 0);
+		break;
+	case X_SRCCLASSE:
+		udp_readdress(0xf0000001U, OUR_IP, -1, 0);
+		break;
+	case X_SRCLOOP:
+		udp_readdress(INADDR_LOOPBACK, OUR_IP, 4000, 7);
+		break;
+	case X_SRCOURS:
+		udp_readdress(OUR_IP, OUR_IP, 4000, 7);
+		break;
+	case X_LAND:
+		udp_readdress(OUR_IP, OUR_IP, 7, 7);
+		break;
+	case X_LANDFRAG:
+		udp_readdress(OUR_IP, OUR_IP, 7, 7);
+		be16enc(ip + 6, IP_MF);
+		ip_resum(ip);
+		break;
+	case X_DSTLOOPECHO:
+		len = mk_echo(1, 1, 32);
+		be32enc(ip + 16, INADDR_LOOPBACK);
+		ip_resum(ip);
+		break;
+	case X_DSTLOOPUDP:
+		udp_readdress(PEER_IP, INADDR_LOOPBACK, 4000, 7);
+		break;
+	case X_DSTLOOPNOPORT:
+		udp_readdress(PEER_IP, INADDR_LOOPBACK, 4000, 4444);
+		break;
+	case X_ECHO7:
+		udp_readdress(PEER_IP, OUR_IP, 7, 7);
+		break;
+	case X_ECHO0:
+		udp_readdress(PEER_IP, OUR_IP, 0, 7);
+		break;
+	case X_ECHO9:
+		udp_readdress(PEER_IP, OUR_IP, 9, 7);
+		break;
+	case X_ECHO13:
+		udp_readdress(PEER_IP, OUR_IP, 13, 7);
+		break;
+	case X_ECHO19:
+		udp_readdress(PEER_IP, OUR_IP, 19, 7);
+		break;
+	case X_ECHO37:
+		udp_readdress(PEER_IP, OUR_IP, 37, 7);
+		break;
 	}
 	return (len);
 }
@@ -990,7 +1095,7 @@ SELFTEST(net, malformed)
 	static const int chunks[] = { 0, 7 };
 	struct ifnet *ifp = cap_up();
 	int k, c, got;
-	u_long before;
+	u_long before, lo0in = lo0ifp->if_ipackets;
 
 	learn_peer(ifp);
 	for (k = 0; k < X_NCASES; k++) {
@@ -1011,5 +1116,227 @@ SELFTEST(net, malformed)
 		}
 	}
 	ST_ASSERT_EQ(ip_reass_count(), 0);
+	/* Not one of them was answered through the loopback either. */
+	ST_ASSERT_EQ(lo0ifp->if_ipackets, lo0in);
 	cap_down(ifp);
+}
+
+/*
+ * lo0's address is ours only on lo0 (RFC 1122 3.2.1.3): in_ours used to
+ * find 127.0.0.1 whatever interface the packet came in on.
+ */
+SELFTEST(net, in_ours_loopback)
+{
+	struct ifnet *ifp = cap_up();
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct in_addr lo2 = { htonl(INADDR_LOOPBACK + 1) };
+	struct in_addr us = { htonl(OUR_IP) };
+
+	ST_ASSERT(!in_ours(lo, ifp));
+	ST_ASSERT(!in_ours(lo2, ifp));
+	ST_ASSERT(in_ours(lo, lo0ifp));
+	ST_ASSERT(in_ours(lo2, lo0ifp));
+	ST_ASSERT(in_ours(us, ifp));
+	ST_ASSERT(in_ours(us, lo0ifp));
+	cap_down(ifp);
+}
+
+/* A header from src to dst with 8 bytes of payload, for ip_output. */
+static struct mbuf *
+mk_outpacket(uint32_t src, uint32_t dst)
+{
+	struct mbuf *m = m_gethdr(M_WAIT, MT_DATA);
+	struct ip ip;
+
+	memset(&ip, 0, sizeof(ip));
+	ip.ip_vhl = IP_VHL(4, IP_MINHLEN);
+	ip.ip_ttl = IP_DEFTTL;
+	ip.ip_p = 253;				/* experimental (RFC 3692) */
+	ip.ip_src.s_addr = htonl(src);
+	ip.ip_dst.s_addr = htonl(dst);
+	m_copyback(m, 0, sizeof(ip), &ip, M_WAIT);
+	m_copyback(m, sizeof(ip), 8, "payload!", M_WAIT);
+	return (m);
+}
+
+#ifdef DIAGNOSTIC
+static void
+output_loopsrc(void *arg)
+{
+	(void)ip_output(arg, 0);
+}
+#endif
+
+/*
+ * Nothing leaves a real interface with a loopback source: the caller's
+ * mistake panics under DIAGNOSTIC and is a counted drop in every build
+ * (as FreeBSD's ip_output "passout:" check, sys/netinet/ip_output.c).
+ */
+SELFTEST(net, loopback_source_not_sent)
+{
+	struct ifnet *ifp = cap_up();
+	struct mbuf *m;
+	u_long d0 = ipstat.ips_oloopsrc;
+#ifdef DIAGNOSTIC
+	struct panic_catch pc;
+	bool panicked;
+#endif
+
+	learn_peer(ifp);
+	m = mk_outpacket(INADDR_LOOPBACK, PEER_IP);
+#ifdef DIAGNOSTIC
+	panicked = selftest_panics(output_loopsrc, m, &pc);
+	if (panicked)
+		m_freem(m);	/* the panic came before it was consumed */
+	ST_ASSERT(panicked);
+	ST_ASSERT(strstr(pc.pc_msg, "loopback source 127.0.0.1") != NULL);
+	ST_ASSERT(strstr(pc.pc_msg, "caller") != NULL);
+	ST_ASSERT_EQ(ipstat.ips_oloopsrc, d0);
+#else
+	ST_ASSERT_EQ(ip_output(m, 0), EADDRNOTAVAIL);
+	ST_ASSERT_EQ(ipstat.ips_oloopsrc, d0 + 1);
+#endif
+	ST_ASSERT_EQ(take(ifp), -1);
+	/* The same source to lo0 is fine: it stays in the host. */
+	m = mk_outpacket(INADDR_LOOPBACK, INADDR_LOOPBACK);
+	ST_ASSERT_EQ(ip_output(m, 0), 0);
+	netintr_poll();
+	ST_ASSERT_EQ(take(ifp), -1);
+	cap_down(ifp);
+}
+
+/*
+ * icps_reflect and udps_echoed count replies that were sent: with
+ * cap0's output queue refusing everything, ip_send fails and neither
+ * moves (the refusal is counted by ip_output, in ips_odropped).
+ */
+SELFTEST(net, echo_counted_when_sent)
+{
+	static const uint8_t msg[] = "refused";
+	struct ifnet *ifp = cap_up();
+	u_long r0, e0, o0, d0;
+	u_int saved;
+
+	learn_peer(ifp);
+	r0 = icmpstat.icps_reflect;
+	e0 = udpstat.udps_echoed;
+	o0 = udpstat.udps_opackets;
+	d0 = ipstat.ips_odropped;
+	saved = ifp->if_snd.mq_maxlen;
+	ifp->if_snd.mq_maxlen = 0;
+	inject(ifp, mk_echo(0x77, 1, 16), 0);
+	inject(ifp, mk_udp(4000, 7, msg, sizeof(msg)), 0);
+	ifp->if_snd.mq_maxlen = saved;
+	ST_ASSERT_EQ(ipstat.ips_odropped, d0 + 2);
+	ST_ASSERT_EQ(icmpstat.icps_reflect, r0);
+	ST_ASSERT_EQ(udpstat.udps_echoed, e0);
+	ST_ASSERT_EQ(udpstat.udps_opackets, o0);
+	ST_ASSERT_EQ(take(ifp), -1);
+	/* And once the queue takes them again, each counts once. */
+	inject(ifp, mk_echo(0x77, 2, 16), 0);
+	inject(ifp, mk_udp(4000, 7, msg, sizeof(msg)), 0);
+	ST_ASSERT_EQ(icmpstat.icps_reflect, r0 + 1);
+	ST_ASSERT_EQ(udpstat.udps_echoed, e0 + 1);
+	ST_ASSERT_EQ(udpstat.udps_opackets, o0 + 1);
+	drain_frames(ifp);
+	cap_down(ifp);
+}
+
+/*
+ * The budget of netintr.  A datagram that requeues itself to lo0 for
+ * ever (a bound port whose callback sends what it got back to itself
+ * over 127.0.0.1, which no martian or echo check refuses) stands for
+ * the LAND loop.  While it runs: the clock ticks and a callout fires,
+ * another thread (standing in for the shell on the console) sleeps and
+ * runs five times, the passes are cut at NETINTR_BUDGET and counted.
+ * Then the loop is stopped and every buffer comes back.  Before the
+ * budget, netintr_poll never returned and this case never ended.
+ */
+#define LOOPPORT	5002
+#define LOOPFLIGHT	4		/* datagrams in the loop */
+
+static struct {
+	int		stop;
+	u_long		turns;
+	int		fired;
+	int		shell;
+	int		inflight;
+} lp;
+
+static void
+loop_cb(void *arg, struct mbuf *m, struct in_addr src, uint16_t sport,
+    uint16_t dport)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+
+	lp.turns++;
+	if (lp.stop) {
+		m_freem(m);
+		lp.inflight--;
+		return;
+	}
+	if (udp_sendto(LOOPPORT, lo, LOOPPORT, m) != 0)
+		lp.inflight--;
+}
+
+static void
+loop_callout(void *arg)
+{
+	lp.fired = 1;
+	wakeup(&lp);
+}
+
+static void
+loop_shell(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		tsleep(&lp.shell, 0, "stshell", 1);
+		lp.shell++;
+	}
+}
+
+SELFTEST(net, netintr_budget)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct udp_pcb *up;
+	struct thread *td;
+	struct callout c;
+	uint64_t t0, until;
+	u_long cut0 = netintrstat.ni_cut, turns;
+	int i;
+
+	memset(&lp, 0, sizeof(lp));
+	up = udp_bind(LOOPPORT, loop_cb, NULL);
+	ST_ASSERT(up != NULL);
+	for (i = 0; i < LOOPFLIGHT; i++)
+		if (udp_send_buf(LOOPPORT, lo, LOOPPORT, "loop", 4) == 0)
+			lp.inflight++;
+	ST_ASSERT_EQ(lp.inflight, LOOPFLIGHT);
+	/* The netintr thread runs it from here on, not this thread. */
+	t0 = ticks;
+	callout_init(&c, loop_callout, NULL);
+	callout_reset(&c, 3);
+	td = kthread_create(loop_shell, NULL, "stshell");
+	until = ticks + 10 * hz;
+	while ((!lp.fired || lp.shell < 5) && ticks < until)
+		tsleep(&lp, 0, "stbudget", 1);
+	turns = lp.turns;
+	lp.stop = 1;
+	kthread_join(td);
+	callout_stop(&c);
+	/* The loop drains: every datagram freed by the callback. */
+	until = ticks + 10 * hz;
+	while (lp.inflight > 0 && ticks < until)
+		tsleep(&lp, 0, "stbudget", 1);
+	udp_unbind(up);
+	net_flush();
+	ST_ASSERT(lp.fired);
+	ST_ASSERT(ticks >= t0 + 3);
+	ST_ASSERT_EQ(lp.shell, 5);
+	ST_ASSERT(turns > 2 * NETINTR_BUDGET);	/* it looped meanwhile */
+	ST_ASSERT(netintrstat.ni_cut > cut0);
+	ST_ASSERT_EQ(lp.inflight, 0);
+	ST_ASSERT_EQ(mq_len(&lo0ifp->if_inq), 0);
 }
