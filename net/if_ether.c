@@ -16,7 +16,10 @@
  * learnt.  Each entry's expiry is its own callout.  A reply is built
  * in the request's own mbuf: no allocation, no copy.  Headers are read
  * (and the ARP reply written) through guaranteed-contiguous regions
- * made by net_hdrptr, never by assuming a flat buffer.
+ * made by net_hdrptr, never by assuming a flat buffer.  A frame from
+ * another station claiming our address is counted every time but
+ * logged at most once per arp_duplog_interval (ratecheck(9)), so that
+ * a sender cannot flood the console.
  *
  * Invariants: the table and the hold queues change only at splnet or
  * above (callouts run in the clock interrupt, above splnet); an entry
@@ -62,6 +65,8 @@ const uint8_t etherbroadcastaddr[ETHER_ADDR_LEN] =
     { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 struct etherstat etherstat;
 struct arpstat arpstat;
+int arp_duplog_interval = 10 * HZ;	/* ticks between two dup lines */
+static uint64_t arp_duplog_last;	/* ratecheck(9) state */
 static struct llinfo_arp arptab[ARP_MAXENT];
 
 static void	arp_timer(void *);
@@ -427,8 +432,12 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 		char b1[INET_ADDRSTRLEN], b2[20];
 
 		counter_add(&arpstat.as_dupaddr, 1);
-		printf("arp: %s is also used by %s\n", inet_fmt(spa, b1),
-		    ether_fmt(ea.arp_sha, b2));
+		/* One line per interval: a sender must not flood the console. */
+		if (ratecheck(&arp_duplog_last, arp_duplog_interval))
+			printf("arp: %s is also used by %s\n",
+			    inet_fmt(spa, b1), ether_fmt(ea.arp_sha, b2));
+		else
+			counter_add(&arpstat.as_dupquiet, 1);
 		goto drop;
 	}
 
@@ -544,9 +553,10 @@ arpstat_print(void)
 	    a->as_rcvd, a->as_reqrcvd, a->as_reprcvd);
 	printf("\tdropped: %lu too short, %lu bad hardware, %lu bad protocol, "
 	    "%lu bad op, %lu bad sender hw, %lu bad sender ip, "
-	    "%lu duplicate address, %lu for others\n", a->as_tooshort,
-	    a->as_badhrd, a->as_badpro, a->as_badop, a->as_badsrc,
-	    a->as_badaddr, a->as_dupaddr, a->as_notforus);
+	    "%lu duplicate address (%lu not logged), %lu for others\n",
+	    a->as_tooshort, a->as_badhrd, a->as_badpro, a->as_badop,
+	    a->as_badsrc, a->as_badaddr, a->as_dupaddr, a->as_dupquiet,
+	    a->as_notforus);
 	printf("\t%lu requests sent, %lu replies sent, %lu no mbuf\n",
 	    a->as_reqsent, a->as_repsent, a->as_nombuf);
 	printf("\t%lu packets held, %lu hold drops, %lu freed unresolved, "

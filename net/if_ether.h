@@ -64,6 +64,7 @@ struct arpstat {
 	u_long	as_badsrc;		/* sender hw broadcast/multicast */
 	u_long	as_badaddr;		/* sender IP broadcast/multicast/zero */
 	u_long	as_dupaddr;		/* somebody else uses our address */
+	u_long	as_dupquiet;		/* of those, not logged (ratecheck) */
 	u_long	as_notforus;		/* request for another target */
 	u_long	as_reqrcvd;		/* requests for us */
 	u_long	as_reprcvd;		/* replies received */
@@ -79,6 +80,7 @@ struct arpstat {
 };
 extern struct etherstat etherstat;
 extern struct arpstat arpstat;
+extern int arp_duplog_interval;		/* ticks between two dup lines */
 
 void	ether_ifattach(struct ifnet *, const uint8_t *lladdr);
 void	ether_input(struct ifnet *, struct mbuf *);

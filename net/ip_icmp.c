@@ -283,8 +283,11 @@ icmp_echo_hook_clear(uint16_t id)
 struct ping_state {
 	uint64_t	sent[PING_MAXSEQ];	/* nanouptime at send */
 	uint64_t	rtt[PING_MAXSEQ];	/* 0: no reply yet */
+	struct in_addr	dst;			/* whom we ping */
+	uint16_t	id;			/* our identifier */
 	int		badlen;
 	int		baddata;
+	int		badsrc;			/* replies not from dst */
 	int		expect;
 };
 
@@ -307,6 +310,11 @@ ping_hook(void *arg, struct in_addr src, uint16_t id, uint16_t seq, int len,
 	struct ping_state *ps = arg;
 	int k = -ICMP_MINLEN;
 
+	/* Only dst's answer to our identifier is a reply (not a forgery). */
+	if (src.s_addr != ps->dst.s_addr || id != ps->id) {
+		ps->badsrc++;
+		return;
+	}
 	if (seq >= PING_MAXSEQ || ps->sent[seq] == 0 || ps->rtt[seq] != 0)
 		return;
 	if (len != ps->expect)
@@ -340,6 +348,8 @@ ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 		count = PING_MAXSEQ;
 	memset(&ps, 0, sizeof(ps));
 	ps.expect = size;
+	ps.dst = dst;
+	ps.id = id;
 	if (icmp_echo_hook_set(id, ping_hook, &ps) != 0)
 		return (-1);
 	if (verbose)
@@ -389,6 +399,9 @@ ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 		if (ps.badlen || ps.baddata)
 			printf("ping: %d replies of the wrong length, %d with "
 			    "wrong data\n", ps.badlen, ps.baddata);
+		if (ps.badsrc)
+			printf("ping: %d replies from another address "
+			    "ignored\n", ps.badsrc);
 	}
 	return (ps.badlen || ps.baddata ? -1 : got);
 }

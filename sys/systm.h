@@ -197,6 +197,8 @@ void	wakeup_one(const void *ident);
 extern volatile uint64_t ticks;
 extern int hz;
 uint64_t nanouptime(void);
+/* 1 when interval ticks passed since the last 1 (kern_ratecheck.c). */
+int	ratecheck(uint64_t *last, int interval);
 
 /* Kernel command line (kern_param.c): "key=value key flag=1 ...". */
 const char *kenv_get(const char *name);

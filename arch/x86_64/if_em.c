@@ -15,7 +15,8 @@
  * When even the reserve is empty (and the drain hooks found nothing)
  * the frame is dropped and counted (sc_rxnombuf) and the old cluster
  * is given back to the device: the ring never runs dry and never
- * stalls.  Transmit: one descriptor per non-empty mbuf of the chain
+ * stalls.  A descriptor length of 0 or past the cluster is not
+ * believed: dropped and counted (sc_rxbadlen).  Transmit: one descriptor per non-empty mbuf of the chain
  * (scatter-gather); the chain is freed when the device reports the
  * last descriptor done (reclaimed in the interrupt or on the next
  * transmit).
@@ -52,6 +53,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/shell.h>
+#include <sys/selftest.h>
 
 #include <arch/x86_64/cpufunc.h>
 #include <arch/x86_64/intr.h>
@@ -93,6 +95,7 @@ struct em_softc {
 	u_long			 sc_rxnombuf;	/* no cluster: frame dropped */
 	u_long			 sc_rxerrs;	/* frame errors from the MAC */
 	u_long			 sc_rxfrag;	/* frame over several buffers */
+	u_long			 sc_rxbadlen;	/* length 0 or past the cluster */
 	u_long			 sc_rxbudget;	/* budget ran out, rescheduled */
 	u_long			 sc_rxoverrun;
 	u_long			 sc_txframes;
@@ -346,6 +349,19 @@ send:
 	return (1);
 }
 
+/*
+ * May a descriptor's length be believed?  The device writes it, and a
+ * bad device (or a bad emulation of one) can write 0 or more than the
+ * 2048-byte buffer RCTL gave it (EM_RCTL_BSIZE_2048, one cluster): such
+ * a frame is dropped and counted (sc_rxbadlen), never handed up with a
+ * length its cluster does not hold.
+ */
+static int
+em_rxlen_ok(int len)
+{
+	return (len > 0 && len <= MCLBYTES);
+}
+
 /* Take at most budget frames off the receive ring; returns how many. */
 static int
 em_rxeof(struct em_softc *sc, int budget)
@@ -383,6 +399,12 @@ em_rxeof(struct em_softc *sc, int budget)
 		}
 		if (errors & EM_RXD_ERR_FRAME) {
 			sc->sc_rxerrs++;
+			ifp->if_ierrors++;
+			em_rx_arm(sc, i);
+			continue;
+		}
+		if (!em_rxlen_ok(len)) {
+			sc->sc_rxbadlen++;
 			ifp->if_ierrors++;
 			em_rx_arm(sc, i);
 			continue;
@@ -581,9 +603,10 @@ em_drvprint(struct ifnet *ifp)
 	printf("\tem: interrupt reserve: %d clusters, %d mbufs\n",
 	    mb_cluster_pipe.mp_nint, mb_mbuf_pipe.mp_nint);
 	printf("\tem: %lu interrupts, rx %lu frames, %lu no-cluster drops, "
-	    "%lu errors, %lu oversize, %lu overruns, %lu budget repolls\n",
-	    sc->sc_intrs, sc->sc_rxframes, sc->sc_rxnombuf, sc->sc_rxerrs,
-	    sc->sc_rxfrag, sc->sc_rxoverrun, sc->sc_rxbudget);
+	    "%lu errors, %lu oversize, %lu bad lengths, %lu overruns, "
+	    "%lu budget repolls\n", sc->sc_intrs, sc->sc_rxframes,
+	    sc->sc_rxnombuf, sc->sc_rxerrs, sc->sc_rxfrag, sc->sc_rxbadlen,
+	    sc->sc_rxoverrun, sc->sc_rxbudget);
 	printf("\tem: tx %lu frames in %lu descriptors, %lu linearized, "
 	    "%lu dropped, %lu ring-full waits, %lu link changes\n",
 	    sc->sc_txframes, sc->sc_txsegs, sc->sc_txlinear, sc->sc_txdrops,
@@ -724,4 +747,21 @@ netdev_attach(void)
 	}
 	md_intr_establish(pd.pd_intline, em_intr, sc);
 	em_write(sc, EM_IMS, EM_INTRS);
+}
+
+/*
+ * The receive-length check (QEMU's e1000 never writes a bad length, so
+ * the check is tested on its own): 0 and anything past the cluster are
+ * refused, every length a 2048-byte buffer can hold is taken.
+ */
+SELFTEST(em, rxlen_check)
+{
+	ST_ASSERT(!em_rxlen_ok(0));
+	ST_ASSERT(!em_rxlen_ok(-1));
+	ST_ASSERT(em_rxlen_ok(1));
+	ST_ASSERT(em_rxlen_ok(ETHER_MIN_LEN));
+	ST_ASSERT(em_rxlen_ok(ETHER_MAX_LEN + 4));
+	ST_ASSERT(em_rxlen_ok(MCLBYTES));
+	ST_ASSERT(!em_rxlen_ok(MCLBYTES + 1));
+	ST_ASSERT(!em_rxlen_ok(0xffff));
 }

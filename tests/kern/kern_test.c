@@ -335,3 +335,23 @@ SELFTEST_FLAGS(selftest, deliberate_panic, ST_EXPLICIT)
 {
 	panic("deliberate panic from selftest.deliberate_panic");
 }
+
+/* ratecheck(9): the first call passes, then one per interval. */
+SELFTEST(kern, ratecheck)
+{
+	uint64_t last = 0, until;
+	int i, n = 0;
+
+	ST_ASSERT(ratecheck(&last, 3));
+	for (i = 0; i < 10; i++)
+		n += ratecheck(&last, 3);
+	ST_ASSERT_EQ(n, 0);
+	until = ticks + 3;
+	while (ticks < until)
+		tsleep(&until, 0, "strate", 1);
+	ST_ASSERT(ratecheck(&last, 3));
+	ST_ASSERT(!ratecheck(&last, 3));
+	/* An interval of 0 lets everything through. */
+	ST_ASSERT(ratecheck(&last, 0));
+	ST_ASSERT(ratecheck(&last, 0));
+}
