@@ -14,8 +14,10 @@ lets reassembly time out (the kernel runs with ipfragttl=2) and checks
 
 Output: one line per class, "ok N class: ..." or "not ok N class #
 why", then "P passed, F failed".  Every sending loop is bounded in
-count and time; every frame goes to 192.0.2.2 or a broadcast/multicast
-address on tap0, which only the guest hears; sources are 192.0.2.0/24.
+count and time; every frame goes to the guest's MAC (192.0.2.2, or
+127.0.0.1 for the loopback class) or a broadcast/multicast address on
+tap0, which only the guest hears; sources are 192.0.2.0/24 except in
+the martian classes, whose whole point is an impossible source.
 """
 import os
 import random
@@ -24,7 +26,8 @@ import subprocess
 import sys
 import time
 
-from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw, conf, fragment
+from scapy.all import ARP, ICMP, IP, UDP, AsyncSniffer, Ether, Raw, conf, \
+    fragment
 
 HOST, GUEST = "192.0.2.1", "192.0.2.2"
 MAXFRAMES = 600          # per class
@@ -347,6 +350,53 @@ def c_multicast():
     return fr, [("ether", "multicast", N)]
 
 
+# ---- martians and loops (issue 18) ----------------------------------
+def udp_from(src, sport=4000, dport=7, dst=GUEST, data=b"l" * 32):
+    return eth() / IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / \
+        Raw(data)
+
+
+def from_loopback(p):
+    """A frame the guest sent with a loopback source (must never be)."""
+    return IP in p and p[IP].src.startswith("127.") and \
+        p[Ether].src.lower() != HMAC.lower()
+
+
+def c_land():
+    # LAND: our address to our address, port 7 to 7, valid checksum.
+    # Before the martian filter the echo answered itself through lo0
+    # for ever at splnet: no ping, no console.
+    fr = [udp_from(GUEST, 7, 7) for _ in range(N)]
+    return fr, [("ip", "own source off lo0", N)]
+
+
+def c_echo_pingpong():
+    # Another host's echo port to ours: two echo services would bounce
+    # it for ever; ours does not answer a looping source port.
+    fr = [udp_from(HOST, 7, 7) for _ in range(N)]
+    return fr, [("udp", "from a looping port", N)]
+
+
+def c_to_loopback():
+    # 127.0.0.1 from the wire: echo request, UDP echo, UDP to a closed
+    # port; none may be answered (the answer would leave with source
+    # 127.0.0.1): the sniffer on tap0 checks.
+    fr = []
+    for i in range(N // 2):
+        fr.append(eth() / IP(src=HOST, dst="127.0.0.1") /
+                  ICMP(type=8, id=0x4444, seq=i) / Raw(b"L" * 16))
+        fr.append(udp_from(HOST, 4000, 7, dst="127.0.0.1"))
+        fr.append(udp_from(HOST, 4000, 4444, dst="127.0.0.1"))
+    return fr, [("ip", "loopback destination off lo0", 3 * (N // 2))], \
+        from_loopback
+
+
+def martian(src, label):
+    def c():
+        return [udp_from(src) for _ in range(N)], [("ip", label, N)]
+    return c
+
+
 CLASSES = [
     ("truncated ethernet header", c_trunc_ether),
     ("truncated arp", c_trunc_arp),
@@ -371,6 +421,18 @@ CLASSES = [
     ("arp storm of random senders", c_arp_storm),
     ("broadcast destinations", c_broadcast),
     ("multicast destinations", c_multicast),
+    ("land (our address to our address, port 7 to 7)", c_land),
+    ("echo ping-pong (a host's port 7 to our port 7)", c_echo_pingpong),
+    ("frames to 127.0.0.1 from the wire", c_to_loopback),
+    ("martian source 0.0.0.0", martian("0.0.0.0", "source 0.0.0.0")),
+    ("martian source 255.255.255.255",
+     martian("255.255.255.255", "broadcast source")),
+    ("martian source directed broadcast",
+     martian("192.0.2.255", "broadcast source")),
+    ("martian source multicast", martian("224.0.0.5", "multicast source")),
+    ("martian source class E", martian("240.0.0.1", "class E source")),
+    ("martian source 127.0.0.1",
+     martian("127.0.0.1", "loopback source off lo0")),
 ]
 
 
@@ -391,14 +453,26 @@ def main():
     for i, (name, fn) in enumerate(CLASSES, 1):
         if ONLY and not any(o in name for o in ONLY):
             continue
-        frames, checks = fn()
+        frames, checks, *forbid = fn()
         reass_empty(4 if fn is c_echo_max else 0)
         before = netstat()
+        sniffer = None
+        if forbid:
+            sniffer = AsyncSniffer(iface="tap0", lfilter=forbid[0],
+                                   store=True)
+            sniffer.start()
+            time.sleep(0.3)
         sent = send(frames)
         time.sleep(0.5)
         rtt = ping_ok()
         after = netstat()
         why, got = [], []
+        if sniffer is not None:
+            caught = sniffer.stop() or []
+            if len(caught):
+                why.append("%d frames left the guest with a forbidden "
+                           "source: %s" % (len(caught), caught[0].summary()))
+            got.append("sniffer: %d forbidden frames" % len(caught))
         if rtt is None:
             why.append("no answer to a normal ping afterwards")
         for sec, label, want in checks:
