@@ -909,6 +909,10 @@ udp_readdress(uint32_t src, uint32_t dst, int sport, int dport)
 	memcpy(u + 6, &sum, 2);
 }
 
+/* The source ports of X_ECHO7 .. X_ECHO37, in the enum's order. */
+static const int echo_sport[] = { 7, 0, 9, 13, 19, 37 };
+_Static_assert(nitems(echo_sport) == X_ECHO37 - X_ECHO7 + 1, "echo_sport");
+
 static int
 mk_malformed(int k)
 {
@@ -1069,22 +1073,12 @@ mk_malformed(int k)
 		udp_readdress(PEER_IP, INADDR_LOOPBACK, 4000, 4444);
 		break;
 	case X_ECHO7:
-		udp_readdress(PEER_IP, OUR_IP, 7, 7);
-		break;
 	case X_ECHO0:
-		udp_readdress(PEER_IP, OUR_IP, 0, 7);
-		break;
 	case X_ECHO9:
-		udp_readdress(PEER_IP, OUR_IP, 9, 7);
-		break;
 	case X_ECHO13:
-		udp_readdress(PEER_IP, OUR_IP, 13, 7);
-		break;
 	case X_ECHO19:
-		udp_readdress(PEER_IP, OUR_IP, 19, 7);
-		break;
 	case X_ECHO37:
-		udp_readdress(PEER_IP, OUR_IP, 37, 7);
+		udp_readdress(PEER_IP, OUR_IP, echo_sport[k - X_ECHO7], 7);
 		break;
 	}
 	return (len);
