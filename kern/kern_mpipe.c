@@ -1,43 +1,46 @@
 /*
- * kern_mpipe.c: malloc pipelines, mpipe(9).
+ * kern_mpipe.c: malloc pipelines, mpipe(9), with DragonFly's contract.
  *
  * A pipe keeps up to nnom free buffers of one size and malloc type in a
- * LIFO array.  mpipe_init fills the array, so nnom allocations succeed
- * whatever happens to the heap later.  When the array cannot serve an
- * allocation the pipe borrows from malloc(9) as long as fewer than nmax
- * of its buffers exist; when that fails too, the registered drain hooks
- * are asked to give memory back, and only then does mpipe_alloc_nowait
- * fail or mpipe_alloc_waitok sleep.  mpipe_free puts the buffer back
- * into the array while no more than nnom of the pipe's buffers exist,
- * or while the interrupt reserve (below) is short; any other buffer
- * goes through the destructor back to malloc(9) at once.  So the pipe
- * keeps its nnom buffers, refills its interrupt reserve first, gives
- * back what it borrowed as soon as it can, and the malloc type's count
- * comes back with the buffers.  The common cases of both, a pop from
- * above the reserve and a push into a free slot, are inline in
- * sys/mpipe.h (mpipe_take, mpipe_put); this file is everything else.
+ * LIFO array of nnom slots.  mpipe_init fills the array (each buffer
+ * zeroed unless MPF_NOZERO, then constructed), so nnom allocations
+ * succeed whatever happens to the heap later.  An allocation takes the
+ * most recently freed buffer from the array as it is; when the array is
+ * empty the pipe borrows from malloc(9) (zeroed unless MPF_NOZERO, then
+ * constructed) as long as fewer than nmax of its buffers exist; when
+ * that fails too, the registered drain hooks are asked to give memory
+ * back, and only then does mpipe_alloc_nowait fail or
+ * mpipe_alloc_waitok sleep.  mpipe_free puts the buffer into the array
+ * while it has a free slot, zeroing it first unless the pipe has
+ * MPF_CACHEDATA or MPF_NOZERO; only a buffer freed into a full array
+ * goes through the destructor back to malloc(9).  That is DragonFly's
+ * sys/kern/kern_mpipe.c (mpipe_init, mpipe_free) and its mpipe(9) page.
+ * The common cases of both, a pop from above the interrupt share and a
+ * push into a free slot, are inline in sys/mpipe.h (mpipe_take,
+ * mpipe_put); this file is everything else.
  *
- * MPF_INT: the last mp_nint buffers of the array are the interrupt
- * reserve.  An allocation in thread context takes from the array only
- * while it holds more than mp_nint buffers; in interrupt context
- * (in_interrupt()) it may empty it.  So however hard threads allocate,
- * an interrupt handler still finds mp_nint buffers that only interrupt
- * handlers took.
+ * Extensions (mpipe.9, STANDARDS): drain hooks, counters and names, the
+ * misuse checks, and the interrupt share.  A pipe made with MPF_INT may
+ * have mp_nint of its nnom buffers set aside by mpipe_setintr: an
+ * allocation in thread context then takes from the array only while it
+ * holds more than mp_nint buffers, one in interrupt context
+ * (in_interrupt()) may empty it.  Without mpipe_setintr mp_nint is 0
+ * and every caller gets the whole reserve, as the seed promises.
  *
- * Contents: without MPF_NOZERO a buffer comes from malloc(9) zeroed,
- * before the constructor runs.  Without MPF_CACHEDATA the contents of a
- * freed buffer are dead: it is handed out again zeroed (or, with
- * MPF_NOZERO, undefined: filled with junk under DIAGNOSTIC, and checked
- * on reuse so that a write after free panics).  With MPF_CACHEDATA a
- * recycled buffer comes back exactly as it was freed.
+ * DIAGNOSTIC: a freed buffer of a pipe that promises nothing about old
+ * contents (MPF_NOZERO without MPF_CACHEDATA, and no constructor or
+ * destructor that could look) is filled with junk keyed by address and
+ * checked when it is handed out again; a freed buffer of a zeroing pipe
+ * without a constructor is checked to be still zero.  MPF_CACHEDATA
+ * buffers are never touched.
  *
- * Invariants: 0 <= mp_nfree <= mp_nnom <= mp_nmax, mp_nfree <= mp_total
- * <= mp_nmax, mp_total >= mp_nnom (mpipe_free gives nothing back to
- * malloc(9) below that); mp_array[0 .. mp_nfree-1] are the free buffers; under
- * AddressSanitizer free buffers are poisoned; every field changes only
- * at splhigh, so interrupt handlers may allocate and free; nothing here
- * sleeps except mpipe_alloc_waitok (and mpipe_init's prefill when the
- * caller may sleep).
+ * Invariants: 1 <= mp_nnom <= mp_nmax, 0 <= mp_nint <= mp_nnom,
+ * 0 <= mp_nfree <= mp_nnom, mp_nnom <= mp_total <= mp_nmax (mpipe_free
+ * gives a buffer back only from a full array); mp_array[0 .. mp_nfree-1]
+ * are the free buffers; under AddressSanitizer free buffers are
+ * poisoned; every field changes only at splhigh, so interrupt handlers
+ * may allocate and free; nothing here sleeps except mpipe_alloc_waitok
+ * (and mpipe_init's prefill when the caller may sleep).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -95,11 +98,28 @@ mpipe_sysinit(void)
 	leakprobe_register(&mpipe_probe);
 }
 
+/* mpipe_free zeroes a buffer it keeps (DragonFly's default). */
+static inline bool
+mpipe_zeroes(const struct malloc_pipe *mp)
+{
+	return ((mp->mp_flags & (MPF_NOZERO | MPF_CACHEDATA)) == 0);
+}
+
 #ifdef MPIPE_POISON
+/* Nothing may rely on a free buffer's contents: junk it. */
 static bool
 mpipe_junked(const struct malloc_pipe *mp)
 {
-	return ((mp->mp_flags & MPF_CACHEDATA) == 0 && mp->mp_bytes >= 8);
+	return ((mp->mp_flags & (MPF_NOZERO | MPF_CACHEDATA)) == MPF_NOZERO &&
+	    mp->mp_construct == NULL && mp->mp_deconstruct == NULL &&
+	    mp->mp_bytes >= 8);
+}
+
+/* Every free buffer is zero (no constructor left its work in one). */
+static bool
+mpipe_zerochecked(const struct malloc_pipe *mp)
+{
+	return (mpipe_zeroes(mp) && mp->mp_construct == NULL);
 }
 
 /*
@@ -115,8 +135,9 @@ mpipe_junk(const uint64_t *w)
 #endif
 
 /*
- * A buffer enters the array (at splhigh): kill its contents unless the
- * pipe caches them, and poison it for AddressSanitizer.
+ * A buffer enters the array (at splhigh, already zeroed when the pipe
+ * zeroes): junk it when nothing may rely on its contents, and poison it
+ * for AddressSanitizer.
  */
 static void
 mpipe_stash(struct malloc_pipe *mp, void *buf)
@@ -133,28 +154,37 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 	KASAN_POISON(buf, mp->mp_bytes);
 }
 
-/* A buffer left the array: make it what the caller was promised. */
+/*
+ * A buffer left the array: it is handed out as it lies (DragonFly zeroes
+ * on free, never on allocation).  Under DIAGNOSTIC check that nobody
+ * wrote to it while it was free.
+ */
 static void
 mpipe_ready(struct malloc_pipe *mp, void *buf)
 {
 	KASAN_UNPOISON(buf, mp->mp_bytes);
 #ifdef MPIPE_POISON
-	if (mpipe_junked(mp)) {
-		uint64_t *w = buf;
-		int i;
+	uint64_t *w = buf;
+	int i;
 
+	if (mpipe_junked(mp)) {
 		for (i = 0; i < mp->mp_bytes / 8; i++)
 			if (w[i] != mpipe_junk(&w[i]))
 				panic("mpipe: pipe %s: buffer %p was written "
 				    "after it was freed (word %d is 0x%llx)",
 				    mp->mp_name, buf, i,
 				    (unsigned long long)w[i]);
-		if (mp->mp_flags & MPF_NOZERO)
-			w[0] = MPIPE_FRESH;
+		w[0] = MPIPE_FRESH;
+	} else if (mpipe_zerochecked(mp)) {
+		const unsigned char *c = buf;
+
+		for (i = 0; i < mp->mp_bytes; i++)
+			if (c[i] != 0)
+				panic("mpipe: pipe %s: buffer %p was written "
+				    "after it was freed (byte %d is 0x%x)",
+				    mp->mp_name, buf, i, c[i]);
 	}
 #endif
-	if ((mp->mp_flags & (MPF_NOZERO | MPF_CACHEDATA)) == 0)
-		memset(buf, 0, mp->mp_bytes);
 }
 
 /* A buffer is freed: catch the cheap cases of a double free. */
@@ -178,50 +208,81 @@ mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 #endif
 }
 
+/* Under DIAGNOSTIC, a pipe without junk looks for buf in its array. */
+static bool
+mpipe_inarray(struct malloc_pipe *mp, void *buf)
+{
+#ifdef MPIPE_POISON
+	int i;
+
+	if (mpipe_junked(mp))
+		return (false);
+	for (i = 0; i < mp->mp_nfree; i++)
+		if (mp->mp_array[i] == buf)
+			return (true);
+#else
+	(void)mp;
+	(void)buf;
+#endif
+	return (false);
+}
+
+/* A new buffer from malloc(9), zeroed unless MPF_NOZERO, constructed. */
+static void *
+mpipe_sysalloc(struct malloc_pipe *mp, int wait)
+{
+	void *buf;
+
+	buf = malloc(mp->mp_bytes, mp->mp_type, wait |
+	    ((mp->mp_flags & MPF_NOZERO) ? 0 : M_ZERO));
+	if (buf != NULL && mp->mp_construct != NULL)
+		mp->mp_construct(buf, mp->mp_priv);
+	return (buf);
+}
+
 void
-mpipe_init(struct malloc_pipe *mp, struct malloc_type *type, int bytes,
-    int nnom, int nmax, int mpflags,
-    void (*construct)(struct malloc_pipe *, void *),
-    void (*deconstruct)(struct malloc_pipe *, void *), void *priv)
+mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
+    int nmax, int mpflags, void (*construct)(void *, void *),
+    void (*deconstruct)(void *, void *), void *priv)
 {
 	int wait = cansleep() ? M_WAITOK : M_NOWAIT;
 	void *buf;
 	int s;
 
-	KASSERTMSG(bytes > 0 && nnom >= 0, "mpipe_init: bad size %d or nnom "
-	    "%d for type %s", bytes, nnom, type->ks_shortdesc);
+	KASSERTMSG(bytes > 0, "mpipe_init: bad size %d for type %s", bytes,
+	    type->ks_shortdesc);
 	KASSERTMSG((mpflags & ~MPF_ALL) == 0, "mpipe_init: unknown flags "
 	    "0x%x for type %s", mpflags, type->ks_shortdesc);
+	/* DragonFly's limits: at least one buffer, nmax at least nnom. */
+	if (nnom < 1)
+		nnom = 1;
+	if (nmax < 0)
+		nmax = MPIPE_NOCAP;
+	if (nmax < nnom)
+		nmax = nnom;
 	memset(mp, 0, sizeof(*mp));
 	strlcpy(mp->mp_name, type->ks_shortdesc, sizeof(mp->mp_name));
 	mp->mp_type = type;
 	mp->mp_bytes = bytes;
 	mp->mp_nnom = nnom;
-	mp->mp_nmax = nmax <= 0 ? MPIPE_NOCAP : MAX(nmax, nnom);
+	mp->mp_nmax = nmax;
 	mp->mp_flags = mpflags;
-	mp->mp_nint = (mpflags & MPF_INT) ? howmany(nnom, 4) : 0;
 	mp->mp_construct = construct;
 	mp->mp_deconstruct = deconstruct;
 	mp->mp_priv = priv;
-	mp->mp_hooks = (mpflags & (MPF_NOZERO | MPF_CACHEDATA)) == 0;
+	mp->mp_hooks = mpipe_zeroes(mp) ? MPIPE_HPUT : 0;
 #if defined(MPIPE_POISON) || defined(__SANITIZE_ADDRESS__)
-	mp->mp_hooks = 1;
+	mp->mp_hooks = MPIPE_HTAKE | MPIPE_HPUT;
 #endif
-	if (nnom > 0) {
-		mp->mp_array = malloc(nnom * sizeof(void *), M_MPIPE, wait);
-		if (mp->mp_array == NULL)
-			panic("mpipe_init: pipe %s: no memory for its array",
-			    mp->mp_name);
-	}
+	mp->mp_array = malloc(nnom * sizeof(void *), M_MPIPE, wait);
+	if (mp->mp_array == NULL)
+		panic("mpipe_init: pipe %s: no memory for its array",
+		    mp->mp_name);
 	while (mp->mp_nfree < nnom) {
-		buf = malloc(bytes, type, wait |
-		    ((mpflags & MPF_NOZERO) ? 0 : M_ZERO));
-		if (buf == NULL)
+		if ((buf = mpipe_sysalloc(mp, wait)) == NULL)
 			panic("mpipe_init: pipe %s: no memory for reserve "
 			    "buffer %d of %d", mp->mp_name, mp->mp_nfree + 1,
 			    nnom);
-		if (construct != NULL)
-			construct(mp, buf);
 		mpipe_stash(mp, buf);
 		mp->mp_array[mp->mp_nfree++] = buf;
 		mp->mp_total++;
@@ -237,27 +298,62 @@ mpipe_setname(struct malloc_pipe *mp, const char *name)
 	strlcpy(mp->mp_name, name, sizeof(mp->mp_name));
 }
 
+/*
+ * The interrupt share (an extension): nint of the array's buffers are
+ * for interrupt context only.  The array is topped up to nint now, from
+ * malloc(9) under the cap, so the share is there before it is needed.
+ */
 void
 mpipe_setintr(struct malloc_pipe *mp, int nint)
 {
+	void *buf;
 	int s;
 
 	KASSERTMSG(mp->mp_flags & MPF_INT, "mpipe_setintr: pipe %s was not "
 	    "made with MPF_INT", mp->mp_name);
 	KASSERTMSG(nint >= 0 && nint <= mp->mp_nnom, "mpipe_setintr: pipe %s: "
-	    "interrupt reserve %d outside 0..nnom (%d)", mp->mp_name, nint,
+	    "interrupt share %d outside 0..nnom (%d)", mp->mp_name, nint,
 	    mp->mp_nnom);
 	s = splhigh();
 	mp->mp_nint = nint;
+	while (mp->mp_nfree < nint && mp->mp_total < mp->mp_nmax) {
+		mp->mp_total++;		/* hold the slot */
+		splx(s);
+		buf = mpipe_sysalloc(mp, M_NOWAIT);
+		s = splhigh();
+		if (buf == NULL) {
+			mp->mp_total--;
+			break;
+		}
+		mp->mp_mallocs++;
+		if (mp->mp_nfree < mp->mp_nnom) {
+			mpipe_stash(mp, buf);
+			mp->mp_array[mp->mp_nfree++] = buf;
+			if (mp->mp_waiters != 0)
+				wakeup(mp);
+			continue;
+		}
+		/* Frees filled the array meanwhile: this one is spare. */
+		mp->mp_total--;
+		mp->mp_sysfrees++;
+		splx(s);
+		if (mp->mp_deconstruct != NULL)
+			mp->mp_deconstruct(buf, mp->mp_priv);
+		free(buf, mp->mp_type);
+		s = splhigh();
+	}
 	splx(s);
 }
 
 void
-mpipe_done(struct malloc_pipe *mp)
+mpipe_done(malloc_pipe_t mp)
 {
 	void *buf;
 	int s, out;
 
+	/* A zeroed pipe, or one already done: nothing to do (DragonFly). */
+	if (mp->mp_array == NULL)
+		return;
 	s = splhigh();
 	out = mp->mp_total - mp->mp_nfree;
 	if (out != 0 || mp->mp_waiters != 0) {
@@ -272,13 +368,12 @@ mpipe_done(struct malloc_pipe *mp)
 		mp->mp_total--;
 		KASAN_UNPOISON(buf, mp->mp_bytes);
 		if (mp->mp_deconstruct != NULL)
-			mp->mp_deconstruct(mp, buf);
+			mp->mp_deconstruct(buf, mp->mp_priv);
 		free(buf, mp->mp_type);
 	}
-	if (mp->mp_array != NULL)
-		free(mp->mp_array, M_MPIPE);
+	free(mp->mp_array, M_MPIPE);
 	mp->mp_array = NULL;
-	mp->mp_nnom = mp->mp_nmax = 0;
+	mp->mp_nnom = mp->mp_nmax = mp->mp_nint = 0;
 }
 
 /* Ask every drain hook to give memory back; false when none ran. */
@@ -337,10 +432,7 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 			mtried = true;
 			mp->mp_total++;		/* hold the slot */
 			splx(s);
-			buf = malloc(mp->mp_bytes, mp->mp_type, M_NOWAIT |
-			    ((mp->mp_flags & MPF_NOZERO) ? 0 : M_ZERO));
-			if (buf != NULL && mp->mp_construct != NULL)
-				mp->mp_construct(mp, buf);
+			buf = mpipe_sysalloc(mp, M_NOWAIT);
 			s = splhigh();
 			if (buf != NULL) {
 				mp->mp_mallocs++;
@@ -403,9 +495,10 @@ mpipe_alloc_waitok(struct malloc_pipe *mp)
 }
 
 /*
- * All of mpipe_free: the buffer goes back into the array while at most
- * nnom exist or the interrupt reserve is short, and to malloc(9)
- * otherwise; mpipe_put (sys/mpipe.h) is its common case, inline.
+ * All of mpipe_free: the buffer goes into the array while the array has
+ * a free slot (zeroed first when the pipe zeroes), and to malloc(9)
+ * through the destructor only when the array is full, as in DragonFly's
+ * mpipe_free; mpipe_put (sys/mpipe.h) is its common case, inline.
  */
 void
 mpipe_putslow(struct malloc_pipe *mp, void *buf)
@@ -414,12 +507,17 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 
 	mpipe_checkfree(mp, buf);
 	s = splhigh();
-	KASSERTMSG(mp->mp_total > mp->mp_nfree, "mpipe_free: pipe %s: %p "
-	    "freed but no buffer is out", mp->mp_name, buf);
-	mp->mp_puts++;
 	n = mp->mp_nfree;
-	if (mp->mp_total <= mp->mp_nnom || n < mp->mp_nint) {
-		/* A buffer is out, or n < nint <= nnom: there is a slot. */
+	if (mp->mp_total <= n || mpipe_inarray(mp, buf)) {
+		splx(s);
+		panic("mpipe_free: pipe %s: %p freed but %s", mp->mp_name,
+		    buf, mp->mp_total <= n ? "no buffer is out" :
+		    "it is already free (double free)");
+	}
+	mp->mp_puts++;
+	if (n < mp->mp_nnom) {
+		if (mpipe_zeroes(mp))
+			memset(buf, 0, mp->mp_bytes);
 		mpipe_stash(mp, buf);
 		mp->mp_array[n] = buf;
 		mp->mp_nfree = n + 1;
@@ -434,7 +532,7 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		wakeup(mp);
 	splx(s);
 	if (mp->mp_deconstruct != NULL)
-		mp->mp_deconstruct(mp, buf);
+		mp->mp_deconstruct(buf, mp->mp_priv);
 	free(buf, mp->mp_type);
 }
 

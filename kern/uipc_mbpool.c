@@ -7,8 +7,10 @@
  * mpipe(9) with a reserve prefilled at boot (so the first nnom of each
  * are there however short the heap gets) and a cap, the tunables
  * nmbufs and nmbclusters from the kernel command line.  The mbuf and
- * cluster pipes are MPF_INT: interrupt handlers (the NIC receive
- * refill) may take the last quarter of the reserve, threads may not.
+ * cluster pipes are MPF_INT, so a NIC driver may set aside an interrupt
+ * share of them for its receive refill (mpipe_setintr, as em(4) does);
+ * until one does, threads and interrupt handlers share the whole
+ * reserve.
  * This file also starts msys(9), whose 2 KiB class is the cluster pipe.
  *
  * Contract: M_DONTWAIT is mpipe_alloc_nowait: never sleeps, may return

@@ -1,16 +1,20 @@
 /*
- * sys/mpipe.h: malloc pipelines, mpipe(9).
+ * sys/mpipe.h: malloc pipelines, mpipe(9), as DragonFly defines them.
  *
  * A pipe is a reserve of equal-sized buffers of one malloc(9) type.  It
  * is prefilled with nnom buffers when it is made, so those nnom
  * allocations succeed even when the type's limit or the whole heap is
  * exhausted; above nnom it borrows from malloc(9) up to nmax buffers in
  * existence.  mpipe_alloc_nowait never sleeps and may return NULL;
- * mpipe_alloc_waitok sleeps until a buffer comes back and never returns
- * NULL.  With MPF_INT the last nint buffers of the reserve are kept for
- * interrupt context (see mpipe.9 for the exact rule).
+ * mpipe_alloc_waitok sleeps at the cap and never returns NULL;
+ * mpipe_free puts a buffer back into the array unless the array is
+ * full, and only then gives it back to malloc(9).  The one extension
+ * that changes who may take a buffer, an interrupt share set aside by
+ * mpipe_setintr, is off unless a pipe's owner asks for it (mpipe.9,
+ * STANDARDS).
  *
- * Invariants: 0 <= mp_nfree <= mp_nnom <= mp_nmax; mp_nfree <=
+ * Invariants: 1 <= mp_nnom <= mp_nmax; 0 <= mp_nint <= mp_nnom;
+ * 0 <= mp_nfree <= mp_nnom (the array has mp_nnom slots); mp_nnom <=
  * mp_total <= mp_nmax; the buffers out are mp_total - mp_nfree; every
  * field changes only at splhigh, in kern_mpipe.c or in the inline
  * common cases below (mpipe_take, mpipe_put), which keep the same rules.
@@ -24,12 +28,22 @@
 
 struct malloc_type;
 
-/* mpflags */
-#define MPF_NOZERO	0x0001	/* never zero buffers */
-#define MPF_CACHEDATA	0x0002	/* a recycled buffer keeps its contents */
-#define MPF_INT		0x0004	/* keep nint buffers for interrupt context */
+/* DragonFly's spelling of a malloc(9) type, as mpipe_init takes it. */
+#ifndef _MALLOC_TYPE_T_DECLARED
+#define _MALLOC_TYPE_T_DECLARED
+typedef struct malloc_type *malloc_type_t;
+#endif
+
+/* mpflags, with DragonFly's values */
+#define MPF_CACHEDATA	0x0001	/* a freed buffer is not zeroed */
+#define MPF_NOZERO	0x0002	/* buffers from malloc(9) are not zeroed */
+#define MPF_INT		0x0004	/* the pipe serves interrupt handlers */
 
 #define MPIPE_NAMELEN	16
+
+/* mp_hooks: per-buffer work that keeps a pipe off the inline paths */
+#define MPIPE_HTAKE	0x01	/* on the way out (DIAGNOSTIC, ASan) */
+#define MPIPE_HPUT	0x02	/* on the way in (zeroing, junk, ASan) */
 
 struct malloc_pipe {
 	void		**mp_array;	/* LIFO of free buffers, nnom slots */
@@ -41,11 +55,10 @@ struct malloc_pipe {
 	int		 mp_flags;
 	int		 mp_bytes;
 	int		 mp_waiters;	/* threads asleep in alloc_waitok */
-	int		 mp_hooks;	/* buffers are zeroed, junked or
-					   sanitizer-poisoned (mpipe_ready) */
+	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
 	struct malloc_type *mp_type;
-	void		(*mp_construct)(struct malloc_pipe *, void *);
-	void		(*mp_deconstruct)(struct malloc_pipe *, void *);
+	void		(*mp_construct)(void *buf, void *priv);
+	void		(*mp_deconstruct)(void *buf, void *priv);
 	void		*mp_priv;
 	char		 mp_name[MPIPE_NAMELEN];
 	LIST_ENTRY(malloc_pipe) mp_link;	/* on the list of all pipes */
@@ -63,24 +76,25 @@ struct malloc_pipe {
 };
 typedef struct malloc_pipe *malloc_pipe_t;
 
-void	mpipe_init(struct malloc_pipe *mpipe, struct malloc_type *type,
-	    int bytes, int nnom, int nmax, int mpflags,
-	    void (*construct)(struct malloc_pipe *, void *),
-	    void (*deconstruct)(struct malloc_pipe *, void *), void *priv);
-void	mpipe_done(struct malloc_pipe *mpipe);
-void	*mpipe_alloc_nowait(struct malloc_pipe *mpipe);
-void	*mpipe_alloc_waitok(struct malloc_pipe *mpipe);
-void	mpipe_free(struct malloc_pipe *mpipe, void *buf);
+void	mpipe_init(malloc_pipe_t mpipe, malloc_type_t type, int bytes,
+	    int nnom, int nmax, int mpflags,
+	    void (*construct)(void *, void *),
+	    void (*deconstruct)(void *, void *), void *priv);
+void	mpipe_done(malloc_pipe_t mpipe);
+void	*mpipe_alloc_nowait(malloc_pipe_t mpipe);
+void	*mpipe_alloc_waitok(malloc_pipe_t mpipe);
+void	mpipe_free(malloc_pipe_t mpipe, void *buf);
 
 /*
  * The fast paths, inline so that the common case of an allocation and a
  * free costs no call (mpipe(9), FAST PATHS).  mpipe_take pops a buffer
- * from above the interrupt reserve, or returns NULL and leaves the
+ * from above the interrupt share, or returns NULL and leaves the
  * decision to mpipe_alloc_nowait or mpipe_alloc_waitok; mpipe_put is
  * all of mpipe_free but the NULL check.  Pipes with work to do on every
- * buffer (mp_hooks: zeroing, or the DIAGNOSTIC and sanitizer poisoning)
- * and frees that must wake a waiter or give a buffer back to malloc(9)
- * go through mpipe_putslow and mpipe_get instead.
+ * buffer (mp_hooks: zeroing on free, or the DIAGNOSTIC and sanitizer
+ * poisoning), frees that must wake a waiter, and frees into a full
+ * array (the buffer goes back to malloc(9)) go through mpipe_putslow
+ * and mpipe_get instead.
  */
 void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
 
@@ -95,7 +109,7 @@ mpipe_took(struct malloc_pipe *mp)
 		mp->mp_hiwat = out;
 }
 
-/* A buffer from above the reserve, or NULL: the caller decides. */
+/* A buffer from above the interrupt share, or NULL: the caller decides. */
 static inline void *
 mpipe_take(struct malloc_pipe *mp)
 {
@@ -104,7 +118,7 @@ mpipe_take(struct malloc_pipe *mp)
 
 	s = splhigh();
 	n = mp->mp_nfree;
-	if (__predict_false(mp->mp_hooks) ||
+	if (__predict_false(mp->mp_hooks & MPIPE_HTAKE) ||
 	    __predict_false(n <= mp->mp_nint)) {
 		splx(s);
 		return (NULL);
@@ -117,9 +131,10 @@ mpipe_take(struct malloc_pipe *mp)
 }
 
 /*
- * mpipe_free without the NULL check.  The slow path takes the buffers
- * the pipe gives back to malloc(9), the frees that wake a waiter, and a
- * free when no buffer is out (mp_total <= n), where it panics.
+ * mpipe_free without the NULL check.  The slow path takes a free into a
+ * full array (the buffer goes back to malloc(9)), the frees that zero
+ * or poison the buffer or wake a waiter, and a free when no buffer is
+ * out (mp_total <= n), where it panics.
  */
 static inline void
 mpipe_put(struct malloc_pipe *mp, void *buf)
@@ -128,8 +143,8 @@ mpipe_put(struct malloc_pipe *mp, void *buf)
 
 	s = splhigh();
 	n = mp->mp_nfree;
-	if (__predict_false(mp->mp_hooks | mp->mp_waiters) ||
-	    __predict_false(mp->mp_total > mp->mp_nnom && n >= mp->mp_nint) ||
+	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) | mp->mp_waiters) ||
+	    __predict_false(n >= mp->mp_nnom) ||
 	    __predict_false(mp->mp_total <= n)) {
 		splx(s);
 		mpipe_putslow(mp, buf);

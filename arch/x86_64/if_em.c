@@ -8,10 +8,11 @@
  * cluster cap nmbclusters is small), each owning one mbuf cluster.  A
  * received frame's cluster is handed up the stack as is (no copy); the
  * slot gets a fresh cluster (em_newbuf).  The refill runs in the
- * interrupt handler, so mpipe(9)'s MPF_INT rule lets it take the
- * interrupt reserve of the mbuf and cluster pipes, which threads cannot
- * touch; at attach the reserves are sized to refill the whole ring
- * once (em_reserve), bounded so that threads keep a share of the pool.
+ * interrupt handler, so it may take the interrupt share of the mbuf
+ * and cluster pipes, which threads cannot touch: at attach em_reserve
+ * sets that share aside (mpipe_setintr, an mpipe(9) extension) to
+ * refill the whole ring once, bounded so that threads keep a share of
+ * the pool.
  * When even the reserve is empty (and the drain hooks found nothing)
  * the frame is dropped and counted (sc_rxnombuf) and the old cluster
  * is given back to the device: the ring never runs dry and never
@@ -227,8 +228,9 @@ em_rx_arm(struct em_softc *sc, int i)
 /*
  * A fresh cluster for a receive slot.  Called from the interrupt
  * handler (and at attach): in interrupt context mpipe(9) hands out the
- * MPF_INT reserve of the mbuf and cluster pipes, which no thread can
- * take, and runs the drain hooks (reassembly) before it gives up.
+ * interrupt share of the mbuf and cluster pipes (em_reserve), which no
+ * thread can take, and runs the drain hooks (reassembly) before it
+ * gives up.
  */
 static struct mbuf *
 em_newbuf(void)
@@ -237,30 +239,22 @@ em_newbuf(void)
 }
 
 /*
- * Size the interrupt reserve of pipe mp to cover one refill of every
- * slot of the ring, but never more than the pipe's nnom nor half of
- * what the ring leaves below the cap, so threads are never starved by
- * it; then fill it now.  (A thread cannot take from the reserve, so its
- * allocations are borrowed from malloc(9) and, while the reserve is
- * short, freed into it: filling it here, once, keeps that from
- * happening later, in the middle of someone's malloc type counts.)
+ * Set aside the interrupt share of pipe mp (mpipe_setintr, an mpipe(9)
+ * extension) to cover one refill of every slot of the ring, but never
+ * more than the pipe's nnom nor half of what the ring leaves below the
+ * cap, so threads are never starved by it.  mpipe_setintr tops the
+ * pipe's array up to the share at once, so it is there before the
+ * first receive interrupt needs it.
  */
 static void
 em_reserve(struct malloc_pipe *mp, int nrx)
 {
-	void *buf;
-	int nint, i;
+	int nint;
 
 	nint = MIN(nrx, mp->mp_nnom);
 	nint = MIN(nint, (mp->mp_nmax - nrx) / 2);
-	if (nint <= mp->mp_nint)
-		return;
-	mpipe_setintr(mp, nint);
-	for (i = 0; i < nint && mp->mp_nfree < nint; i++) {
-		if ((buf = mpipe_alloc_nowait(mp)) == NULL)
-			break;
-		mpipe_free(mp, buf);	/* into the reserve: it is short */
-	}
+	if (nint > mp->mp_nint)
+		mpipe_setintr(mp, nint);
 }
 
 /* ICMP echo request -> reply: the type byte 8 -> 0 (RFC 1624 update). */

@@ -3,12 +3,18 @@
  *
  * Exhaustion and recovery, the nnom reserve under a type limit, forced
  * malloc failures and a dry heap, sleeping at the cap and being woken
- * by a free, the MPF_INT reserve from a real callout, panics for
+ * by a free, DragonFly's rules (callbacks called as (buf, priv), zeroing
+ * on free and not on allocation, a free going back to malloc(9) only
+ * from a full array, nnom and nmax raised to their minimums, MPF_INT
+ * taking nothing from threads, mpipe_done on a zeroed pipe), the
+ * interrupt share of mpipe_setintr from a real callout, panics for
  * mpipe_alloc_waitok where sleeping is forbidden and for mpipe_done with
- * buffers out, constructor and destructor counts, the zeroing flags,
- * drain hooks, and a multi-thread stress run.  Every case gives back
- * every buffer it took and tears its pipes down (the harness checks the
- * "pipe buffers" probe and every malloc type).
+ * buffers out, drain hooks, and a multi-thread stress run.  Every case
+ * gives back every buffer it took and tears its pipes down (the harness
+ * checks the "pipe buffers" probe and every malloc type).
+ *
+ * References are to DragonFly's sys/kern/kern_mpipe.c (DragonFlyBSD/
+ * DragonFlyBSD, commit 0a5a7d91e181) and its mpipe(9) page.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -33,10 +39,10 @@ all_bytes(const void *buf, int c, size_t len)
 	return (true);
 }
 
-/* Prefill, LIFO reuse, the counters, the default interrupt reserve. */
+/* Prefill, LIFO reuse, the counters. */
 SELFTEST(mpipe, basic)
 {
-	struct malloc_pipe mp, mpi;
+	struct malloc_pipe mp;
 	u_long inuse0 = M_MPTEST->ks_inuse;
 	long out0 = mpipe_total_out();
 	void *a, *b;
@@ -62,13 +68,7 @@ SELFTEST(mpipe, basic)
 	ST_ASSERT_EQ(mp.mp_mallocs, 0);
 	ST_ASSERT_EQ(mpipe_out(&mp), 0);
 	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0 + 4);
-
-	/* MPF_INT without mpipe_setintr keeps a quarter, rounded up. */
-	mpipe_init(&mpi, M_MPTEST, 32, 9, 9, MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&mpi, "mpt-quarter");
-	ST_ASSERT_EQ(mpi.mp_nint, 3);
 	mpipe_print_all();
-	mpipe_done(&mpi);
 	mpipe_done(&mp);
 	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0);
 }
@@ -236,10 +236,11 @@ SELFTEST(mpipe, waitok_sleeps_at_cap)
 	kthread_join(ft);
 	kthread_join(wt);
 	ST_ASSERT(blocked);
-	ST_ASSERT(w.buf != NULL && w.buf != b);
+	/* a went into the empty array and the waiter took it from there. */
+	ST_ASSERT(w.buf == a);
 	ST_ASSERT_EQ(mp.mp_waits, 1);
-	ST_ASSERT_EQ(mp.mp_sysfrees, 1);	/* a went back; w borrowed */
-	ST_ASSERT_EQ(mp.mp_mallocs, 2);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
+	ST_ASSERT_EQ(mp.mp_mallocs, 1);
 	ST_ASSERT_EQ(mp.mp_waiters, 0);
 	ST_ASSERT_EQ(mp.mp_hiwat, 2);
 	mpipe_free(&mp, w.buf);
@@ -319,7 +320,10 @@ intr_take1(void *arg)
 	wakeup(it);
 }
 
-/* A free refills a short interrupt reserve before anything else. */
+/*
+ * Every free refills the array, the interrupt share first because it is
+ * the array's bottom; only frees into a full array go to malloc(9).
+ */
 SELFTEST(mpipe, intr_reserve_refilled_first)
 {
 	struct malloc_pipe mp;
@@ -339,11 +343,11 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	callout_reset(&c, 1);
 	while (!it.done)
 		tsleep(&it, 0, "mpintr", 1);
-	nfree1 = mp.mp_nfree;			/* the reserve is short */
+	nfree1 = mp.mp_nfree;			/* the share is short */
 	mpipe_free(&mp, t[3]);			/* refills it */
 	nfree2 = mp.mp_nfree;
 	total2 = mp.mp_total;
-	mpipe_free(&mp, t[2]);			/* beyond nnom: to malloc */
+	mpipe_free(&mp, t[2]);			/* a slot is free: kept */
 	total3 = mp.mp_total;
 	mpipe_free(&mp, it.got[0]);
 	mpipe_free(&mp, t[1]);
@@ -355,7 +359,7 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	ST_ASSERT_EQ(nfree1, 1);
 	ST_ASSERT_EQ(nfree2, 2);
 	ST_ASSERT_EQ(total2, 6);
-	ST_ASSERT_EQ(total3, 5);
+	ST_ASSERT_EQ(total3, 6);
 	ST_ASSERT_EQ(mp.mp_total, 4);		/* back to the reserve */
 	ST_ASSERT_EQ(mp.mp_nfree, 4);
 	ST_ASSERT_EQ(mp.mp_sysfrees, 2);
@@ -416,39 +420,56 @@ SELFTEST(mpipe, waitok_at_splnet_panics)
 
 struct ctorcount {
 	int			 ctor, dtor;
+	int			 dtorzero, dtormagic;	/* what dtor found */
 	struct malloc_pipe	*mp;
 	bool			 badarg;
 };
 
 #define CTOR_MAGIC	0x6d706970u
 
-static void
-count_ctor(struct malloc_pipe *mp, void *buf)
+/* Is buf one of mp's buffers' addresses?  (Not the pipe, not priv.) */
+static bool
+ctor_isbuf(struct ctorcount *cc, void *buf)
 {
-	struct ctorcount *cc = mp->mp_priv;
+	return (buf != NULL && buf != cc && buf != cc->mp);
+}
 
-	if (cc->mp != mp)
+static void
+count_ctor(void *buf, void *priv)
+{
+	struct ctorcount *cc = priv;
+
+	if (!ctor_isbuf(cc, buf))
 		cc->badarg = true;
 	*(uint32_t *)buf = CTOR_MAGIC;
 	cc->ctor++;
 }
 
 static void
-count_dtor(struct malloc_pipe *mp, void *buf)
+count_dtor(void *buf, void *priv)
 {
-	struct ctorcount *cc = mp->mp_priv;
+	struct ctorcount *cc = priv;
 
-	if (cc->mp != mp || *(uint32_t *)buf != CTOR_MAGIC)
+	if (!ctor_isbuf(cc, buf))
 		cc->badarg = true;
+	if (*(uint32_t *)buf == CTOR_MAGIC)
+		cc->dtormagic++;
+	else if (all_bytes(buf, 0, 64))
+		cc->dtorzero++;
 	cc->dtor++;
 }
 
-/* The constructor runs once per buffer from malloc, the destructor once
- * per buffer given back; with MPF_CACHEDATA the constructed state stays. */
+/*
+ * The constructor runs once per buffer from malloc, the destructor once
+ * per buffer given back, both as (buf, priv) (the seed; DragonFly
+ * kern_mpipe.c:94, :119 and :258); with MPF_CACHEDATA the constructed state
+ * stays.  On the old code priv was read from the pipe and the
+ * callbacks got (pipe, buf).
+ */
 SELFTEST(mpipe, ctor_dtor)
 {
 	struct malloc_pipe mp;
-	struct ctorcount cc = { 0, 0, &mp, false };
+	struct ctorcount cc = { 0, 0, 0, 0, &mp, false };
 	void *bufs[4];
 	int i;
 
@@ -465,17 +486,59 @@ SELFTEST(mpipe, ctor_dtor)
 	ST_ASSERT_EQ(cc.ctor, 4);
 	for (i = 0; i < 4; i++)
 		mpipe_free(&mp, bufs[i]);
-	ST_ASSERT_EQ(cc.dtor, 2);		/* the two beyond nnom */
+	ST_ASSERT_EQ(cc.dtor, 2);		/* into a full array */
 	bufs[0] = mpipe_alloc_nowait(&mp);	/* recycled: no new ctor */
 	ST_ASSERT_EQ(cc.ctor, 4);
 	ST_ASSERT_EQ(*(uint32_t *)bufs[0], CTOR_MAGIC);
 	mpipe_free(&mp, bufs[0]);
 	mpipe_done(&mp);
 	ST_ASSERT_EQ(cc.dtor, 4);
+	ST_ASSERT_EQ(cc.dtormagic, 4);
 	ST_ASSERT(!cc.badarg);
 }
 
-/* Default: every buffer handed out is zero, recycled ones included. */
+/*
+ * Without MPF_CACHEDATA: a prefilled buffer keeps its constructor's
+ * work until its first free (DragonFly constructs at init,
+ * kern_mpipe.c:90-97, and never zeroes on allocation, :145-152); the free
+ * zeroes it (kern_mpipe.c:240-241), so mpipe_done's destructor finds zeroes in
+ * it and the constructed state in the buffer never handed out.  The old
+ * code zeroed on allocation (the magic was gone) and junk-filled freed
+ * buffers under DIAGNOSTIC.
+ */
+SELFTEST(mpipe, ctor_prefill_zero_on_free)
+{
+	struct malloc_pipe mp;
+	struct ctorcount cc = { 0, 0, 0, 0, &mp, false };
+	uint32_t first;
+	void *a;
+	bool kept;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 2, 0, count_ctor, count_dtor, &cc);
+	mpipe_setname(&mp, "mpt-ctorzero");
+	a = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(a != NULL);
+	first = *(uint32_t *)a;
+	memset(a, 0x77, 64);
+	mpipe_free(&mp, a);			/* zeroed into the array */
+	a = mpipe_alloc_nowait(&mp);
+	kept = a != NULL && all_bytes(a, 0, 64);
+	mpipe_free(&mp, a);
+	mpipe_done(&mp);
+	ST_ASSERT_EQ(first, CTOR_MAGIC);
+	ST_ASSERT(kept);
+	ST_ASSERT_EQ(cc.ctor, 2);
+	ST_ASSERT_EQ(cc.dtor, 2);
+	ST_ASSERT_EQ(cc.dtorzero, 1);		/* the one that was freed */
+	ST_ASSERT_EQ(cc.dtormagic, 1);		/* the one never used */
+	ST_ASSERT(!cc.badarg);
+}
+
+/*
+ * Default flags: every buffer handed out is zero, from the array (zeroed
+ * when freed) or from malloc (M_ZERO).  The free into an empty array
+ * keeps the buffer even though more than nnom exist (kern_mpipe.c:234).
+ */
 SELFTEST(mpipe, zero_default)
 {
 	struct malloc_pipe mp;
@@ -490,11 +553,11 @@ SELFTEST(mpipe, zero_default)
 	ST_ASSERT(all_bytes(b, 0, 120));
 	memset(a, 0xaa, 120);
 	memset(b, 0xbb, 120);
-	mpipe_free(&mp, b);			/* beyond nnom: to malloc */
-	mpipe_free(&mp, a);			/* into the array */
+	mpipe_free(&mp, b);			/* into the empty array */
+	mpipe_free(&mp, a);			/* the array is full: malloc */
 	ST_ASSERT_EQ(mp.mp_sysfrees, 1);
 	c = mpipe_alloc_nowait(&mp);
-	ST_ASSERT(c == a);
+	ST_ASSERT(c == b);
 	ST_ASSERT(all_bytes(c, 0, 120));
 	mpipe_free(&mp, c);
 	mpipe_done(&mp);
@@ -503,7 +566,7 @@ SELFTEST(mpipe, zero_default)
 /* MPF_NOZERO: nothing is zeroed; MPF_CACHEDATA: contents survive. */
 SELFTEST(mpipe, nozero_cachedata)
 {
-	struct malloc_pipe nz, cd;
+	struct malloc_pipe nz, cd, both;
 	void *a, *b;
 	bool nzfresh, nzrecycled, cdfresh;
 
@@ -542,6 +605,193 @@ SELFTEST(mpipe, nozero_cachedata)
 	mpipe_free(&cd, b);
 	mpipe_done(&cd);
 	ST_ASSERT(cdfresh);
+
+	/* Both: never zeroed, never junked, even under DIAGNOSTIC. */
+	mpipe_init(&both, M_MPTEST, 96, 1, 1, MPF_CACHEDATA | MPF_NOZERO,
+	    NULL, NULL, NULL);
+	mpipe_setname(&both, "mpt-cachenz");
+	a = mpipe_alloc_nowait(&both);
+	ST_ASSERT(a != NULL);
+	memset(a, 0x3c, 96);
+	mpipe_free(&both, a);
+	b = mpipe_alloc_nowait(&both);
+	ST_ASSERT(b == a);
+	ST_ASSERT(all_bytes(b, 0x3c, 96));
+	mpipe_free(&both, b);
+	mpipe_done(&both);
+}
+
+/*
+ * A free goes back to malloc(9) only when the array is full (the seed;
+ * kern_mpipe.c:234-261).  With buffers borrowed above nnom and the
+ * array empty, a free and an allocation are a push and a pop: nothing
+ * borrowed again.  The old code gave the buffer back to malloc(9) as
+ * soon as more than nnom existed and borrowed a new one.
+ */
+SELFTEST(mpipe, free_to_system_only_when_full)
+{
+	struct malloc_pipe mp;
+	void *bufs[4], *c;
+	int i;
+
+	mpipe_init(&mp, M_MPTEST, 64, 2, 8, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-full");
+	for (i = 0; i < 4; i++)			/* 2 from the array, 2 more */
+		bufs[i] = mpipe_alloc_nowait(&mp);
+	ST_ASSERT(bufs[0] && bufs[1] && bufs[2] && bufs[3]);
+	ST_ASSERT_EQ(mp.mp_mallocs, 2);
+	for (i = 0; i < 100; i++) {		/* 4 out, array empty */
+		mpipe_free(&mp, bufs[3]);
+		bufs[3] = mpipe_alloc_nowait(&mp);
+	}
+	ST_ASSERT_EQ(mp.mp_mallocs, 2);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
+	ST_ASSERT_EQ(mp.mp_total, 4);
+	mpipe_free(&mp, bufs[3]);
+	mpipe_free(&mp, bufs[2]);		/* the array is full now */
+	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
+	mpipe_free(&mp, bufs[1]);		/* full: to malloc */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 1);
+	ST_ASSERT_EQ(mp.mp_total, 3);
+	c = mpipe_alloc_nowait(&mp);		/* from the array */
+	ST_ASSERT_EQ(mp.mp_mallocs, 2);
+	mpipe_free(&mp, c);
+	mpipe_free(&mp, bufs[0]);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 2);
+	ST_ASSERT_EQ(mp.mp_total, 2);		/* nnom, as after init */
+	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	mpipe_done(&mp);
+}
+
+/*
+ * nnom below 1 is 1 and an nmax below nnom (0 included) is nnom; a
+ * negative nmax is no cap (kern_mpipe.c:68-73).  The old code prefilled
+ * nothing for nnom 0 and took nmax 0 for no cap.
+ */
+SELFTEST(mpipe, nnom_nmax_limits)
+{
+	struct malloc_pipe z, neg, low;
+	void *a, *b, *bufs[10];
+	int i, n;
+
+	mpipe_init(&z, M_MPTEST, 32, 0, 0, 0, NULL, NULL, NULL);
+	mpipe_setname(&z, "mpt-zero0");
+	ST_ASSERT_EQ(z.mp_nnom, 1);
+	ST_ASSERT_EQ(z.mp_nmax, 1);
+	ST_ASSERT_EQ(z.mp_nfree, 1);		/* prefilled */
+	malloc_fail_after(M_MPTEST, 0);
+	a = mpipe_alloc_nowait(&z);		/* the reserve, no malloc */
+	malloc_fail_after(M_MPTEST, -1);
+	b = mpipe_alloc_nowait(&z);		/* at the cap */
+	if (b != NULL)
+		mpipe_free(&z, b);
+	mpipe_free(&z, a);
+	mpipe_done(&z);
+	ST_ASSERT(a != NULL);
+	ST_ASSERT(b == NULL);
+
+	mpipe_init(&neg, M_MPTEST, 32, -5, -1, 0, NULL, NULL, NULL);
+	mpipe_setname(&neg, "mpt-nocap");
+	ST_ASSERT_EQ(neg.mp_nnom, 1);
+	for (n = 0; n < 10; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&neg)) == NULL)
+			break;
+	for (i = 0; i < n; i++)
+		mpipe_free(&neg, bufs[i]);
+	mpipe_done(&neg);
+	ST_ASSERT_EQ(n, 10);
+
+	mpipe_init(&low, M_MPTEST, 32, 4, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&low, "mpt-lowmax");
+	ST_ASSERT_EQ(low.mp_nmax, 4);
+	for (n = 0; n < 6; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&low)) == NULL)
+			break;
+	for (i = 0; i < n; i++)
+		mpipe_free(&low, bufs[i]);
+	mpipe_done(&low);
+	ST_ASSERT_EQ(n, 4);
+}
+
+/*
+ * MPF_INT takes nothing from threads: a pipe made with the seed's
+ * arguments gives every caller its nnom (DragonFly's MPF_INT only adds
+ * malloc flags, kern_mpipe.c:83-84).  The old code kept a quarter of
+ * nnom back from threads.
+ */
+SELFTEST(mpipe, mpf_int_keeps_guarantee)
+{
+	struct malloc_pipe mp;
+	void *bufs[5];
+	int i, n;
+
+	mpipe_init(&mp, M_MPTEST, 48, 4, 4, MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-mpfint");
+	ST_ASSERT_EQ(mp.mp_nint, 0);
+	for (n = 0; n < 5; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	for (i = 0; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	ST_ASSERT_EQ(n, 4);
+	ST_ASSERT_EQ(mp.mp_mallocs, 0);
+	ST_ASSERT_EQ(mp.mp_intres, 0);
+	mpipe_done(&mp);
+}
+
+/*
+ * mpipe_setintr sets a share aside and tops the array up to it at once,
+ * from malloc(9) under the cap; threads then borrow rather than take
+ * from it.  (The old call only set the number.)
+ */
+SELFTEST(mpipe, setintr_fills_share)
+{
+	struct malloc_pipe mp;
+	void *bufs[4], *d;
+	int i, nfree, total;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, 8, MPF_INT, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-setintr");
+	for (i = 0; i < 3; i++)
+		bufs[i] = mpipe_alloc_nowait(&mp);
+	mpipe_setintr(&mp, 3);
+	nfree = mp.mp_nfree;
+	total = mp.mp_total;
+	d = mpipe_alloc_nowait(&mp);		/* thread: borrows */
+	ST_ASSERT(d != NULL);
+	ST_ASSERT_EQ(mp.mp_nfree, 3);
+	mpipe_free(&mp, d);			/* array has a slot: kept */
+	for (i = 0; i < 3; i++)
+		mpipe_free(&mp, bufs[i]);
+	mpipe_setintr(&mp, 0);
+	ST_ASSERT_EQ(nfree, 3);
+	ST_ASSERT_EQ(total, 6);
+	ST_ASSERT_EQ(mp.mp_mallocs, 3);
+	ST_ASSERT_EQ(mp.mp_total, 4);
+	ST_ASSERT_EQ(mp.mp_nfree, 4);
+	mpipe_done(&mp);
+}
+
+/*
+ * mpipe_done on a zeroed pipe, or twice, does nothing (DragonFly's
+ * comment above mpipe_done, kern_mpipe.c:102-106).  The old code
+ * dereferenced the zeroed list linkage.
+ */
+SELFTEST(mpipe, done_on_zeroed_pipe)
+{
+	static struct malloc_pipe zp;
+	struct malloc_pipe mp;
+	u_long inuse0 = M_MPTEST->ks_inuse;
+
+	memset(&zp, 0, sizeof(zp));
+	mpipe_done(&zp);
+	mpipe_init(&mp, M_MPTEST, 32, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-donetwice");
+	mpipe_done(&mp);
+	mpipe_done(&mp);
+	ST_ASSERT(zp.mp_array == NULL);
+	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0);
 }
 
 /* A double free into the array panics naming the pipe. */
