@@ -24,8 +24,9 @@
  * have mp_nint of its nnom buffers set aside by mpipe_setintr: an
  * allocation in thread context then takes from the array only while it
  * holds more than mp_nint buffers, one in interrupt context
- * (in_interrupt()) may empty it.  Without mpipe_setintr mp_nint is 0
- * and every caller gets the whole reserve, as the seed promises.
+ * (in_interrupt()) may empty it; mpipe_setintr refills the array to
+ * nnom when it sets a share.  Without mpipe_setintr mp_nint is 0 and
+ * every caller gets the whole reserve, as the seed promises.
  *
  * DIAGNOSTIC: a freed buffer of a pipe that promises nothing about old
  * contents (MPF_NOZERO without MPF_CACHEDATA, and no constructor or
@@ -300,8 +301,11 @@ mpipe_setname(struct malloc_pipe *mp, const char *name)
 
 /*
  * The interrupt share (an extension): nint of the array's buffers are
- * for interrupt context only.  The array is topped up to nint now, from
- * malloc(9) under the cap, so the share is there before it is needed.
+ * for interrupt context only.  When nint is not 0 the array is topped
+ * up to all its nnom now, from malloc(9) under the cap, so that the
+ * share and the threads' nnom - nint are both there before they are
+ * needed, however many buffers the caller already holds (a driver's
+ * receive ring).
  */
 void
 mpipe_setintr(struct malloc_pipe *mp, int nint)
@@ -316,7 +320,8 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 	    mp->mp_nnom);
 	s = splhigh();
 	mp->mp_nint = nint;
-	while (mp->mp_nfree < nint && mp->mp_total < mp->mp_nmax) {
+	while (nint > 0 && mp->mp_nfree < mp->mp_nnom &&
+	    mp->mp_total < mp->mp_nmax) {
 		mp->mp_total++;		/* hold the slot */
 		splx(s);
 		buf = mpipe_sysalloc(mp, M_NOWAIT);
@@ -508,11 +513,15 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 	mpipe_checkfree(mp, buf);
 	s = splhigh();
 	n = mp->mp_nfree;
-	if (mp->mp_total <= n || mpipe_inarray(mp, buf)) {
+	if (mpipe_inarray(mp, buf)) {
 		splx(s);
-		panic("mpipe_free: pipe %s: %p freed but %s", mp->mp_name,
-		    buf, mp->mp_total <= n ? "no buffer is out" :
-		    "it is already free (double free)");
+		panic("mpipe_free: pipe %s: %p freed but it is already free "
+		    "(double free)", mp->mp_name, buf);
+	}
+	if (mp->mp_total <= n) {
+		splx(s);
+		panic("mpipe_free: pipe %s: %p freed but no buffer is out",
+		    mp->mp_name, buf);
 	}
 	mp->mp_puts++;
 	if (n < mp->mp_nnom) {

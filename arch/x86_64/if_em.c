@@ -243,8 +243,9 @@ em_newbuf(void)
  * extension) to cover one refill of every slot of the ring, but never
  * more than the pipe's nnom nor half of what the ring leaves below the
  * cap, so threads are never starved by it.  mpipe_setintr tops the
- * pipe's array up to the share at once, so it is there before the
- * first receive interrupt needs it.
+ * pipe's array up again at once (the ring has just taken its buffers
+ * out of it), so the share and the threads' part of the reserve are
+ * there before the first receive interrupt needs them.
  */
 static void
 em_reserve(struct malloc_pipe *mp, int nrx)

@@ -741,33 +741,39 @@ SELFTEST(mpipe, mpf_int_keeps_guarantee)
 }
 
 /*
- * mpipe_setintr sets a share aside and tops the array up to it at once,
- * from malloc(9) under the cap; threads then borrow rather than take
- * from it.  (The old call only set the number.)
+ * mpipe_setintr sets a share aside and tops the array up to all its
+ * nnom at once, from malloc(9) under the cap, however many buffers are
+ * out; threads take only from above the share.  (The old call only set
+ * the number.)
  */
 SELFTEST(mpipe, setintr_fills_share)
 {
 	struct malloc_pipe mp;
-	void *bufs[4], *d;
-	int i, nfree, total;
+	void *bufs[3], *d, *e;
+	int i, nfree, total, nfree_d;
 
 	mpipe_init(&mp, M_MPTEST, 64, 4, 8, MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-setintr");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++)			/* a driver's ring, say */
 		bufs[i] = mpipe_alloc_nowait(&mp);
 	mpipe_setintr(&mp, 3);
 	nfree = mp.mp_nfree;
 	total = mp.mp_total;
-	d = mpipe_alloc_nowait(&mp);		/* thread: borrows */
-	ST_ASSERT(d != NULL);
+	d = mpipe_alloc_nowait(&mp);		/* above the share */
+	nfree_d = mp.mp_nfree;
+	e = mpipe_alloc_nowait(&mp);		/* at the share: borrows */
+	ST_ASSERT(d != NULL && e != NULL);
 	ST_ASSERT_EQ(mp.mp_nfree, 3);
-	mpipe_free(&mp, d);			/* array has a slot: kept */
+	mpipe_free(&mp, d);			/* into the array */
+	mpipe_free(&mp, e);			/* full: to malloc */
 	for (i = 0; i < 3; i++)
 		mpipe_free(&mp, bufs[i]);
 	mpipe_setintr(&mp, 0);
-	ST_ASSERT_EQ(nfree, 3);
-	ST_ASSERT_EQ(total, 6);
-	ST_ASSERT_EQ(mp.mp_mallocs, 3);
+	ST_ASSERT_EQ(nfree, 4);
+	ST_ASSERT_EQ(total, 7);
+	ST_ASSERT_EQ(nfree_d, 3);
+	ST_ASSERT_EQ(mp.mp_mallocs, 4);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);
 	ST_ASSERT_EQ(mp.mp_total, 4);
 	ST_ASSERT_EQ(mp.mp_nfree, 4);
 	mpipe_done(&mp);
