@@ -255,6 +255,28 @@ b_mget_hold(long rounds)
 	return (ok);
 }
 
+/*
+ * n m_get+m_free pairs while HOLD other mbufs are out, far above the
+ * pipe's reserve: the pipe's array is empty, so each free and the next
+ * m_get are a push and a pop (mpipe(9): back to malloc(9) only from a
+ * full array).  Taking and giving back the HOLD is counted in the
+ * figure, spread over the n pairs.
+ */
+static long
+b_mget_above(long n)
+{
+	long ok;
+	int k;
+
+	for (k = 0; k < HOLD; k++)
+		if ((held[k] = m_get(M_DONTWAIT, MT_DATA)) == NULL)
+			break;
+	ok = b_mget(n);
+	while (k > 0)
+		m_free(held[--k]);
+	return (ok);
+}
+
 static long
 b_mgetcl_hold(long rounds)
 {
@@ -380,6 +402,8 @@ bench_alloc(void)
 	    rounds);
 	bench_pair("m_getcl x4096, m_freem x4096", b_mgetcl_hold,
 	    b_freelist_hold, rounds);
+	bench_pair("m_get+m_free, 4096 others held", b_mget_above,
+	    b_freelist, n);
 	bench_pair("mpipe x4096", b_mpipe_hold, b_freelist_hold, rounds);
 	if (have_lwip) {
 		bench_pair("lwIP PBUF_RAM x4096", b_lwip_ram_hold,
@@ -411,6 +435,7 @@ static const struct bench_loop {
 } bench_loops[] = {
 	{ "freelist", b_freelist },
 	{ "m_get", b_mget },
+	{ "m_get_above", b_mget_above },
 	{ "m_gethdr", b_mgethdr },
 	{ "m_getcl", b_mgetcl },
 	{ "mpipe", b_mpipe },
