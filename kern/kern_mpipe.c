@@ -163,11 +163,13 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 static void
 mpipe_ready(struct malloc_pipe *mp, void *buf)
 {
-	KASAN_UNPOISON(buf, mp->mp_bytes);
 #ifdef MPIPE_POISON
 	uint64_t *w = buf;
 	int i;
+#endif
 
+	KASAN_UNPOISON(buf, mp->mp_bytes);
+#ifdef MPIPE_POISON
 	if (mpipe_junked(mp)) {
 		for (i = 0; i < mp->mp_bytes / 8; i++)
 			if (w[i] != mpipe_junk(&w[i]))

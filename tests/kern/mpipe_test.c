@@ -826,6 +826,48 @@ SELFTEST(mpipe, double_free_panics)
 	ST_ASSERT(strstr(pc.pc_msg, "double free") != NULL);
 }
 
+/*
+ * Under DIAGNOSTIC a write to a free buffer is caught when the buffer is
+ * handed out again: by the junk of an MPF_NOZERO pipe, by the zeroes of
+ * a zeroing pipe.  (AddressSanitizer would stop the write itself.)
+ */
+#if defined(DIAGNOSTIC) && !defined(__SANITIZE_ADDRESS__)
+static bool
+waf_panics(int flags, const char *name)
+{
+	struct malloc_pipe mp;
+	struct panic_catch pc;
+	volatile bool caught = false;
+	unsigned char *a;
+
+	mpipe_init(&mp, M_MPTEST, 64, 1, 1, flags, NULL, NULL, NULL);
+	mpipe_setname(&mp, name);
+	a = mpipe_alloc_nowait(&mp);
+	mpipe_free(&mp, a);
+	a[17] = 0x42;			/* the bug under test */
+	if (PANIC_TRY(&pc)) {
+		a = mpipe_alloc_nowait(&mp);
+		panic_catch_pop(&pc);
+	} else
+		caught = strstr(pc.pc_msg, name) != NULL &&
+		    strstr(pc.pc_msg, "written after it was freed") != NULL;
+	memset(a, 0, 64);		/* taken by the panicking call */
+	mpipe_free(&mp, a);
+	mpipe_done(&mp);
+	return (caught);
+}
+#endif
+
+SELFTEST(mpipe, write_after_free_panics)
+{
+#if !defined(DIAGNOSTIC) || defined(__SANITIZE_ADDRESS__)
+	ST_SKIP("needs DIAGNOSTIC without AddressSanitizer");
+#else
+	ST_ASSERT(waf_panics(MPF_NOZERO, "mpt-wafjunk"));
+	ST_ASSERT(waf_panics(0, "mpt-wafzero"));
+#endif
+}
+
 /* mpipe_done with a buffer out panics naming the pipe; nothing changes. */
 SELFTEST(mpipe, done_with_buffers_out_panics)
 {
