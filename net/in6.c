@@ -133,12 +133,15 @@ in6_fmt(const struct in6_addr *a, char *buf)
 void
 in6_solicited_node(const struct in6_addr *a, struct in6_addr *g)
 {
+	uint8_t low[3];
+
+	memcpy(low, &a->s6_addr[13], 3);	/* a may be g */
 	memset(g, 0, sizeof(*g));
 	g->s6_addr[0] = 0xff;
 	g->s6_addr[1] = 0x02;
 	g->s6_addr[11] = 0x01;
 	g->s6_addr[12] = 0xff;
-	memcpy(&g->s6_addr[13], &a->s6_addr[13], 3);
+	memcpy(&g->s6_addr[13], low, 3);
 }
 
 void
