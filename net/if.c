@@ -40,6 +40,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/ip_var.h>
+#include <net/ip6_var.h>
 
 struct ifnethead ifnet_list = TAILQ_HEAD_INITIALIZER(ifnet_list);
 struct in_addr in_gateway;
@@ -79,6 +80,7 @@ if_detach(struct ifnet *ifp)
 	ifp->if_snd.mq_drops += mq_purge(&ifp->if_snd);
 	if (ifp->if_type == IFT_ETHER)
 		arp_ifdetach(ifp);	/* no entry may outlive ifp */
+	in6_ifdetach(ifp);
 	splx(s);
 }
 
@@ -347,6 +349,7 @@ if_print(struct ifnet *ifp)
 		printf("\tether %s\n", ether_fmt(ifp->if_lladdr, l));
 	printf("\tinet %s netmask %s\n", inet_fmt(ifp->if_addr, a),
 	    inet_fmt(ifp->if_netmask, b));
+	in6_ifprint(ifp);
 	printf("\tinput %lu packets %lu bytes %lu errors, queue %u/%u "
 	    "%lu drops\n", ifp->if_ipackets, ifp->if_ibytes, ifp->if_ierrors,
 	    mq_len(&ifp->if_inq), ifp->if_inq.mq_maxlen,
@@ -423,6 +426,7 @@ net_init(void)
 	if (netdev_attach != NULL)
 		netdev_attach();
 	net_configure();
+	ip6_init();
 	netintr_thread = kthread_create(netintr_main, NULL, "netintr");
 }
 
@@ -436,6 +440,8 @@ net_flush(void)
 	s = splnet();
 	arp_flush();
 	ip_reass_drain();
+	nd6_flush();
+	ip6_reass_drain();
 	splx(s);
 }
 

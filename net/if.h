@@ -33,6 +33,8 @@
 
 #define IFQ_MAXLEN	256		/* default queue bound */
 
+struct in6_ifinfo;
+
 struct ifnet {
 	TAILQ_ENTRY(ifnet) if_list;
 	char		 if_xname[IFNAMSIZ];
@@ -45,6 +47,7 @@ struct ifnet {
 	struct in_addr	 if_addr;		/* one IPv4 address */
 	struct in_addr	 if_netmask;
 	void		*if_softc;
+	struct in6_ifinfo *if_in6;		/* IPv6 state (in6.c), or NULL */
 
 	/* Hand a link-layer frame to the protocols (netintr context). */
 	void		(*if_linkinput)(struct ifnet *, struct mbuf *);

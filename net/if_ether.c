@@ -38,6 +38,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/ip_var.h>
+#include <net/ip6_var.h>
 
 #define ARP_MAXENT	64
 #define ARP_MAXHOLD	48
@@ -111,6 +112,10 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 	memcpy(&eh, p, sizeof(eh));
 	if (memcmp(eh.ether_dhost, etherbroadcastaddr, ETHER_ADDR_LEN) == 0)
 		m->m_flags |= M_BCAST;
+	else if ((eh.ether_dhost[0] & 1) &&
+	    ntohs(eh.ether_type) == ETHERTYPE_IPV6 &&
+	    ether_mcast6_wanted(ifp, eh.ether_dhost))
+		m->m_flags |= M_MCAST;		/* an IPv6 group we joined */
 	else if (eh.ether_dhost[0] & 1) {
 		counter_add(&etherstat.es_mcast, 1);
 		m_freem(m);
@@ -133,6 +138,9 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		break;
 	case ETHERTYPE_ARP:
 		arp_input(ifp, m);
+		break;
+	case ETHERTYPE_IPV6:
+		ip6_input(ifp, m);
 		break;
 	default:
 		counter_add(&etherstat.es_noproto, 1);

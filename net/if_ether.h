@@ -24,6 +24,7 @@ _Static_assert(sizeof(struct ether_header) == 14, "ether_header");
 #define ETHERMTU	1500
 #define ETHERTYPE_IP	0x0800
 #define ETHERTYPE_ARP	0x0806
+#define ETHERTYPE_IPV6	0x86dd
 
 struct ether_arp {
 	uint16_t	ar_hrd;		/* hardware: 1 = Ethernet */
@@ -48,7 +49,7 @@ struct etherstat {
 	u_long	es_ipackets;		/* frames received */
 	u_long	es_runt;		/* shorter than the Ethernet header */
 	u_long	es_notforus;		/* unicast to another station */
-	u_long	es_mcast;		/* multicast: we join no groups */
+	u_long	es_mcast;		/* multicast, not an IPv6 group of ours */
 	u_long	es_fromself;		/* our own source address */
 	u_long	es_noproto;		/* unknown ethertype */
 	u_long	es_opackets;		/* frames sent */

@@ -17,6 +17,7 @@
 #include <net/in.h>
 #include <net/if.h>
 #include <net/ip_var.h>
+#include <net/ip6_var.h>
 
 #define LOMTU	16384
 
@@ -38,10 +39,15 @@ looutput(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop)
 	return (0);
 }
 
+/* IPv4 or IPv6, by the version in the first byte (it is never empty:
+ * the header was just prepended). */
 static void
 loinput(struct ifnet *ifp, struct mbuf *m)
 {
-	ip_input(ifp, m);
+	if (m->m_len > 0 && (mtod(m, uint8_t *)[0] >> 4) == IPV6_VERSION)
+		ip6_input(ifp, m);
+	else
+		ip_input(ifp, m);
 }
 
 void

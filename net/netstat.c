@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/ip_var.h>
+#include <net/ip6_var.h>
 
 static void
 ipstat_print(void)
@@ -111,5 +112,6 @@ netstat_protocols(void)
 	ipstat_print();
 	icmpstat_print();
 	udpstat_print();
+	netstat_inet6();
 	splx(s);
 }

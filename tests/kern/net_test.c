@@ -924,7 +924,7 @@ mk_malformed(int k)
 	case X_RUNT:
 		return (10);
 	case X_ETYPE:
-		be16enc(fbuf + 12, 0x86dd);
+		be16enc(fbuf + 12, 0x88b5);	/* local experimental */
 		break;
 	case X_EOTHER:
 		fbuf[5] = 0x99;

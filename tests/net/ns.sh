@@ -8,7 +8,9 @@
 # the host side's address 192.0.2.1/24 (TEST-NET-1) and nothing else:
 # no route leaves it, so every frame stays between the namespace and the
 # QEMU guest attached to the tap.  IPv6 is off inside it, so the link
-# carries only what the tests send.  The guest takes 192.0.2.2 and the
+# carries only what the tests send; NS_IPV6=1 before ns_up leaves it on
+# (for the IPv6 suite) with 2001:db8::1/64 on tap0 beside its
+# link-local address, nothing else.  The guest takes 192.0.2.2 and the
 # MAC address NS_MAC (QEMU's default, pinned in NS_QEMU_NET).  ns_down
 # deletes the namespace (and with it the tap); callers trap it on EXIT.
 # ns_exec runs a command inside the namespace (QEMU opens the tap there).
@@ -19,6 +21,8 @@
 # runs there); ns_down calls it before deleting the namespace.
 NS_HOST=192.0.2.1
 NS_GUEST=192.0.2.2
+NS_HOST6=2001:db8::1
+NS_GUEST6=2001:db8::2
 NS_MAC=52:54:00:12:34:56
 
 ns_up() {
@@ -27,11 +31,21 @@ ns_up() {
 	ip netns add "$NS" || return 1
 	ip -n "$NS" link set lo up
 	ip -n "$NS" tuntap add dev tap0 mode tap || { ns_down; return 1; }
-	ip netns exec "$NS" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
-	    > /dev/null 2>&1
-	ip netns exec "$NS" sysctl -q -w net.ipv6.conf.default.disable_ipv6=1 \
-	    > /dev/null 2>&1
+	_v6off=1
+	[ "${NS_IPV6:-0}" = 1 ] && _v6off=0
+	ip netns exec "$NS" sysctl -q -w \
+	    net.ipv6.conf.all.disable_ipv6=$_v6off > /dev/null 2>&1
+	ip netns exec "$NS" sysctl -q -w \
+	    net.ipv6.conf.default.disable_ipv6=$_v6off > /dev/null 2>&1
+	ip netns exec "$NS" sysctl -q -w \
+	    net.ipv6.conf.tap0.disable_ipv6=$_v6off > /dev/null 2>&1
 	ip -n "$NS" addr add "$NS_HOST/24" dev tap0
+	if [ "$_v6off" = 0 ]; then
+		# No router solicitations or DAD delay: a quiet, ready link.
+		ip netns exec "$NS" sysctl -q -w \
+		    net.ipv6.conf.tap0.router_solicitations=0 > /dev/null 2>&1
+		ip -n "$NS" addr add "$NS_HOST6/64" dev tap0 nodad
+	fi
 	ip -n "$NS" link set tap0 up
 }
 

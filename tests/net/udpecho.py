@@ -17,8 +17,10 @@ import time
 host, count, maxlen, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
     float(sys.argv[4])
 rnd = random.Random(int(os.environ.get("UDPECHO_SEED", "12345")))
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 0))
+# An IPv6 HOST (it has a colon) is sent to over IPv6.
+v6 = ":" in host
+s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("::" if v6 else "0.0.0.0", 0))
 deadline = time.monotonic() + secs
 sent = echoed = bad = lost = nbytes = 0
 for i in range(count):
