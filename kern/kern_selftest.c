@@ -11,6 +11,8 @@
  * that differs afterwards fails the case: every test gives back what it
  * took.  A case must also leave the interrupt level at IPL_NONE.
  * A panic during a case ends the report with that case failed.
+ * A pattern, or an element of a comma-separated one, that selects no
+ * case fails the run before anything runs: a typo never passes.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -220,45 +222,103 @@ snap_differs(struct snap *before, char *why, size_t len)
 	return (false);
 }
 
+/*
+ * The next element of a comma-separated pattern, copied into one[len];
+ * advances *pp past it and its comma.  An over-long element is cut.
+ */
+static void
+glob_next(const char **pp, char *one, size_t len)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (*p != '\0' && *p != ',') {
+		if (n < len - 1)
+			one[n++] = *p;
+		p++;
+	}
+	one[n] = '\0';
+	if (*p == ',')
+		p++;
+	*pp = p;
+}
+
+/* Does the one glob "one" select the case?  Explicit cases by name. */
+static bool
+glob_selects(const struct selftest *st, const char *one)
+{
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s.%s", st->st_suite, st->st_name);
+	if (st->st_flags & ST_EXPLICIT)
+		return (strcmp(one, full) == 0);
+	return (fnmatch_simple(one, full) || fnmatch_simple(one, st->st_suite));
+}
+
 static bool
 selected(const struct selftest *st, const char *pattern)
 {
-	char full[64];
-	const char *p;
+	const char *p = pattern;
+	char one[64];
 
-	snprintf(full, sizeof(full), "%s.%s", st->st_suite, st->st_name);
-	/* A comma-separated list of globs; explicit cases by full name. */
-	for (p = pattern; *p != '\0';) {
-		char one[64];
-		size_t n = 0;
-
-		while (*p != '\0' && *p != ',' && n < sizeof(one) - 1)
-			one[n++] = *p++;
-		one[n] = '\0';
-		if (*p == ',')
-			p++;
-		if (st->st_flags & ST_EXPLICIT) {
-			if (strcmp(one, full) == 0)
-				return (true);
-		} else if (fnmatch_simple(one, full) ||
-		    fnmatch_simple(one, st->st_suite))
+	while (*p != '\0') {
+		glob_next(&p, one, sizeof(one));
+		if (glob_selects(st, one))
 			return (true);
 	}
 	return (false);
 }
 
-/* Run the cases whose "suite.name" matches; returns the failure count. */
+/*
+ * The first element of the pattern that selects no case at all (a
+ * typo), copied into bad[len]; false when every element selects one.
+ * An empty pattern, or an empty element, selects nothing.
+ */
+static bool
+glob_unmatched(const char *pattern, char *bad, size_t len)
+{
+	const struct selftest *st;
+	const char *p = pattern;
+
+	do {
+		glob_next(&p, bad, len);
+		for (st = __start_set_selftest; st < __stop_set_selftest; st++)
+			if (glob_selects(st, bad))
+				break;
+		if (st == __stop_set_selftest)
+			return (true);
+	} while (*p != '\0');
+	return (false);
+}
+
+/*
+ * Run the cases whose "suite.name" matches; returns the failure count,
+ * 1 when some element of the pattern selects no case.
+ */
 int
 selftest_run(const char *pattern)
 {
 	static struct snap before;
 	const struct selftest *st;
+	char bad[64];
 	int n = 0;
 	uint64_t t0 = nanouptime(), t1;
 	long times = 0;
 
 	kenv_getint("selftest_times", &times);
 
+	if (glob_unmatched(pattern, bad, sizeof(bad))) {
+		/* Fail rather than pass vacuously: a typo must not go green. */
+		printf("KTAP version 1\n1..0\n");
+		if (strcmp(bad, pattern) == 0)
+			printf("selftest: pattern \"%s\" matches no self-test; "
+			    "nothing ran\n", bad);
+		else
+			printf("selftest: \"%s\" (in pattern \"%s\") matches "
+			    "no self-test; nothing ran\n", bad, pattern);
+		printf("0 passed, 1 failed\n");
+		return (1);
+	}
 	for (st = __start_set_selftest; st < __stop_set_selftest; st++)
 		if (selected(st, pattern))
 			n++;
