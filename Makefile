@@ -2,6 +2,7 @@
 #
 #   make          build build/kernel.elf (+ .dis disassembly, .sym symbols)
 #   make run      boot it in QEMU (TCG) with the serial console here
+#                 (NET=user|tap|none, PCAP=FILE, APPEND=...; tests/run.sh)
 #   make test     every test suite; last line "N passed, N failed"
 #   make debug    QEMU halted with a gdb stub; gdb -x build/gdbinit
 #   make host     the same kernel as a Linux program (ASan+UBSan)
@@ -12,18 +13,31 @@
 # part of both builds; arch/x86_64 only of the QEMU kernel, arch/host only
 # of the host program.
 
-CC	?= gcc
+# CC, from the environment or the command line, builds the host
+# programs (make CC=clang host); gcc when unset.  The QEMU kernel needs
+# a GCC (-fno-toplevel-reorder keeps the self-tests in order): KCC is CC
+# when CC is a GCC, gcc otherwise (KCC=... overrides).
+ifeq ($(origin CC),default)
 CC	:= gcc
+endif
+CC_IS_GCC := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo yes)
+KCC	?= $(if $(CC_IS_GCC),$(CC),gcc)
+isgcc	= $(if $(filter gcc,$(1)),yes,$(if $(filter $(CC),$(1)),$(CC_IS_GCC)))
 LD	:= ld
 OBJCOPY	:= objcopy
 QEMU	?= qemu-system-x86_64
 ACCEL	?= tcg
 MEM	?= 128M
 APPEND	?=
-# make run's network: QEMU's user network, restricted (no traffic leaves
-# it), standing in as the peer 192.0.2.1.
-RUN_NET	?= -netdev user,id=n0,restrict=on,net=192.0.2.0/24,host=192.0.2.1 \
-	   -device e1000,netdev=n0
+# make run's network (tests/run.sh): NET=user, QEMU's user network,
+# restricted (no traffic leaves it), standing in as the peer 192.0.2.1;
+# NET=tap (root), a network namespace with a tap on 192.0.2.0/24 that
+# the host reaches with ping and UDP; NET=none.  PCAP=FILE writes the
+# guest's frames to FILE (tshark -r FILE).  RUN_NET="qemu args" replaces
+# the user network (netdev id n0 for PCAP).
+NET	?= user
+PCAP	?=
+RUN_NET	?=
 B	:= build
 
 MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))
@@ -51,12 +65,12 @@ all: $(B)/kernel.elf
 $(B)/k/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KCFLAGS) $(call ORDER,$<) -c $< -o $@
+	@$(KCC) $(KCFLAGS) $(call ORDER,$<) -c $< -o $@
 
 $(B)/k/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	@$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	@$(KCC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
 	$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
@@ -70,28 +84,32 @@ KROBJS	:= $(patsubst $(B)/k/%,$(B)/krel/%,$(KOBJS))
 $(B)/krel/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC rel  $<"
-	@$(CC) $(KCFLAGS_REL) $(call ORDER,$<) -c $< -o $@
+	@$(KCC) $(KCFLAGS_REL) $(call ORDER,$<) -c $< -o $@
 $(B)/krel/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
-	@$(CC) $(KCFLAGS_REL) -D__ASSEMBLY__ -c $< -o $@
+	@$(KCC) $(KCFLAGS_REL) -D__ASSEMBLY__ -c $< -o $@
 $(B)/kernel-rel.elf: $(KROBJS) arch/x86_64/kernel.ld
 	@$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
 	    -o $@ $(KROBJS)
 
 QEMUFLAGS := -machine pc,accel=$(ACCEL) -cpu max -m $(MEM) -no-reboot \
-	   -display none -serial mon:stdio \
+	   -display none \
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-run: $(B)/kernel.elf tests/deps.sh
-	@sh tests/deps.sh qemu
-	$(QEMU) $(QEMUFLAGS) -kernel $(B)/kernel.elf -append "$(APPEND)" \
-	    $(RUN_NET)
+# Exit status: 0 when QEMU was left (Ctrl-A X) or the kernel passed
+# (halt=1), 1 with one line saying why when it reported a failure.
+RUN	= QEMU="$(QEMU)" QEMUFLAGS="$(QEMUFLAGS)" NET="$(NET)" PCAP="$(PCAP)" \
+	  RUN_NET="$(RUN_NET)" sh tests/run.sh $(B)/kernel.elf "$(APPEND)"
+run: $(B)/kernel.elf tests/deps.sh tests/run.sh
+	@sh tests/deps.sh qemu $(if $(filter tap,$(NET)),net)
+	@$(RUN)
 
-debug: $(B)/kernel.elf
+debug: $(B)/kernel.elf tests/deps.sh tests/run.sh
+	@sh tests/deps.sh qemu $(if $(filter tap,$(NET)),net)
 	@printf 'file %s\ntarget remote localhost:1234\n' \
 	    $(B)/kernel.elf > $(B)/gdbinit
 	@echo "in another terminal: gdb -x $(B)/gdbinit"
-	$(QEMU) $(QEMUFLAGS) -kernel $(B)/kernel.elf -append "$(APPEND)" -s -S
+	@$(RUN) -s -S
 
 # ---- the host programs (same kern/, net/, tests/kern/) ---------------
 # hostbuild(name, MI cflags, MI sources, libc-side sources,
@@ -110,7 +128,7 @@ define hostbuild
 $(B)/$(1)/mi/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $(1)  $$<"
-	@$(7) $(HCFLAGS) $(2) $$(if $$(filter gcc,$(7)),$$(call ORDER,$$<)) -c $$< -o $$@
+	@$(7) $(HCFLAGS) $(2) $$(if $$(call isgcc,$(7)),$$(call ORDER,$$<)) -c $$< -o $$@
 $(B)/$(1)/md/%.o: %.c sys/machdep.h Makefile
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $(1)  $$<"
@@ -154,7 +172,7 @@ $(eval $(call hostbuild,fuzz,-O1 -DDIAGNOSTIC -Wno-unknown-warning-option $(FUZZ
 
 FUZZTIME ?= 60
 fuzz:
-	@sh tests/deps.sh clang scapy
+	@sh tests/deps.sh clang python
 	@$(MAKE) --no-print-directory $(B)/fuzz/kernel
 	@sh tests/fuzz/run.sh $(FUZZTIME)
 

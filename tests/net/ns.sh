@@ -82,3 +82,8 @@ ns_killall() {
 
 # The QEMU network arguments every network test and benchmark uses.
 NS_QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac=$NS_MAC"
+
+# The other network: QEMU's user network, restricted (restrict=on:
+# nothing leaves it), on the same addresses, QEMU standing in as the
+# peer 192.0.2.1.  make run's default and tests/qemu.sh's.
+NS_USER_NET="-netdev user,id=n0,restrict=on,net=192.0.2.0/24,host=$NS_HOST -device e1000,netdev=n0,mac=$NS_MAC"
