@@ -4,16 +4,50 @@
 #   sh tests/deps.sh qemu mandoc ...
 #
 # Each word names a tool group.  What is missing is installed with
-# apt-get when running as root (CI is root); otherwise the script says
-# exactly what to install and fails.
+# apt-get when running as root (CI is root), after a line per group
+# saying which packages are about to be installed and why; otherwise the
+# script says exactly what to install and fails.  Nothing here touches
+# /boot: the benchmark's Linux guest is downloaded and unpacked into
+# build/ (tests/bench/guest/fetch.sh), never installed.
+#
+# Python modules are checked with the interpreter the test scripts run,
+# PY (/usr/bin/python3, Debian's, where apt-get puts python3-*
+# modules; the scripts' shebang and the suites name it), not the first
+# python3 on PATH.
 set -u
+PY=/usr/bin/python3
+# Why a group's packages are wanted, printed before they are installed.
+why() {
+	case $1 in
+	qemu)	echo "QEMU, to boot the kernel (make run, make test)" ;;
+	mandoc)	echo "mandoc, to lint the man pages (make man, make test)" ;;
+	python)	echo "Debian's python3 ($PY), which runs the tests' scripts" ;;
+	scapy)	echo "scapy for $PY, for the hostile-traffic battery" \
+		    "(make test)" ;;
+	tshark)	echo "tshark, to read the network tests' captures" ;;
+	net)	echo "ip and ping, for the network namespace of the network" \
+		    "tests and make run NET=tap" ;;
+	clang)	echo "clang and libFuzzer, for the fuzz targets (make fuzz," \
+		    "make test)" ;;
+	bench)	echo "lwIP and DPDK libraries and headers (under /usr), the" \
+		    "peers make bench links in, and valgrind for its" \
+		    "instruction counts" ;;
+	valgrind) echo "valgrind, for instruction counts" ;;
+	*)	echo "tool group $1" ;;
+	esac
+}
+
 need=""
+reasons=""
 for what in "$@"; do
+	before=$need
 	case $what in
 	qemu)	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 		    need="$need qemu-system-x86" ;;
 	mandoc)	command -v mandoc >/dev/null 2>&1 || need="$need mandoc" ;;
-	scapy)	python3 -c 'import scapy' >/dev/null 2>&1 ||
+	python)	[ -x "$PY" ] || need="$need python3" ;;
+	scapy)	[ -x "$PY" ] || need="$need python3"
+		"$PY" -c 'import scapy' >/dev/null 2>&1 ||
 		    need="$need python3-scapy" ;;
 	tshark)	command -v tshark >/dev/null 2>&1 || need="$need tshark" ;;
 	net)	command -v ip >/dev/null 2>&1 || need="$need iproute2"
@@ -25,21 +59,20 @@ for what in "$@"; do
 		pkg-config --exists libdpdk 2>/dev/null ||
 		    need="$need libdpdk-dev pkg-config"
 		command -v valgrind >/dev/null 2>&1 || need="$need valgrind" ;;
-	linuxguest) [ -n "$(ls /boot/vmlinuz-* 2>/dev/null)" ] ||
-		    need="$need linux-image-amd64"
-		[ -x /bin/busybox ] || need="$need busybox-static" ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ||
 		    need="$need valgrind" ;;
 	*)	echo "deps.sh: unknown tool group $what" >&2; exit 2 ;;
 	esac
+	[ "$need" = "$before" ] || reasons="$reasons
+deps.sh: ${need#"$before" }: $(why "$what")"
 done
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps.sh: missing:$need" >&2
+	echo "deps.sh: missing:$need$reasons" >&2
 	echo "deps.sh: install them with: sudo apt-get install$need" >&2
 	exit 1
 fi
-echo "deps.sh: installing$need"
+echo "deps.sh: about to install with apt-get:$need$reasons"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null 2>&1 || true
 # shellcheck disable=SC2086

@@ -8,13 +8,25 @@
 # 0 when it called md_exit(0) (pass), 1 for md_exit(1) (fail), 124 on
 # timeout, anything else when QEMU itself failed.  QEMU's
 # isa-debug-exit device exits with (code << 1) | 1, which is undone here.
+# The network is explicit: extra args with their own -netdev/-nic/-net
+# give it; otherwise QEMU's user network, restricted (restrict=on,
+# NS_USER_NET of tests/net/ns.sh), never QEMU's unrestricted default.
 secs=$1; log=$2; cmdline=$3
 shift 3
 accel=${ACCEL:-tcg}
+. "$(dirname "$0")/net/ns.sh"
+net=$NS_USER_NET
+for a in "$@"; do
+	case $a in
+	-netdev|-nic|-net) net= ;;
+	esac
+done
+# shellcheck disable=SC2086
 timeout "$secs" qemu-system-x86_64 -machine pc,accel="$accel" -cpu max \
     -m 128M -no-reboot -display none -serial stdio -monitor none \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel "${KERNEL:-build/kernel.elf}" -append "$cmdline" "$@" > "$log" 2>&1 < /dev/null
+    -kernel "${KERNEL:-build/kernel.elf}" -append "$cmdline" $net "$@" \
+    > "$log" 2>&1 < /dev/null
 rc=$?
 case $rc in
 1) exit 0 ;;

@@ -94,7 +94,7 @@ counters() {
 }
 set -- $(counters)
 cp0=$1 e0=$2
-if nsx timeout 120 python3 tests/net/udpecho.py 192.0.2.2 300 8000 100 \
+if nsx timeout 120 /usr/bin/python3 tests/net/udpecho.py 192.0.2.2 300 8000 100 \
     > "$W/udpecho.out" 2>&1; then
 	pass "$(cat "$W/udpecho.out")"
 else

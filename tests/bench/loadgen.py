@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """loadgen.py: the packet-rate load generator of "make bench".
 
     loadgen.py udp|icmp ADDR SIZE SECONDS [WINDOW]

@@ -5,14 +5,15 @@
 # mode (the driver
 # bounces each frame with the MACs swapped: the emulated NIC's ceiling)
 # and (c) a Linux guest (Debian's kernel, a busybox initramfs and a
-# static UDP echo server), each booted by the same QEMU command line but
+# static UDP echo server; downloaded and unpacked into build/guest by
+# tests/bench/guest/fetch.sh, never installed), each booted by the same QEMU command line but
 # for -kernel/-initrd/-append, on a tap in a network namespace
 # (192.0.2.0/24 only).  The load generator keeps 8 requests in flight
 # for SECS seconds per row.  Figures only.
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${SECS:-5}
 . tests/net/ns.sh
-sh tests/deps.sh qemu net linuxguest || exit 0
+sh tests/deps.sh qemu net python || exit 0
 mkdir -p build/guest build/logs
 vmlinuz=$(sh tests/bench/guest/mkinitramfs.sh build/guest) || exit 0
 [ -f build/kernel.elf ] || { echo "qemu-rate: build/kernel.elf is missing (make)"; exit 0; }
@@ -64,7 +65,7 @@ stop() {
 }
 
 rate() {	# kind size -> answered requests per second
-	ns_exec python3 tests/bench/loadgen.py "$1" "$NS_GUEST" "$2" "$SECS" \
+	ns_exec /usr/bin/python3 tests/bench/loadgen.py "$1" "$NS_GUEST" "$2" "$SECS" \
 	    2>/dev/null | awk '/^rate/ {sub("/s", "", $2); print $2}'
 }
 

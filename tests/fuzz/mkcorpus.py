@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """mkcorpus.py: the seed corpus of the "frame" fuzz target.
 
     mkcorpus.py OUTDIR

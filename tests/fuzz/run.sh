@@ -17,7 +17,7 @@ rc=0
 for t in "$@"; do
 	corpus=$fz/corpus-$t
 	mkdir -p "$corpus"
-	[ "$t" = frame ] && python3 tests/fuzz/mkcorpus.py "$corpus" > /dev/null
+	[ "$t" = frame ] && /usr/bin/python3 tests/fuzz/mkcorpus.py "$corpus" > /dev/null
 	for f in tests/fuzz/regress/"$t"-*; do
 		[ -f "$f" ] && cp "$f" "$corpus/"
 	done

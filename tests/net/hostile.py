@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """hostile.py: the hostile-traffic battery (tests/suite-55-hostile.sh).
 
     hostile.py CONSOLE FIFO GUEST_MAC RING [CLASS...]

@@ -1,8 +1,8 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # udpecho.py: send random UDP payloads of 1..MAX bytes to HOST:7 and
 # check that every reply comes back byte for byte.
 #
-#   python3 tests/net/udpecho.py HOST COUNT MAX SECONDS
+#   /usr/bin/python3 tests/net/udpecho.py HOST COUNT MAX SECONDS
 #
 # Bounded: at most COUNT datagrams and SECONDS seconds in all, a reply
 # waited for at most 2 s (one resend).  Prints one summary line
