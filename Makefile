@@ -22,7 +22,7 @@ CC	:= gcc
 endif
 CC_IS_GCC := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo yes)
 KCC	?= $(if $(CC_IS_GCC),$(CC),gcc)
-isgcc	= $(if $(filter gcc,$(1)),yes,$(if $(filter $(CC),$(1)),$(CC_IS_GCC)))
+isgcc	= $(if $(filter gcc %-gcc,$(1)),yes,$(if $(filter $(CC),$(1)),$(CC_IS_GCC)))
 LD	:= ld
 OBJCOPY	:= objcopy
 QEMU	?= qemu-system-x86_64
@@ -117,6 +117,9 @@ debug: $(B)/kernel.elf tests/deps.sh tests/run.sh
 # MI sources see only the kernel's headers; libc-side sources (arch/host,
 # benchmark peers, fuzz drivers) see libc's.  The kernel object's
 # symbols that libc also defines are renamed (arch/host/kern.syms).
+# A cross build sets CROSS_name (the binutils prefix, which also names
+# the target's libc for symcheck.sh under /usr/PREFIX/lib) and CTX_name
+# (its context switch; arch/x86_64/ctx.S otherwise).
 HWARN	:= -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror
 HCFLAGS	:= -std=gnu11 -g -fno-builtin -ffreestanding -fno-omit-frame-pointer \
 	   -fno-strict-aliasing $(HWARN) -D_KERNEL -I. -Iarch/host/include
@@ -136,11 +139,11 @@ $(B)/$(1)/md/%.o: %.c sys/machdep.h Makefile
 $(B)/$(1)/md/%.o: %.S Makefile
 	@mkdir -p $$(dir $$@)
 	@$(7) $(5) -D__ASSEMBLY__ -c $$< -o $$@
-$(B)/$(1)/kern.o: $(patsubst %.c,$(B)/$(1)/mi/%.o,$(3)) arch/host/kern.syms
-	@$(LD) -r -o $$@.tmp $$(filter %.o,$$^)
-	@$(OBJCOPY) --redefine-syms=arch/host/kern.syms $$@.tmp $$@
-	@sh arch/host/symcheck.sh $$@
-$(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(4)) $(B)/$(1)/md/arch/x86_64/ctx.o
+$(B)/$(1)/kern.o: $(patsubst %.c,$(B)/$(1)/mi/%.o,$(3)) arch/host/kern.syms arch/host/symcheck.sh
+	@$(CROSS_$(1))$(LD) -r -o $$@.tmp $$(filter %.o,$$^)
+	@$(CROSS_$(1))$(OBJCOPY) --redefine-syms=arch/host/kern.syms $$@.tmp $$@
+	@sh arch/host/symcheck.sh $$@ $(CROSS_$(1))
+$(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(4)) $(patsubst %.S,$(B)/$(1)/md/%.o,$(or $(CTX_$(1)),arch/x86_64/ctx.S))
 	@echo "  LD      $$@"
 	@$(7) $(5) -o $$@ $$^ $(6)
 endef
@@ -170,6 +173,39 @@ FUZZ_MI	:= $(filter-out tests/kern/%,$(HOST_MI)) \
 FUZZ_MD	:= arch/host/host_machdep.c tests/fuzz/fuzz_main.c
 $(eval $(call hostbuild,fuzz,-O1 -DDIAGNOSTIC -Wno-unknown-warning-option $(FUZZ_SAN) -fsanitize=fuzzer-no-link,$(FUZZ_MI),$(FUZZ_MD),-O1 $(FUZZ_SAN) -fsanitize=fuzzer,,clang))
 
+# The portability builds (tests/suite-16-be.sh, tests/suite-17-i686.sh):
+# the test build's kernel and self-tests, and the fuzz targets' replay
+# driver (gcc, no libFuzzer: tests/fuzz/replay_main.c), cross-compiled
+# for a big-endian 64-bit machine (s390x, run under qemu-s390x-static:
+# UBSan, no ASan, which qemu-user cannot host) and for a 32-bit
+# little-endian one (i686, run natively: ASan and UBSan).
+S390X	:= s390x-linux-gnu-
+I686	:= i686-linux-gnu-
+CROSS_s390x := $(S390X)
+CTX_s390x := arch/host/ctx-s390x.S
+CROSS_s390x-fz := $(S390X)
+CTX_s390x-fz := arch/host/ctx-s390x.S
+CROSS_i686 := $(I686)
+CTX_i686 := arch/host/ctx-i386.S
+CROSS_i686-fz := $(I686)
+CTX_i686-fz := arch/host/ctx-i386.S
+UBSAN	:= -fsanitize=undefined -fno-sanitize-recover=undefined
+# The i686 cross libc lives under /usr/i686-linux-gnu; the program
+# finds its loader and its libraries there.
+I686_LD	:= -Wl,--dynamic-linker=/usr/i686-linux-gnu/lib/ld-linux.so.2 \
+	   -Wl,-rpath,/usr/i686-linux-gnu/lib
+REPLAY_MI := $(filter-out tests/kern/%,$(HOST_MI)) \
+	    $(sort $(wildcard tests/fuzz/kern/*.c)) \
+	    tests/kern/mbuf_prop_test.c tests/kern/mbuf_pulldown_test.c
+REPLAY_MD := arch/host/host_machdep.c tests/fuzz/fuzz_main.c \
+	    tests/fuzz/replay_main.c
+$(eval $(call hostbuild,s390x,-O1 -DDIAGNOSTIC $(UBSAN),$(HOST_MI),$(HOST_C),-O1 $(UBSAN),,$(S390X)gcc))
+$(eval $(call hostbuild,s390x-fz,-O1 -DDIAGNOSTIC $(UBSAN),$(REPLAY_MI),$(REPLAY_MD),-O1 $(UBSAN),,$(S390X)gcc))
+$(eval $(call hostbuild,i686,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),$(I686_LD),$(I686)gcc))
+$(eval $(call hostbuild,i686-fz,-O1 -DDIAGNOSTIC $(SAN),$(REPLAY_MI),$(REPLAY_MD),-O1 $(SAN),$(I686_LD),$(I686)gcc))
+portable: $(B)/s390x/kernel $(B)/s390x-fz/kernel $(B)/i686/kernel \
+	  $(B)/i686-fz/kernel
+
 FUZZTIME ?= 60
 fuzz:
 	@sh tests/deps.sh clang python
@@ -194,4 +230,4 @@ man:
 clean:
 	rm -rf $(B)
 
-.PHONY: all run debug host test man clean bench fuzz
+.PHONY: all run debug host test man clean bench fuzz portable

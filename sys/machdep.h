@@ -51,9 +51,13 @@ void	md_ctx_init(struct md_ctx *, void *stack, size_t size,
 	    void (*entry)(void));
 void	md_ctx_switch(struct md_ctx *from, struct md_ctx *to);
 
-/* Non-local jump, used only by panic capture in the self-tests. */
+/*
+ * Non-local jump, used only by panic capture in the self-tests.  Room
+ * for the callee-saved state of each arch (s390x's, %r6-%r15 and
+ * %f8-%f15, is the largest); the layout is the arch's.
+ */
 struct md_jmpbuf {
-	uint64_t	jb_regs[8];
+	uint64_t	jb_regs[18];
 };
 int	md_setjmp(struct md_jmpbuf *) __attribute__((returns_twice));
 void	md_longjmp(struct md_jmpbuf *, int) __attribute__((noreturn));

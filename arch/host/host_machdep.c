@@ -9,7 +9,9 @@
  *  - interrupts: none arrive on their own; the idle thread delivers one
  *    clock tick per idle pass, so time is virtual and advances only
  *    when every thread waits (tests with timeouts run at full speed);
- *  - context switch: arch/x86_64/ctx.S, the same System V code.
+ *  - context switch: arch/x86_64/ctx.S, the same System V code (the
+ *    portability builds: arch/host/ctx-i386.S, arch/host/ctx-s390x.S);
+ *  - cycles: the time stamp counter on x86, else md_nanotime.
  * Kernel symbols that clash with libc (printf, malloc, free, ...) are
  * renamed in the kernel object (arch/host/kern.syms).
  */
@@ -20,7 +22,9 @@
 #include <unistd.h>
 #include <execinfo.h>
 #include <sys/mman.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
+#endif
 
 #include "../../sys/machdep.h"
 
@@ -61,7 +65,11 @@ md_clock_start(int hz)
 uint64_t
 md_cycles(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
 	return (__rdtsc());
+#else
+	return (md_nanotime());
+#endif
 }
 
 uint64_t
