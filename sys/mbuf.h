@@ -122,9 +122,12 @@ struct mbuf {
 	} M_dat;
 };
 CTASSERT(sizeof(struct mbuf) == MSIZE);
-CTASSERT(sizeof(struct m_hdr) == 32);
-#define M_UHOFF		40	/* sizeof(struct m_ext), see M_UHDR */
-CTASSERT(sizeof(struct m_ext) == M_UHOFF);
+/*
+ * Past an m_ext descriptor, 8-aligned, see M_UHDR: 40 bytes on LP64, 24
+ * on ILP32.  A constant, since below m_ext is a field name.
+ */
+#define M_UHOFF		(sizeof(void *) == 8 ? 40 : 24)
+CTASSERT(roundup(sizeof(struct m_ext), 8) == M_UHOFF);
 
 #define m_next		m_hdr.mh_next
 #define m_len		m_hdr.mh_len
