@@ -135,6 +135,21 @@ kprf_num(kprf_out_t *out, void *arg, uint64_t v, int base, bool neg,
 	return (total);
 }
 
+/*
+ * The length code (0 int, 1 long, 2 long long) that fetches an argument
+ * of the given size: %z, %t and %j name types whose size is the
+ * machine's (size_t is an int on ILP32, a long on LP64).
+ */
+static int
+kprf_lngof(size_t size)
+{
+	if (size == sizeof(int))
+		return (0);
+	if (size == sizeof(long))
+		return (1);
+	return (2);
+}
+
 static int
 kvprintf(kprf_out_t *out, void *arg, const char *fmt, va_list ap)
 {
@@ -188,8 +203,12 @@ kvprintf(kprf_out_t *out, void *arg, const char *fmt, va_list ap)
 		for (;; fmt++) {
 			if (*fmt == 'l')
 				lng++;
-			else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't')
-				lng = 2;
+			else if (*fmt == 'z')
+				lng = kprf_lngof(sizeof(size_t));
+			else if (*fmt == 't')
+				lng = kprf_lngof(sizeof(ptrdiff_t));
+			else if (*fmt == 'j')
+				lng = kprf_lngof(sizeof(intmax_t));
 			else if (*fmt == 'h')
 				lng = lng > 0 ? lng : -1;
 			else

@@ -31,6 +31,13 @@ SELFTEST(kern, snprintf)
 	snprintf(buf, sizeof(buf), "%p|%.2s|%zu|%c%%", (void *)0x1234, "xyz",
 	    (size_t)99, 'q');
 	ST_ASSERT(strcmp(buf, "0x1234|xy|99|q%") == 0);
+	/*
+	 * %z, %t and %j fetch an argument of their type's own size: on
+	 * ILP32 a size_t taken as a long long ate the next argument too.
+	 */
+	snprintf(buf, sizeof(buf), "%zu|%s|%td|%jd|%zx|%d", (size_t)7, "s",
+	    (ptrdiff_t)-3, (intmax_t)-5000000000LL, (size_t)0xab, 42);
+	ST_ASSERT(strcmp(buf, "7|s|-3|-5000000000|ab|42") == 0);
 }
 
 SELFTEST(kern, kenv)
