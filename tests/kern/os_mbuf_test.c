@@ -158,8 +158,13 @@ mbuf_usage_example1(uint8_t *mydata, int mydata_length)
 
 SELFTEST_FLAGS(os_mbuf, example1, 0)
 {
-	static const int lens[] = { 10, 92, 93, 500, 32 * 92 };
-	static uint8_t data[32 * 92 + 1];
+	/*
+	 * One mbuf's data buffer, one byte more, a few, all 32 mbufs'.  The
+	 * buffer is 92 bytes on LP64, less on ILP32 (a smaller
+	 * os_mbuf_pkthdr), so the lengths follow it.
+	 */
+	static uint8_t data[MBUF_NUM_MBUFS * 92 + 1];
+	int lens[5];
 	int databuf, i, rc, n, lenok, pool, held;
 	struct os_mbuf *om;
 
@@ -168,6 +173,12 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 	/* Mynewt's data buffer: payload + packet header + user header. */
 	ST_ASSERT_EQ(databuf, MBUF_PAYLOAD_SIZE +
 	    sizeof(struct os_mbuf_pkthdr) + sizeof(struct user_hdr));
+	ST_ASSERT(databuf <= 92);
+	lens[0] = 10;
+	lens[1] = databuf;
+	lens[2] = databuf + 1;
+	lens[3] = 500;
+	lens[4] = MBUF_NUM_MBUFS * databuf;
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
 	pattern(data, sizeof(data), 3);
 	for (i = 0; i < (int)nitems(lens); i++) {
@@ -192,7 +203,7 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_min_free, 0);
 	/* One byte more than 32 mbufs hold: the copy fails, nothing leaks. */
 	sent_pkt = NULL;
-	rc = mbuf_usage_example1(data, 32 * 92 + 1);
+	rc = mbuf_usage_example1(data, MBUF_NUM_MBUFS * databuf + 1);
 	ST_ASSERT_EQ(rc, -1);
 	ST_ASSERT(sent_pkt == NULL);
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
