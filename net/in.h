@@ -26,10 +26,23 @@ struct in_addr {
 #define IN_EXPERIMENTAL(a)	(((a) & 0xf0000000U) == 0xf0000000U)
 #define IN_LOOPBACKNET		127
 
+/*
+ * Host to network order and back: a swap on a little-endian machine,
+ * nothing on a big-endian one (the compiler says which it is).
+ */
+#if !defined(__BYTE_ORDER__) || (__BYTE_ORDER__ != __ORDER_BIG_ENDIAN__ && \
+    __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__)
+#error "net/in.h: the compiler does not say the byte order"
+#endif
+
 static inline uint16_t
 htons(uint16_t x)
 {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (x);
+#else
 	return ((uint16_t)((x << 8) | (x >> 8)));
+#endif
 }
 
 static inline uint16_t
@@ -41,8 +54,12 @@ ntohs(uint16_t x)
 static inline uint32_t
 htonl(uint32_t x)
 {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (x);
+#else
 	return (((x & 0xff) << 24) | ((x & 0xff00) << 8) |
 	    ((x >> 8) & 0xff00) | (x >> 24));
+#endif
 }
 
 static inline uint32_t

@@ -220,6 +220,32 @@ copied(void)
 	    mbstat.m_cp_makewr + mbstat.m_cp_cbcow + mbstat.m_cp_datarange);
 }
 
+/*
+ * htons and friends put values in memory in network (big-endian) order
+ * on either kind of machine, and ntohs undoes them.  Once they swapped
+ * unconditionally, which is right only on a little-endian machine: the
+ * big-endian build (tests/suite-16-be.sh) failed this case and every
+ * exchange with the peer.
+ */
+SELFTEST(net, byteorder)
+{
+	uint16_t s = htons(0x1234);
+	uint32_t l = htonl(OUR_IP);
+	uint8_t b[4];
+
+	memcpy(b, &s, sizeof(s));
+	ST_ASSERT(b[0] == 0x12 && b[1] == 0x34);
+	memcpy(b, &l, sizeof(l));
+	ST_ASSERT(b[0] == 192 && b[1] == 0 && b[2] == 2 && b[3] == 130);
+	ST_ASSERT_EQ(ntohs(s), 0x1234);
+	ST_ASSERT_EQ(ntohl(l), OUR_IP);
+	ST_ASSERT_EQ(be16dec(&s), 0x1234);
+	ST_ASSERT_EQ(be32dec(&l), OUR_IP);
+	be32enc(b, OUR_IP);
+	memcpy(&l, b, sizeof(l));
+	ST_ASSERT_EQ(ntohl(l), OUR_IP);
+}
+
 SELFTEST(net, arp_exchange)
 {
 	struct ifnet *ifp = cap_up();
