@@ -33,6 +33,11 @@ why() {
 		    "peers make bench links in, and valgrind for its" \
 		    "instruction counts" ;;
 	valgrind) echo "valgrind, for instruction counts" ;;
+	s390x)	echo "the s390x cross compiler, its libc and UBSan, and" \
+		    "qemu-user, for the big-endian build (make portable," \
+		    "make test)" ;;
+	i686)	echo "the i686 cross compiler, its libc, ASan and UBSan, for" \
+		    "the 32-bit build (make portable, make test)" ;;
 	*)	echo "tool group $1" ;;
 	esac
 }
@@ -59,6 +64,27 @@ for what in "$@"; do
 		pkg-config --exists libdpdk 2>/dev/null ||
 		    need="$need libdpdk-dev pkg-config"
 		command -v valgrind >/dev/null 2>&1 || need="$need valgrind" ;;
+	# The portability builds (make portable).  Debian's gcc-multilib
+	# conflicts with its cross compilers, so the 32-bit build uses the
+	# i686 cross compiler and its own libc under /usr/i686-linux-gnu.
+	s390x)	command -v s390x-linux-gnu-gcc >/dev/null 2>&1 ||
+		    need="$need gcc-s390x-linux-gnu"
+		[ -f /usr/s390x-linux-gnu/lib/libc.so.6 ] &&
+		    [ -f /usr/s390x-linux-gnu/include/stdio.h ] ||
+		    need="$need libc6-dev-s390x-cross"
+		ls /usr/s390x-linux-gnu/lib/libubsan.so.* >/dev/null 2>&1 ||
+		    need="$need libubsan1-s390x-cross"
+		command -v qemu-s390x-static >/dev/null 2>&1 ||
+		    need="$need qemu-user-static" ;;
+	i686)	command -v i686-linux-gnu-gcc >/dev/null 2>&1 ||
+		    need="$need gcc-i686-linux-gnu"
+		[ -f /usr/i686-linux-gnu/lib/libc.so.6 ] &&
+		    [ -f /usr/i686-linux-gnu/include/stdio.h ] ||
+		    need="$need libc6-dev-i386-cross"
+		ls /usr/i686-linux-gnu/lib/libasan.so.* >/dev/null 2>&1 ||
+		    need="$need libasan8-i386-cross"
+		ls /usr/i686-linux-gnu/lib/libubsan.so.* >/dev/null 2>&1 ||
+		    need="$need libubsan1-i386-cross" ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ||
 		    need="$need valgrind" ;;
 	*)	echo "deps.sh: unknown tool group $what" >&2; exit 2 ;;
