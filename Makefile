@@ -6,6 +6,7 @@
 #   make test     every test suite; last line "N passed, N failed"
 #   make debug    QEMU halted with a gdb stub; gdb -x build/gdbinit
 #   make host     the same kernel as a Linux program (ASan+UBSan)
+#   make portable that program for s390x (big-endian) and i686 (32-bit)
 #   make man      lint the man pages
 #   make bench    benchmark figures (not pass/fail)
 #
