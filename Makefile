@@ -204,8 +204,10 @@ $(eval $(call hostbuild,s390x,-O1 -DDIAGNOSTIC $(UBSAN),$(HOST_MI),$(HOST_C),-O1
 $(eval $(call hostbuild,s390x-fz,-O1 -DDIAGNOSTIC $(UBSAN),$(REPLAY_MI),$(REPLAY_MD),-O1 $(UBSAN),,$(S390X)gcc))
 $(eval $(call hostbuild,i686,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),$(I686_LD),$(I686)gcc))
 $(eval $(call hostbuild,i686-fz,-O1 -DDIAGNOSTIC $(SAN),$(REPLAY_MI),$(REPLAY_MD),-O1 $(SAN),$(I686_LD),$(I686)gcc))
-portable: $(B)/s390x/kernel $(B)/s390x-fz/kernel $(B)/i686/kernel \
-	  $(B)/i686-fz/kernel
+portable:
+	@sh tests/deps.sh s390x i686
+	@$(MAKE) --no-print-directory $(B)/s390x/kernel $(B)/s390x-fz/kernel \
+	    $(B)/i686/kernel $(B)/i686-fz/kernel
 
 FUZZTIME ?= 60
 fuzz:
