@@ -16,7 +16,6 @@
 #include <sys/shell.h>
 #include <sys/machdep.h>
 
-void	kenv_init(const char *);
 void	subsys_init(void);
 /* Only the benchmark build (make bench) links the benchmarks in. */
 void	bench_run(const char *) __attribute__((weak));
@@ -29,8 +28,8 @@ void	bench_run(const char *) __attribute__((weak));
 void
 kern_init(const char *cmdline)
 {
-	kenv_init(cmdline);
 	printf("mbufk: a BSD-style mbuf kernel\n");
+	kenv_init(cmdline);
 	printf("cmdline: \"%s\"\n", kern_cmdline);
 	printf("memory: %zu KiB in %zu pages\n",
 	    vm_page_total_count() * PAGE_SIZE / 1024, vm_page_total_count());

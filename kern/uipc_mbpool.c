@@ -199,30 +199,15 @@ static struct leakprobe mb_probe_mbufs = {
 static struct leakprobe mb_probe_clusters = {
 	.lp_name = "clusters", .lp_count = mb_count_clusters };
 
-/* A cap from the command line, sanity-checked. */
-static long
-mb_tunable(const char *name, long def, long min)
-{
-	long v;
-
-	if (!kenv_getint(name, &v))
-		return (def);
-	if (v < min) {
-		printf("mbuf: %s=%ld is below %ld; using %ld\n", name, v, min,
-		    min);
-		v = min;
-	}
-	return (v);
-}
-
 void
 mb_poolinit(void)
 {
 	malloc_type_attach(M_MBUF);
 	malloc_type_attach(M_CLUSTER);
 	malloc_type_attach(M_MBUFREF);
-	nmbufs = mb_tunable("nmbufs", NMBUFS, 16);
-	nmbclusters = mb_tunable("nmbclusters", NMBCLUSTERS, 8);
+	/* kenv(9) keeps the caps inside their ranges (and memory). */
+	kenv_getint("nmbufs", &nmbufs);
+	kenv_getint("nmbclusters", &nmbclusters);
 	mpipe_init(&mb_mbuf_pipe, M_MBUF, MSIZE, MIN(MB_NNOM, nmbufs / 2),
 	    nmbufs, MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&mb_mbuf_pipe, "mbuf");

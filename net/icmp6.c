@@ -68,7 +68,7 @@ icmp6_ratecheck(void)
 
 	if (!icmp6_tunables_read) {
 		icmp6_tunables_read = 1;
-		if (kenv_getint("icmp6errpps", &v) && v >= 0)
+		if (kenv_getint("icmp6errpps", &v))	/* 0..: kenv(9) */
 			icmp6_errpps = v;
 	}
 	if (icmp6_errpps <= 0)

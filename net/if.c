@@ -384,7 +384,8 @@ in_parse_prefix(const char *s, struct in_addr *a, struct in_addr *mask)
 /*
  * Configuration from the command line: ip=ADDR/LEN (default
  * 192.0.2.2/24) and gw=ADDR (default 192.0.2.1) for the first Ethernet
- * interface.
+ * interface.  A gateway outside the interface's subnet is refused:
+ * there is then no gateway, and only the subnet is reachable.
  */
 static void
 net_configure(void)
@@ -409,10 +410,19 @@ net_configure(void)
 	}
 	if (ifp == NULL)
 		return;
+	/* A gateway must be on the link: refuse one outside the subnet. */
+	if (((in_gateway.s_addr ^ a.s_addr) & m.s_addr) != 0) {
+		printf("net: gateway %s is outside %s's subnet %s netmask %s; "
+		    "no gateway (give gw= on the subnet)\n",
+		    inet_fmt(in_gateway, b3), ifp->if_xname, inet_fmt(a, b1),
+		    inet_fmt(m, b2));
+		in_gateway.s_addr = 0;
+	}
 	ifp->if_addr = a;
 	ifp->if_netmask = m;
 	printf("%s: inet %s netmask %s gateway %s\n", ifp->if_xname,
-	    inet_fmt(a, b1), inet_fmt(m, b2), inet_fmt(in_gateway, b3));
+	    inet_fmt(a, b1), inet_fmt(m, b2), in_gateway.s_addr != 0 ?
+	    inet_fmt(in_gateway, b3) : "none");
 	arp_gratuitous(ifp);
 }
 

@@ -101,7 +101,7 @@ ip6_reass_init(void)
 	int i;
 
 	ip6_reass_ttl = IP6FRAGTTL;
-	if (kenv_getint("ip6fragttl", &v) && v >= 1 && v <= 255)
+	if (kenv_getint("ip6fragttl", &v))	/* 1..255: kenv(9) */
 		ip6_reass_ttl = v * hz;
 	for (i = 0; i < IP6QE_MAX; i++)
 		TAILQ_INSERT_TAIL(&ip6qe_free, &ip6qepool[i], e_q);

@@ -69,9 +69,10 @@ ip6_init(void)
 {
 	long v;
 
-	if (kenv_getint("ip6maxexthdrs", &v) && v >= 1 && v <= 64)
+	/* kenv(9) keeps them in 1..64 and 8..65535. */
+	if (kenv_getint("ip6maxexthdrs", &v))
 		ip6_maxexthdrs = v;
-	if (kenv_getint("ip6maxextlen", &v) && v >= 8 && v <= 65535)
+	if (kenv_getint("ip6maxextlen", &v))
 		ip6_maxextlen = v;
 	ip6_reass_init();
 	nd6_init();

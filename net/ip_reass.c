@@ -93,7 +93,7 @@ ip_reass_init(void)
 	int i;
 
 	ip_reass_ttl = IPFRAGTTL;
-	if (kenv_getint("ipfragttl", &v) && v >= 1 && v <= 255)
+	if (kenv_getint("ipfragttl", &v))	/* 1..255: kenv(9) */
 		ip_reass_ttl = v * hz;		/* seconds on the command line */
 	for (i = 0; i < IPQE_MAX; i++)
 		TAILQ_INSERT_TAIL(&ipqe_free, &ipqepool[i], ipqe_q);

@@ -103,7 +103,7 @@ nd6_init(void)
 	long v;
 	int i;
 
-	if (kenv_getint("ip6dad", &v) && v >= 0 && v <= 10)
+	if (kenv_getint("ip6dad", &v))		/* 0..10: kenv(9) */
 		nd6_dad_count = v;
 	for (i = 0; i < ND6_MAXENT; i++) {
 		mq_init(&nd6tab[i].ln_hold, ND6_MAXHOLD);

@@ -201,6 +201,7 @@ uint64_t nanouptime(void);
 int	ratecheck(uint64_t *last, int interval);
 
 /* Kernel command line (kern_param.c): "key=value key flag=1 ...". */
+int	kenv_init(const char *line);
 const char *kenv_get(const char *name);
 bool	kenv_getint(const char *name, long *valp);
 extern char kern_cmdline[];

@@ -12,8 +12,6 @@
 #include <sys/callout.h>
 #include <sys/selftest.h>
 
-void	kenv_init(const char *);
-
 MALLOC_DEFINE(M_KTEST, "ktest", "kernel self-tests");
 
 SELFTEST(kern, snprintf)
@@ -40,19 +38,67 @@ SELFTEST(kern, snprintf)
 	ST_ASSERT(strcmp(buf, "7|s|-3|-5000000000|ab|42") == 0);
 }
 
+/* Load line with the console captured into out; returns the refusals. */
+static int
+kenv_load_quiet(const char *line, char *out, size_t size)
+{
+	int n;
+
+	cons_capture_start(out, size);
+	n = kenv_init(line);
+	cons_capture_stop();
+	return (n);
+}
+
 SELFTEST(kern, kenv)
 {
+	static char out[2048];
 	char saved[512];
 	long v = 0;
 
 	strlcpy(saved, kern_cmdline, sizeof(saved));
-	kenv_init("a=1 flag b=0x10 c=x a=7");
-	ST_ASSERT(kenv_getint("a", &v) && v == 7);
-	ST_ASSERT(kenv_getint("b", &v) && v == 16);
-	ST_ASSERT(!kenv_getint("c", &v));
-	ST_ASSERT(kenv_get("flag") != NULL && *kenv_get("flag") == '\0');
-	ST_ASSERT(kenv_get("nope") == NULL);
-	kenv_init(saved);
+	ST_ASSERT_EQ(kenv_load_quiet("halt=1 selftest_times halt=0x0 "
+	    "ipfragttl=010 iters=-5 reflect=1x selftest= ipfragttl", out,
+	    sizeof(out)), 3);
+	ST_ASSERT(kenv_getint("halt", &v) && v == 0);	/* the last wins */
+	ST_ASSERT(kenv_getint("ipfragttl", &v) && v == 8);	/* octal */
+	ST_ASSERT(kenv_getint("selftest_times", &v) && v == 1);	/* a flag */
+	ST_ASSERT(!kenv_getint("iters", &v));
+	ST_ASSERT(strstr(out, "kenv: iters=-5 is outside 1..1000000000; "
+	    "the default stays\n") != NULL);
+	ST_ASSERT(!kenv_getint("reflect", &v));
+	ST_ASSERT(strstr(out, "kenv: reflect=1x is not a number in 0..2; "
+	    "the default stays\n") != NULL);
+	ST_ASSERT(strstr(out, "kenv: ipfragttl needs a value "
+	    "(ipfragttl=1..255); ignored\n") != NULL);
+	ST_ASSERT(kenv_get("selftest") != NULL && *kenv_get("selftest") ==
+	    '\0');
+	ST_ASSERT(kenv_get("ip") == NULL);
+
+	/* Overflow, a range from memory, unknown words. */
+	ST_ASSERT_EQ(kenv_load_quiet("nmbclusters=99999999999999999999 "
+	    "nmbufs=-9223372036854775808 ipfragttl=0 nmbcluster=5000 "
+	    "foo=bar nmbclusters=1000000000", out, sizeof(out)), 6);
+	ST_ASSERT(strstr(out, "kenv: nmbclusters=99999999999999999999 "
+	    "overflows: the range is 128..") != NULL);
+	ST_ASSERT(strstr(out, "kenv: nmbufs=-9223372036854775808 is "
+	    "outside 128..") != NULL);
+	ST_ASSERT(strstr(out, "kenv: ipfragttl=0 is outside 1..255; "
+	    "the default stays\n") != NULL);
+	ST_ASSERT(strstr(out, "kenv: unknown word \"nmbcluster\" (did you "
+	    "mean nmbclusters?); ignored\n") != NULL);
+	ST_ASSERT(strstr(out, "kenv: unknown word \"foo\"; ignored") !=
+	    NULL);
+	ST_ASSERT(strstr(out, "units in a quarter of the") != NULL);
+	ST_ASSERT(!kenv_getint("nmbclusters", &v));
+	ST_ASSERT(!kenv_getint("nmbufs", &v));
+	ST_ASSERT(!kenv_getint("ipfragttl", &v));
+	ST_ASSERT(kenv_load_quiet("nmbclusters=128 mbuf_prop_seed=0xffffffff",
+	    out, sizeof(out)) == 0 && out[0] == '\0');
+	ST_ASSERT(kenv_getint("nmbclusters", &v) && v == 128);
+	ST_ASSERT(kenv_getint("mbuf_prop_seed", &v) && v == 0xffffffffL);
+	kenv_load_quiet(saved, out, sizeof(out));
+	ST_ASSERT(strcmp(kern_cmdline, saved) == 0);
 }
 
 SELFTEST(kern, malloc_limit)
