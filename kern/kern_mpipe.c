@@ -656,6 +656,8 @@ mpipe_print_all(void)
 
 SHELL_CMD(mpipes, "mpipe(9) reserves and their counters")
 {
+	if (argc != 1)
+		return (shell_usage(argv[0]));
 	mpipe_print_all();
 	return (0);
 }

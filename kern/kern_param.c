@@ -19,11 +19,11 @@
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/errno.h>
 #include <sys/malloc.h>
 #include <sys/shell.h>
 
 #define KENV_MAX	48
-#define LONG_MAX	0x7fffffffffffffffL
 #define INT_MAX		0x7fffffff
 #define KENV_LEN	512
 
@@ -40,9 +40,10 @@ struct kenv_word {
 /*
  * Every word the kernel, its self-tests and its benchmarks read, and
  * where each is documented (kenv(9) lists them all).  The minimums of
- * nmbufs and nmbclusters leave room for em(4)'s receive ring (at least
- * 32 descriptors) and its interrupt reserve besides what the stack
- * needs.
+ * nmbclusters and nmbufs leave room for em(4)'s receive ring of 128
+ * and its interrupt reserve besides what the stack needs (below them
+ * em0 cannot fill its ring, or M_WAIT callers wait for ever); the
+ * self-tests that size their work by the defaults may fail near them.
  */
 static const struct kenv_word kenv_words[] = {
 	{ "bench",		KW_STR,	0, 0, 0 },		/* kenv(9) */
@@ -60,8 +61,8 @@ static const struct kenv_word kenv_words[] = {
 	{ "mbuf_prop_seed",	KW_INT,	0, 0xffffffffL, 0 },	/* kenv(9) */
 	{ "mbuf_prop_steps",	KW_INT,	1, 100000000, 0 },	/* kenv(9) */
 	{ "mbuf_prop_trace",	KW_INT,	0, 100000000, 0 },	/* kenv(9) */
-	{ "nmbclusters",	KW_INT,	128, 1L << 24, MCLBYTES }, /* msys(9) */
-	{ "nmbufs",		KW_INT,	128, 1L << 26, MSIZE },	/* msys(9) */
+	{ "nmbclusters",	KW_INT,	256, 1L << 24, MCLBYTES }, /* msys(9) */
+	{ "nmbufs",		KW_INT,	512, 1L << 26, MSIZE },	/* msys(9) */
 	{ "reflect",		KW_INT,	0, 2, 0 },		/* em(4) */
 	{ "selftest",		KW_STR,	0, 0, 0 },		/* selftest(9) */
 	{ "selftest_times",	KW_INT,	0, 1, 0 },		/* kenv(9) */
@@ -94,48 +95,6 @@ kenv_max(const struct kenv_word *kw)
 		return (kw->kw_max);
 	mem = (long)(vm_page_total_count() * PAGE_SIZE / 4 / kw->kw_unit);
 	return (MIN(kw->kw_max, mem));
-}
-
-/*
- * Parse all of s as a long: an optional '-', then digits in base 0
- * (0x hexadecimal, a leading 0 octal, else decimal).  Returns 0, -1
- * when s is empty or holds anything else, -2 when it overflows a long.
- */
-static int
-kenv_parse_long(const char *s, long *valp)
-{
-	unsigned long v = 0, lim;
-	int base = 10, d, neg = 0, ndig = 0;
-
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0' && s[1] != '\0')
-		base = 8;
-	lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
-	for (; *s != '\0'; s++, ndig++) {
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return (-1);
-		if (d >= base)
-			return (-1);
-		if (v > (lim - d) / base)
-			return (-2);
-		v = v * base + d;
-	}
-	if (ndig == 0)
-		return (-1);
-	*valp = neg ? (long)(0 - v) : (long)v;
-	return (0);
 }
 
 /* Levenshtein distance of a and b, each at most 31 characters used. */
@@ -213,9 +172,9 @@ kenv_check(const char *key, const char *val, bool bare)
 		    key, key, kw->kw_min, max);
 		return (-1);
 	}
-	if ((err = kenv_parse_long(val, &v)) != 0) {
+	if ((err = kstrtol(val, &v)) != 0) {
 		printf("kenv: %s=%s %s %ld..%ld; the default stays\n", key, val,
-		    err == -2 ? "overflows: the range is" : "is not a number in",
+		    err == ERANGE ? "overflows: the range is" : "is not a number in",
 		    kw->kw_min, max);
 		return (-1);
 	}
@@ -306,7 +265,7 @@ kenv_getint(const char *name, long *valp)
 
 	KASSERTMSG(kw != NULL && kw->kw_type == KW_INT, "kenv_getint: \"%s\" "
 	    "is not a number word of the table (kern/kern_param.c)", name);
-	if (v == NULL || kenv_parse_long(v, valp) != 0)
+	if (v == NULL || kstrtol(v, valp) != 0)
 		return (false);
 	return (true);
 }

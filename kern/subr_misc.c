@@ -1,11 +1,13 @@
 /*
  * subr_misc.c: small helpers built into both kernels: a seeded
  * pseudo-random generator (xorshift32; tests print their seed so a run
- * can be repeated), strlcpy, and the glob match used to select
+ * can be repeated), strlcpy, the strict number parser of the command
+ * line and the shell (kstrtol), and the glob match used to select
  * self-tests.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/errno.h>
 
 static uint32_t kern_random_state = 2463534242u;
 
@@ -60,4 +62,47 @@ fnmatch_simple(const char *p, const char *s)
 	if (*p != '?' && *p != *s)
 		return (false);
 	return (fnmatch_simple(p + 1, s + 1));
+}
+
+/*
+ * Parse all of s as a long: an optional '-', then digits in base 0
+ * (0x hexadecimal, a leading 0 octal, else decimal).  Returns 0,
+ * EINVAL when s is empty or holds anything else, ERANGE when it
+ * overflows a long; *valp is set only on success.
+ */
+int
+kstrtol(const char *s, long *valp)
+{
+	unsigned long v = 0, lim;
+	int base = 10, d, neg = 0, ndig = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0' && s[1] != '\0')
+		base = 8;
+	lim = neg ? (~0UL >> 1) + 1 : ~0UL >> 1;
+	for (; *s != '\0'; s++, ndig++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return (EINVAL);
+		if (d >= base)
+			return (EINVAL);
+		if (v > (lim - d) / base)
+			return (ERANGE);
+		v = v * base + d;
+	}
+	if (ndig == 0)
+		return (EINVAL);
+	*valp = neg ? (long)(0 - v) : (long)v;
+	return (0);
 }

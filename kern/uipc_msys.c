@@ -250,6 +250,8 @@ msys_init(void)
 
 SHELL_CMD(msys, "msys(9) size classes and their counters")
 {
+	if (argc != 1)
+		return (shell_usage(argv[0]));
 	msys_print();
 	return (0);
 }

@@ -460,14 +460,28 @@ SHELL_CMD(ifconfig, "ifconfig [IF]: interfaces, addresses, counters")
 	struct ifnet *ifp;
 	int s;
 
+	if (argc > 2)
+		return (shell_usage(argv[0]));
 	s = splnet();
-	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
-		if (argc < 2 || strcmp(argv[1], ifp->if_xname) == 0)
+	if (argc == 2) {
+		TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+			if (strcmp(argv[1], ifp->if_xname) == 0)
+				break;
+		if (ifp == NULL) {
+			splx(s);
+			printf("ifconfig: %s: no such interface\n", argv[1]);
+			return (-1);
+		}
+		if_print(ifp);
+	} else {
+		TAILQ_FOREACH(ifp, &ifnet_list, if_list)
 			if_print(ifp);
-	printf("netintr: %lu runs, %lu frames, %lu passes cut at %d frames, "
-	    "%lu yields, %lu budget sleeps\n", netintrstat.ni_runs,
-	    netintrstat.ni_frames, netintrstat.ni_cut, NETINTR_BUDGET,
-	    netintrstat.ni_yields, netintrstat.ni_sleeps);
+		printf("netintr: %lu runs, %lu frames, %lu passes cut at %d "
+		    "frames, %lu yields, %lu budget sleeps\n",
+		    netintrstat.ni_runs, netintrstat.ni_frames,
+		    netintrstat.ni_cut, NETINTR_BUDGET, netintrstat.ni_yields,
+		    netintrstat.ni_sleeps);
+	}
 	splx(s);
 	return (0);
 }

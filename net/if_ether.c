@@ -575,7 +575,9 @@ arpstat_print(void)
 
 SHELL_CMD(arp, "arp [-d]: the ARP cache (-d: flush it)")
 {
-	if (argc > 1 && strcmp(argv[1], "-d") == 0) {
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-d") != 0))
+		return (shell_usage(argv[0]));
+	if (argc == 2) {
 		arp_flush();
 		printf("arp: flushed\n");
 		return (0);

@@ -274,8 +274,8 @@ udp_send_buf(uint16_t sport, struct in_addr dst, uint16_t dport,
 }
 
 /*
- * udpsend ADDR PORT TEXT: send TEXT and print what comes back to the
- * source port within a second.
+ * udpsend ADDR PORT TEXT...: send the words of TEXT joined by blanks
+ * and print what comes back to the source port within a second.
  */
 struct udpsend_state {
 	int	got;
@@ -303,28 +303,39 @@ udpsend_recv(void *arg, struct mbuf *m, struct in_addr src, uint16_t sport,
 	m_freem(m);
 }
 
-SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT: send a datagram, print a reply")
+SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT...: send a datagram, print a "
+    "reply")
 {
 	static struct udpsend_state st;
+	static char text[128];
 	struct udp_pcb *up;
 	struct in_addr dst;
 	char a[INET_ADDRSTRLEN];
 	uint16_t sport;
 	uint64_t deadline;
-	int error;
+	size_t len;
+	long dport;
+	int error, i;
 
-	if (argc < 4 || inet_parse(argv[1], &dst) != 0) {
-		printf("usage: udpsend ADDR PORT TEXT\n");
+	if (argc < 4)
+		return (shell_usage(argv[0]));
+	if (inet_parse(argv[1], &dst) != 0) {
+		printf("udpsend: %s: not an IPv4 address\n", argv[1]);
 		return (-1);
 	}
+	if (shell_argnum(argv[0], "PORT", argv[2], 1, 65535, &dport) != 0)
+		return (-1);
+	/* The shell's line is shorter than text: the words always fit. */
+	for (i = 3, len = 0; i < argc && len < sizeof(text); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s%s",
+		    i > 3 ? " " : "", argv[i]);
 	memset(&st, 0, sizeof(st));
 	sport = 49152 + (kern_random() % 16384);
 	if ((up = udp_bind(sport, udpsend_recv, &st)) == NULL) {
 		printf("udpsend: no free port\n");
 		return (-1);
 	}
-	error = udp_send_buf(sport, dst, strtoul(argv[2], NULL, 10), argv[3],
-	    strlen(argv[3]));
+	error = udp_send_buf(sport, dst, dport, text, strlen(text));
 	if (error != 0)
 		printf("udpsend: error %d\n", error);
 	deadline = ticks + hz;
@@ -336,6 +347,6 @@ SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT: send a datagram, print a reply")
 		    st.fport, st.text);
 	else
 		printf("sent %d bytes, no reply within a second\n",
-		    (int)strlen(argv[3]));
+		    (int)strlen(text));
 	return (error ? -1 : 0);
 }

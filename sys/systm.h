@@ -65,6 +65,7 @@ char	*strchr(const char *, int);
 char	*strstr(const char *, const char *);
 size_t	 strlcpy(char *, const char *, size_t);
 unsigned long strtoul(const char *, char **, int);
+int	 kstrtol(const char *, long *);
 /*
  * The kernel builds with -fno-builtin; these let the compiler turn a
  * small constant-size copy (a header field, a 32-bit load in in_cksum)

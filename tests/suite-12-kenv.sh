@@ -22,13 +22,13 @@ host_case() {
 		sed 's/^/    /' "$log"
 	fi
 }
-host_case nmbclusters=-1 "kenv: nmbclusters=-1 is outside 128.."
-host_case nmbufs=1 "kenv: nmbufs=1 is outside 128.."
+host_case nmbclusters=-1 "kenv: nmbclusters=-1 is outside 256.."
+host_case nmbufs=1 "kenv: nmbufs=1 is outside 512.."
 host_case nmbclusters=99999999999 \
-    "kenv: nmbclusters=99999999999 is outside 128.."
+    "kenv: nmbclusters=99999999999 is outside 256.."
 host_case nmbclusters=1000000 "units in a quarter of the"
 host_case nmbclusters=99999999999999999999 \
-    "kenv: nmbclusters=99999999999999999999 overflows: the range is 128.."
+    "kenv: nmbclusters=99999999999999999999 overflows: the range is 256.."
 host_case ipfragttl=0 "kenv: ipfragttl=0 is outside 1..255; the default stays"
 host_case foo=bar 'kenv: unknown word "foo"; ignored'
 host_case nmbcluster=2048 \
@@ -49,7 +49,7 @@ sh tests/qemu.sh 60 "$log" \
     'nmbclusters=-1 nmbufs=1 ip=192.0.2.9/28 gw=192.0.2.100 selftest=none halt=1'
 rc=$?
 if [ $rc -eq 0 ] && ! grep -q "panic" "$log" &&
-    grep -q "kenv: nmbclusters=-1 is outside 128\.\." "$log" &&
+    grep -q "kenv: nmbclusters=-1 is outside 256\.\." "$log" &&
     grep -q "em0: rx ring 128 clusters" "$log"; then
 	ok "qemu: nmbclusters=-1 nmbufs=1 refused, the ring keeps 128 clusters"
 else

@@ -5,7 +5,9 @@
  * program so that AddressSanitizer, UndefinedBehaviorSanitizer, fuzzers
  * and benchmarks can see them.  This file is the whole machine:
  *  - memory: one anonymous mapping handed to the page allocator;
- *  - console: stdout (no input: the host build has no shell);
+ *  - console: stdout, and stdin for the shell (which runs when the
+ *    command line has no halt=1); at the end of stdin the program
+ *    leaves with status 0;
  *  - interrupts: none arrive on their own; the idle thread delivers one
  *    clock tick per idle pass, so time is virtual and advances only
  *    when every thread waits (tests with timeouts run at full speed);
@@ -45,6 +47,14 @@ md_cons_putc(int c)
 int
 md_cons_getc(void)
 {
+	unsigned char c;
+
+	/* Time stands still while the shell waits: nothing else runs. */
+	fflush(stdout);
+	if (read(0, &c, 1) == 1)
+		return (c);
+	printf("\n");
+	md_exit(0);
 	return (-1);
 }
 

@@ -10,7 +10,9 @@
  *
  * Invariants: the ring is only touched with interrupts disabled (in
  * the handler, or in com_getc under intr_save); its indices only grow;
- * when it is full new bytes are dropped, never old ones.
+ * when it is full, bytes are left in the UART, whose full FIFO holds
+ * the sender back (QEMU waits; a real line overruns the FIFO and loses
+ * the newest), so a paste longer than the ring keeps its Enter.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -65,19 +67,13 @@ com_init(void)
 }
 
 static void
-com_rxput(uint8_t c)
-{
-	if (com_rhead - com_rtail < COM_RINGSZ) {
-		com_ring[com_rhead % COM_RINGSZ] = c;
-		com_rhead++;
-	}
-}
-
-static void
 com_intr(void *arg)
 {
-	while (inb(COM1 + com_lsr) & LSR_RXRDY)
-		com_rxput(inb(COM1 + com_data));
+	while (com_rhead - com_rtail < COM_RINGSZ &&
+	    (inb(COM1 + com_lsr) & LSR_RXRDY)) {
+		com_ring[com_rhead % COM_RINGSZ] = inb(COM1 + com_data);
+		com_rhead++;
+	}
 }
 
 void

@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 iters=${ITERS:-200000}
 echo "== make bench: $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname -r)"
-./build/bench/kernel selftest=none bench=all iters="$iters" 2>&1 |
+./build/bench/kernel selftest=none halt=1 bench=all iters="$iters" 2>&1 |
     grep -v '^EAL:\|^host:\|^mbufk:\|^cmdline:\|^memory:\|^TELEMETRY'
 
 echo
@@ -17,7 +17,7 @@ if command -v valgrind >/dev/null 2>&1; then
 	    dpdk_nocache dpdk_cache; do
 		out=$(valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$$ \
 		    --collect-atstart=no --toggle-collect=bench_loop_entry \
-		    ./build/bench/kernel selftest=none bench=loop:$loop \
+		    ./build/bench/kernel selftest=none halt=1 bench=loop:$loop \
 		    iters=100000 2>&1)
 		ir=$(callgrind_annotate /tmp/cg.$$ 2>/dev/null |
 		    awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')

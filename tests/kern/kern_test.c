@@ -80,9 +80,9 @@ SELFTEST(kern, kenv)
 	    "nmbufs=-9223372036854775808 ipfragttl=0 nmbcluster=5000 "
 	    "foo=bar nmbclusters=1000000000", out, sizeof(out)), 6);
 	ST_ASSERT(strstr(out, "kenv: nmbclusters=99999999999999999999 "
-	    "overflows: the range is 128..") != NULL);
+	    "overflows: the range is 256..") != NULL);
 	ST_ASSERT(strstr(out, "kenv: nmbufs=-9223372036854775808 is "
-	    "outside 128..") != NULL);
+	    "outside 512..") != NULL);
 	ST_ASSERT(strstr(out, "kenv: ipfragttl=0 is outside 1..255; "
 	    "the default stays\n") != NULL);
 	ST_ASSERT(strstr(out, "kenv: unknown word \"nmbcluster\" (did you "
@@ -93,9 +93,9 @@ SELFTEST(kern, kenv)
 	ST_ASSERT(!kenv_getint("nmbclusters", &v));
 	ST_ASSERT(!kenv_getint("nmbufs", &v));
 	ST_ASSERT(!kenv_getint("ipfragttl", &v));
-	ST_ASSERT(kenv_load_quiet("nmbclusters=128 mbuf_prop_seed=0xffffffff",
+	ST_ASSERT(kenv_load_quiet("nmbclusters=256 mbuf_prop_seed=0xffffffff",
 	    out, sizeof(out)) == 0 && out[0] == '\0');
-	ST_ASSERT(kenv_getint("nmbclusters", &v) && v == 128);
+	ST_ASSERT(kenv_getint("nmbclusters", &v) && v == 256);
 	ST_ASSERT(kenv_getint("mbuf_prop_seed", &v) && v == 0xffffffffL);
 	kenv_load_quiet(saved, out, sizeof(out));
 	ST_ASSERT(strcmp(kern_cmdline, saved) == 0);
