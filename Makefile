@@ -73,9 +73,28 @@ $(B)/k/%.o: %.S Makefile
 	@echo "  AS      $<"
 	@$(KCC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld
-	$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
-	    -o $@ $(KOBJS)
+# The symbol table built into the kernel, for backtraces that name
+# functions: link once with an empty table, generate the table from that
+# link's nm, link again with it.  The table is data after .text, so no
+# function moves; cmp checks it.  klink(output, objects, cflags)
+KLD	:= $(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld
+define klink
+	@sh arch/x86_64/mksyms.sh < /dev/null > $(1).syms0.c
+	@$(KCC) $(3) -c $(1).syms0.c -o $(1).syms0.o
+	@$(KLD) -o $(1).pass1 $(2) $(1).syms0.o
+	@nm -n $(1).pass1 | sh arch/x86_64/mksyms.sh > $(1).syms.c
+	@$(KCC) $(3) -c $(1).syms.c -o $(1).syms.o
+	@$(KLD) -o $(1) $(2) $(1).syms.o
+	@nm -n $(1).pass1 | awk '$$2 ~ /^[tTwW]$$/' > $(1).pass1.fn
+	@nm -n $(1) | awk '$$2 ~ /^[tTwW]$$/' | cmp -s - $(1).pass1.fn || \
+	    { echo "klink: functions moved between the links of $(1)"; \
+	    rm -f $(1); exit 1; }
+	@rm -f $(1).pass1 $(1).pass1.fn
+endef
+
+$(B)/kernel.elf: $(KOBJS) arch/x86_64/kernel.ld arch/x86_64/mksyms.sh
+	@echo "  LD      $@"
+	$(call klink,$@,$(KOBJS),$(KCFLAGS))
 	objdump -d -S $@ > $(B)/kernel.dis
 	nm -n $@ > $(B)/kernel.sym
 
@@ -89,9 +108,8 @@ $(B)/krel/%.o: %.c $(HDRS) Makefile
 $(B)/krel/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	@$(KCC) $(KCFLAGS_REL) -D__ASSEMBLY__ -c $< -o $@
-$(B)/kernel-rel.elf: $(KROBJS) arch/x86_64/kernel.ld
-	@$(LD) -n -nostdlib -z max-page-size=0x1000 -T arch/x86_64/kernel.ld \
-	    -o $@ $(KROBJS)
+$(B)/kernel-rel.elf: $(KROBJS) arch/x86_64/kernel.ld arch/x86_64/mksyms.sh
+	$(call klink,$@,$(KROBJS),$(KCFLAGS_REL))
 
 QEMUFLAGS := -machine pc,accel=$(ACCEL) -cpu max -m $(MEM) -no-reboot \
 	   -display none \
@@ -150,12 +168,14 @@ $(B)/$(1)/kernel: $(B)/$(1)/kern.o $(patsubst %.c,$(B)/$(1)/md/%.o,$(4)) $(patsu
 endef
 
 # The test build: sanitizers and DIAGNOSTIC.
-$(eval $(call hostbuild,host,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),,$(CC)))
+# -rdynamic: md_backtrace's backtrace_symbols names the kernel's
+# functions (all but the static ones).
+$(eval $(call hostbuild,host,-O1 -DDIAGNOSTIC $(SAN),$(HOST_MI),$(HOST_C),-O1 $(SAN),-rdynamic,$(CC)))
 
 # The release build: the self-tests again, optimised, without
 # DIAGNOSTIC or sanitizers, so that the paths a production kernel takes
 # (the inline fast paths that skip the poisoning hooks) are tested too.
-$(eval $(call hostbuild,rel,-O2,$(HOST_MI),$(HOST_C),-O2,,$(CC)))
+$(eval $(call hostbuild,rel,-O2,$(HOST_MI),$(HOST_C),-O2,-rdynamic,$(CC)))
 
 # The benchmark build: optimised, no DIAGNOSTIC, peers linked in.
 BENCH_MI := $(filter-out tests/kern/%,$(HOST_MI)) \

@@ -110,6 +110,7 @@ md_backtrace(void)
 	void *pcs[32];
 	int n;
 
+	printf("backtrace:\n");
 	fflush(stdout);
 	n = backtrace(pcs, 32);
 	backtrace_symbols_fd(pcs, n, 1);

@@ -6,7 +6,9 @@
  * so a fault on a bad kernel stack still reaches trap().  trap() hands
  * IRQ vectors to intr.c; an exception is fatal: it prints the trap name
  * and number, the error code, every general register, %rip, %rsp, %cr2
- * for a page fault and a frame-pointer backtrace, then calls panic().
+ * for a page fault and a frame-pointer backtrace, each frame named
+ * function+offset from the kernel's own symbol table (ksyms.h), then
+ * calls panic().
  *
  * Invariants: a backtrace only follows frame pointers that lie inside
  * the identity map, are 8-byte aligned and strictly increase, stops at a
@@ -21,6 +23,7 @@
 
 #include <arch/x86_64/cpufunc.h>
 #include <arch/x86_64/intr.h>
+#include <arch/x86_64/ksyms.h>
 
 #define BT_MAXFRAMES	16
 #define BT_LOW		0x1000UL		/* page 0 is unmapped */
@@ -61,6 +64,7 @@ CTASSERT(sizeof(struct trapframe) == 22 * 8);
 
 extern const uint64_t idt_vectors[NVEC];	/* vectors.S */
 extern uint64_t gdt[];				/* boot.S */
+extern const char _etext[];			/* kernel.ld */
 
 static struct gate_desc idt[256] __aligned(16);
 static struct amd64tss tss __aligned(16);
@@ -159,6 +163,48 @@ bt_frame_ok(uint64_t fp, uint64_t prev)
 }
 
 /*
+ * The function that holds pc, and pc's offset in it: the table entry
+ * with the highest address not above pc.  NULL outside the kernel's
+ * text.
+ */
+const char *
+ksym_lookup(uint64_t pc, uint64_t *offp)
+{
+	size_t lo = 0, hi = ksym_count, mid;
+
+	if (ksym_count == 0 || pc < ksym_table[0].ks_addr ||
+	    pc >= (uint64_t)_etext)
+		return (NULL);
+	while (hi - lo > 1) {		/* table[lo].ks_addr <= pc */
+		mid = lo + (hi - lo) / 2;
+		if (ksym_table[mid].ks_addr <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*offp = pc - ksym_table[lo].ks_addr;
+	return (ksym_table[lo].ks_name);
+}
+
+/*
+ * One frame: the address, and function+offset when it is known.  A
+ * return address (ret) points after its call, so it is named by the
+ * function the call is in: the address less one, as a call may be the
+ * last instruction of a function that never returns.
+ */
+static void
+bt_print(int n, uint64_t pc, int ret)
+{
+	const char *name;
+	uint64_t off;
+
+	if ((name = ksym_lookup(pc - ret, &off)) != NULL)
+		printf("  #%d %016lx %s+0x%lx\n", n, pc, name, off + ret);
+	else
+		printf("  #%d %016lx\n", n, pc);
+}
+
+/*
  * Print rip, then walk the frame-pointer chain from rbp: each frame is
  * { saved rbp, return address }.
  */
@@ -168,14 +214,15 @@ backtrace_from(uint64_t rip, uint64_t rbp)
 	uint64_t *fp, prev = 0;
 	int n = 0;
 
-	printf("backtrace:\n");
+	printf("backtrace (read with: addr2line -f -i -e build/kernel.elf "
+	    "ADDR):\n");
 	if (rip != 0)
-		printf("  #%d %016lx\n", n++, rip);
+		bt_print(n++, rip, 0);
 	while (n < BT_MAXFRAMES && bt_frame_ok(rbp, prev)) {
 		fp = (uint64_t *)rbp;
 		if (fp[1] == 0)
 			break;
-		printf("  #%d %016lx\n", n++, fp[1]);
+		bt_print(n++, fp[1], 1);
 		prev = rbp;
 		rbp = fp[0];
 	}
