@@ -5,6 +5,7 @@
 #                 (NET=user|tap|none, PCAP=FILE, APPEND=...; tests/run.sh)
 #   make test     every test suite; last line "N passed, N failed"
 #   make debug    QEMU halted with a gdb stub; gdb -x build/gdbinit
+#                 (make debug O=0: an unoptimised kernel, build/O0)
 #   make host     the same kernel as a Linux program (ASan+UBSan)
 #   make portable that program for s390x (big-endian) and i686 (32-bit)
 #   make man      lint the man pages
@@ -39,7 +40,10 @@ APPEND	?=
 NET	?= user
 PCAP	?=
 RUN_NET	?=
-B	:= build
+# O=0: the QEMU kernel without optimisation, for gdb (make debug O=0),
+# in its own build directory build/O0.
+O	?= 2
+B	:= $(if $(filter 2,$(O)),build,build/O$(O))
 
 MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))
 # Self-test files keep their cases in the order written (the linker set
@@ -50,7 +54,7 @@ HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h \
 	   arch/*/include/machine/*.h)
 
 # ---- the QEMU kernel -------------------------------------------------
-KCFLAGS_REL := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+KCFLAGS_REL := -std=gnu11 -O$(O) -g -ffreestanding -fno-builtin -nostdlib \
 	   -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only \
 	   -mcmodel=small -fno-stack-protector -fno-omit-frame-pointer \
 	   -fno-strict-aliasing -Wall -Wextra -Wno-unused-parameter \

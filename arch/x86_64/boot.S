@@ -154,7 +154,14 @@ no_long_mode:
 	jmp	6b
 
 	.code64
+/*
+ * The outermost frame: its CFI says there is no return address, so a
+ * debugger's backtrace ends here instead of reading boot_stack's
+ * neighbours as frames.
+ */
 start64:
+	.cfi_startproc
+	.cfi_undefined rip
 	movw	$0x10, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
@@ -175,6 +182,7 @@ start64:
 7:	cli
 	hlt
 	jmp	7b
+	.cfi_endproc
 	.size	_start, . - _start
 
 	.section .rodata

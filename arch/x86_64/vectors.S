@@ -70,9 +70,16 @@ Xvec\n:
 	VEC_NOERR \n
 	.endr
 
+/*
+ * CFI: until the fake frame below exists nothing is known of the caller
+ * (a debugger's backtrace stops); from then on the caller is the
+ * interrupted code: its %rip and %rbp are in the fake frame at %rbp.
+ */
 	.align	16
 	.type	alltraps, @function
 alltraps:
+	.cfi_startproc
+	.cfi_undefined rip
 	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx
@@ -93,8 +100,12 @@ alltraps:
 	pushq	TF_RIP(%rdi)		/* fake frame: return address */
 	pushq	%rbp			/* and the interrupted %rbp */
 	movq	%rsp, %rbp
+	.cfi_def_cfa rbp, 16
+	.cfi_offset rip, -8
+	.cfi_offset rbp, -16
 	call	trap
 	addq	$16, %rsp
+	.cfi_undefined rip
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -112,6 +123,7 @@ alltraps:
 	popq	%rax
 	addq	$16, %rsp		/* vector number and error code */
 	iretq
+	.cfi_endproc
 	.size	alltraps, . - alltraps
 
 	.section .rodata
