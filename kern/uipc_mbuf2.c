@@ -213,28 +213,54 @@ m_print(struct mbuf *m0)
 	}
 }
 
+/*
+ * netstat -m, as BSD's netstat(1) prints it (FreeBSD
+ * usr.bin/netstat/mbuf.c): each pool as current/cache/total/max, the
+ * bytes, the requests denied and delayed.
+ */
 void
 mbstat_print(void)
+{
+	struct malloc_pipe *mp = &mb_mbuf_pipe, *cp = &mb_cluster_pipe;
+	u_long outb, freeb, fails, waits;
+
+	printf("%lu/%d/%d/%d mbufs in use (current/cache/total/max)\n",
+	    mbstat_mbufs(), mp->mp_nfree, mp->mp_total, mp->mp_nmax);
+	printf("%lu/%d/%d/%d mbuf clusters in use (current/cache/total/max)\n",
+	    mbstat.m_clusters, cp->mp_nfree, cp->mp_total, cp->mp_nmax);
+	printf("%lu/%lu external buffers in use (current/total)\n",
+	    mbstat.m_extbufs, mbstat.m_extadds);
+	msys_print_brief(&outb, &freeb, &fails, &waits);
+	outb += mbstat_mbufs() * MSIZE + mbstat.m_clusters * MCLBYTES;
+	freeb += (u_long)mp->mp_nfree * MSIZE + (u_long)cp->mp_nfree * MCLBYTES;
+	printf("%luK/%luK/%luK bytes allocated to network "
+	    "(current/cache/total)\n", outb / 1024, freeb / 1024,
+	    (outb + freeb) / 1024);
+	printf("%lu/%lu/%lu requests for memory denied "
+	    "(mbufs/clusters/size classes)\n", mp->mp_fails, cp->mp_fails,
+	    fails);
+	printf("%lu/%lu/%lu requests for memory delayed "
+	    "(mbufs/clusters/size classes)\n", mp->mp_waits, cp->mp_waits,
+	    waits);
+}
+
+/* netstat -m -v: the rest of the mbuf counters. */
+static void
+mbstat_print_verbose(void)
 {
 	struct mbstat *s = &mbstat;
 	int t;
 
-	printf("%lu mbufs in use:\n", mbstat_mbufs());
 	for (t = MT_FREE + 1; t < MT_NTYPES; t++)
 		if (s->m_mtypes[t] != 0)
-			printf("\t%lu mbufs allocated to %s\n", s->m_mtypes[t],
+			printf("%lu mbufs allocated to %s\n", s->m_mtypes[t],
 			    m_typenames[t]);
-	printf("%lu/%lu mbuf %d byte clusters in use (current/total)\n",
-	    s->m_clusters, s->m_clgets, MCLBYTES);
-	printf("%lu/%lu external buffers in use (current/total)\n",
-	    s->m_extbufs, s->m_extadds);
+	printf("%lu mbufs and %lu clusters allocated in total\n",
+	    mbstat_gets(), s->m_clgets);
 	printf("%lu shared reference counts in use, %lu references taken\n",
 	    s->m_refs, s->m_shared);
-	printf("%lu KiB allocated to network (mbufs and clusters)\n",
-	    (mbstat_mbufs() * MSIZE + s->m_clusters * MCLBYTES) / 1024);
-	printf("%lu mbufs allocated in total\n", mbstat_gets());
-	printf("%lu requests for memory denied\n", s->m_drops);
-	printf("%lu requests for memory delayed (sleeps)\n", s->m_wait);
+	printf("%lu requests for memory denied, %lu delayed (sleeps), in "
+	    "all\n", s->m_drops, s->m_wait);
 	printf("%lu calls to m_pullup moved data, %lu failed\n",
 	    s->m_pullups, s->m_pullupfail);
 	printf("bytes copied: pullup %lu copym %lu dup %lu copyback %lu "
@@ -250,51 +276,39 @@ mbstat_print(void)
 }
 
 /*
- * netstat: one line per option in this table; add protocol statistics
- * (-s) and the like here.
+ * netstat: -m, -m -v and -s.
  */
 void	netstat_protocols(void);	/* net/netstat.c */
 
-/*
- * -m: the mbuf counters, then every pipe's, every size class's and
- * every registered os_msys pool's.
- */
+/* -m: the summary; -m -v: then every counter, pipe, class and pool. */
 static void
-netstat_memory(void)
+netstat_memory(int verbose)
 {
 	mbstat_print();
+	if (!verbose)
+		return;
+	printf("\n");
+	mbstat_print_verbose();
 	printf("\n");
 	mpipe_print_all();
 	printf("\n");
 	msys_print();
-	printf("\n");
 	os_msys_print();
 }
 
-static const struct netstat_opt {
-	const char	*no_flag;
-	const char	*no_help;
-	void		(*no_func)(void);
-} netstat_opts[] = {
-	{ "-m", "memory (mbuf, mpipe, msys) statistics", netstat_memory },
-	{ "-s", "protocol statistics (net/netstat.c)", netstat_protocols },
-};
-
-SHELL_CMD(netstat, "network statistics: netstat -m")
+SHELL_CMD(netstat, "netstat -m [-v] | netstat -s: memory (-v: every pipe "
+    "and pool too) or protocol statistics")
 {
-	size_t i;
-
-	if (argc == 2)
-		for (i = 0; i < nitems(netstat_opts); i++)
-			if (strcmp(argv[1], netstat_opts[i].no_flag) == 0) {
-				netstat_opts[i].no_func();
-				return (0);
-			}
-	printf("usage: netstat option\n");
-	for (i = 0; i < nitems(netstat_opts); i++)
-		printf("\t%s\t%s\n", netstat_opts[i].no_flag,
-		    netstat_opts[i].no_help);
-	return (1);
+	if (argc == 2 && strcmp(argv[1], "-s") == 0) {
+		netstat_protocols();
+		return (0);
+	}
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "-m") == 0 &&
+	    (argc == 2 || strcmp(argv[2], "-v") == 0)) {
+		netstat_memory(argc == 3);
+		return (0);
+	}
+	return (shell_usage(argv[0]));
 }
 
 /*

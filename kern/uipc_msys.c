@@ -210,12 +210,39 @@ msys_gethdr(int how, int type, int size, u_int uhlen)
 	    m_gethdr(how, type), size, how));
 }
 
+/*
+ * netstat -m's size-class lines, BSD style, and the classes' sums for
+ * its totals: bytes out and free, failures, sleeps.  The class that is
+ * the cluster pipe is left out: netstat -m has a line of its own for it.
+ */
+void
+msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
+{
+	struct malloc_pipe *mp;
+	int i;
+
+	*outb = *freeb = *fails = *waits = 0;
+	for (i = 0; i < msys_n; i++) {
+		if ((mp = msys_tab[i]) == &mb_cluster_pipe)
+			continue;
+		printf("%d/%d/%d/%d %d-byte size class buffers in use "
+		    "(current/cache/total/max)\n", mpipe_out(mp), mp->mp_nfree,
+		    mp->mp_total, mp->mp_nmax, mp->mp_bytes);
+		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;
+		*freeb += (u_long)mp->mp_nfree * mp->mp_bytes;
+		*fails += mp->mp_fails;
+		*waits += mp->mp_waits;
+	}
+}
+
 void
 msys_print(void)
 {
 	struct malloc_pipe *mp;
 	int i;
 
+	if (msys_n == 0)
+		return;
 	printf("%-8s %-12s %5s %5s %5s %5s %8s %5s %5s\n", "class", "pipe",
 	    "nnom", "nmax", "free", "out", "gets", "fails", "waits");
 	for (i = 0; i < msys_n; i++) {

@@ -547,9 +547,13 @@ os_msys_print(void)
 	struct os_mempool *mp;
 	int s;
 
+	s = splhigh();
+	if (STAILQ_EMPTY(&os_msys_pools)) {
+		splx(s);
+		return;
+	}
 	printf("%-8s %-12s %6s %6s %6s %6s\n", "os_msys", "pool", "block",
 	    "blocks", "free", "minfree");
-	s = splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		mp = p->omp_pool;
 		printf("%-8u %-12s %6u %6u %6u %6u\n", p->omp_databuf_len,

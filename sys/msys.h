@@ -41,6 +41,8 @@ void	msys_free(struct malloc_pipe *mp, void *buf);
 struct mbuf *msys_get(int how, int type, int size);
 struct mbuf *msys_gethdr(int how, int type, int size, u_int uhlen);
 void	msys_print(void);
+void	msys_print_brief(u_long *outb, u_long *freeb, u_long *fails,
+	    u_long *waits);
 void	msys_init(void);
 
 /* The pipes of the allocation seam (uipc_mbpool.c). */

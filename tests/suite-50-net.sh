@@ -85,7 +85,7 @@ fi
 # counters: "copied echoed": the copy counters of netstat -m (the
 # m_pulldown family's among them) and the echo count of netstat -s.
 counters() {
-	kcmd "netstat -m" 10
+	kcmd "netstat -m -v" 10
 	cp "$KOUT" "$W/cnt.out"
 	kcmd "netstat -s" 10
 	cat "$KOUT" >> "$W/cnt.out"

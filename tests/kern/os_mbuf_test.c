@@ -843,7 +843,7 @@ SELFTEST_FLAGS(os_mbuf, netstat, 0)	/* os_mbuf is a macro */
 	os_msys_register(&pb.omp);
 	os_msys_register(&pa.omp);
 	m = os_msys_get(20, 0);			/* one block of osnet32 */
-	strlcpy(line, "netstat -m", sizeof(line));
+	strlcpy(line, "netstat -m -v", sizeof(line));
 	cons_capture_start(out, sizeof(out));
 	rc = shell_exec(line);
 	n = cons_capture_stop();

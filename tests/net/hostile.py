@@ -506,8 +506,9 @@ def main():
             if m and m.group(1) == "0":
                 break
         out = kcmd("netstat -m")
-        mb = re.search(r"^(\d+) mbufs in use", out, re.M)
-        cl = re.search(r"^(\d+)/\d+ mbuf \d+ byte clusters", out, re.M)
+        mb = re.search(r"^(\d+)/\d+/\d+/\d+ mbufs in use", out, re.M)
+        cl = re.search(r"^(\d+)/\d+/\d+/\d+ mbuf clusters in use", out,
+                       re.M)
         mb = int(mb.group(1)) if mb else -1
         cl = int(cl.group(1)) if cl else -1
         if mb == RING and cl == RING:
