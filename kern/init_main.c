@@ -16,6 +16,8 @@
 #include <sys/shell.h>
 #include <sys/machdep.h>
 
+#include <net/ip_var.h>
+
 void	subsys_init(void);
 /* Only the benchmark build (make bench) links the benchmarks in. */
 void	bench_run(const char *) __attribute__((weak));
@@ -53,8 +55,13 @@ kern_main(const char *cmdline)
 	pattern = kenv_get("selftest");
 	if (pattern == NULL)
 		pattern = "*";
-	if (strcmp(pattern, "none") != 0)
+	if (strcmp(pattern, "none") != 0) {
 		failed = selftest_run(pattern);
+		/* netstat -s counts real traffic, not the tests' frames. */
+		netstat_reset();
+		printf("netstat: protocol counters reset after the boot "
+		    "self-tests\n");
+	}
 	if (kenv_get("bench") != NULL) {
 		if (bench_run != NULL)
 			bench_run(kenv_get("bench"));

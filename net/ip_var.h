@@ -153,5 +153,6 @@ int	udp_send_buf(uint16_t sport, struct in_addr dst, uint16_t dport,
 struct mbuf *net_getpacket(int len, int lead, int how);
 
 void	netstat_protocols(void);
+void	netstat_reset(void);
 
 #endif /* !_NET_IP_VAR_H_ */

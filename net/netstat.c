@@ -4,7 +4,8 @@
  * What it is for: one place that prints every counter of the stack, so
  * that each drop can be traced to its cause.  netstat_protocols is
  * called by the netstat shell command (kern/uipc_mbuf2.c) for -s.
- * Counters are read at splnet so that each line is consistent.
+ * Counters are read at splnet so that each line is consistent;
+ * netstat_reset zeroes them after the boot self-tests.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -101,6 +102,24 @@ udpstat_print(void)
 	    s->udps_toobig);
 }
 
+
+/*
+ * Zero the protocol counters: the kernel does it once the boot
+ * self-tests are done, so that netstat -s counts only real traffic.
+ */
+void
+netstat_reset(void)
+{
+	int s;
+
+	s = splnet();
+	memset(&etherstat, 0, sizeof(etherstat));
+	memset(&arpstat, 0, sizeof(arpstat));
+	memset(&ipstat, 0, sizeof(ipstat));
+	memset(&icmpstat, 0, sizeof(icmpstat));
+	memset(&udpstat, 0, sizeof(udpstat));
+	splx(s);
+}
 
 void
 netstat_protocols(void)

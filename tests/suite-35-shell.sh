@@ -122,12 +122,29 @@ grep -q '^0/[0-9]*/[0-9]*/[0-9]* mbuf clusters in use' "$log" &&
     ok "netstat -m: no cluster left in use" ||
     notok "netstat -m: clusters still in use"
 
-# QEMU: a paste longer than the serial ring, and escapes on the wire.
+# netstat -s counts real traffic only: the boot self-tests' synthetic
+# frames (thousands through the capture interface) are reset, and said.
+log=build/logs/shell-host-netstat.log
+printf 'netstat -s\n' | timeout 120 ./build/host/kernel 'selftest=net.*' \
+    > "$log" 2>&1
+if grep -q '^netstat: protocol counters reset after the boot self-tests$' \
+    "$log" && grep -q '^	0 frames received, 0 sent$' "$log" &&
+    grep -q '^	0 total packets received, 0 delivered$' "$log"; then
+	ok "netstat -s after the net self-tests: 0 frames, reset said"
+else
+	notok "netstat -s after the net self-tests:"
+	grep -A1 'reset\|^ether:\|^ip:' "$log" | sed 's/^/    /'
+fi
+
+# QEMU: a paste longer than the serial ring, and escapes on the wire;
+# em0's hardware counters are running totals (the chip's clear on read).
 W=$(mktemp -d /tmp/shell-suite.XXXXXX)
 trap 'exec 3>&- 2>/dev/null; [ -n "$qp" ] && kill $qp 2>/dev/null; rm -rf "$W"' EXIT
 mkfifo "$W/in"
 timeout 120 qemu-system-x86_64 -machine pc,accel="${ACCEL:-tcg}" -cpu max \
-    -m 128M -no-reboot -display none -serial stdio -monitor none -nic none \
+    -m 128M -no-reboot -display none -serial stdio -monitor none \
+    -netdev user,id=n0,restrict=on,net=192.0.2.0/24,host=192.0.2.1 \
+    -device e1000,netdev=n0 \
     -kernel build/kernel.elf -append "selftest=none" \
     < "$W/in" > "$W/con" 2>&1 &
 qp=$!
@@ -144,6 +161,15 @@ wait_for() {	# pattern, seconds
 if wait_for 'mbufk> ' 60; then
 	printf '%s\rkenv\r\033[A\ruptime\r' "$long" >&3
 	wait_for 'ticks (hz' 20
+	printf 'ifconfig em0\r' >&3
+	wait_for 'hw good' 10
+	sleep 1
+	printf 'ifconfig em0\r' >&3
+	i=0
+	while [ $i -lt 50 ] &&
+	    [ "$(grep -c 'hw good' "$W/con")" -lt 2 ]; do
+		sleep 0.2; i=$((i + 1))
+	done
 	tr -d '\r' < "$W/con" > build/logs/shell-qemu.log
 	grep -q "^shell: line longer than 127 characters; not run$" \
 	    build/logs/shell-qemu.log &&
@@ -154,6 +180,14 @@ if wait_for 'mbufk> ' 60; then
 	    ! grep -q "unknown command" build/logs/shell-qemu.log &&
 	    ok "qemu: Up ran kenv again, then uptime; nothing junk ran" ||
 	    notok "qemu: Up arrow"
+	tx=$(sed -n 's/.*hw good rx [0-9]* tx \([0-9]*\),.*/\1/p' \
+	    build/logs/shell-qemu.log | tr '\n' ' ')
+	set -- $tx
+	if [ $# -eq 2 ] && [ "$1" -gt 0 ] && [ "$2" -ge "$1" ]; then
+		ok "qemu: ifconfig em0 twice: hw tx $1 then $2 (running totals)"
+	else
+		notok "qemu: ifconfig em0 twice: hw tx '$tx'"
+	fi
 else
 	notok "qemu: no shell prompt in 60 s"
 fi

@@ -105,6 +105,11 @@ struct em_softc {
 	u_long			 sc_txdrops;	/* no mbuf to linearize, empty */
 	u_long			 sc_txfull;	/* waited for descriptors */
 	u_long			 sc_lsc;	/* link status changes */
+	/* The chip's statistics clear on read: running totals here. */
+	uint64_t		 sc_hwgprc;	/* good packets received */
+	uint64_t		 sc_hwgptc;	/* good packets sent */
+	uint64_t		 sc_hwmpc;	/* missed (no descriptor) */
+	uint64_t		 sc_hwcrcerrs;	/* CRC errors */
 	u_long			 sc_reflected;	/* frames bounced (reflect=) */
 	u_long			 sc_reflectdrops; /* runt, or no tx descriptor */
 };
@@ -610,9 +615,14 @@ em_drvprint(struct ifnet *ifp)
 		printf("\tem: reflector mode %d: %lu frames bounced, %lu "
 		    "dropped\n", sc->sc_reflect, sc->sc_reflected,
 		    sc->sc_reflectdrops);
-	printf("\tem: hw good rx %u tx %u, missed %u, crc errors %u\n",
-	    em_read(sc, EM_GPRC), em_read(sc, EM_GPTC), em_read(sc, EM_MPC),
-	    em_read(sc, EM_CRCERRS));
+	sc->sc_hwgprc += em_read(sc, EM_GPRC);
+	sc->sc_hwgptc += em_read(sc, EM_GPTC);
+	sc->sc_hwmpc += em_read(sc, EM_MPC);
+	sc->sc_hwcrcerrs += em_read(sc, EM_CRCERRS);
+	printf("\tem: hw good rx %llu tx %llu, missed %llu, crc errors %llu "
+	    "(since attach)\n", (unsigned long long)sc->sc_hwgprc,
+	    (unsigned long long)sc->sc_hwgptc, (unsigned long long)sc->sc_hwmpc,
+	    (unsigned long long)sc->sc_hwcrcerrs);
 }
 
 static void
