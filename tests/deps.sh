@@ -21,6 +21,8 @@ why() {
 	case $1 in
 	qemu)	echo "QEMU, to boot the kernel (make run, make test)" ;;
 	mandoc)	echo "mandoc, to lint the man pages (make man, make test)" ;;
+	gdb)	echo "gdb, to check the kernel's backtraces in a debugger" \
+		    "(make test)" ;;
 	python)	echo "Debian's python3 ($PY), which runs the tests' scripts" ;;
 	scapy)	echo "scapy for $PY, for the hostile-traffic battery" \
 		    "(make test)" ;;
@@ -50,6 +52,7 @@ for what in "$@"; do
 	qemu)	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 		    need="$need qemu-system-x86" ;;
 	mandoc)	command -v mandoc >/dev/null 2>&1 || need="$need mandoc" ;;
+	gdb)	command -v gdb >/dev/null 2>&1 || need="$need gdb" ;;
 	python)	[ -x "$PY" ] || need="$need python3" ;;
 	scapy)	[ -x "$PY" ] || need="$need python3"
 		"$PY" -c 'import scapy' >/dev/null 2>&1 ||
