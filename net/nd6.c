@@ -697,7 +697,10 @@ nd6_print(void)
 
 SHELL_CMD(ndp, "ndp -a | -c: the IPv6 neighbor cache (-c: flush it)")
 {
-	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
+	if (argc != 2 || (strcmp(argv[1], "-a") != 0 &&
+	    strcmp(argv[1], "-c") != 0))
+		return (shell_usage(argv[0]));
+	if (strcmp(argv[1], "-c") == 0) {
 		nd6_flush();
 		printf("ndp: flushed\n");
 		return (0);

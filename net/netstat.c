@@ -118,6 +118,10 @@ netstat_reset(void)
 	memset(&ipstat, 0, sizeof(ipstat));
 	memset(&icmpstat, 0, sizeof(icmpstat));
 	memset(&udpstat, 0, sizeof(udpstat));
+	memset(&ip6stat, 0, sizeof(ip6stat));
+	memset(&icmp6stat, 0, sizeof(icmp6stat));
+	memset(&nd6stat, 0, sizeof(nd6stat));
+	memset(&udp6stat, 0, sizeof(udp6stat));
 	splx(s);
 }
 

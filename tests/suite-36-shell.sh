@@ -20,6 +20,7 @@ long=$(printf '%0300d' 0)
 	printf 'ifconfig foo\n'
 	printf 'ifconfig lo0 lo0\n'
 	printf 'arp -x\n'
+	printf 'ndp -x\n'
 	printf 'udpsend 127.0.0.1 7 hello   world\n'
 	printf 'udpsend 127.0.0.1 x hi\n'
 	printf 'udpsend 127.0.0.1 99999 hi\n'
@@ -67,6 +68,7 @@ expect() {
 expect 'ifconfig foo' 'ifconfig: foo: no such interface'
 expect 'ifconfig lo0 lo0' 'usage: ifconfig [IF]'
 expect 'arp -x' 'usage: arp [-d]'
+expect 'ndp -x' 'usage: ndp -a | -c'
 # Every word is sent, joined by one blank: 11 bytes (the echo service
 # does not answer our own address: udp(9)).
 case $(answer 'udpsend 127.0.0.1 7 hello   world') in
