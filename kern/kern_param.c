@@ -58,7 +58,7 @@ static const struct kenv_word kenv_words[] = {
 	{ "ip6maxextlen",	KW_INT,	8, 65535, 0 },		/* ip6(9) */
 	{ "ipfragttl",		KW_INT,	1, 255, 0 },		/* ip(9) */
 	{ "iters",		KW_INT,	1, 1000000000, 0 },	/* kenv(9) */
-	{ "mbuf_prop_seed",	KW_INT,	0, 0xffffffffL, 0 },	/* kenv(9) */
+	{ "mbuf_prop_seed",	KW_INT,	0, 0x7fffffffL, 0 },	/* kenv(9) */
 	{ "mbuf_prop_steps",	KW_INT,	1, 100000000, 0 },	/* kenv(9) */
 	{ "mbuf_prop_trace",	KW_INT,	0, 100000000, 0 },	/* kenv(9) */
 	{ "nmbclusters",	KW_INT,	256, 1L << 24, MCLBYTES }, /* msys(9) */
