@@ -50,7 +50,7 @@ MI_SRCS	:= $(sort $(wildcard kern/*.c net/*.c tests/kern/*.c))
 # follows the compiler's output order, which GCC otherwise reverses).
 # (GCC only: clang, for the fuzzers, has no such option and needs none.)
 ORDER	= $(if $(filter tests/kern/%,$(1)),-fno-toplevel-reorder)
-HDRS	:= $(wildcard sys/*.h net/*.h arch/x86_64/*.h arch/host/*.h \
+HDRS	:= $(wildcard sys/*.h kern/*.h net/*.h arch/x86_64/*.h arch/host/*.h \
 	   arch/*/include/machine/*.h)
 
 # ---- the QEMU kernel -------------------------------------------------

@@ -6,14 +6,14 @@
  * zeroed unless MPF_NOZERO, then constructed), so nnom allocations
  * succeed whatever happens to the heap later.  An allocation takes the
  * most recently freed buffer from the array as it is; when the array is
- * empty the pipe borrows from malloc(9) (zeroed unless MPF_NOZERO, then
+ * empty the pipe borrows from mbp_malloc (zeroed unless MPF_NOZERO, then
  * constructed) as long as fewer than nmax of its buffers exist; when
  * that fails too, the registered drain hooks are asked to give memory
  * back, and only then does mpipe_alloc_nowait fail or
  * mpipe_alloc_waitok sleep.  mpipe_free puts the buffer into the array
  * while it has a free slot, zeroing it first unless the pipe has
  * MPF_CACHEDATA or MPF_NOZERO; only a buffer freed into a full array
- * goes through the destructor back to malloc(9).  That is DragonFly's
+ * goes through the destructor back to mbp_malloc.  That is DragonFly's
  * sys/kern/kern_mpipe.c (mpipe_init, mpipe_free) and its mpipe(9) page.
  * The common cases of both, a pop from above the interrupt share and a
  * push into a free slot, are inline in sys/mpipe.h (mpipe_take,
@@ -24,7 +24,7 @@
  * have mp_nint of its nnom buffers set aside by mpipe_setintr: an
  * allocation in thread context then takes from the array only while it
  * holds more than mp_nint buffers, one in interrupt context
- * (in_interrupt()) may empty it; mpipe_setintr refills the array to
+ * (mbp_in_interrupt()) may empty it; mpipe_setintr refills the array to
  * nnom when it sets a share.  Without mpipe_setintr mp_nint is 0 and
  * every caller gets the whole reserve, as the seed promises.
  *
@@ -43,16 +43,12 @@
  * may allocate and free; nothing here sleeps except mpipe_alloc_waitok
  * (and mpipe_init's prefill when the caller may sleep).
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/malloc.h>
+#include <sys/mbuf_port.h>
 #include <sys/queue.h>
 #include <sys/mpipe.h>
-#include <sys/selftest.h>
-#include <sys/shell.h>
+#include "mbuf_private.h"
 
-MALLOC_DEFINE(M_MPIPE, "mpipe", "mpipe(9) free-buffer arrays");
+MBP_MEMTYPE_DEFINE(M_MPIPE, "mpipe");
 
 #define MPF_ALL		(MPF_NOZERO | MPF_CACHEDATA | MPF_INT)
 #define MPIPE_NOCAP	0x7fffffff
@@ -65,14 +61,6 @@ MALLOC_DEFINE(M_MPIPE, "mpipe", "mpipe(9) free-buffer arrays");
 #define MPIPE_POISON
 #endif
 
-/* KASAN_POISON and KASAN_UNPOISON come from sys/malloc.h. */
-#if defined(__SANITIZE_ADDRESS__)
-int	__asan_address_is_poisoned(void const volatile *);
-#define KASAN_ISPOISONED(p)	__asan_address_is_poisoned(p)
-#else
-#define KASAN_ISPOISONED(p)	0
-#endif
-
 struct mpipe_drain {
 	void	(*md_fn)(void *);
 	void	*md_arg;
@@ -81,23 +69,6 @@ struct mpipe_drain {
 static LIST_HEAD(, malloc_pipe) mpipe_list = LIST_HEAD_INITIALIZER(mpipe_list);
 static struct mpipe_drain mpipe_drains[MPIPE_NDRAIN];
 static int mpipe_draining;	/* drain hooks are running: no recursion */
-
-static long
-mpipe_leakcount(void)
-{
-	return (mpipe_total_out());
-}
-
-static struct leakprobe mpipe_probe = {
-	.lp_name = "pipe buffers",
-	.lp_count = mpipe_leakcount,
-};
-
-void
-mpipe_sysinit(void)
-{
-	leakprobe_register(&mpipe_probe);
-}
 
 /* mpipe_free zeroes a buffer it keeps (DragonFly's default). */
 static inline bool
@@ -152,7 +123,7 @@ mpipe_stash(struct malloc_pipe *mp, void *buf)
 			w[i] = mpipe_junk(&w[i]);
 	}
 #endif
-	KASAN_POISON(buf, mp->mp_bytes);
+	mbp_poison(buf, mp->mp_bytes);
 }
 
 /*
@@ -168,12 +139,12 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 	int i;
 #endif
 
-	KASAN_UNPOISON(buf, mp->mp_bytes);
+	mbp_unpoison(buf, mp->mp_bytes);
 #ifdef MPIPE_POISON
 	if (mpipe_junked(mp)) {
 		for (i = 0; i < mp->mp_bytes / 8; i++)
 			if (w[i] != mpipe_junk(&w[i]))
-				panic("mpipe: pipe %s: buffer %p was written "
+				mbp_panic("mpipe: pipe %s: buffer %p was written "
 				    "after it was freed (word %d is 0x%llx)",
 				    mp->mp_name, buf, i,
 				    (unsigned long long)w[i]);
@@ -183,7 +154,7 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 
 		for (i = 0; i < mp->mp_bytes; i++)
 			if (c[i] != 0)
-				panic("mpipe: pipe %s: buffer %p was written "
+				mbp_panic("mpipe: pipe %s: buffer %p was written "
 				    "after it was freed (byte %d is 0x%x)",
 				    mp->mp_name, buf, i, c[i]);
 	}
@@ -194,8 +165,8 @@ mpipe_ready(struct malloc_pipe *mp, void *buf)
 static void
 mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 {
-	if (KASAN_ISPOISONED(buf))
-		panic("mpipe_free: pipe %s: %p is already free (double free)",
+	if (mbp_ispoisoned(buf))
+		mbp_panic("mpipe_free: pipe %s: %p is already free (double free)",
 		    mp->mp_name, buf);
 #ifdef MPIPE_POISON
 	if (mpipe_junked(mp)) {
@@ -205,7 +176,7 @@ mpipe_checkfree(struct malloc_pipe *mp, void *buf)
 
 		if (w[0] == mpipe_junk(&w[0]) &&
 		    w[last] == mpipe_junk(&w[last]))
-			panic("mpipe_free: pipe %s: %p is already free "
+			mbp_panic("mpipe_free: pipe %s: %p is already free "
 			    "(double free)", mp->mp_name, buf);
 	}
 #endif
@@ -230,14 +201,14 @@ mpipe_inarray(struct malloc_pipe *mp, void *buf)
 	return (false);
 }
 
-/* A new buffer from malloc(9), zeroed unless MPF_NOZERO, constructed. */
+/* A new buffer from mbp_malloc, zeroed unless MPF_NOZERO, constructed. */
 static void *
 mpipe_sysalloc(struct malloc_pipe *mp, int wait)
 {
 	void *buf;
 
-	buf = malloc(mp->mp_bytes, mp->mp_type, wait |
-	    ((mp->mp_flags & MPF_NOZERO) ? 0 : M_ZERO));
+	buf = mbp_malloc(mp->mp_bytes, mp->mp_type, wait |
+	    ((mp->mp_flags & MPF_NOZERO) ? 0 : MBP_ZERO));
 	if (buf != NULL && mp->mp_construct != NULL)
 		mp->mp_construct(buf, mp->mp_priv);
 	return (buf);
@@ -248,14 +219,14 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
     int nmax, int mpflags, void (*construct)(void *, void *),
     void (*deconstruct)(void *, void *), void *priv)
 {
-	int wait = cansleep() ? M_WAITOK : M_NOWAIT;
+	int wait = mbp_cansleep() ? MBP_WAITOK : MBP_NOWAIT;
 	void *buf;
 	int s;
 
-	KASSERTMSG(bytes > 0, "mpipe_init: bad size %d for type %s", bytes,
-	    type->ks_shortdesc);
-	KASSERTMSG((mpflags & ~MPF_ALL) == 0, "mpipe_init: unknown flags "
-	    "0x%x for type %s", mpflags, type->ks_shortdesc);
+	MBP_ASSERTMSG(bytes > 0, "mpipe_init: bad size %d for type %s", bytes,
+	    mbp_memtype_name(type));
+	MBP_ASSERTMSG((mpflags & ~MPF_ALL) == 0, "mpipe_init: unknown flags "
+	    "0x%x for type %s", mpflags, mbp_memtype_name(type));
 	/* DragonFly's limits: at least one buffer, nmax at least nnom. */
 	if (nnom < 1)
 		nnom = 1;
@@ -264,7 +235,8 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 	if (nmax < nnom)
 		nmax = nnom;
 	memset(mp, 0, sizeof(*mp));
-	strlcpy(mp->mp_name, type->ks_shortdesc, sizeof(mp->mp_name));
+	mb_snprintf(mp->mp_name, sizeof(mp->mp_name), "%s",
+	    mbp_memtype_name(type));
 	mp->mp_type = type;
 	mp->mp_bytes = bytes;
 	mp->mp_nnom = nnom;
@@ -277,34 +249,34 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 #if defined(MPIPE_POISON) || defined(__SANITIZE_ADDRESS__)
 	mp->mp_hooks = MPIPE_HTAKE | MPIPE_HPUT;
 #endif
-	mp->mp_array = malloc(nnom * sizeof(void *), M_MPIPE, wait);
+	mp->mp_array = mbp_malloc(nnom * sizeof(void *), M_MPIPE, wait);
 	if (mp->mp_array == NULL)
-		panic("mpipe_init: pipe %s: no memory for its array",
+		mbp_panic("mpipe_init: pipe %s: no memory for its array",
 		    mp->mp_name);
 	while (mp->mp_nfree < nnom) {
 		if ((buf = mpipe_sysalloc(mp, wait)) == NULL)
-			panic("mpipe_init: pipe %s: no memory for reserve "
+			mbp_panic("mpipe_init: pipe %s: no memory for reserve "
 			    "buffer %d of %d", mp->mp_name, mp->mp_nfree + 1,
 			    nnom);
 		mpipe_stash(mp, buf);
 		mp->mp_array[mp->mp_nfree++] = buf;
 		mp->mp_total++;
 	}
-	s = splhigh();
+	s = mbp_splhigh();
 	LIST_INSERT_HEAD(&mpipe_list, mp, mp_link);
-	splx(s);
+	mbp_splx(s);
 }
 
 void
 mpipe_setname(struct malloc_pipe *mp, const char *name)
 {
-	strlcpy(mp->mp_name, name, sizeof(mp->mp_name));
+	mb_snprintf(mp->mp_name, sizeof(mp->mp_name), "%s", name);
 }
 
 /*
  * The interrupt share (an extension): nint of the array's buffers are
  * for interrupt context only.  When nint is not 0 the array is topped
- * up to all its nnom now, from malloc(9) under the cap, so that the
+ * up to all its nnom now, from mbp_malloc under the cap, so that the
  * share and the threads' nnom - nint are both there before they are
  * needed, however many buffers the caller already holds (a driver's
  * receive ring).
@@ -315,19 +287,19 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 	void *buf;
 	int s;
 
-	KASSERTMSG(mp->mp_flags & MPF_INT, "mpipe_setintr: pipe %s was not "
+	MBP_ASSERTMSG(mp->mp_flags & MPF_INT, "mpipe_setintr: pipe %s was not "
 	    "made with MPF_INT", mp->mp_name);
-	KASSERTMSG(nint >= 0 && nint <= mp->mp_nnom, "mpipe_setintr: pipe %s: "
+	MBP_ASSERTMSG(nint >= 0 && nint <= mp->mp_nnom, "mpipe_setintr: pipe %s: "
 	    "interrupt share %d outside 0..nnom (%d)", mp->mp_name, nint,
 	    mp->mp_nnom);
-	s = splhigh();
+	s = mbp_splhigh();
 	mp->mp_nint = nint;
 	while (nint > 0 && mp->mp_nfree < mp->mp_nnom &&
 	    mp->mp_total < mp->mp_nmax) {
 		mp->mp_total++;		/* hold the slot */
-		splx(s);
-		buf = mpipe_sysalloc(mp, M_NOWAIT);
-		s = splhigh();
+		mbp_splx(s);
+		buf = mpipe_sysalloc(mp, MBP_NOWAIT);
+		s = mbp_splhigh();
 		if (buf == NULL) {
 			mp->mp_total--;
 			break;
@@ -337,19 +309,19 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 			mpipe_stash(mp, buf);
 			mp->mp_array[mp->mp_nfree++] = buf;
 			if (mp->mp_waiters != 0)
-				wakeup(mp);
+				mbp_wakeup(mp);
 			continue;
 		}
 		/* Frees filled the array meanwhile: this one is spare. */
 		mp->mp_total--;
 		mp->mp_sysfrees++;
-		splx(s);
+		mbp_splx(s);
 		if (mp->mp_deconstruct != NULL)
 			mp->mp_deconstruct(buf, mp->mp_priv);
-		free(buf, mp->mp_type);
-		s = splhigh();
+		mbp_free(buf, mp->mp_type);
+		s = mbp_splhigh();
 	}
-	splx(s);
+	mbp_splx(s);
 }
 
 void
@@ -361,24 +333,24 @@ mpipe_done(malloc_pipe_t mp)
 	/* A zeroed pipe, or one already done: nothing to do (DragonFly). */
 	if (mp->mp_array == NULL)
 		return;
-	s = splhigh();
+	s = mbp_splhigh();
 	out = mp->mp_total - mp->mp_nfree;
 	if (out != 0 || mp->mp_waiters != 0) {
-		splx(s);
-		panic("mpipe_done: pipe %s has %d buffers outstanding and %d "
+		mbp_splx(s);
+		mbp_panic("mpipe_done: pipe %s has %d buffers outstanding and %d "
 		    "waiters", mp->mp_name, out, mp->mp_waiters);
 	}
 	LIST_REMOVE(mp, mp_link);
-	splx(s);
+	mbp_splx(s);
 	while (mp->mp_nfree > 0) {
 		buf = mp->mp_array[--mp->mp_nfree];
 		mp->mp_total--;
-		KASAN_UNPOISON(buf, mp->mp_bytes);
+		mbp_unpoison(buf, mp->mp_bytes);
 		if (mp->mp_deconstruct != NULL)
 			mp->mp_deconstruct(buf, mp->mp_priv);
-		free(buf, mp->mp_type);
+		mbp_free(buf, mp->mp_type);
 	}
-	free(mp->mp_array, M_MPIPE);
+	mbp_free(mp->mp_array, M_MPIPE);
 	mp->mp_array = NULL;
 	mp->mp_nnom = mp->mp_nmax = mp->mp_nint = 0;
 }
@@ -390,13 +362,13 @@ mpipe_run_drains(void)
 	int i, s;
 	bool ran = false;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	if (mpipe_draining) {
-		splx(s);
+		mbp_splx(s);
 		return (false);
 	}
 	mpipe_draining = 1;
-	splx(s);
+	mbp_splx(s);
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		void (*fn)(void *) = mpipe_drains[i].md_fn;
 
@@ -411,8 +383,8 @@ mpipe_run_drains(void)
 
 /*
  * The slow path: the array has nothing this context may take.  Borrow
- * from malloc(9) under the cap, then drain, then fail or sleep.  The
- * last check and the tsleep are at splhigh together, so a free from an
+ * from mbp_malloc under the cap, then drain, then fail or sleep.  The
+ * last check and the sleep are at splhigh together, so a free from an
  * interrupt handler cannot slip between them.
  */
 static void *
@@ -422,29 +394,29 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 	void *buf;
 	int s, n;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (;;) {
 		n = mp->mp_nfree;
-		if (n > mp->mp_nint || (n > 0 && in_interrupt())) {
+		if (n > mp->mp_nint || (n > 0 && mbp_in_interrupt())) {
 			if (n <= mp->mp_nint)
 				mp->mp_intres++;
 			buf = mp->mp_array[--n];
 			mp->mp_nfree = n;
 			mpipe_took(mp);
-			splx(s);
+			mbp_splx(s);
 			mpipe_ready(mp, buf);
 			return (buf);
 		}
 		if (!mtried && mp->mp_total < mp->mp_nmax) {
 			mtried = true;
 			mp->mp_total++;		/* hold the slot */
-			splx(s);
-			buf = mpipe_sysalloc(mp, M_NOWAIT);
-			s = splhigh();
+			mbp_splx(s);
+			buf = mpipe_sysalloc(mp, MBP_NOWAIT);
+			s = mbp_splhigh();
 			if (buf != NULL) {
 				mp->mp_mallocs++;
 				mpipe_took(mp);
-				splx(s);
+				mbp_splx(s);
 				return (buf);
 			}
 			mp->mp_total--;
@@ -452,25 +424,25 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 		}
 		if (!drained) {
 			drained = true;
-			splx(s);
+			mbp_splx(s);
 			if (mpipe_run_drains()) {
 				mtried = false;
-				s = splhigh();
+				s = mbp_splhigh();
 				mp->mp_drains++;
 			} else
-				s = splhigh();
+				s = mbp_splhigh();
 			continue;
 		}
 		if (!canwait) {
 			mp->mp_fails++;
-			splx(s);
+			mbp_splx(s);
 			return (NULL);
 		}
 		/* Under the cap but no memory: poll; at the cap: a free. */
 		mp->mp_waits++;
 		mp->mp_waiters++;
-		tsleep(mp, 0, "mpipe", mp->mp_total < mp->mp_nmax ?
-		    MAX(hz / 10, 1) : 0);
+		mbp_sleep(mp, "mpipe", mp->mp_total < mp->mp_nmax ?
+		    MAX(mbp_hz() / 10, 1) : 0);
 		mp->mp_waiters--;
 		mtried = drained = false;
 	}
@@ -491,11 +463,11 @@ mpipe_alloc_waitok(struct malloc_pipe *mp)
 {
 	void *buf;
 
-	if (__predict_false(!cansleep()))
-		panic("mpipe_alloc_waitok: pipe %s: caller %p may not sleep "
+	if (__predict_false(!mbp_cansleep()))
+		mbp_panic("mpipe_alloc_waitok: pipe %s: caller %p may not sleep "
 		    "(%s, ipl %d)", mp->mp_name, __builtin_return_address(0),
-		    in_interrupt() ? "interrupt context" : "spl raised",
-		    curipl());
+		    mbp_in_interrupt() ? "interrupt context" : "spl raised",
+		    mbp_curipl());
 	if ((buf = mpipe_take(mp)) != NULL)
 		return (buf);
 	return (mpipe_get(mp, true));
@@ -503,7 +475,7 @@ mpipe_alloc_waitok(struct malloc_pipe *mp)
 
 /*
  * All of mpipe_free: the buffer goes into the array while the array has
- * a free slot (zeroed first when the pipe zeroes), and to malloc(9)
+ * a free slot (zeroed first when the pipe zeroes), and to mbp_malloc
  * through the destructor only when the array is full, as in DragonFly's
  * mpipe_free; mpipe_put (sys/mpipe.h) is its common case, inline.
  */
@@ -513,16 +485,16 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 	int s, n;
 
 	mpipe_checkfree(mp, buf);
-	s = splhigh();
+	s = mbp_splhigh();
 	n = mp->mp_nfree;
 	if (mpipe_inarray(mp, buf)) {
-		splx(s);
-		panic("mpipe_free: pipe %s: %p freed but it is already free "
+		mbp_splx(s);
+		mbp_panic("mpipe_free: pipe %s: %p freed but it is already free "
 		    "(double free)", mp->mp_name, buf);
 	}
 	if (mp->mp_total <= n) {
-		splx(s);
-		panic("mpipe_free: pipe %s: %p freed but no buffer is out",
+		mbp_splx(s);
+		mbp_panic("mpipe_free: pipe %s: %p freed but no buffer is out",
 		    mp->mp_name, buf);
 	}
 	mp->mp_puts++;
@@ -533,18 +505,18 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		mp->mp_array[n] = buf;
 		mp->mp_nfree = n + 1;
 		if (mp->mp_waiters != 0)
-			wakeup(mp);
-		splx(s);
+			mbp_wakeup(mp);
+		mbp_splx(s);
 		return;
 	}
 	mp->mp_total--;
 	mp->mp_sysfrees++;
 	if (mp->mp_waiters != 0)
-		wakeup(mp);
-	splx(s);
+		mbp_wakeup(mp);
+	mbp_splx(s);
 	if (mp->mp_deconstruct != NULL)
 		mp->mp_deconstruct(buf, mp->mp_priv);
-	free(buf, mp->mp_type);
+	mbp_free(buf, mp->mp_type);
 }
 
 void
@@ -559,9 +531,9 @@ mpipe_out(const struct malloc_pipe *mp)
 {
 	int s, out;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	out = mp->mp_total - mp->mp_nfree;
-	splx(s);
+	mbp_splx(s);
 	return (out);
 }
 
@@ -570,16 +542,16 @@ mpipe_drain_register(void (*fn)(void *), void *arg)
 {
 	int i, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		if (mpipe_drains[i].md_fn == NULL) {
 			mpipe_drains[i].md_arg = arg;
 			mpipe_drains[i].md_fn = fn;
-			splx(s);
+			mbp_splx(s);
 			return (0);
 		}
 	}
-	splx(s);
+	mbp_splx(s);
 	return (ENOSPC);
 }
 
@@ -588,7 +560,7 @@ mpipe_drain_deregister(void (*fn)(void *), void *arg)
 {
 	int i, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		if (mpipe_drains[i].md_fn == fn &&
 		    mpipe_drains[i].md_arg == arg) {
@@ -597,7 +569,7 @@ mpipe_drain_deregister(void (*fn)(void *), void *arg)
 			break;
 		}
 	}
-	splx(s);
+	mbp_splx(s);
 }
 
 long
@@ -607,17 +579,17 @@ mpipe_total_out(void)
 	long n = 0;
 	int s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	LIST_FOREACH(mp, &mpipe_list, mp_link)
 		n += mp->mp_total - mp->mp_nfree;
-	splx(s);
+	mbp_splx(s);
 	return (n);
 }
 
 static void
 mpipe_print_header(void)
 {
-	printf("%-12s %5s %5s %5s %4s %5s %5s %5s %8s %8s %5s %5s %5s %6s "
+	mbp_printf("%-12s %5s %5s %5s %4s %5s %5s %5s %8s %8s %5s %5s %5s %6s "
 	    "%6s %5s\n", "pipe", "size", "nnom", "nmax", "nint", "free", "out",
 	    "hiwat", "gets", "puts", "fails", "waits", "drain", "malloc",
 	    "sysfre", "intr");
@@ -626,12 +598,12 @@ mpipe_print_header(void)
 void
 mpipe_print(const struct malloc_pipe *mp)
 {
-	printf("%-12s %5d %5d ", mp->mp_name, mp->mp_bytes, mp->mp_nnom);
+	mbp_printf("%-12s %5d %5d ", mp->mp_name, mp->mp_bytes, mp->mp_nnom);
 	if (mp->mp_nmax == MPIPE_NOCAP)
-		printf("%5s", "-");
+		mbp_printf("%5s", "-");
 	else
-		printf("%5d", mp->mp_nmax);
-	printf(" %4d %5d %5d %5d %8lu %8lu %5lu %5lu %5lu %6lu %6lu %5lu\n",
+		mbp_printf("%5d", mp->mp_nmax);
+	mbp_printf(" %4d %5d %5d %5d %8lu %8lu %5lu %5lu %5lu %6lu %6lu %5lu\n",
 	    mp->mp_nint, mp->mp_nfree, mp->mp_total - mp->mp_nfree,
 	    mp->mp_hiwat, mp->mp_gets, mp->mp_puts, mp->mp_fails,
 	    mp->mp_waits, mp->mp_drains, mp->mp_mallocs, mp->mp_sysfrees,
@@ -650,14 +622,6 @@ mpipe_print_all(void)
 	for (i = 0; i < MPIPE_NDRAIN; i++)
 		if (mpipe_drains[i].md_fn != NULL)
 			nhooks++;
-	printf("%ld pipe buffers out; %d drain hooks\n", mpipe_total_out(),
+	mbp_printf("%ld pipe buffers out; %d drain hooks\n", mpipe_total_out(),
 	    nhooks);
-}
-
-SHELL_CMD(mpipes, "mpipe(9) reserves and their counters")
-{
-	if (argc != 1)
-		return (shell_usage(argv[0]));
-	mpipe_print_all();
-	return (0);
 }

@@ -7,16 +7,14 @@
  */
 #include <sys/types.h>
 #include <sys/systm.h>
-#include <sys/mbuf.h>
-#include <sys/mpipe.h>
-#include <net/if.h>
 
 void	subsys_init(void);
+void	net_init(void);		/* the network stack, net/if.c */
+void	mbport_attach(void);	/* kern_mbport.c */
 
 void
 subsys_init(void)
 {
-	mpipe_sysinit();
-	mbinit();
+	mbport_attach();
 	net_init();
 }

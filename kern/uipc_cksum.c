@@ -13,9 +13,7 @@
  *
  * Invariants: nothing here writes to an mbuf or allocates.
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
+#include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 
 static inline uint32_t
@@ -96,12 +94,12 @@ in_cksum_skip(struct mbuf *m, int len, int skip)
 	uint16_t s;
 
 	if (len < 0 || skip < 0)
-		panic("in_cksum: len %d, skip %d", len, skip);
+		mbp_panic("in_cksum: len %d, skip %d", len, skip);
 	for (; m != NULL && skip >= m->m_len; m = m->m_next)
 		skip -= m->m_len;
 	for (off = skip; len > 0; m = m->m_next, off = 0) {
 		if (m == NULL)
-			panic("in_cksum: %d bytes beyond the chain", len);
+			mbp_panic("in_cksum: %d bytes beyond the chain", len);
 		count = MIN(m->m_len - off, len);
 		if (count <= 0)
 			continue;

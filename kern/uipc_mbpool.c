@@ -31,24 +31,21 @@
  * back, and the pipe junk-fills it and checks the junk when it hands
  * it out again.
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/malloc.h>
+#include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
-#include <sys/selftest.h>
+#include "mbuf_private.h"
 
-MALLOC_DEFINE(M_MBUF, "mbuf", "mbufs");
-MALLOC_DEFINE(M_CLUSTER, "mcluster", "mbuf clusters");
-MALLOC_DEFINE(M_MBUFREF, "mbufref", "mbuf storage reference counts");
+MBP_MEMTYPE_DEFINE(M_MBUF, "mbuf");
+MBP_MEMTYPE_DEFINE(M_CLUSTER, "mcluster");
+MBP_MEMTYPE_DEFINE(M_MBUFREF, "mbufref");
 
 /*
  * Reserves and default caps; the caps are tunable at boot.  The cluster
  * reserve is sized so that, with a NIC's receive ring out and its
  * interrupt reserve (128 each for em(4)) set aside, threads still find
- * clusters in the pipe rather than in malloc(9).
+ * clusters in the pipe rather than in mbp_malloc.
  */
 #define MB_NNOM		256
 #define MB_CLNNOM	384
@@ -71,12 +68,12 @@ mb_inject(int how)
 	bool fail = false;
 	int s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	if (mb_failafter > 0)
 		mb_failafter--;
 	else if (mb_failafter == 0)
 		fail = (how & M_WAIT) == 0;
-	splx(s);
+	mbp_splx(s);
 	return (fail);
 }
 
@@ -126,16 +123,16 @@ mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 	if (__predict_false(p == NULL))
 		MBSTAT_ADD(m_drops, 1);
 	else if (outst != NULL)
-		counter_add(outst, 1);
+		mbp_counter_add(outst, 1);
 	return (p);
 }
 
 static void
 mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
 {
-	KASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
+	MBP_ASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
 	    mp->mp_name);
-	counter_add(outst, -1);
+	mbp_counter_add(outst, -1);
 	mpipe_free(mp, p);
 }
 
@@ -182,32 +179,15 @@ mb_refrelease(u_int *p)
 	mb_put(&mb_ref_pipe, p, &mbstat.m_refs);
 }
 
-static long
-mb_count_mbufs(void)
-{
-	return ((long)mbstat_mbufs());
-}
-
-static long
-mb_count_clusters(void)
-{
-	return ((long)mbstat.m_clusters);
-}
-
-static struct leakprobe mb_probe_mbufs = {
-	.lp_name = "mbufs", .lp_count = mb_count_mbufs };
-static struct leakprobe mb_probe_clusters = {
-	.lp_name = "clusters", .lp_count = mb_count_clusters };
-
 void
 mb_poolinit(void)
 {
-	malloc_type_attach(M_MBUF);
-	malloc_type_attach(M_CLUSTER);
-	malloc_type_attach(M_MBUFREF);
-	/* kenv(9) keeps the caps inside their ranges (and memory). */
-	kenv_getint("nmbufs", &nmbufs);
-	kenv_getint("nmbclusters", &nmbclusters);
+	mbp_memtype_init(M_MBUF);
+	mbp_memtype_init(M_CLUSTER);
+	mbp_memtype_init(M_MBUFREF);
+	/* The port keeps the caps inside their ranges (mbuf_port(9)). */
+	mbp_tunable("nmbufs", &nmbufs);
+	mbp_tunable("nmbclusters", &nmbclusters);
 	mpipe_init(&mb_mbuf_pipe, M_MBUF, MSIZE, MIN(MB_NNOM, nmbufs / 2),
 	    nmbufs, MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&mb_mbuf_pipe, "mbuf");
@@ -219,7 +199,5 @@ mb_poolinit(void)
 	    MIN(MB_REFNNOM, nmbufs / 2), nmbufs, MPF_NOZERO, NULL, NULL,
 	    NULL);
 	mpipe_setname(&mb_ref_pipe, "mbufref");
-	leakprobe_register(&mb_probe_mbufs);
-	leakprobe_register(&mb_probe_clusters);
 	msys_init();
 }

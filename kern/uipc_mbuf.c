@@ -20,13 +20,11 @@
  *     live (a freed mbuf is MT_FREE and junk, see uipc_mbpool.c), and
  *     the calls that return a packet check it with m_verify.
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/malloc.h>
+#include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
+#include "mbuf_private.h"
 
 struct mbstat mbstat;
 
@@ -34,20 +32,19 @@ struct mbstat mbstat;
 static __dead void
 m_waitpanic(const char *fn, void *caller)
 {
-	panic("%s: M_WAIT where sleeping is not allowed (caller %p)", fn,
+	mbp_panic("%s: M_WAIT where sleeping is not allowed (caller %p)", fn,
 	    caller);
 }
 
 /* Every allocating entry point checks M_WAIT first: names the caller. */
 #define M_WAITCHECK(how) do {						\
-	if (((how) & M_WAIT) && !cansleep())				\
+	if (((how) & M_WAIT) && !mbp_cansleep())				\
 		m_waitpanic(__func__, __builtin_return_address(0));	\
 } while (0)
 
 #ifdef DIAGNOSTIC
 #if defined(__SANITIZE_ADDRESS__)
-int	__asan_address_is_poisoned(void const volatile *);
-#define M_POISONED(m)	__asan_address_is_poisoned(&(m)->m_type)
+#define M_POISONED(m)	mbp_ispoisoned(&(m)->m_type)
 #else
 #define M_POISONED(m)	0
 #endif
@@ -59,10 +56,10 @@ m_checklive(struct mbuf *m, const char *fn)
 	int type;
 
 	if (m == NULL)
-		panic("%s: NULL mbuf", fn);
+		mbp_panic("%s: NULL mbuf", fn);
 	type = M_POISONED(m) ? -1 : m->m_type;
 	if (type <= MT_FREE || type >= MT_NTYPES)
-		panic("%s: mbuf %p is not live (type %d): freed already "
+		mbp_panic("%s: mbuf %p is not live (type %d): freed already "
 		    "(double free or use after free)", fn, (void *)m, type);
 }
 #define M_LIVE(m)	m_checklive((m), __func__)
@@ -124,7 +121,7 @@ m_align(struct mbuf *m, int len)
 {
 	int size = m_size(m);
 
-	KASSERTMSG(len >= 0 && len <= size && m->m_len == 0,
+	MBP_ASSERTMSG(len >= 0 && len <= size && m->m_len == 0,
 	    "m_align: mbuf %p: %d bytes do not fit %d (or not empty)",
 	    (void *)m, len, size);
 	m->m_data = m_start(m) + ((size - len) & ~(int)(sizeof(long) - 1));
@@ -170,7 +167,7 @@ m_get1(int how, int type, int flags)
 {
 	struct mbuf *m;
 
-	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_get%s: type %d",
+	MBP_ASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_get%s: type %d",
 	    (flags & M_PKTHDR) ? "hdr" : "", type);
 	if (__predict_false((m = mb_tryalloc()) == NULL))
 		return (m_getslow(how, type, flags));
@@ -198,7 +195,7 @@ m_gethdr_uh(int how, int type, u_int uhlen)
 
 	M_WAITCHECK(how);
 	if (uhlen > M_MAXUHLEN)
-		panic("m_gethdr_uh: user header of %u bytes (max %d)", uhlen,
+		mbp_panic("m_gethdr_uh: user header of %u bytes (max %d)", uhlen,
 		    M_MAXUHLEN);
 	if ((m = m_gethdr(how, type)) == NULL)
 		return (NULL);
@@ -232,7 +229,7 @@ static void
 m_setext(struct mbuf *m, caddr_t buf, u_int size,
     const struct m_extops *ops, void *arg, u_int flags)
 {
-	KASSERTMSG((m->m_flags & M_EXT) == 0 && m->m_len == 0,
+	MBP_ASSERTMSG((m->m_flags & M_EXT) == 0 && m->m_len == 0,
 	    "m_setext: mbuf %p already has storage or data", (void *)m);
 	m->m_ext.ext_buf = buf;
 	m->m_ext.ext_size = size;
@@ -291,7 +288,7 @@ m_getcl(int how, int type, int flags)
 	caddr_t buf;
 
 	M_WAITCHECK(how);
-	KASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_getcl: type %d",
+	MBP_ASSERTMSG(type > MT_FREE && type < MT_NTYPES, "m_getcl: type %d",
 	    type);
 	if (__predict_true((m = mb_tryalloc()) != NULL)) {
 		if (__predict_true((buf = mb_cltryalloc()) != NULL)) {
@@ -310,7 +307,7 @@ m_extadd(struct mbuf *m, caddr_t buf, u_int size,
 {
 	M_WAITCHECK(how);
 	M_LIVE(m);
-	KASSERTMSG(ops != NULL && ops->free != NULL,
+	MBP_ASSERTMSG(ops != NULL && ops->free != NULL,
 	    "m_extadd: mbuf %p: no free method", (void *)m);
 	m_setext(m, buf, size, ops, arg,
 	    EXT_EXTADD | ((flags & M_RDONLY) ? EXT_RDONLY : 0));
@@ -326,14 +323,14 @@ m_extref(struct mbuf *o, struct mbuf *n, int how)
 {
 	u_int *rc;
 
-	KASSERT((o->m_flags & M_EXT) && (n->m_flags & M_EXT) == 0);
+	MBP_ASSERT((o->m_flags & M_EXT) && (n->m_flags & M_EXT) == 0);
 	if ((rc = o->m_ext.ext_refcnt) == NULL) {
 		if ((rc = mb_refalloc(how)) == NULL)
 			return (ENOBUFS);
 		*rc = 1;
 		o->m_ext.ext_refcnt = rc;
 	}
-	refcnt_add(rc, 1);
+	mbp_refcnt_add(rc, 1);
 	n->m_ext = o->m_ext;
 	n->m_flags |= M_EXT | (o->m_flags & M_RDONLY);
 	MBSTAT_ADD(m_shared, 1);
@@ -348,9 +345,9 @@ m_extfree(struct mbuf *m)
 	u_int *rc = ext->ext_refcnt;
 
 	if (rc != NULL) {
-		KASSERTMSG(*rc > 0, "m_free: mbuf %p: storage %p has a "
+		MBP_ASSERTMSG(*rc > 0, "m_free: mbuf %p: storage %p has a "
 		    "reference count of 0", (void *)m, ext->ext_buf);
-		if (refcnt_add(rc, -1) > 0)
+		if (mbp_refcnt_add(rc, -1) > 0)
 			return;
 		mb_refrelease(rc);
 	}
@@ -390,9 +387,9 @@ m_copy_pkthdr(struct mbuf *to, struct mbuf *from)
 {
 	int uhlen = from->m_pkthdr.ph_uhlen;
 
-	KASSERTMSG(from->m_flags & M_PKTHDR, "pkthdr: mbuf %p has no "
+	MBP_ASSERTMSG(from->m_flags & M_PKTHDR, "pkthdr: mbuf %p has no "
 	    "packet header", (void *)from);
-	KASSERTMSG(to->m_len == 0, "pkthdr: mbuf %p is not empty",
+	MBP_ASSERTMSG(to->m_len == 0, "pkthdr: mbuf %p is not empty",
 	    (void *)to);
 	to->m_flags = (to->m_flags & (M_EXT | M_RDONLY)) |
 	    (from->m_flags & M_COPYFLAGS);
@@ -454,10 +451,10 @@ m_copydata1(struct mbuf *m, int off, int len, caddr_t cp, const char *fn)
 	int count;
 
 	if (off < 0 || len < 0)
-		panic("%s: off %d, len %d", fn, off, len);
+		mbp_panic("%s: off %d, len %d", fn, off, len);
 	while (off > 0) {
 		if (m == NULL)
-			panic("%s: offset beyond the chain", fn);
+			mbp_panic("%s: offset beyond the chain", fn);
 		if (off < m->m_len)
 			break;
 		off -= m->m_len;
@@ -465,7 +462,7 @@ m_copydata1(struct mbuf *m, int off, int len, caddr_t cp, const char *fn)
 	}
 	while (len > 0) {
 		if (m == NULL)
-			panic("%s: %d bytes beyond the chain", fn, len);
+			mbp_panic("%s: %d bytes beyond the chain", fn, len);
 		count = MIN(m->m_len - off, len);
 		memcpy(cp, mtod(m, caddr_t) + off, count);
 		len -= count;
@@ -511,10 +508,10 @@ m_apply(struct mbuf *m, int off, int len,
 	int count, rval;
 
 	if (off < 0 || len < 0)
-		panic("m_apply: off %d, len %d", off, len);
+		mbp_panic("m_apply: off %d, len %d", off, len);
 	while (off > 0) {
 		if (m == NULL)
-			panic("m_apply: offset beyond the chain");
+			mbp_panic("m_apply: offset beyond the chain");
 		M_LIVE(m);
 		if (off < m->m_len)
 			break;
@@ -523,7 +520,7 @@ m_apply(struct mbuf *m, int off, int len,
 	}
 	while (len > 0) {
 		if (m == NULL)
-			panic("m_apply: %d bytes beyond the chain", len);
+			mbp_panic("m_apply: %d bytes beyond the chain", len);
 		M_LIVE(m);
 		count = MIN(m->m_len - off, len);
 		if (count > 0 &&
@@ -548,14 +545,14 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 	M_WAITCHECK(how);
 	M_LIVE(m0);
 	if (off < 0 || len < 0)
-		panic("m_copym: off %d, len %d", off, len);
+		mbp_panic("m_copym: off %d, len %d", off, len);
 	if (len == 0)
 		return (NULL);		/* nothing to copy, as in every BSD */
 	if (off == 0 && (m0->m_flags & M_PKTHDR))
 		copyhdr = 1;
 	while (off > 0) {
 		if (m == NULL)
-			panic("m_copym: offset %d beyond the chain %p", off0,
+			mbp_panic("m_copym: offset %d beyond the chain %p", off0,
 			    (void *)m0);
 		if (off < m->m_len)
 			break;
@@ -565,7 +562,7 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 	while (len > 0 || copyhdr) {
 		if (m == NULL) {
 			if (len != M_COPYALL && len > 0)
-				panic("m_copym: %d bytes beyond the chain %p",
+				mbp_panic("m_copym: %d bytes beyond the chain %p",
 				    len, (void *)m0);
 			break;
 		}
@@ -682,7 +679,7 @@ m_copyback(struct mbuf *m0, int off, int len, const void *vp, int how)
 	M_WAITCHECK(how);
 	M_LIVE(m0);
 	if (off < 0 || len < 0)
-		panic("m_copyback: off %d, len %d", off, len);
+		mbp_panic("m_copyback: off %d, len %d", off, len);
 	/* Refuse to write read-only storage (a zero-length write writes none). */
 	for (m = m0; m != NULL; m = m->m_next) {
 		M_LIVE(m);
@@ -746,7 +743,7 @@ m_prepend(struct mbuf *m, int len, int how)
 	M_WAITCHECK(how);
 	M_LIVE(m);
 	if (len < 0 || len > MCLBYTES)
-		panic("m_prepend: mbuf %p: %d bytes", (void *)m, len);
+		mbp_panic("m_prepend: mbuf %p: %d bytes", (void *)m, len);
 	if (m_leadingspace(m) >= len) {
 		m->m_data -= len;
 		m->m_len += len;
@@ -907,7 +904,7 @@ m_cat(struct mbuf *m, struct mbuf *n)
 void
 m_catpkt(struct mbuf *m, struct mbuf *n)
 {
-	KASSERTMSG((m->m_flags & M_PKTHDR) && (n->m_flags & M_PKTHDR),
+	MBP_ASSERTMSG((m->m_flags & M_PKTHDR) && (n->m_flags & M_PKTHDR),
 	    "m_catpkt: %p and %p must both be packets", (void *)m,
 	    (void *)n);
 	m->m_pkthdr.len += n->m_pkthdr.len;
@@ -930,7 +927,7 @@ m_split(struct mbuf *m0, int len0, int how)
 	M_WAITCHECK(how);
 	M_LIVE(m0);
 	if (len0 < 0)
-		panic("m_split: mbuf %p: len %d", (void *)m0, len0);
+		mbp_panic("m_split: mbuf %p: len %d", (void *)m0, len0);
 	for (m = m0; m != NULL && len > m->m_len; m = m->m_next)
 		len -= m->m_len;
 	if (m == NULL)
@@ -990,4 +987,88 @@ m_split(struct mbuf *m0, int len0, int how)
 	n->m_next = m->m_next;
 	m->m_next = NULL;
 	return (n);
+}
+
+/*
+ * Packet queues.
+ */
+void
+mq_init(struct mbufq *mq, u_int maxlen)
+{
+	mq->mq_head = mq->mq_tail = NULL;
+	mq->mq_len = 0;
+	mq->mq_maxlen = maxlen;
+	mq->mq_drops = 0;
+}
+
+int
+mq_enqueue(struct mbufq *mq, struct mbuf *m)
+{
+	int s;
+
+	s = mbp_splnet();
+	if (mq->mq_len >= mq->mq_maxlen) {
+		mq->mq_drops++;
+		mbp_splx(s);
+		m_freem(m);
+		return (ENOBUFS);
+	}
+	m->m_nextpkt = NULL;
+	if (mq->mq_tail == NULL)
+		mq->mq_head = m;
+	else
+		mq->mq_tail->m_nextpkt = m;
+	mq->mq_tail = m;
+	mq->mq_len++;
+	mbp_splx(s);
+	return (0);
+}
+
+struct mbuf *
+mq_dequeue(struct mbufq *mq)
+{
+	struct mbuf *m;
+	int s;
+
+	s = mbp_splnet();
+	if ((m = mq->mq_head) != NULL) {
+		if ((mq->mq_head = m->m_nextpkt) == NULL)
+			mq->mq_tail = NULL;
+		m->m_nextpkt = NULL;
+		mq->mq_len--;
+	}
+	mbp_splx(s);
+	return (m);
+}
+
+u_int
+mq_purge(struct mbufq *mq)
+{
+	struct mbuf *m, *n;
+	u_int count;
+	int s;
+
+	s = mbp_splnet();
+	m = mq->mq_head;
+	count = mq->mq_len;
+	mq->mq_head = mq->mq_tail = NULL;
+	mq->mq_len = 0;
+	mbp_splx(s);
+	for (; m != NULL; m = n) {
+		n = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		m_freem(m);
+	}
+	return (count);
+}
+
+/*
+ * Start of the module: the storage behind it (uipc_mbpool.c) and the
+ * size classes.  The kernel calls it once at boot, in thread context,
+ * after its memory allocator and before any other mbuf call.
+ */
+void
+mbinit(void)
+{
+	mb_poolinit();
 }

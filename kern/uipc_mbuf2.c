@@ -1,404 +1,474 @@
 /*
- * uipc_mbuf2.c: looking at mbufs: m_print, m_sanity/m_verify, the
- * statistics (mbstat_print, "netstat -m"), packet queues (mbufq) and
- * the module's start (mbinit).
+ * uipc_mbuf2.c: the m_pulldown family: ranges made contiguous or
+ * writable on demand; see m_pulldown(9).
  *
- * Invariants: nothing here allocates; m_sanity only reads; an mbufq's
- * mq_len is the number of packets linked from mq_head through
- * m_nextpkt, never above mq_maxlen, and the queue calls run at splnet
- * so that an interrupt handler and a thread may share a queue.
+ * What it is for: m_pulldown (the KAME contract), m_ensure_contig,
+ * m_makewritable and m_copyback_cow make part of a chain contiguous or
+ * writable while copying as little as they can (every BSD keeps
+ * m_pulldown in a file of this name).  The regions they must keep whole
+ * are uipc_mbregion.c's.
+ *
+ * Invariants:
+ *   - a call that moves bytes never cuts a guaranteed region: the range
+ *     it works on is first widened to the union of every region it
+ *     overlaps, and a call that would have to copy more than
+ *     m_contigmax() fails instead;
+ *   - nothing here writes storage that is shared or read-only: bytes
+ *     are copied out of it, never into it;
+ *   - m_pulldown touches no byte before off unless a region straddles
+ *     off, and frees the chain when it fails; m_ensure_contig and
+ *     m_makewritable leave the chain valid and holding the same bytes
+ *     when they fail; m_copyback_cow frees it (NetBSD).
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/malloc.h>
+#include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
-#include <sys/os_mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
-#include <sys/selftest.h>
-#include <sys/shell.h>
-
-#if defined(DIAGNOSTIC) && defined(__SANITIZE_ADDRESS__)
-int	__asan_address_is_poisoned(void const volatile *);
-#define M_POISONED(m)	__asan_address_is_poisoned(&(m)->m_type)
-#else
-#define M_POISONED(m)	0
-#endif
-
-#define M_CHAINMAX	100000	/* longer chains are taken as loops */
-
-static const char *const m_typenames[MT_NTYPES] = {
-	"free", "data", "header", "soname", "control", "oobdata"
-};
-
-/* Where the storage that m_data points into begins, and its size. */
-static caddr_t
-m_bufstart(struct mbuf *m, int *sizep)
-{
-	if (m->m_flags & M_EXT) {
-		*sizep = m->m_ext.ext_size;
-		return (m->m_ext.ext_buf);
-	}
-	if (m->m_flags & M_PKTHDR) {
-		*sizep = MHLEN - M_UHSPACE(m);
-		return (m->m_pktdat + M_UHSPACE(m));
-	}
-	*sizep = MLEN;
-	return (m->m_dat);
-}
+#include "mbuf_private.h"
 
 /*
- * Check a chain: every mbuf live, its data inside its storage, only the
- * first one a packet header, lengths summing to m_pkthdr.len.  Returns
- * 0, or -1 with a description naming the mbuf in why.
+ * Moving bytes.
  */
-int
-m_sanity(struct mbuf *m0, char *why, size_t whylen)
+
+/* An empty mbuf for len bytes: storage of their size class beyond cap. */
+static struct mbuf *
+m_getfor3(int how, int type, int len, int cap)
 {
 	struct mbuf *m;
-	caddr_t start;
-	int i, size, sum = 0;
 
-	for (m = m0, i = 0; m != NULL; m = m->m_next, i++) {
-		int type = M_POISONED(m) ? -1 : m->m_type;
-
-		if (i >= M_CHAINMAX) {
-			snprintf(why, whylen, "chain %p: longer than %d "
-			    "mbufs (a loop?)", (void *)m0, M_CHAINMAX);
-			return (-1);
-		}
-		if (type <= MT_FREE || type >= MT_NTYPES) {
-			snprintf(why, whylen, "mbuf %p (#%d of %p): not live "
-			    "(type %d)", (void *)m, i, (void *)m0, type);
-			return (-1);
-		}
-		if (m->m_len < 0) {
-			snprintf(why, whylen, "mbuf %p (#%d of %p): negative "
-			    "length %d", (void *)m, i, (void *)m0, m->m_len);
-			return (-1);
-		}
-		if (m != m0 && (m->m_flags & M_PKTHDR)) {
-			snprintf(why, whylen, "mbuf %p (#%d of %p): packet "
-			    "header inside a chain", (void *)m, i, (void *)m0);
-			return (-1);
-		}
-		if ((m->m_flags & M_PKTHDR) &&
-		    (m->m_pkthdr.ph_uhlen > M_MAXUHLEN ||
-		    m->m_pkthdr.ph_nregions > M_MAXREGIONS)) {
-			snprintf(why, whylen, "mbuf %p: user header %u or "
-			    "regions %u out of range", (void *)m,
-			    m->m_pkthdr.ph_uhlen, m->m_pkthdr.ph_nregions);
-			return (-1);
-		}
-		if ((m->m_flags & M_EXT) && (m->m_ext.ext_ops == NULL ||
-		    (m->m_ext.ext_refcnt != NULL &&
-		    *m->m_ext.ext_refcnt == 0))) {
-			snprintf(why, whylen, "mbuf %p (#%d of %p): external "
-			    "storage %p without methods or references",
-			    (void *)m, i, (void *)m0, m->m_ext.ext_buf);
-			return (-1);
-		}
-		start = m_bufstart(m, &size);
-		if ((m->m_flags & (M_EXT | M_PKTHDR)) == 0 ||
-		    (m->m_flags & M_EXT))
-			;
-		else if (m->m_data < start) {
-			/* a header mbuf's data may not cover the user header */
-			snprintf(why, whylen, "mbuf %p (#%d of %p): data %p "
-			    "overlaps the packet/user header", (void *)m, i,
-			    (void *)m0, m->m_data);
-			return (-1);
-		}
-		if ((m->m_flags & M_EXT) == 0) {
-			start = m->m_dat;	/* a former header mbuf */
-			size = MLEN;
-		}
-		if (m->m_data < start ||
-		    m->m_data + m->m_len > start + size) {
-			snprintf(why, whylen, "mbuf %p (#%d of %p): data "
-			    "[%ld, %ld) outside its %d-byte buffer", (void *)m,
-			    i, (void *)m0, (long)(m->m_data - start),
-			    (long)(m->m_data - start) + m->m_len, size);
-			return (-1);
-		}
-		sum += m->m_len;
-	}
-	if (m0 != NULL && (m0->m_flags & M_PKTHDR) &&
-	    m0->m_pkthdr.len != sum) {
-		snprintf(why, whylen, "packet %p: m_pkthdr.len %d but the "
-		    "mbufs hold %d bytes", (void *)m0, m0->m_pkthdr.len, sum);
-		return (-1);
-	}
-	return (0);
-}
-
-void
-m_verify(struct mbuf *m, const char *where)
-{
-	char why[160];
-
-	if (m_sanity(m, why, sizeof(why)) != 0)
-		panic("%s: %s", where, why);
-}
-
-static void
-m_flagstr(struct mbuf *m, char *buf, size_t len)
-{
-	static const struct {
-		int		 f;
-		const char	*name;
-	} names[] = {
-		{ M_PKTHDR, "PKTHDR" }, { M_EXT, "EXT" }, { M_EOR, "EOR" },
-		{ M_RDONLY, "RDONLY" }, { M_BCAST, "BCAST" },
-		{ M_MCAST, "MCAST" },
-	};
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < nitems(names); i++)
-		if ((m->m_flags & names[i].f) && n < len)
-			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
-			    names[i].name);
-	if (n == 0)
-		strlcpy(buf, "-", len);
-}
-
-/*
- * One line per mbuf: address, type, flags, data offset in its storage
- * and length, leading/trailing space, storage kind and references, the
- * first bytes in hex.
- */
-void
-m_print(struct mbuf *m0)
-{
-	struct mbuf *m;
-	char flags[48];
-	caddr_t start;
-	int i, j, size;
-
-	if (m0 == NULL) {
-		printf("mbuf chain NULL\n");
-		return;
-	}
-	if (m0->m_flags & M_PKTHDR)
-		printf("packet %p: len %d (mbufs hold %d) csum_flags 0x%x "
-		    "uhlen %u regions %u\n", (void *)m0, m0->m_pkthdr.len,
-		    m_length(m0), m0->m_pkthdr.csum_flags,
-		    m0->m_pkthdr.ph_uhlen, m0->m_pkthdr.ph_nregions);
-	for (m = m0, i = 0; m != NULL && i < M_CHAINMAX; m = m->m_next, i++) {
-		m_flagstr(m, flags, sizeof(flags));
-		start = m_bufstart(m, &size);
-		if ((m->m_flags & (M_EXT | M_PKTHDR)) == 0) {
-			start = m->m_dat;
-			size = MLEN;
-		}
-		printf(" %2d %p %-7s %-11s off %4ld len %4d lead %4d "
-		    "trail %4d", i, (void *)m, m->m_type >= 0 &&
-		    m->m_type < MT_NTYPES ? m_typenames[m->m_type] : "?",
-		    flags, (long)(m->m_data - start), m->m_len,
-		    m_leadingspace(m), m_trailingspace(m));
-		if (m->m_flags & M_EXT)
-			printf(" %s refs %u%s",
-			    (m->m_ext.ext_flags & EXT_CLUSTER) ? "cluster" :
-			    "extbuf", m->m_ext.ext_refcnt != NULL ?
-			    *m->m_ext.ext_refcnt : 1,
-			    m_readonly(m) ? " ro" : "");
-		else
-			printf(" internal");
-		printf(" :");
-		for (j = 0; j < m->m_len && j < 16; j++)
-			printf(" %02x", (u_char)m->m_data[j]);
-		printf("%s\n", m->m_len > 16 ? " ..." : "");
-	}
-}
-
-/*
- * netstat -m, as BSD's netstat(1) prints it (FreeBSD
- * usr.bin/netstat/mbuf.c): each pool as current/cache/total/max, the
- * bytes, the requests denied and delayed.
- */
-void
-mbstat_print(void)
-{
-	struct malloc_pipe *mp = &mb_mbuf_pipe, *cp = &mb_cluster_pipe;
-	u_long outb, freeb, fails, waits;
-
-	printf("%lu/%d/%d/%d mbufs in use (current/cache/total/max)\n",
-	    mbstat_mbufs(), mp->mp_nfree, mp->mp_total, mp->mp_nmax);
-	printf("%lu/%d/%d/%d mbuf clusters in use (current/cache/total/max)\n",
-	    mbstat.m_clusters, cp->mp_nfree, cp->mp_total, cp->mp_nmax);
-	printf("%lu/%lu external buffers in use (current/total)\n",
-	    mbstat.m_extbufs, mbstat.m_extadds);
-	msys_print_brief(&outb, &freeb, &fails, &waits);
-	outb += mbstat_mbufs() * MSIZE + mbstat.m_clusters * MCLBYTES;
-	freeb += (u_long)mp->mp_nfree * MSIZE + (u_long)cp->mp_nfree * MCLBYTES;
-	printf("%luK/%luK/%luK bytes allocated to network "
-	    "(current/cache/total)\n", outb / 1024, freeb / 1024,
-	    (outb + freeb) / 1024);
-	printf("%lu/%lu/%lu requests for memory denied "
-	    "(mbufs/clusters/size classes)\n", mp->mp_fails, cp->mp_fails,
-	    fails);
-	printf("%lu/%lu/%lu requests for memory delayed "
-	    "(mbufs/clusters/size classes)\n", mp->mp_waits, cp->mp_waits,
-	    waits);
-}
-
-/* netstat -m -v: the rest of the mbuf counters. */
-static void
-mbstat_print_verbose(void)
-{
-	struct mbstat *s = &mbstat;
-	int t;
-
-	for (t = MT_FREE + 1; t < MT_NTYPES; t++)
-		if (s->m_mtypes[t] != 0)
-			printf("%lu mbufs allocated to %s\n", s->m_mtypes[t],
-			    m_typenames[t]);
-	printf("%lu mbufs and %lu clusters allocated in total\n",
-	    mbstat_gets(), s->m_clgets);
-	printf("%lu shared reference counts in use, %lu references taken\n",
-	    s->m_refs, s->m_shared);
-	printf("%lu requests for memory denied, %lu delayed (sleeps), in "
-	    "all\n", s->m_drops, s->m_wait);
-	printf("%lu calls to m_pullup moved data, %lu failed\n",
-	    s->m_pullups, s->m_pullupfail);
-	printf("bytes copied: pullup %lu copym %lu dup %lu copyback %lu "
-	    "copydata %lu\n", s->m_cp_pullup, s->m_cp_copym, s->m_cp_dup,
-	    s->m_cp_copyback, s->m_cp_copydata);
-	printf("bytes copied: prepend %lu cat %lu split %lu pkthdr %lu\n",
-	    s->m_cp_prepend, s->m_cp_cat, s->m_cp_split, s->m_cp_pkthdr);
-	printf("bytes copied: pulldown %lu ensure_contig %lu makewritable %lu "
-	    "copyback_cow %lu datarange %lu\n", s->m_cp_pulldown,
-	    s->m_cp_contig, s->m_cp_makewr, s->m_cp_cbcow, s->m_cp_datarange);
-	printf("%lu m_pulldown calls, %lu failed, %lu mbufs allocated by the "
-	    "pull-down calls\n", s->m_pulldowns, s->m_pdfail, s->m_pdallocs);
-}
-
-/*
- * netstat: -m, -m -v and -s.
- */
-void	netstat_protocols(void);	/* net/netstat.c */
-
-/* -m: the summary; -m -v: then every counter, pipe, class and pool. */
-static void
-netstat_memory(int verbose)
-{
-	mbstat_print();
-	if (!verbose)
-		return;
-	printf("\n");
-	mbstat_print_verbose();
-	printf("\n");
-	mpipe_print_all();
-	printf("\n");
-	msys_print();
-	os_msys_print();
-}
-
-SHELL_CMD(netstat, "netstat -m [-v] | netstat -s: memory (-v: every pipe "
-    "and pool too) or protocol statistics")
-{
-	if (argc == 2 && strcmp(argv[1], "-s") == 0) {
-		netstat_protocols();
-		return (0);
-	}
-	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "-m") == 0 &&
-	    (argc == 2 || strcmp(argv[2], "-v") == 0)) {
-		netstat_memory(argc == 3);
-		return (0);
-	}
-	return (shell_usage(argv[0]));
-}
-
-/*
- * Packet queues.
- */
-void
-mq_init(struct mbufq *mq, u_int maxlen)
-{
-	mq->mq_head = mq->mq_tail = NULL;
-	mq->mq_len = 0;
-	mq->mq_maxlen = maxlen;
-	mq->mq_drops = 0;
-}
-
-int
-mq_enqueue(struct mbufq *mq, struct mbuf *m)
-{
-	int s;
-
-	s = splnet();
-	if (mq->mq_len >= mq->mq_maxlen) {
-		mq->mq_drops++;
-		splx(s);
-		m_freem(m);
-		return (ENOBUFS);
-	}
-	m->m_nextpkt = NULL;
-	if (mq->mq_tail == NULL)
-		mq->mq_head = m;
+	/*
+	 * Beyond cap: class storage, even when len would fit an mbuf's own
+	 * area, because cap may be a packet header's smaller area.
+	 */
+	if (len > cap)
+		m = msys_get(how, type, MAX(len, (int)MLEN + 1));
 	else
-		mq->mq_tail->m_nextpkt = m;
-	mq->mq_tail = m;
-	mq->mq_len++;
-	splx(s);
-	return (0);
-}
-
-struct mbuf *
-mq_dequeue(struct mbufq *mq)
-{
-	struct mbuf *m;
-	int s;
-
-	s = splnet();
-	if ((m = mq->mq_head) != NULL) {
-		if ((mq->mq_head = m->m_nextpkt) == NULL)
-			mq->mq_tail = NULL;
-		m->m_nextpkt = NULL;
-		mq->mq_len--;
-	}
-	splx(s);
+		m = m_get(how, type);
+	if (m != NULL)
+		MBSTAT_ADD(m_pdallocs, 1);
 	return (m);
 }
 
-u_int
-mq_purge(struct mbufq *mq)
+/*
+ * Take the first len bytes that follow prev in its chain, copying them
+ * to cp: the mbufs they came from are trimmed at the front and freed
+ * when this empties them (zero-length mbufs already there stay).
+ */
+static void
+m_take(struct mbuf *prev, int len, caddr_t cp)
 {
-	struct mbuf *m, *n;
-	u_int count;
-	int s;
+	struct mbuf *m;
+	int count;
 
-	s = splnet();
-	m = mq->mq_head;
-	count = mq->mq_len;
-	mq->mq_head = mq->mq_tail = NULL;
-	mq->mq_len = 0;
-	splx(s);
-	for (; m != NULL; m = n) {
-		n = m->m_nextpkt;
-		m->m_nextpkt = NULL;
-		m_freem(m);
+	while (len > 0) {
+		m = prev->m_next;
+		MBP_ASSERTMSG(m != NULL, "m_take: chain ends %d bytes early",
+		    len);
+		count = MIN(len, m->m_len);
+		memcpy(cp, mtod(m, caddr_t), count);
+		cp += count;
+		len -= count;
+		m->m_data += count;
+		m->m_len -= count;
+		if (m->m_len == 0 && count > 0)
+			prev->m_next = m_free(m);
+		else
+			prev = m;
 	}
-	return (count);
+}
+
+
+/*
+ * Bytes [off, off + hlen) of n, the range being made contiguous first,
+ * go to new storage after n, which keeps [0, off): KAME's answer when
+ * the range lies in one mbuf but the caller wants it at an mbuf's start
+ * or n's storage may not be written.  When one buffer holds the whole
+ * rest of n and n is writable, all of it moves (KAME's m_dup of the
+ * tail); otherwise only the len bytes of the range are copied and a
+ * new mbuf shares the rest of n's storage, so that no copy is longer
+ * than m_contigmax().  Returns the new mbuf, or NULL (ENOBUFS) with
+ * nothing changed.
+ */
+static struct mbuf *
+m_contig_tail(struct mbuf *n, int off, int len, int how, u_long *copied)
+{
+	struct mbuf *o, *suf = NULL;
+	int hlen = n->m_len - off, clen;
+
+	clen = (hlen > m_contigmax() || m_readonly(n)) ? len : hlen;
+	if ((o = m_getfor3(how, n->m_type, clen, MLEN)) == NULL)
+		return (NULL);
+	if (clen < hlen &&
+	    (suf = m_copym(n, off + clen, hlen - clen, how)) == NULL) {
+		m_free(o);
+		return (NULL);
+	}
+	memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, clen);
+	*copied += clen;
+	o->m_len = clen;
+	if (suf != NULL) {
+		suf->m_next = n->m_next;
+		o->m_next = suf;
+	} else
+		o->m_next = n->m_next;
+	n->m_len = off;
+	n->m_next = o;
+	return (o);
 }
 
 /*
- * Start of the module: the allocation seam and the leak probes.
+ * The KAME algorithm, on a range already widened over the regions:
+ * make [off, off + len) of the chain m0 contiguous and return the mbuf
+ * holding it, its offset there in *offp (0 with MC_ATSTART), in
+ * writable storage with MC_WRITABLE.  Never frees and never changes m0
+ * itself; on failure (*errp: EMSGSIZE too long, EINVAL chain too
+ * short, ENOBUFS no memory) the chain is untouched.
  */
-static long
-m_count_extbufs(void)
+struct mbuf *
+m_contig1(struct mbuf *m0, int off, int len, int flags, int *offp,
+    int how, int *errp, u_long *copied)
 {
-	return ((long)mbstat.m_extbufs);
+	struct mbuf *n, *o, *q;
+	int hlen, tlen, olen;
+	bool trail, lead, atstart = (flags & MC_ATSTART) != 0;
+
+	if (len > m_contigmax()) {
+		*errp = EMSGSIZE;
+		return (NULL);
+	}
+	for (n = m0; n != NULL && off >= n->m_len; n = n->m_next)
+		off -= n->m_len;
+	if (n == NULL) {
+		*errp = EINVAL;
+		return (NULL);
+	}
+	if (off + len <= n->m_len) {
+		if ((off == 0 || !atstart) &&
+		    ((flags & MC_WRITABLE) == 0 || !m_readonly(n)))
+			goto ok;
+		if ((n = m_contig_tail(n, off, len, how, copied)) == NULL)
+			goto nomem;
+		off = 0;
+		goto ok;
+	}
+
+	/* hlen bytes from n at off, tlen from the mbufs after it. */
+	hlen = n->m_len - off;
+	tlen = len - hlen;
+	olen = 0;
+	for (q = n->m_next; q != NULL && olen < tlen; q = q->m_next)
+		olen += q->m_len;
+	if (olen < tlen) {
+		*errp = EINVAL;
+		return (NULL);
+	}
+	for (q = n->m_next; q->m_len == 0; q = q->m_next)
+		;
+	trail = (off == 0 || !atstart) && m_trailingspace(n) >= tlen;
+	lead = q->m_len >= tlen && m_leadingspace(q) >= hlen;
+	if (trail && (!lead || tlen <= hlen)) {
+		/* The tail moves up into n's trailing space. */
+		m_take(n, tlen, mtod(n, caddr_t) + n->m_len);
+		n->m_len += tlen;
+		*copied += tlen;
+		goto ok;
+	}
+	if (lead) {
+		/* The head moves down into q's leading space. */
+		q->m_data -= hlen;
+		memcpy(mtod(q, caddr_t), mtod(n, caddr_t) + off, hlen);
+		q->m_len += hlen;
+		n->m_len -= hlen;
+		*copied += hlen;
+		n = q;
+		off = 0;
+		goto ok;
+	}
+	/* Neither: both parts go to a new mbuf after n. */
+	if ((o = m_getfor3(how, n->m_type, len, MLEN)) == NULL)
+		goto nomem;
+	memcpy(mtod(o, caddr_t), mtod(n, caddr_t) + off, hlen);
+	n->m_len -= hlen;
+	o->m_next = n->m_next;
+	n->m_next = o;
+	m_take(o, tlen, mtod(o, caddr_t) + hlen);
+	o->m_len = len;
+	*copied += len;
+	n = o;
+	off = 0;
+ok:
+	*offp = off;
+	return (n);
+nomem:
+	*errp = ENOBUFS;
+	return (NULL);
 }
 
-static struct leakprobe m_probe_extbufs = {
-	.lp_name = "extbufs", .lp_count = m_count_extbufs };
-
-void
-mbinit(void)
+struct mbuf *
+m_pulldown(struct mbuf *m, int off, int len, int *offp)
 {
-	mb_poolinit();
-	leakprobe_register(&m_probe_extbufs);
+	struct mbuf *n;
+	int a = off, b = off + len, o, error;
+
+	if (m == NULL || off < 0 || len < 0)
+		mbp_panic("m_pulldown: mbuf %p, off %d, len %d", (void *)m, off,
+		    len);
+	MBSTAT_ADD(m_pulldowns, 1);
+	m_region_closure(m, &a, &b);
+	if (a < off && offp == NULL) {
+		/* A region straddles off: off cannot start an mbuf. */
+		n = NULL;
+	} else
+		n = m_contig1(m, a, b - a, (len > 0 ? MC_WRITABLE : 0) |
+		    (offp == NULL ? MC_ATSTART : 0), &o, M_DONTWAIT, &error,
+		    &mbstat.m_cp_pulldown);
+	if (n == NULL) {
+		MBSTAT_ADD(m_pdfail, 1);
+		m_freem(m);
+		return (NULL);
+	}
+	if (offp != NULL)
+		*offp = o + (off - a);
+	M_REGION_VERIFY(m, "m_pulldown");
+	return (n);
 }
+
+bool
+m_ensure_contig(struct mbuf **mp, int len0)
+{
+	struct mbuf *m = *mp, *n;
+	int len, cap;
+
+	if (m == NULL || len0 < 0)
+		mbp_panic("m_ensure_contig: mbuf %p, len %d", (void *)m, len0);
+	len = m_region_extend(m, len0);
+	if (len <= m->m_len)
+		return (true);
+	if (len > m_contigmax() || m_length(m) < len)
+		return (false);
+	if (m_trailingspace(m) >= len - m->m_len) {
+		MBSTAT_ADD(m_cp_contig, len - m->m_len);
+		m_take(m, len - m->m_len, mtod(m, caddr_t) + m->m_len);
+		m->m_len = len;
+	} else {
+		cap = (m->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(m) : MLEN;
+		if ((n = m_getfor3(M_DONTWAIT, m->m_type, len, cap)) == NULL)
+			return (false);
+		if (m->m_flags & M_PKTHDR)
+			m_move_pkthdr(n, m);
+		n->m_next = m;
+		m_take(n, len, mtod(n, caddr_t));
+		n->m_len = len;
+		MBSTAT_ADD(m_cp_contig, len);
+		*mp = m = n;
+	}
+	M_REGION_VERIFY(m, "m_ensure_contig");
+	return (true);
+}
+
+/*
+ * Copy-on-write.
+ */
+
+/* What m_cow1 must keep whole: the regions and one more range. */
+struct m_keep {
+	struct m_region	kp_r[M_MAXREGIONS + 1];
+	int		kp_n;
+};
+
+/*
+ * Where the chunk of new storage that starts at pos and may reach e
+ * ends: at most m_contigmax() bytes, and never inside a kept range.
+ */
+static int
+m_cow_chunkend(const struct m_keep *kp, int pos, int e)
+{
+	int end, i, again, r0, r1;
+
+	end = MIN(e, pos + m_contigmax());
+	do {
+		again = 0;
+		for (i = 0; i < kp->kp_n; i++) {
+			r0 = kp->kp_r[i].mr_off;
+			r1 = r0 + kp->kp_r[i].mr_len;
+			if (r0 < end && end < r1) {
+				end = r0;
+				again = 1;
+			}
+		}
+	} while (again);
+	/*
+	 * end == pos: a kept range at pos is longer than any storage now
+	 * (a region recorded before the class table shrank).
+	 */
+	return (end);
+}
+
+/*
+ * Give bytes [s, e) of the packet, which lie in the read-only mbuf x
+ * at packet offset x0 (prev before it, NULL when x heads *mp), storage
+ * of their own; the rest of x keeps sharing.  Bytes in [off, off + len)
+ * are not copied unless preserve (the caller overwrites them).  All
+ * allocation comes first: on failure nothing has changed.  *lastp gets
+ * the last mbuf of what stands where x stood.
+ */
+static int
+m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
+    int e, int off, int len, bool preserve, const struct m_keep *kp,
+    int how, u_long *copied, struct mbuf **lastp)
+{
+	struct mbuf *chunks = NULL, **cp = &chunks, *c, *last = NULL;
+	struct mbuf *suf = NULL;
+	int x1 = x0 + x->m_len, pos, end, cap, c0, c1;
+	bool head = prev == NULL && s == x0;
+
+	for (pos = s; pos < e; pos = end) {
+		if ((end = m_cow_chunkend(kp, pos, e)) == pos) {
+			m_freem(chunks);
+			return (EMSGSIZE);
+		}
+		cap = (head && chunks == NULL && (x->m_flags & M_PKTHDR)) ?
+		    MHLEN - M_UHSPACE(x) : MLEN;
+		if ((c = m_getfor3(how, x->m_type, end - pos, cap)) == NULL)
+			goto nomem;
+		*cp = last = c;
+		cp = &c->m_next;
+	}
+	if (s > x0 && e < x1 &&
+	    (suf = m_copym(x, e - x0, x1 - e, how)) == NULL)
+		goto nomem;
+
+	/* Commit. */
+	if (head) {
+		if (x->m_flags & M_PKTHDR)
+			m_move_pkthdr(chunks, x);
+		*mp = chunks;
+	}
+	for (pos = s, c = chunks; pos < e; pos = end, c = c->m_next) {
+		end = m_cow_chunkend(kp, pos, e);
+		c->m_len = end - pos;
+		/* copy [pos, end) less [off, off + len) unless preserve */
+		c0 = preserve ? end : MAX(pos, MIN(off, end));
+		c1 = preserve ? end : MIN(end, MAX(off + len, pos));
+		if (c0 > pos)
+			memcpy(mtod(c, caddr_t), mtod(x, caddr_t) + (pos - x0),
+			    c0 - pos);
+		if (end > c1)
+			memcpy(mtod(c, caddr_t) + (c1 - pos),
+			    mtod(x, caddr_t) + (c1 - x0), end - c1);
+		*copied += (c0 - pos) + (end - c1);
+	}
+	if (s > x0) {
+		/* x keeps the prefix; a new mbuf shares the suffix. */
+		x->m_len = s - x0;
+		if (suf != NULL) {
+			suf->m_next = x->m_next;
+			last->m_next = suf;
+			last = suf;
+		} else
+			last->m_next = x->m_next;
+		x->m_next = chunks;
+	} else {
+		/* x keeps the suffix, or goes. */
+		if (prev != NULL)
+			prev->m_next = chunks;
+		if (e < x1) {
+			x->m_data += e - x0;
+			x->m_len = x1 - e;
+			last->m_next = x;
+			last = x;
+		} else
+			last->m_next = m_free(x);
+	}
+	*lastp = last;
+	return (0);
+nomem:
+	m_freem(chunks);
+	return (ENOBUFS);
+}
+
+/*
+ * Make [off, off + len) of *mp writable, keeping every region and the
+ * extra range [koff, koff + klen) whole (klen 0: none).
+ */
+int
+m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
+    int koff, int klen, u_long *copied)
+{
+	struct m_keep keep;
+	struct m_region *r;
+	struct mbuf *x, *prev = NULL, *last;
+	int pos = 0, x0, x1, s, e, n, error;
+
+	r = m_regions(*mp, &n);
+	keep.kp_n = n;
+	if (n > 0)
+		memcpy(keep.kp_r, r, n * sizeof(*r));
+	if (klen > 0) {
+		keep.kp_r[keep.kp_n].mr_off = koff;
+		keep.kp_r[keep.kp_n++].mr_len = klen;
+	}
+	for (x = *mp; x != NULL && pos < off + len; prev = x, x = x->m_next) {
+		x0 = pos;
+		x1 = pos + x->m_len;
+		pos = x1;
+		if (x1 <= off || x->m_len == 0 || !m_readonly(x))
+			continue;
+		s = MAX(off, x0);
+		e = MIN(off + len, x1);
+		m_closure(keep.kp_r, keep.kp_n, &s, &e);
+		MBP_ASSERTMSG(s >= x0 && e <= x1, "m_makewritable: a region "
+		    "around [%d, %d) leaves mbuf %p", s, e, (void *)x);
+		error = m_cow1(mp, prev, x, x0, s, e, off, len, preserve,
+		    &keep, how, copied, &last);
+		if (error != 0)
+			return (error);
+		x = last;
+	}
+	return (0);
+}
+
+int
+m_makewritable(struct mbuf **mp, int off, int len, int how)
+{
+	int error;
+
+	if (*mp == NULL || off < 0 || len < 0)
+		mbp_panic("m_makewritable: mbuf %p, off %d, len %d",
+		    (void *)*mp, off, len);
+	if (len == 0)
+		return (0);
+	if (off + len > m_length(*mp))
+		return (EINVAL);
+	error = m_makewr1(mp, off, len, how, true, 0, 0, &mbstat.m_cp_makewr);
+	M_REGION_VERIFY(*mp, "m_makewritable");
+	return (error);
+}
+
+struct mbuf *
+m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
+{
+	int total, n;
+
+	if (m == NULL || off < 0 || len < 0)
+		mbp_panic("m_copyback_cow: mbuf %p, off %d, len %d", (void *)m,
+		    off, len);
+	total = m_length(m);
+	if (len == 0 && off <= total)
+		return (m);		/* nothing to write */
+	n = MIN(len, total - off);
+	if (n > 0 && m_makewr1(&m, off, n, how, false, 0, 0,
+	    &mbstat.m_cp_cbcow) != 0)
+		goto bad;
+	/* Nothing read-only is left in the range: m_copyback writes it. */
+	if (m_copyback(m, off, len, cp, how) != 0)
+		goto bad;
+	MBSTAT_SUB(m_cp_copyback, len);		/* count it here instead */
+	MBSTAT_ADD(m_cp_cbcow, len);
+	M_REGION_VERIFY(m, "m_copyback_cow");
+	return (m);
+bad:
+	m_freem(m);
+	return (NULL);
+}
+

@@ -23,16 +23,13 @@
  * storage from a class always goes back to that class (the pipe rides
  * in ext_arg).
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/malloc.h>
+#include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
-#include <sys/shell.h>
+#include "mbuf_private.h"
 
-MALLOC_DEFINE(M_MSYS, "msys", "msys(9) size-class storage");
+MBP_MEMTYPE_DEFINE(M_MSYS, "msys");
 
 static struct malloc_pipe *msys_tab[MSYS_MAXCLASSES];
 static int msys_n;
@@ -46,16 +43,16 @@ msys_register(struct malloc_pipe *mp)
 {
 	int i, j, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (i = 0; i < msys_n; i++) {
 		if (msys_tab[i] == mp || msys_tab[i]->mp_bytes ==
 		    mp->mp_bytes) {
-			splx(s);
+			mbp_splx(s);
 			return (EEXIST);
 		}
 	}
 	if (msys_n == MSYS_MAXCLASSES) {
-		splx(s);
+		mbp_splx(s);
 		return (ENOSPC);
 	}
 	for (i = 0; i < msys_n && msys_tab[i]->mp_bytes < mp->mp_bytes; i++)
@@ -64,7 +61,7 @@ msys_register(struct malloc_pipe *mp)
 		msys_tab[j] = msys_tab[j - 1];
 	msys_tab[i] = mp;
 	msys_n++;
-	splx(s);
+	mbp_splx(s);
 	return (0);
 }
 
@@ -73,11 +70,11 @@ msys_reset(void)
 {
 	int i, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (i = 0; i < MSYS_MAXCLASSES; i++)
 		msys_tab[i] = NULL;
 	msys_n = 0;
-	splx(s);
+	mbp_splx(s);
 }
 
 void
@@ -109,7 +106,7 @@ msys_select(int size)
 	struct malloc_pipe *mp = NULL;
 	int i, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	for (i = 0; i < msys_n; i++)
 		if (msys_tab[i]->mp_bytes >= size)
 			break;
@@ -117,7 +114,7 @@ msys_select(int size)
 		mp = msys_tab[i];
 	else if (msys_n > 0)
 		mp = msys_tab[msys_n - 1];
-	splx(s);
+	mbp_splx(s);
 	return (mp);
 }
 
@@ -130,7 +127,7 @@ msys_alloc(int size, int how, struct malloc_pipe **mpp)
 
 	if ((mp = msys_select(size)) == NULL) {
 		if (how & M_WAIT)
-			panic("msys_alloc: M_WAIT for %d bytes and no size "
+			mbp_panic("msys_alloc: M_WAIT for %d bytes and no size "
 			    "class is registered", size);
 		return (NULL);
 	}
@@ -161,7 +158,7 @@ msys_extfree(caddr_t buf, size_t size, void *arg)
 {
 	struct malloc_pipe *mp = arg;
 
-	KASSERTMSG(size == (size_t)mp->mp_bytes, "msys: storage %p of %zu "
+	MBP_ASSERTMSG(size == (size_t)mp->mp_bytes, "msys: storage %p of %zu "
 	    "bytes freed to class %s of %d", buf, size, mp->mp_name,
 	    mp->mp_bytes);
 	mpipe_free(mp, buf);
@@ -183,7 +180,7 @@ msys_attach(struct mbuf *m, int size, int how)
 	if ((mp = msys_select(size)) == NULL || mp->mp_bytes < size) {
 		/* No class holds size bytes in one buffer. */
 		if (how & M_WAIT)
-			panic("msys_get: M_WAIT for %d bytes in one buffer; "
+			mbp_panic("msys_get: M_WAIT for %d bytes in one buffer; "
 			    "the largest class holds %d", size,
 			    mp != NULL ? mp->mp_bytes : 0);
 	} else if (mp == &mb_cluster_pipe) {
@@ -225,7 +222,7 @@ msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
 	for (i = 0; i < msys_n; i++) {
 		if ((mp = msys_tab[i]) == &mb_cluster_pipe)
 			continue;
-		printf("%d/%d/%d/%d %d-byte size class buffers in use "
+		mbp_printf("%d/%d/%d/%d %d-byte size class buffers in use "
 		    "(current/cache/total/max)\n", mpipe_out(mp), mp->mp_nfree,
 		    mp->mp_total, mp->mp_nmax, mp->mp_bytes);
 		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;
@@ -243,11 +240,11 @@ msys_print(void)
 
 	if (msys_n == 0)
 		return;
-	printf("%-8s %-12s %5s %5s %5s %5s %8s %5s %5s\n", "class", "pipe",
+	mbp_printf("%-8s %-12s %5s %5s %5s %5s %8s %5s %5s\n", "class", "pipe",
 	    "nnom", "nmax", "free", "out", "gets", "fails", "waits");
 	for (i = 0; i < msys_n; i++) {
 		mp = msys_tab[i];
-		printf("%-8d %-12s %5d %5d %5d %5d %8lu %5lu %5lu\n",
+		mbp_printf("%-8d %-12s %5d %5d %5d %5d %8lu %5lu %5lu\n",
 		    mp->mp_bytes, mp->mp_name, mp->mp_nnom, mp->mp_nmax,
 		    mp->mp_nfree, mpipe_out(mp), mp->mp_gets, mp->mp_fails,
 		    mp->mp_waits);
@@ -273,12 +270,4 @@ msys_init(void)
 	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&msys_pipe9216, "msys9216");
 	msys_default();
-}
-
-SHELL_CMD(msys, "msys(9) size classes and their counters")
-{
-	if (argc != 1)
-		return (shell_usage(argv[0]));
-	msys_print();
-	return (0);
 }

@@ -26,29 +26,22 @@
  *     splhigh; allocation from it never falls back to another pool.
  * Nothing here sleeps: every allocation is M_DONTWAIT.
  */
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/systm.h>
+#include <sys/mbuf_port.h>
 #include <sys/queue.h>
 #include <sys/mbuf.h>
-#include <sys/selftest.h>
 #include <sys/os_mbuf.h>
+#include "mbuf_private.h"
 
 /* ---- memory pools ---------------------------------------------------- */
 
 static long os_mempool_out;		/* blocks out, every pool */
 
-static long
-os_mempool_leakcount(void)
+/* Blocks out of every pool: the kernel's leak probe reads it. */
+long
+os_mempool_nout(void)
 {
 	return (os_mempool_out);
 }
-
-static struct leakprobe os_mempool_probe = {
-	.lp_name = "os_mempool blocks",
-	.lp_count = os_mempool_leakcount,
-};
-static int os_mempool_probed;
 
 int
 os_mempool_init(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
@@ -56,7 +49,7 @@ os_mempool_init(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
 {
 	struct os_memblock *b;
 	uint32_t bsize;
-	int i, s;
+	int i;
 
 	if (mp == NULL || block_size == 0 || (membuf == NULL && blocks > 0))
 		return (OS_INVALID_PARM);
@@ -75,12 +68,6 @@ os_mempool_init(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
 		b = (struct os_memblock *)((char *)membuf + (size_t)i * bsize);
 		SLIST_INSERT_HEAD(&mp->mp_head, b, mb_next);
 	}
-	s = splhigh();
-	if (!os_mempool_probed) {
-		os_mempool_probed = 1;
-		leakprobe_register(&os_mempool_probe);
-	}
-	splx(s);
 	return (OS_OK);
 }
 
@@ -92,7 +79,7 @@ os_memblock_get(struct os_mempool *mp)
 
 	if (mp == NULL)
 		return (NULL);
-	s = splhigh();
+	s = mbp_splhigh();
 	if ((b = SLIST_FIRST(&mp->mp_head)) != NULL) {
 		SLIST_REMOVE_HEAD(&mp->mp_head, mb_next);
 		mp->mp_num_free--;
@@ -100,7 +87,7 @@ os_memblock_get(struct os_mempool *mp)
 			mp->mp_min_free = mp->mp_num_free;
 		os_mempool_out++;
 	}
-	splx(s);
+	mbp_splx(s);
 	return (b);
 }
 
@@ -122,15 +109,15 @@ os_memblock_put(struct os_mempool *mp, void *block)
 
 	if (mp == NULL || b == NULL || !os_memblock_from(mp, b))
 		return (OS_INVALID_PARM);
-	s = splhigh();
+	s = mbp_splhigh();
 #ifdef DIAGNOSTIC
 	{
 		struct os_memblock *f;
 
 		SLIST_FOREACH(f, &mp->mp_head, mb_next)
 			if (f == b) {
-				splx(s);
-				panic("os_memblock_put: pool %s: block %p is "
+				mbp_splx(s);
+				mbp_panic("os_memblock_put: pool %s: block %p is "
 				    "already free (double free)", mp->name ?
 				    mp->name : "?", block);
 			}
@@ -139,7 +126,7 @@ os_memblock_put(struct os_mempool *mp, void *block)
 	SLIST_INSERT_HEAD(&mp->mp_head, b, mb_next);
 	mp->mp_num_free++;
 	os_mempool_out--;
-	splx(s);
+	mbp_splx(s);
 	return (OS_OK);
 }
 
@@ -151,7 +138,7 @@ os_mbuf_extfree(caddr_t buf, size_t size, void *arg)
 	struct os_mbuf_pool *omp = arg;
 
 	if (os_memblock_put(omp->omp_pool, buf) != OS_OK)
-		panic("os_mbuf: storage %p is not a block of pool %s", buf,
+		mbp_panic("os_mbuf: storage %p is not a block of pool %s", buf,
 		    omp->omp_pool->name ? omp->omp_pool->name : "?");
 }
 
@@ -294,7 +281,7 @@ os_mbuf_fill(struct mbuf *last, struct mbuf *list, const char *src,
 		src += n;
 		len -= n;
 	}
-	KASSERTMSG(len == 0, "os_mbuf_fill: %d bytes left over", len);
+	MBP_ASSERTMSG(len == 0, "os_mbuf_fill: %d bytes left over", len);
 }
 
 int
@@ -446,10 +433,10 @@ os_msys_register(struct os_mbuf_pool *omp)
 
 	if (omp == NULL || omp->omp_pool == NULL)
 		return (OS_INVALID_PARM);
-	s = splhigh();
+	s = mbp_splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		if (p == omp) {
-			splx(s);
+			mbp_splx(s);
 			return (OS_EINVAL);
 		}
 	}
@@ -461,7 +448,7 @@ os_msys_register(struct os_mbuf_pool *omp)
 	if (*pp == NULL)
 		os_msys_pools.stqh_last = &STAILQ_NEXT(omp, omp_next);
 	*pp = omp;
-	splx(s);
+	mbp_splx(s);
 	return (OS_OK);
 }
 
@@ -470,9 +457,9 @@ os_msys_reset(void)
 {
 	int s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	STAILQ_INIT(&os_msys_pools);
-	splx(s);
+	mbp_splx(s);
 }
 
 /* The smallest pool holding dsize bytes, else the largest; or NULL. */
@@ -482,13 +469,13 @@ os_msys_find(int dsize)
 	struct os_mbuf_pool *p, *last = NULL;
 	int s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		last = p;
 		if (dsize <= p->omp_databuf_len)
 			break;
 	}
-	splx(s);
+	mbp_splx(s);
 	return (p != NULL ? p : last);
 }
 
@@ -519,10 +506,10 @@ os_msys_count(void)
 	struct os_mbuf_pool *p;
 	int n = 0, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next)
 		n += p->omp_mbuf_count;
-	splx(s);
+	mbp_splx(s);
 	return (n);
 }
 
@@ -532,10 +519,10 @@ os_msys_num_free(void)
 	struct os_mbuf_pool *p;
 	int n = 0, s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next)
 		n += p->omp_pool->mp_num_free;
-	splx(s);
+	mbp_splx(s);
 	return (n);
 }
 
@@ -547,18 +534,18 @@ os_msys_print(void)
 	struct os_mempool *mp;
 	int s;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	if (STAILQ_EMPTY(&os_msys_pools)) {
-		splx(s);
+		mbp_splx(s);
 		return;
 	}
-	printf("%-8s %-12s %6s %6s %6s %6s\n", "os_msys", "pool", "block",
+	mbp_printf("%-8s %-12s %6s %6s %6s %6s\n", "os_msys", "pool", "block",
 	    "blocks", "free", "minfree");
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		mp = p->omp_pool;
-		printf("%-8u %-12s %6u %6u %6u %6u\n", p->omp_databuf_len,
+		mbp_printf("%-8u %-12s %6u %6u %6u %6u\n", p->omp_databuf_len,
 		    mp->name != NULL ? mp->name : "-", mp->mp_block_size,
 		    mp->mp_num_blocks, mp->mp_num_free, mp->mp_min_free);
 	}
-	splx(s);
+	mbp_splx(s);
 }

@@ -3,13 +3,18 @@
  *
  * What it is for: one place that prints every counter of the stack, so
  * that each drop can be traced to its cause.  netstat_protocols is
- * called by the netstat shell command (kern/uipc_mbuf2.c) for -s.
+ * called by the netstat shell command below for -s; -m prints the
+ * mbuf module's counters.
  * Counters are read at splnet so that each line is consistent;
  * netstat_reset zeroes them after the boot self-tests.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
+#include <sys/os_mbuf.h>
+#include <sys/shell.h>
 
 #include <net/in.h>
 #include <net/if.h>
@@ -137,4 +142,38 @@ netstat_protocols(void)
 	udpstat_print();
 	netstat_inet6();
 	splx(s);
+}
+
+/*
+ * The netstat command: -m, -m -v and -s.
+ */
+/* -m: the summary; -m -v: then every counter, pipe, class and pool. */
+static void
+netstat_memory(int verbose)
+{
+	mbstat_print();
+	if (!verbose)
+		return;
+	printf("\n");
+	mbstat_print_verbose();
+	printf("\n");
+	mpipe_print_all();
+	printf("\n");
+	msys_print();
+	os_msys_print();
+}
+
+SHELL_CMD(netstat, "netstat -m [-v] | netstat -s: memory (-v: every pipe "
+    "and pool too) or protocol statistics")
+{
+	if (argc == 2 && strcmp(argv[1], "-s") == 0) {
+		netstat_protocols();
+		return (0);
+	}
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "-m") == 0 &&
+	    (argc == 2 || strcmp(argv[2], "-v") == 0)) {
+		netstat_memory(argc == 3);
+		return (0);
+	}
+	return (shell_usage(argv[0]));
 }

@@ -21,11 +21,18 @@
 #ifndef _SYS_MBUF_H_
 #define _SYS_MBUF_H_
 
-#include <sys/types.h>
-#include <sys/param.h>
-#include <sys/malloc.h>
-#include <sys/systm.h>
+#include <sys/mbuf_port.h>
 #include <sys/mpipe.h>
+
+/*
+ * The sizes the module is built from; a port may define them first (this
+ * kernel's sys/param.h does, with the same values).
+ */
+#ifndef MSIZE
+#define MSIZE		256		/* size of an mbuf */
+#define MCLSHIFT	11
+#define MCLBYTES	(1 << MCLSHIFT)	/* size of a standard cluster */
+#endif
 
 struct ifnet;
 
@@ -38,8 +45,8 @@ struct ifnet;
 #define mtod(m, t)	((t)((m)->m_data))
 
 /* Allocation flags: M_WAIT may sleep and never fails. */
-#define M_WAIT		M_WAITOK
-#define M_DONTWAIT	M_NOWAIT
+#define M_WAIT		MBP_WAITOK
+#define M_DONTWAIT	MBP_NOWAIT
 
 /* Header at the beginning of every mbuf. */
 struct m_hdr {
@@ -239,8 +246,8 @@ extern struct mbstat mbstat;
 u_long		 mbstat_mbufs(void);
 u_long		 mbstat_gets(void);
 /* Count in mbstat: one instruction, atomic against interrupts. */
-#define MBSTAT_ADD(f, n)	counter_add(&mbstat.f, (long)(n))
-#define MBSTAT_SUB(f, n)	counter_add(&mbstat.f, -(long)(n))
+#define MBSTAT_ADD(f, n)	mbp_counter_add(&mbstat.f, (long)(n))
+#define MBSTAT_SUB(f, n)	mbp_counter_add(&mbstat.f, -(long)(n))
 
 /* A bounded queue of packets, linked through m_nextpkt. */
 struct mbufq {
@@ -296,6 +303,7 @@ void		 m_print(struct mbuf *);
 int		 m_sanity(struct mbuf *, char *, size_t);
 void		 m_verify(struct mbuf *, const char *);
 void		 mbstat_print(void);
+void		 mbstat_print_verbose(void);
 void		 mbinit(void);
 
 /*
@@ -348,7 +356,7 @@ mb_cltryalloc(void)
 	if (__predict_false(mb_failafter >= 0))
 		return (NULL);
 	if ((p = mpipe_take(&mb_cluster_pipe)) != NULL)
-		counter_add(&mbstat.m_clusters, 1);
+		mbp_counter_add(&mbstat.m_clusters, 1);
 	return (p);
 }
 

@@ -1,14 +1,14 @@
 /*
  * sys/mpipe.h: malloc pipelines, mpipe(9), as DragonFly defines them.
  *
- * A pipe is a reserve of equal-sized buffers of one malloc(9) type.  It
+ * A pipe is a reserve of equal-sized buffers of one memory type (mbp_malloc).  It
  * is prefilled with nnom buffers when it is made, so those nnom
  * allocations succeed even when the type's limit or the whole heap is
- * exhausted; above nnom it borrows from malloc(9) up to nmax buffers in
+ * exhausted; above nnom it borrows from mbp_malloc up to nmax buffers in
  * existence.  mpipe_alloc_nowait never sleeps and may return NULL;
  * mpipe_alloc_waitok sleeps at the cap and never returns NULL;
  * mpipe_free puts a buffer back into the array unless the array is
- * full, and only then gives it back to malloc(9).  The one extension
+ * full, and only then gives it back to mbp_malloc.  The one extension
  * that changes who may take a buffer, an interrupt share set aside by
  * mpipe_setintr, is off unless a pipe's owner asks for it (mpipe.9,
  * STANDARDS).
@@ -22,21 +22,18 @@
 #ifndef _SYS_MPIPE_H_
 #define _SYS_MPIPE_H_
 
-#include <sys/types.h>
+#include <sys/mbuf_port.h>
 #include <sys/queue.h>
-#include <sys/systm.h>
 
-struct malloc_type;
-
-/* DragonFly's spelling of a malloc(9) type, as mpipe_init takes it. */
+/* DragonFly's spelling of a memory type (the seam's, mbuf_port(9)), as mpipe_init takes it. */
 #ifndef _MALLOC_TYPE_T_DECLARED
 #define _MALLOC_TYPE_T_DECLARED
-typedef struct malloc_type *malloc_type_t;
+typedef struct mbp_memtype *malloc_type_t;
 #endif
 
 /* mpflags, with DragonFly's values */
 #define MPF_CACHEDATA	0x0001	/* a freed buffer is not zeroed */
-#define MPF_NOZERO	0x0002	/* buffers from malloc(9) are not zeroed */
+#define MPF_NOZERO	0x0002	/* buffers from mbp_malloc are not zeroed */
 #define MPF_INT		0x0004	/* the pipe serves interrupt handlers */
 
 #define MPIPE_NAMELEN	16
@@ -56,7 +53,7 @@ struct malloc_pipe {
 	int		 mp_bytes;
 	int		 mp_waiters;	/* threads asleep in alloc_waitok */
 	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
-	struct malloc_type *mp_type;
+	struct mbp_memtype *mp_type;
 	void		(*mp_construct)(void *buf, void *priv);
 	void		(*mp_deconstruct)(void *buf, void *priv);
 	void		*mp_priv;
@@ -69,8 +66,8 @@ struct malloc_pipe {
 	u_long		 mp_fails;	/* mpipe_alloc_nowait returned NULL */
 	u_long		 mp_waits;	/* sleeps in mpipe_alloc_waitok */
 	u_long		 mp_drains;	/* times the drain hooks were run */
-	u_long		 mp_mallocs;	/* buffers borrowed from malloc(9) */
-	u_long		 mp_sysfrees;	/* buffers given back to malloc(9) */
+	u_long		 mp_mallocs;	/* buffers borrowed from mbp_malloc */
+	u_long		 mp_sysfrees;	/* buffers given back to mbp_malloc */
 	u_long		 mp_intres;	/* interrupt allocations from nint */
 	int		 mp_hiwat;	/* most buffers out at once */
 };
@@ -93,7 +90,7 @@ void	mpipe_free(malloc_pipe_t mpipe, void *buf);
  * all of mpipe_free but the NULL check.  Pipes with work to do on every
  * buffer (mp_hooks: zeroing on free, or the DIAGNOSTIC and sanitizer
  * poisoning), frees that must wake a waiter, and frees into a full
- * array (the buffer goes back to malloc(9)) go through mpipe_putslow
+ * array (the buffer goes back to mbp_malloc) go through mpipe_putslow
  * and mpipe_get instead.
  */
 void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
@@ -116,23 +113,23 @@ mpipe_take(struct malloc_pipe *mp)
 	void *buf;
 	int s, n;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	n = mp->mp_nfree;
 	if (__predict_false(mp->mp_hooks & MPIPE_HTAKE) ||
 	    __predict_false(n <= mp->mp_nint)) {
-		splx(s);
+		mbp_splx(s);
 		return (NULL);
 	}
 	buf = mp->mp_array[--n];
 	mp->mp_nfree = n;
 	mpipe_took(mp);
-	splx(s);
+	mbp_splx(s);
 	return (buf);
 }
 
 /*
  * mpipe_free without the NULL check.  The slow path takes a free into a
- * full array (the buffer goes back to malloc(9)), the frees that zero
+ * full array (the buffer goes back to mbp_malloc), the frees that zero
  * or poison the buffer or wake a waiter, and a free when no buffer is
  * out (mp_total <= n), where it panics.
  */
@@ -141,19 +138,19 @@ mpipe_put(struct malloc_pipe *mp, void *buf)
 {
 	int s, n;
 
-	s = splhigh();
+	s = mbp_splhigh();
 	n = mp->mp_nfree;
 	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) | mp->mp_waiters) ||
 	    __predict_false(n >= mp->mp_nnom) ||
 	    __predict_false(mp->mp_total <= n)) {
-		splx(s);
+		mbp_splx(s);
 		mpipe_putslow(mp, buf);
 		return;
 	}
 	mp->mp_puts++;
 	mp->mp_array[n] = buf;
 	mp->mp_nfree = n + 1;
-	splx(s);
+	mbp_splx(s);
 }
 
 void	mpipe_setname(struct malloc_pipe *mpipe, const char *name);
@@ -166,6 +163,5 @@ void	mpipe_drain_deregister(void (*fn)(void *), void *arg);
 long	mpipe_total_out(void);
 void	mpipe_print(const struct malloc_pipe *mpipe);
 void	mpipe_print_all(void);
-void	mpipe_sysinit(void);
 
 #endif /* !_SYS_MPIPE_H_ */

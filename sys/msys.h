@@ -20,7 +20,7 @@
 #ifndef _SYS_MSYS_H_
 #define _SYS_MSYS_H_
 
-#include <sys/types.h>
+#include <sys/mbuf_port.h>
 #include <sys/mpipe.h>
 
 struct mbuf;

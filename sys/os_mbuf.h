@@ -26,7 +26,7 @@
 #ifndef _SYS_OS_MBUF_H_
 #define _SYS_OS_MBUF_H_
 
-#include <sys/types.h>
+#include <sys/mbuf_port.h>
 #include <sys/queue.h>
 #include <sys/mbuf.h>
 
@@ -67,6 +67,8 @@ int	os_mempool_init(struct os_mempool *, uint16_t, uint32_t, void *,
 	    const char *);
 void	*os_memblock_get(struct os_mempool *);
 int	os_memblock_put(struct os_mempool *, void *);
+/* Blocks out of every pool (for a leak check). */
+long	os_mempool_nout(void);
 
 /* mbuf pools. */
 struct os_mbuf_pool {

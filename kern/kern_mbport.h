@@ -1,0 +1,53 @@
+/*
+ * kern/kern_mbport.h: this kernel's inline half of the mbuf module's
+ * seam (sys/mbuf_port.h), included by <machine/mbuf_port.h> on both
+ * machines (x86_64 and the host build).
+ *
+ * Each call is this kernel's own inline (spl(9), counter_add), so the
+ * module's fast paths cost what they cost before the seam: no call is
+ * added.  The memory type is malloc(9)'s.
+ */
+#ifndef _KERN_KERN_MBPORT_H_
+#define _KERN_KERN_MBPORT_H_
+
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+
+#define mbp_memtype		malloc_type
+#define MBP_MEMTYPE_DEFINE(name, shortdesc)				\
+	MALLOC_DEFINE(name, shortdesc, shortdesc)
+#define MBP_MEMTYPE_DECLARE(name)	MALLOC_DECLARE(name)
+
+CTASSERT(MBP_NOWAIT == M_NOWAIT && MBP_WAITOK == M_WAITOK &&
+    MBP_ZERO == M_ZERO);
+
+static inline int mbp_splnet(void) { return (splnet()); }
+static inline int mbp_splhigh(void) { return (splhigh()); }
+static inline void mbp_splx(int s) { splx(s); }
+static inline bool mbp_cansleep(void) { return (cansleep()); }
+static inline bool mbp_in_interrupt(void) { return (in_interrupt()); }
+
+static inline void
+mbp_counter_add(volatile u_long *c, long v)
+{
+	counter_add(c, v);
+}
+
+static inline u_int
+mbp_refcnt_add(volatile u_int *c, int v)
+{
+	return (refcnt_add(c, v));
+}
+
+#define mbp_poison(p, n)	KASAN_POISON((p), (n))
+#define mbp_unpoison(p, n)	KASAN_UNPOISON((p), (n))
+#if defined(__SANITIZE_ADDRESS__)
+int	__asan_address_is_poisoned(void const volatile *);
+#define mbp_ispoisoned(p)	__asan_address_is_poisoned(p)
+#else
+#define mbp_ispoisoned(p)	0
+#endif
+
+#endif /* !_KERN_KERN_MBPORT_H_ */
