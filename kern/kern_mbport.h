@@ -28,6 +28,7 @@ static inline int mbp_splhigh(void) { return (splhigh()); }
 static inline void mbp_splx(int s) { splx(s); }
 static inline bool mbp_cansleep(void) { return (cansleep()); }
 static inline bool mbp_in_interrupt(void) { return (in_interrupt()); }
+static inline int mbp_curipl(void) { return (curipl()); }
 
 static inline void
 mbp_counter_add(volatile u_long *c, long v)

@@ -108,6 +108,7 @@ int	 (memcmp)(const void *, const void *, size_t);
  *   void mbp_splx(int)		restore a level returned by the above;
  *   bool mbp_cansleep(void)	true in thread context at the lowest level;
  *   bool mbp_in_interrupt(void) true in an interrupt handler;
+ *   int  mbp_curipl(void)	the current level (for panic messages);
  *   void mbp_counter_add(volatile u_long *, long)	add, atomic against
  *	interrupt handlers of this CPU;
  *   u_int mbp_refcnt_add(volatile u_int *, int)	same, returns new value;
