@@ -88,12 +88,6 @@ mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (vsnprintf(buf, size, fmt, ap));
 }
 
-uint64_t
-mbp_ticks(void)
-{
-	return (ticks);
-}
-
 int
 mbp_hz(void)
 {

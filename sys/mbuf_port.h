@@ -169,8 +169,7 @@ int	 mbp_printf(const char *fmt, ...) __printflike(1, 2);
 /* mbp_vsnprintf: format into buf (always terminated); the C return. */
 int	 mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
-/* mbp_ticks: clock ticks since boot; mbp_hz: ticks per second. */
-uint64_t mbp_ticks(void);
+/* mbp_hz: clock ticks per second (the unit of mbp_sleep's timo). */
 int	 mbp_hz(void);
 
 /*

@@ -131,12 +131,6 @@ mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (tk_vformat(buf, size, fmt, ap));
 }
 
-uint64_t
-mbp_ticks(void)
-{
-	return (tk_ticks);
-}
-
 int
 mbp_hz(void)
 {
