@@ -377,6 +377,10 @@ void		 mb_refrelease(u_int *);
 void		 mb_fail_after(long);
 bool		 mb_fail_now(int);
 void		 mb_poolinit(void);
+/* The memory types of mbufs, clusters and shared reference counts. */
+MBP_MEMTYPE_DECLARE(M_MBUF);
+MBP_MEMTYPE_DECLARE(M_CLUSTER);
+MBP_MEMTYPE_DECLARE(M_MBUFREF);
 
 /*
  * Macros, each a thin wrapper around a function.

@@ -161,6 +161,8 @@ int	mpipe_drain_register(void (*fn)(void *), void *arg);
 void	mpipe_drain_deregister(void (*fn)(void *), void *arg);
 
 long	mpipe_total_out(void);
+/* The memory type of the pipes' buffer arrays. */
+MBP_MEMTYPE_DECLARE(M_MPIPE);
 void	mpipe_print(const struct malloc_pipe *mpipe);
 void	mpipe_print_all(void);
 

@@ -44,6 +44,8 @@ void	msys_print(void);
 void	msys_print_brief(u_long *outb, u_long *freeb, u_long *fails,
 	    u_long *waits);
 void	msys_init(void);
+/* The memory type of the default classes' storage. */
+MBP_MEMTYPE_DECLARE(M_MSYS);
 
 /* The pipes of the allocation seam (uipc_mbpool.c). */
 extern struct malloc_pipe mb_mbuf_pipe;		/* MSIZE mbufs */
