@@ -611,7 +611,7 @@ nospace:
 static struct mbuf *
 m_getfor(int how, int type, int len)
 {
-	if (len >= MINCLSIZE || len > MLEN)
+	if (len > MLEN)
 		return (m_getcl(how, type, 0));
 	return (m_get(how, type));
 }
