@@ -2,9 +2,9 @@
  * sys/mbuf_port.h: the seam below the mbuf module, mbuf_port(9).
  *
  * The mbuf module (sys/mbuf.h, sys/mpipe.h, sys/msys.h, sys/os_mbuf.h,
- * sys/queue.h, this header, and kern/uipc_*.c, kern/kern_mpipe.c) reaches
- * the kernel it is compiled into only through the names below.  A port
- * supplies two things:
+ * sys/queue.h, sys/_types.h, this header, kern/mbuf_private.h and the C
+ * files tests/port/modfiles.sh lists) reaches the kernel it is compiled
+ * into only through the names below.  A port supplies two things:
  *
  *   - <machine/mbuf_port.h>: inline interrupt masking, atomic counters,
  *     the memory type and the error numbers (the fast paths of m_get and
@@ -30,19 +30,11 @@
 #include <stdarg.h>
 
 /*
- * The BSD type names the module's headers use.  C11 allows a typedef to
- * be repeated with the same type, so a kernel that has them already
- * (this one's sys/types.h) may include either header first.
+ * The BSD type names the module's headers use (u_int, caddr_t, ...).  A
+ * kernel with its own may keep them: C11 allows a typedef to be
+ * repeated with the same type.
  */
-typedef unsigned char	u_char;
-typedef unsigned short	u_short;
-typedef unsigned int	u_int;
-typedef unsigned long	u_long;
-typedef uint8_t		u_int8_t;
-typedef uint16_t	u_int16_t;
-typedef uint32_t	u_int32_t;
-typedef uint64_t	u_int64_t;
-typedef char		*caddr_t;
+#include <sys/_types.h>
 
 /* Compiler helpers; the same spelling as <sys/cdefs.h> in the BSDs. */
 #ifndef __predict_true

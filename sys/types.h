@@ -13,17 +13,10 @@
 #include <stdbool.h>
 #include <stdarg.h>
 
-typedef unsigned char	u_char;
-typedef unsigned short	u_short;
-typedef unsigned int	u_int;
-typedef unsigned long	u_long;
-typedef uint8_t		u_int8_t;
-typedef uint16_t	u_int16_t;
-typedef uint32_t	u_int32_t;
-typedef uint64_t	u_int64_t;
+#include <sys/_types.h>
+
 typedef long		ssize_t;
 typedef long long	off_t;
-typedef char		*caddr_t;
 typedef uintptr_t	paddr_t;
 typedef uintptr_t	vaddr_t;
 
