@@ -11,7 +11,7 @@
  *     m_free call them, so they must be inline);
  *   - a C file defining every function declared here.
  *
- * Invariants: the module calls nothing else (tests/suite-12-module.sh
+ * Invariants: the module calls nothing else (tests/suite-13-module.sh
  * checks with nm that the module's objects leave exactly these names
  * undefined); every name the module defines is its own (m_*, mb*,
  * mpipe_*, msys_*, os_*, in_cksum*, mq_*, M_*).  The module runs on one

@@ -178,6 +178,17 @@ strcmp(const char *a, const char *b)
 }
 
 char *
+strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return ((char *)s);
+		if (*s == '\0')
+			return (NULL);
+	}
+}
+
+char *
 strstr(const char *s, const char *find)
 {
 	size_t n = strlen(find);
@@ -248,18 +259,26 @@ kenv_getint(const char *name, long *valp)
 	return (tk_param(name, valp));
 }
 
-/* toyk's one shell command: the module's counters, as netstat -m. */
+/*
+ * toyk's one shell command: the module's counters, as "netstat -m" and
+ * "netstat -m -v" print them.
+ */
 int
 shell_exec(char *line)
 {
-	if (strcmp(line, "netstat -m") != 0)
+	bool verbose = strcmp(line, "netstat -m -v") == 0;
+
+	if (!verbose && strcmp(line, "netstat -m") != 0)
 		return (1);
 	mbstat_print();
+	if (!verbose)
+		return (0);
+	printf("\n");
+	mbstat_print_verbose();
 	printf("\n");
 	mpipe_print_all();
 	printf("\n");
 	msys_print();
-	printf("\n");
 	os_msys_print();
 	return (0);
 }

@@ -1,0 +1,74 @@
+/*
+ * netstat_test.c: self-tests of the netstat command (net/netstat.c),
+ * suite "netstat": -m prints the mbuf module's summary in BSD's lines,
+ * -m -v adds every counter, pipe and class, and a bad option gives the
+ * usage line.
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
+#include <sys/selftest.h>
+#include <sys/shell.h>
+
+SELFTEST(netstat, memory)
+{
+	static char out[8192];
+	char line[32], want[64];
+	struct mbuf *m;
+	size_t n;
+	int rc;
+
+	m = m_get(M_WAIT, MT_CONTROL);
+	/* The summary: BSD's lines (FreeBSD usr.bin/netstat/mbuf.c). */
+	strlcpy(line, "netstat -m", sizeof(line));
+	cons_capture_start(out, sizeof(out));
+	rc = shell_exec(line);
+	n = cons_capture_stop();
+	ST_ASSERT_EQ(rc, 0);
+	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
+	snprintf(want, sizeof(want), "%lu/%d/%d/%d mbufs in use "
+	    "(current/cache/total/max)\n", mbstat_mbufs(),
+	    mb_mbuf_pipe.mp_nfree, mb_mbuf_pipe.mp_total, mb_mbuf_pipe.mp_nmax);
+	ST_ASSERT(strncmp(out, want, strlen(want)) == 0);	/* first */
+	snprintf(want, sizeof(want), "\n%lu/%d/%d/%d mbuf clusters in use "
+	    "(current/cache/total/max)\n", mbstat.m_clusters,
+	    mb_cluster_pipe.mp_nfree, mb_cluster_pipe.mp_total,
+	    mb_cluster_pipe.mp_nmax);
+	ST_ASSERT(strstr(out, want) != NULL);
+	ST_ASSERT(strstr(out, "640-byte size class buffers in use") != NULL);
+	ST_ASSERT(strstr(out, "2048-byte size class") == NULL);	/* clusters */
+	ST_ASSERT(strstr(out, " requests for memory denied "
+	    "(mbufs/clusters/size classes)\n") != NULL);
+	ST_ASSERT(strstr(out, " requests for memory delayed "
+	    "(mbufs/clusters/size classes)\n") != NULL);
+	ST_ASSERT(strstr(out, "allocated to control") == NULL);	/* -v's */
+	ST_ASSERT(strstr(out, "\nmbuf ") == NULL);
+	ST_ASSERT(strstr(out, "\n\n") == NULL);	/* no empty section */
+
+	/* -v: the types, the copy counters, every pipe and class. */
+	strlcpy(line, "netstat -m -v", sizeof(line));
+	cons_capture_start(out, sizeof(out));
+	rc = shell_exec(line);
+	n = cons_capture_stop();
+	ST_ASSERT_EQ(rc, 0);
+	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
+	snprintf(want, sizeof(want), "\n%lu mbufs allocated to control\n",
+	    mbstat.m_mtypes[MT_CONTROL]);
+	ST_ASSERT(strstr(out, want) != NULL);
+	ST_ASSERT(strstr(out, "\nbytes copied: pulldown ") != NULL);
+	ST_ASSERT(strstr(out, "\nmbuf ") != NULL);		/* the pipes */
+	ST_ASSERT(strstr(out, "\n640      msys640") != NULL);	/* classes */
+	ST_ASSERT(strstr(out, "os_msys") == NULL);	/* none registered */
+	ST_ASSERT(strstr(out, "\n\n\n") == NULL);
+	strlcpy(line, "netstat -q", sizeof(line));
+	cons_capture_start(out, sizeof(out));
+	rc = shell_exec(line);
+	cons_capture_stop();
+	ST_ASSERT(rc != 0);
+	ST_ASSERT(strncmp(out, "usage: netstat -m [-v] | netstat -s\n",
+	    sizeof(out)) == 0);
+	m_free(m);
+}
