@@ -80,7 +80,7 @@ else
 fi
 
 # 3. UDP echo over IPv6, 1..65000 bytes, every byte checked.
-if nsx timeout 120 python3 tests/net/udpecho.py $NS_GUEST6 60 65000 60 \
+if nsx timeout 120 /usr/bin/python3 tests/net/udpecho.py $NS_GUEST6 60 65000 60 \
     > "$W/udpecho.out" 2>&1; then
 	pass "$(cat "$W/udpecho.out") (IPv6)"
 else
@@ -92,7 +92,7 @@ fi
 # self-tests: UDP echo of 1..1400 bytes, ping -6 of 56 and 1400 bytes;
 # the copy counters of netstat -m (every mbuf call's) must not move.
 c0=$(kcopied); u0=$(kstat udp6 echoed); i0=$(kstat icmp6 "echo replies sent")
-nsx timeout 60 python3 tests/net/udpecho.py $NS_GUEST6 100 1400 30 \
+nsx timeout 60 /usr/bin/python3 tests/net/udpecho.py $NS_GUEST6 100 1400 30 \
     > "$W/udpecho-1400.out" 2>&1
 nsx timeout 30 ping -6 -n -c 5 -i 0.2 -W 2 -s 56 $NS_GUEST6 \
     > "$W/ping-zc.out" 2>&1

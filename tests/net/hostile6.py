@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """hostile6.py: the hostile IPv6 battery (tests/suite-55-hostile.sh).
 
     hostile6.py CONSOLE FIFO GUEST_MAC RING [CLASS...]
