@@ -286,6 +286,13 @@ def c_nd_storm():
     return fr, [("nd6", "evicted", 200 - 64)]
 
 
+def c_na_ours():
+    # Advertisements of our own address: each counted, one console
+    # line per 10 s (ratecheck), so a sender cannot flood the console.
+    return [na6(target=GUEST6)] * N, [("nd6", "duplicates", N),
+                                      ("nd6", "not logged", N - 1)]
+
+
 def c_bad_source():
     fr = []
     for i in range(N // 2):
@@ -331,6 +338,7 @@ CLASSES6 = [
     ("ip6: incomplete fragment flood (reassembly budget)", c_frag_flood),
     ("ip6: nd with a hop limit other than 255", c_nd_hlim),
     ("ip6: neighbor cache storm of random sources", c_nd_storm),
+    ("ip6: advertisements of our own address", c_na_ours),
     ("ip6: multicast and loopback sources", c_bad_source),
     ("ip6: bad icmpv6 and udp checksums, udp checksum zero", c_bad_sums),
 ]
