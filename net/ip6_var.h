@@ -98,6 +98,7 @@ struct nd6stat {
 	u_long	nd6s_nsout;		/* NS sent (DAD included) */
 	u_long	nd6s_naout;		/* NA sent */
 	u_long	nd6s_dupaddr;		/* DAD: address in use elsewhere */
+	u_long	nd6s_dupquiet;		/* of those, not logged (ratecheck) */
 	u_long	nd6s_dadok;		/* DAD: address now ours */
 	u_long	nd6s_held;		/* packets held while resolving */
 	u_long	nd6s_holddrops;		/* held packets dropped: queue full */
@@ -218,6 +219,7 @@ void	nd6_ifdetach(struct ifnet *);
 int	nd6_count(void);
 void	nd6_print(void);
 extern int nd6_dad_count;		/* DAD solicitations; 0: no DAD */
+extern int nd6_duplog_interval;		/* ticks between two dup lines */
 #define ND6_LLINFO_FREE		0
 #define ND6_LLINFO_INCOMPLETE	1
 #define ND6_LLINFO_REACHABLE	2

@@ -40,7 +40,10 @@
  * on the command line, default 1; 0: none, the address is ours at
  * once).  A solicitation from :: for it, or an advertisement of it,
  * while tentative, means someone else has it: it is marked duplicated
- * and never used (nd6s_dupaddr).
+ * and never used (nd6s_dupaddr).  An advertisement of an address that
+ * is ours already is counted (nd6s_dupaddr) every time but logged at
+ * most once per nd6_duplog_interval (ratecheck(9); the others in
+ * nd6s_dupquiet), so that a sender cannot flood the console.
  *
  * Invariants: the table and hold queues change only at splnet or above
  * (the callouts run above it); an entry is FREE iff its callout is
@@ -89,6 +92,8 @@ struct llinfo_nd6 {
 
 struct nd6stat nd6stat;
 int nd6_dad_count = ND6_DAD_COUNT;
+int nd6_duplog_interval = 10 * HZ;	/* ticks between two dup lines */
+static uint64_t nd6_duplog_last;	/* ratecheck(9) state */
 static struct llinfo_nd6 nd6tab[ND6_MAXENT];
 
 static void	nd6_timer(void *);
@@ -549,9 +554,13 @@ nd6_input(struct mbuf *m, int off, int icmplen)
 			char b[INET6_ADDRSTRLEN], e[20];
 
 			counter_add(&nd6stat.nd6s_dupaddr, 1);
-			printf("nd6: %s is also used by %s\n",
-			    in6_fmt(&target, b), opt != NULL ?
-			    ether_fmt(ll, e) : "?");
+			/* One line per interval: no flooding the console. */
+			if (ratecheck(&nd6_duplog_last, nd6_duplog_interval))
+				printf("nd6: %s is also used by %s\n",
+				    in6_fmt(&target, b), opt != NULL ?
+				    ether_fmt(ll, e) : "?");
+			else
+				counter_add(&nd6stat.nd6s_dupquiet, 1);
 		}
 		goto unlock;
 	}

@@ -96,8 +96,8 @@ nd6stat_print(void)
 	    s->nd6s_badtarget, s->nd6s_badopt, s->nd6s_baddad,
 	    s->nd6s_badsflag, s->nd6s_notours, s->nd6s_naignored,
 	    s->nd6s_routermsg, s->nd6s_nombuf);
-	printf("\tDAD: %lu addresses confirmed, %lu duplicates\n",
-	    s->nd6s_dadok, s->nd6s_dupaddr);
+	printf("\tDAD: %lu addresses confirmed, %lu duplicates (%lu not "
+	    "logged)\n", s->nd6s_dadok, s->nd6s_dupaddr, s->nd6s_dupquiet);
 	printf("\tcache: %d entries; %lu packets held, %lu hold drops, "
 	    "%lu freed unresolved, %lu entries expired, %lu evicted, "
 	    "%lu address changes, %lu flushed\n", nd6_count(), s->nd6s_held,

@@ -85,12 +85,7 @@ fi
 # counters: "copied echoed": the copy counters of netstat -m (the
 # m_pulldown family's among them) and the echo count of netstat -s.
 counters() {
-	kcmd "netstat -m -v" 10
-	cp "$KOUT" "$W/cnt.out"
-	kcmd "netstat -s" 10
-	cat "$KOUT" >> "$W/cnt.out"
-	echo "$(awk -f tests/net/copies.awk "$W/cnt.out" | awk '{print $3}')" \
-	    "$(grep -o '[0-9]* echoed' "$KOUT" | head -1 | awk '{print $1}')"
+	echo "$(kcopied)" "$(kstat udp echoed)"
 }
 set -- $(counters)
 cp0=$1 e0=$2

@@ -7,10 +7,12 @@
 # -6 with 56, 1452, 4000, 20000 and 65000 bytes (the larger fragmented
 # both ways), a UDP client sending payloads of 1..65000 bytes to the
 # echo port, checking every reply byte for byte, ip -6 neigh showing the
-# kernel's MAC; from the kernel's shell ping6 to the host (ND the other
-# way) and ndp -a showing the host.  tshark captures the tap: no frame
-# the kernel sent may be malformed or carry a bad checksum.  Not root:
-# skipped, "0 passed, 0 failed".  Every loop is bounded.
+# kernel's MAC; zero bytes copied by mbuf calls per echoed packet
+# (UDP and ICMPv6, unfragmented); from the kernel's shell ping6 to the
+# host (ND the other way) and ndp -a showing the host.  tshark captures
+# the tap: no frame the kernel sent may be malformed or carry a bad
+# checksum.  Not root: skipped, "0 passed, 0 failed".  Every loop is
+# bounded.
 cd "$(dirname "$0")/.." || exit 1
 if [ "$(id -u)" -ne 0 ]; then
 	echo "net6: skipped: needs root (network namespace, tap device)"
@@ -78,11 +80,34 @@ else
 fi
 
 # 3. UDP echo over IPv6, 1..65000 bytes, every byte checked.
-if nsx timeout 120 python3 tests/net/udpecho.py $NS_GUEST6 60 65000 60 \
+if nsx timeout 120 /usr/bin/python3 tests/net/udpecho.py $NS_GUEST6 60 65000 60 \
     > "$W/udpecho.out" 2>&1; then
 	pass "$(cat "$W/udpecho.out") (IPv6)"
 else
 	fail "$(tail -3 "$W/udpecho.out")"
+fi
+
+# 3b. zero bytes copied per echoed packet when the headers lie in one
+# mbuf (one receive cluster: unfragmented), as net6.echo checks in the
+# self-tests: UDP echo of 1..1400 bytes, ping -6 of 56 and 1400 bytes;
+# the copy counters of netstat -m (every mbuf call's) must not move.
+c0=$(kcopied); u0=$(kstat udp6 echoed); i0=$(kstat icmp6 "echo replies sent")
+nsx timeout 60 /usr/bin/python3 tests/net/udpecho.py $NS_GUEST6 100 1400 30 \
+    > "$W/udpecho-1400.out" 2>&1
+nsx timeout 30 ping -6 -n -c 5 -i 0.2 -W 2 -s 56 $NS_GUEST6 \
+    > "$W/ping-zc.out" 2>&1
+nsx timeout 30 ping -6 -n -c 5 -i 0.2 -W 2 -s 1400 $NS_GUEST6 \
+    >> "$W/ping-zc.out" 2>&1
+c1=$(kcopied); u1=$(kstat udp6 echoed); i1=$(kstat icmp6 "echo replies sent")
+ue=$(( ${u1:-0} - ${u0:-0} )) ie=$(( ${i1:-0} - ${i0:-0} ))
+cp=$(( ${c1:-0} - ${c0:-0} ))
+if [ "$ue" -ge 100 ] && [ "$ie" -ge 10 ] && [ -n "$c0" ] && [ "$cp" -eq 0 ]
+then
+	pass "zero copy: $ue UDP and $ie ICMPv6 echoes, 0 bytes copied" \
+	    "(the copy counters stay at $c1)"
+else
+	fail "zero copy: $ue UDP (of 100) and $ie ICMPv6 (of 10) echoes," \
+	    "$cp bytes copied by mbuf calls"
 fi
 
 # 4. from the kernel: ping6 to the host (ND resolves the other way).

@@ -2,7 +2,7 @@
 # suite-55-hostile.sh: hostile traffic and exhaustion under load.
 #
 # As root, in a network namespace made by tests/net/ns.sh (tap0,
-# 192.0.2.1/24; the kernel is 192.0.2.2), two boots of the kernel in
+# 192.0.2.1/24; the kernel is 192.0.2.2), three boots of the kernel in
 # QEMU with its serial console as a shell (tests/net/guest.sh):
 #
 # 1. The hostile battery (tests/net/hostile.py, scapy): one result line
@@ -17,8 +17,12 @@
 #    that takes what threads may have with M_WAIT: the ring keeps
 #    receiving from its reserve, what it cannot refill is dropped and
 #    counted, the thread completes once the flood stops, nothing leaks.
+# 3. The IPv6 battery (tests/net/hostile6.py) in a second namespace
+#    with IPv6 on (NS_IPV6=1; the kernel is 2001:db8::2, ip6fragttl=2):
+#    as 1., the counters in the ip6, icmp6, udp6 and nd6 sections,
+#    "ping -6" after each class.
 #
-# The battery alone: sh tests/suite-55-hostile.sh battery [CLASS...]
+# The battery alone: sh tests/suite-55-hostile.sh battery|battery6 [CLASS...]
 # (CLASS: a substring of a class name).  Not root: skipped, "0 passed,
 # 0 failed".  Every sending loop is bounded in count and time; the
 # namespace is deleted whatever happens (trap).
@@ -62,16 +66,20 @@ ns_up "mbufk-hostile-$$" || { echo "not ok 1 cannot create a namespace"; \
 # ring: the receive ring's clusters, from the attach message.
 ring() { sed -n 's/^em0: rx ring \([0-9]*\) clusters.*/\1/p' "$CON" | head -1; }
 
-# ---- 1. the battery ---------------------------------------------------
+# ---- 1. the battery (and 3. its IPv6 half) ------------------------------
+# battery SCRIPT TAG "CMDLINE" [CLASS...]: boot, run tests/net/SCRIPT,
+# renumber its lines into this suite's.
 battery() {
-	if ! guest_boot "$W" "selftest=none ipfragttl=2 ip=$NS_GUEST/24 \
-gw=$NS_HOST" 60; then
-		notok "boot for the battery # no shell prompt in 60 s"
+	_py=$1 _tag=$2 _boot=$3
+	shift 3
+	if ! guest_boot "$W" "$_boot" 60; then
+		notok "boot for the $_tag # no shell prompt in 60 s"
 		return
 	fi
-	cp "$CON" "$W/battery-boot.log"
-	ns_exec timeout 600 "$PY" tests/net/hostile.py "$CON" \
-	    "$W/serial.in" "$NS_MAC" "$(ring)" "$@" > "$W/battery.out" 2>&1
+	cp "$CON" "$W/$_tag-boot.log"
+	[ "$_tag" = battery6 ] && sleep 2	# DAD: one solicitation, 1 s
+	ns_exec timeout 600 "$PY" "tests/net/$_py" "$CON" \
+	    "$W/serial.in" "$NS_MAC" "$(ring)" "$@" > "$W/$_tag.out" 2>&1
 	# Renumber into this suite's sequence.
 	while IFS= read -r line; do
 		case $line in
@@ -79,14 +87,30 @@ gw=$NS_HOST" 60; then
 		"not ok "*) notok "${line#not ok [0-9]* }" ;;
 		"#"*)	echo "$line" ;;
 		esac
-	done < "$W/battery.out"
-	if ! grep -q ' passed, ' "$W/battery.out"; then
-		notok "battery # hostile.py did not finish:"
-		tail -5 "$W/battery.out" | sed 's/^/#   /'
+	done < "$W/$_tag.out"
+	if ! grep -q ' passed, ' "$W/$_tag.out"; then
+		notok "$_tag # $_py did not finish:"
+		tail -5 "$W/$_tag.out" | sed 's/^/#   /'
 	fi
-	kcmd "netstat -s" 10; cp "$KOUT" "$W/battery-netstat-s.out"
-	kcmd "ifconfig em0" 10; cp "$KOUT" "$W/battery-ifconfig.out"
+	kcmd "netstat -s" 10; cp "$KOUT" "$W/$_tag-netstat-s.out"
+	kcmd "ifconfig em0" 10; cp "$KOUT" "$W/$_tag-ifconfig.out"
 	guest_stop
+}
+
+battery4() {
+	battery hostile.py battery "selftest=none ipfragttl=2 \
+ip=$NS_GUEST/24 gw=$NS_HOST" "$@"
+}
+
+# The IPv6 half in a namespace of its own with IPv6 on (NS_IPV6=1).
+battery6() {
+	ns_down
+	if ! NS_IPV6=1 ns_up "mbufk-hostile6-$$"; then
+		notok "battery6 # cannot create a namespace with IPv6"
+		return
+	fi
+	battery hostile6.py battery6 "selftest=none ip6fragttl=2 \
+ip=$NS_GUEST/24 gw=$NS_HOST ip6=$NS_GUEST6/64" "$@"
 }
 
 # ---- 2. exhaustion under load ------------------------------------------
@@ -188,9 +212,10 @@ EOF
 }
 
 case $WHAT in
-battery)	battery "$@" ;;
+battery)	battery4 "$@" ;;
+battery6)	battery6 "$@" ;;
 exhaustion)	exhaustion ;;
-*)		battery; exhaustion ;;
+*)		battery4; exhaustion; battery6 ;;
 esac
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

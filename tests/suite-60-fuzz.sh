@@ -7,7 +7,7 @@ sh tests/deps.sh clang > /dev/null 2>&1 || sh tests/deps.sh clang ||
 make -s build/fuzz/kernel > build/logs/fuzz-build.log 2>&1 ||
     { tail -20 build/logs/fuzz-build.log; echo "0 passed, 1 failed"; exit 1; }
 p=0; f=0
-for t in frame mbuf; do
+for t in frame frame6 mbuf; do
 	set -- tests/fuzz/regress/"$t"-*
 	if [ -f "$1" ]; then
 		if MBUFK_FUZZ=$t ./build/fuzz/kernel "$@" \

@@ -4,10 +4,11 @@
     loadgen.py udp|icmp ADDR SIZE SECONDS [WINDOW]
 
 Keeps WINDOW requests in flight to ADDR (UDP echo, port 7, or ICMP
-echo) for SECONDS, and prints the answered requests per second as
-"rate N/s answered A sent S bad B".  Every reply is checked byte for byte
-against its request.  Bounded in time and count; only ever sends to
-ADDR, which the caller keeps inside a test namespace (192.0.2.0/24).
+echo; over IPv6, ICMPv6 echo, when ADDR is an IPv6 address) for
+SECONDS, and prints the answered requests per second as "rate N/s
+answered A sent S bad B".  Every reply is checked byte for byte against
+its request.  Bounded in time and count; only ever sends to ADDR, which
+the caller keeps inside a test namespace (192.0.2.0/24, 2001:db8::/32).
 """
 import os
 import select
@@ -32,15 +33,22 @@ def main():
     kind, addr, size, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
         float(sys.argv[4])
     window = int(sys.argv[5]) if len(sys.argv) > 5 else 8
-    if not addr.startswith("192.0.2."):
-        sys.exit("loadgen: refusing to send outside 192.0.2.0/24")
+    v6 = ":" in addr
+    if not (addr.startswith("2001:db8:") if v6 else
+            addr.startswith("192.0.2.")):
+        sys.exit("loadgen: refusing to send outside 192.0.2.0/24 and "
+                 "2001:db8::/32")
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    # ICMPv6: echo is type 128, the reply 129; Linux sums a raw ICMPv6
+    # socket's messages itself (RFC 3542 3.1) and gives no IP header.
+    echo_t, reply_t = (128, 129) if v6 else (8, 0)
     ident = os.getpid() & 0xFFFF
     if kind == "udp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(fam, socket.SOCK_DGRAM)
         s.connect((addr, 7))
     else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_RAW,
-                          socket.IPPROTO_ICMP)
+        s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMPV6 if v6
+                          else socket.IPPROTO_ICMP)
         s.connect((addr, 0))
     s.setblocking(False)
     pad = bytes((i * 7 + 1) & 0xFF for i in range(max(size - 8, 0)))
@@ -57,8 +65,9 @@ def main():
         if kind == "udp":
             pkt = body
         else:
-            hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-            pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident,
+            hdr = struct.pack("!BBHHH", echo_t, 0, 0, ident, seq)
+            pkt = struct.pack("!BBHHH", echo_t, 0,
+                              0 if v6 else csum(hdr + body), ident,
                               seq) + body
         try:
             s.send(pkt)
@@ -79,9 +88,8 @@ def main():
                 except BlockingIOError:
                     break
                 if kind == "icmp":
-                    ihl = (data[0] & 0x0F) * 4
-                    icmp = data[ihl:]
-                    if len(icmp) < 8 or icmp[0] != 0:
+                    icmp = data if v6 else data[(data[0] & 0x0F) * 4:]
+                    if len(icmp) < 8 or icmp[0] != reply_t:
                         continue
                     _, _, _, rid, rseq = struct.unpack("!BBHHH", icmp[:8])
                     if rid != ident:

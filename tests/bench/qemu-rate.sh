@@ -8,8 +8,11 @@
 # static UDP echo server; downloaded and unpacked into build/guest by
 # tests/bench/guest/fetch.sh, never installed), each booted by the same QEMU command line but
 # for -kernel/-initrd/-append, on a tap in a network namespace
-# (192.0.2.0/24 only).  The load generator keeps 8 requests in flight
-# for SECS seconds per row.  Figures only.
+# (192.0.2.0/24 and 2001:db8::/64 only).  Each row: UDP echo and ICMP
+# echo over IPv4, then over IPv6 (both guests are 2001:db8::2; the
+# reflector turns IPv4 around only, so its IPv6 columns are n/a).  The
+# load generator keeps 8 requests in flight for SECS seconds per
+# figure.  Figures only.
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${SECS:-5}
 . tests/net/ns.sh
@@ -20,7 +23,9 @@ vmlinuz=$(sh tests/bench/guest/mkinitramfs.sh build/guest) || exit 0
 qp=
 cleanup() { stop; ns_down; }
 trap cleanup EXIT INT TERM
-ns_up mbk-rate || { echo "qemu-rate: cannot create a namespace"; exit 0; }
+# IPv6 on in the namespace (2001:db8::1/64 and link-local on tap0) for
+# the IPv6 columns; both guests take 2001:db8::2.
+NS_IPV6=1 ns_up mbk-rate || { echo "qemu-rate: cannot create a namespace"; exit 0; }
 
 # boot NAME KERNEL INITRD APPEND READY: start QEMU, wait until its serial
 # log says READY (so the guest answering is this one), then for the first
@@ -64,43 +69,69 @@ stop() {
 	qp=
 }
 
-rate() {	# kind size -> answered requests per second
-	ns_exec /usr/bin/python3 tests/bench/loadgen.py "$1" "$NS_GUEST" "$2" "$SECS" \
-	    2>/dev/null | awk '/^rate/ {sub("/s", "", $2); print $2}'
+rate() {	# kind size [addr] -> answered requests per second
+	ns_exec /usr/bin/python3 tests/bench/loadgen.py "$1" "${3:-$NS_GUEST}" \
+	    "$2" "$SECS" 2>/dev/null | awk '/^rate/ {sub("/s", "", $2); print $2}'
 }
 
-row() {		# name kernel initrd append ready-text key
+# The guest answering ping -6 (its DAD done, ND resolved), 10 s at most.
+up6() {
+	for _ in $(seq 1 10); do
+		ns_exec ping -6 -c 1 -W 1 "$NS_GUEST6" > /dev/null 2>&1 &&
+		    return 0
+	done
+	return 1
+}
+
+# row name kernel initrd append ready-text key [v4only]: the IPv4
+# figures, then the IPv6 ones (UDP 1452 B is the frame of UDP 1472 B
+# over IPv4) unless v4only (the reflector turns IPv4 around only).
+row() {
+	u64=n/a u1472=n/a ic=n/a v64=n/a v1452=n/a ic6=n/a
 	if boot "$1" "$2" "$3" "$4" "$5"; then
 		u64=$(rate udp 64); u1472=$(rate udp 1472); ic=$(rate icmp 56)
+		if [ -z "$7" ] && up6; then
+			v64=$(rate udp 64 "$NS_GUEST6")
+			v1452=$(rate udp 1452 "$NS_GUEST6")
+			ic6=$(rate icmp 56 "$NS_GUEST6")
+		fi
 	else
-		boot_ms=n/a; u64=n/a; u1472=n/a; ic=n/a
+		boot_ms=n/a
 	fi
 	stop
-	printf '  %-28s %10s %10s %10s %12s\n' "$1" "${u64:-0}" \
-	    "${u1472:-0}" "${ic:-0}" "$boot_ms"
+	printf '  %-28s %9s %9s %9s %9s %9s %9s %10s\n' "$1" "${u64:-0}" \
+	    "${u1472:-0}" "${ic:-0}" "${v64:-0}" "${v1452:-0}" "${ic6:-0}" \
+	    "$boot_ms"
 	eval "r_$6_u64=\${u64:-0} r_$6_u1472=\${u1472:-0} r_$6_ic=\${ic:-0}"
+	eval "r_$6_v64=\${v64:-0} r_$6_v1452=\${v1452:-0} r_$6_ic6=\${ic6:-0}"
 	eval "boot_$6=\$boot_ms"
 }
 
 echo
 echo "6. packet rate in QEMU (TCG), answered requests/s, $SECS s per figure, 8 in flight"
-printf '  %-28s %10s %10s %10s %12s\n' "" "UDP 64 B" "UDP 1472 B" \
-    "ICMP 56 B" "boot->ping ms"
+printf '  %-28s %9s %9s %9s %9s %9s %9s %10s\n' "" "UDP 64" "UDP 1472" \
+    "ICMP 56" "UDP6 64" "UDP6 1452" "ICMP6 56" "boot->ping"
 row "(a) mbufk" build/kernel.elf "" "selftest=none" "em0: inet" a
 row "(a') mbufk, no DIAGNOSTIC" build/kernel-rel.elf "" "selftest=none" \
     "em0: inet" r
 row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
-    "reflector mode" b
+    "reflector mode" b v4only
 row "(c) Linux $(basename "$vmlinuz")" "$vmlinuz" \
     "-initrd build/guest/initramfs.gz" "console=ttyS0 quiet" GUEST-READY c
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y + 0 > 0 && x + 0 > 0)
     printf "%.2f", x / y; else printf "n/a" }'; }
-printf '  %-28s %10s %10s %10s\n' "(a)/(b)" "$(ratio "$r_a_u64" "$r_b_u64")" \
-    "$(ratio "$r_a_u1472" "$r_b_u1472")" "$(ratio "$r_a_ic" "$r_b_ic")"
-printf '  %-28s %10s %10s %10s\n' "(a)/(c)" "$(ratio "$r_a_u64" "$r_c_u64")" \
-    "$(ratio "$r_a_u1472" "$r_c_u1472")" "$(ratio "$r_a_ic" "$r_c_ic")"
-printf '  %-28s %10s %10s %10s\n' "(a')/(b)" "$(ratio "$r_r_u64" "$r_b_u64")" \
-    "$(ratio "$r_r_u1472" "$r_b_u1472")" "$(ratio "$r_r_ic" "$r_b_ic")"
+ratios() {	# name key key
+	eval "set -- \"\$1\" \$r_$2_u64 \$r_$3_u64 \$r_$2_u1472 \$r_$3_u1472 \
+	    \$r_$2_ic \$r_$3_ic \$r_$2_v64 \$r_$3_v64 \$r_$2_v1452 \
+	    \$r_$3_v1452 \$r_$2_ic6 \$r_$3_ic6"
+	printf '  %-28s %9s %9s %9s %9s %9s %9s\n' "$1" "$(ratio "$2" "$3")" \
+	    "$(ratio "$4" "$5")" "$(ratio "$6" "$7")" "$(ratio "$8" "$9")" \
+	    "$(ratio "${10}" "${11}")" "$(ratio "${12}" "${13}")"
+}
+ratios "(a)/(b)" a b
+ratios "(a)/(c)" a c
+ratios "(a')/(b)" r b
+ratios "(a')/(c)" r c
 
 echo
 echo "7. boot under TCG (QEMU start to ...)"

@@ -4,7 +4,8 @@
  * The kernel (kern/, net/ and tests/fuzz/kern/, built with clang,
  * ASan, UBSan and libFuzzer's coverage) starts once through kern_init;
  * each input then goes to the target named by the environment variable
- * MBUFK_FUZZ: "frame" (Ethernet frames through the stack, the default)
+ * MBUFK_FUZZ: "frame" (Ethernet frames through the stack, the default),
+ * "frame6" (IPv6 packets with their checksums set, fragmented or not)
  * or "mbuf" (a sequence of mbuf calls against a flat model).
  */
 #include <stdint.h>
@@ -23,6 +24,7 @@ static const struct target {
 	int		(*one)(const uint8_t *, size_t);
 } targets[] = {
 	{ "frame", fuzz_frame_setup, fuzz_frame_one },
+	{ "frame6", fuzz_frame_setup, fuzz_frame6_one },
 	{ "mbuf", fuzz_mbuf_setup, fuzz_mbuf_one },
 };
 static const struct target *target = &targets[0];

@@ -1,23 +1,26 @@
 #!/bin/sh
 # run.sh: run the fuzz targets for SECONDS each (make fuzz; FUZZTIME).
 #
-#   sh tests/fuzz/run.sh SECONDS [target...]      (targets: frame mbuf)
+#   sh tests/fuzz/run.sh SECONDS [target...]   (targets: frame frame6 mbuf)
 #
-# Corpora live in build/fuzz/corpus-TARGET, seeded by mkcorpus.py (frame)
-# and by tests/fuzz/regress.  A crash (an input that crashes, trips a
-# sanitizer or leaks a buffer) is written to build/fuzz/crash-TARGET-*;
+# Corpora live in build/fuzz/corpus-TARGET, seeded by mkcorpus.py
+# (frame, frame6) and by tests/fuzz/regress.  A crash (an input that
+# crashes, trips a sanitizer or leaks a buffer) is written to
+# build/fuzz/crash-TARGET-*;
 # copy it to tests/fuzz/regress/TARGET-NAME so make test replays it.
 # Prints each target's executions, rate and outcome; exits 1 on a crash.
 cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-60}
 shift
-[ $# -gt 0 ] || set -- frame mbuf
+[ $# -gt 0 ] || set -- frame frame6 mbuf
 fz=build/fuzz
 rc=0
 for t in "$@"; do
 	corpus=$fz/corpus-$t
 	mkdir -p "$corpus"
-	[ "$t" = frame ] && /usr/bin/python3 tests/fuzz/mkcorpus.py "$corpus" > /dev/null
+	case $t in
+	frame*)	/usr/bin/python3 tests/fuzz/mkcorpus.py "$corpus" "$t" > /dev/null ;;
+	esac
 	for f in tests/fuzz/regress/"$t"-*; do
 		[ -f "$f" ] && cp "$f" "$corpus/"
 	done

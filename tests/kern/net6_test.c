@@ -909,6 +909,33 @@ SELFTEST(net6, error_rate_limit)
 	cap6_down(ifp);
 }
 
+/*
+ * Advertisements of an address that is ours: every one counted, one
+ * console line per nd6_duplog_interval (as ARP's duplicate line,
+ * if_ether.c), so that a sender cannot flood the console.
+ */
+SELFTEST(net6, dup_quiet)
+{
+	struct ifnet *ifp = cap6_up(0);
+	u_long d0, q0;
+	int i, saved = nd6_duplog_interval;
+
+	nd6_duplog_interval = 1000 * hz;
+	inject(ifp, mk_nd(ND_NEIGHBOR_ADVERT, &peer6, &our6, our_mac, &our6,
+	    ND_NA_FLAG_OVERRIDE, 1, 255), 0);	/* may be logged */
+	d0 = nd6stat.nd6s_dupaddr;
+	q0 = nd6stat.nd6s_dupquiet;
+	for (i = 0; i < 5; i++)
+		inject(ifp, mk_nd(ND_NEIGHBOR_ADVERT, &peer6, &our6, our_mac,
+		    &our6, ND_NA_FLAG_OVERRIDE, 1, 255), 0);
+	ST_ASSERT_EQ(nd6stat.nd6s_dupaddr, d0 + 5);
+	ST_ASSERT_EQ(nd6stat.nd6s_dupquiet, q0 + 5);	/* none logged */
+	ST_ASSERT(in6_ours(ifp, &our6));		/* still ours */
+	ST_ASSERT_EQ(take(ifp), -1);
+	nd6_duplog_interval = saved;
+	cap6_down(ifp);
+}
+
 SELFTEST(net6, dad)
 {
 	struct ifnet *ifp = cap6_up(1);

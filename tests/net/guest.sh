@@ -7,6 +7,10 @@
 #                                     $KOUT (DIR/last.out)
 #   guest_alive                       QEMU still running
 #   guest_stop                        kill QEMU (callers trap it)
+#   kcopied                           bytes copied by mbuf calls so
+#                                     far (netstat -m -v, copies.awk)
+#   kstat SECTION LABEL               the netstat -s counter "N LABEL"
+#                                     of SECTION ("udp6", "echoed")
 #
 # The serial port reads a fifo that stays open on fd 3 and writes the
 # console log; kcmd waits for the next "mbufk> " prompt, bounded.
@@ -37,6 +41,23 @@ kcmd() {
 		_i=$((_i + 1))
 	done
 	tail -n +"$((_n + 1))" "$CON" | tr -d '\r' > "$KOUT"
+}
+
+kcopied() {
+	kcmd "netstat -m -v" 10
+	awk -f tests/net/copies.awk "$KOUT" | awk '{print $3}'
+}
+
+kstat() {
+	kcmd "netstat -s" 10
+	awk -v sec="$1:" -v lab="$2" '
+	    $0 == sec { on = 1; next }
+	    /^[a-z0-9]+:$/ { on = 0 }
+	    on && (i = index($0, " " lab)) > 0 {
+		s = substr($0, 1, i - 1)
+		sub(/.*[^0-9]/, "", s)
+		print s + 0; exit
+	    }' "$KOUT"
 }
 
 guest_alive() { [ -n "$GPID" ] && kill -0 "$GPID" 2>/dev/null; }

@@ -8,8 +8,9 @@
 #   sh tests/bench/guest/mkinitramfs.sh OUTDIR
 #       -> OUTDIR/initramfs.gz; prints the kernel's path
 #
-# The guest takes 192.0.2.2/24 on eth0 (the same address as mbufk, so
-# both sit behind the same command line) and says GUEST-READY on ttyS0.
+# The guest takes 192.0.2.2/24 and 2001:db8::2/64 on eth0 (mbufk's
+# addresses, so both sit behind the same command line; no DAD, no
+# router solicitations) and says GUEST-READY on ttyS0.
 set -e
 out=$1
 here=$(dirname "$0")
@@ -28,8 +29,11 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 insmod /e1000.ko
 ip link set lo up
+echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_dad 2>/dev/null
+echo 0 > /proc/sys/net/ipv6/conf/eth0/router_solicitations 2>/dev/null
 ip link set eth0 up
 ip addr add 192.0.2.2/24 dev eth0
+ip addr add 2001:db8::2/64 dev eth0 2>/dev/null
 /bin/udpecho 7 &
 echo GUEST-READY > /dev/ttyS0
 while :; do sleep 3600; done

@@ -8,10 +8,13 @@
  * sizes, zero-length mbufs among them, the cuts drawn from a generator
  * seeded by the control byte and the frame -- and handed to the capture
  * interface fz0 (192.0.2.2/24) as if its driver had received it; the
- * netintr work runs at once.  The control byte's low three bits advance
- * the clock by 0-5, 100 or 4000 ticks after the frame, so ARP and
- * reassembly timeouts run.  Whatever the stack sends is taken from fz0
- * and freed.
+ * netintr work runs at once.  fz0 has IPv6 too (its link-local address
+ * and 2001:db8::2/64, no duplicate address detection), so IPv6 frames
+ * reach past the address check.  The control byte's low three bits
+ * advance the clock by 0-5, 100 or 4000 ticks after the frame, so ARP,
+ * Neighbor Discovery and reassembly timeouts run.  Whatever the stack
+ * sends is taken from fz0 and freed.  fuzz_frame6.c builds its frames
+ * and hands them to fuzz_frame_input.
  *
  * After the input, the stack's state is flushed (ARP, reassembly,
  * queues) and every mbuf, cluster and external buffer must be back:
@@ -25,6 +28,8 @@
 #include <sys/mbuf.h>
 #include <sys/machdep.h>
 #include <net/if.h>
+#include <net/ip6.h>
+#include <net/ip6_var.h>
 
 #include "fuzz.h"
 
@@ -153,45 +158,80 @@ fz_drain_output(void)
 void
 fuzz_frame_setup(void)
 {
+	struct in6_addr a;
+
 	fz_if = capif_create("fz0", fz_mac, "192.0.2.2", "255.255.255.0");
+	/* IPv6 too (link-local and 2001:db8::2/64), ours at once: no DAD. */
+	nd6_dad_count = 0;
+	if (in6_ifattach(fz_if) != 0 || in6_parse("2001:db8::2", &a) != 0 ||
+	    in6_addr_add(fz_if, &a, 64) != 0)
+		panic("fuzz_frame: no IPv6 on fz0");
+}
+
+/*
+ * One frame of len bytes at p, cut into a chain seeded by ctl, received
+ * by fz0; then the clock advances as ctl's low three bits say and
+ * whatever the stack sent is freed.
+ */
+void
+fuzz_frame_input(uint8_t ctl, const uint8_t *p, size_t len)
+{
+	static const int adv[8] = { 0, 1, 2, 3, 4, 5, 100, 4000 };
+	struct mbuf *m;
+
+	if (len > 0) {
+		fz_rnd = 0x9e3779b9u ^ ((uint32_t)ctl << 24) ^
+		    (uint32_t)len ^ ((uint32_t)p[0] << 8);
+		if ((m = fz_chain(p, (int)len)) != NULL) {
+			if_input(fz_if, m);
+			netintr_poll();
+		}
+	}
+	fz_ticks(adv[ctl & 7]);
+	fz_drain_output();
+}
+
+/* Before an input: what is out now. */
+void
+fuzz_leak_mark(struct fuzz_mark *k)
+{
+	k->mbufs = mbstat_mbufs();
+	k->clusters = mbstat.m_clusters;
+	k->ext = mbstat.m_extbufs;
+}
+
+/* After it: the stack flushed, everything back, or abort. */
+void
+fuzz_leak_check(const struct fuzz_mark *k, const char *who)
+{
+	net_flush();
+	fz_drain_output();
+	if (mbstat_mbufs() != k->mbufs || mbstat.m_clusters != k->clusters ||
+	    mbstat.m_extbufs != k->ext) {
+		printf("%s: leak: mbufs %lu -> %lu, clusters %lu -> %lu, "
+		    "ext %lu -> %lu\n", who, k->mbufs, mbstat_mbufs(),
+		    k->clusters, mbstat.m_clusters, k->ext, mbstat.m_extbufs);
+		fuzz_abort();
+	}
 }
 
 int
 fuzz_frame_one(const uint8_t *data, size_t size)
 {
-	static const int adv[8] = { 0, 1, 2, 3, 4, 5, 100, 4000 };
-	long mb0 = mbstat_mbufs(), cl0 = mbstat.m_clusters;
-	long ex0 = mbstat.m_extbufs;
+	struct fuzz_mark k;
 	size_t pos = 0;
 
+	fuzz_leak_mark(&k);
 	while (pos + 3 <= size) {
 		uint8_t ctl = data[pos];
 		size_t len = ((size_t)data[pos + 1] << 8) | data[pos + 2];
-		struct mbuf *m;
 
 		pos += 3;
 		if (len > size - pos)
 			len = size - pos;
-		if (len > 0) {
-			fz_rnd = 0x9e3779b9u ^ ((uint32_t)ctl << 24) ^
-			    (uint32_t)len ^ ((uint32_t)data[pos] << 8);
-			if ((m = fz_chain(data + pos, (int)len)) != NULL) {
-				if_input(fz_if, m);
-				netintr_poll();
-			}
-		}
+		fuzz_frame_input(ctl, data + pos, len);
 		pos += len;
-		fz_ticks(adv[ctl & 7]);
-		fz_drain_output();
 	}
-	net_flush();
-	fz_drain_output();
-	if (mbstat_mbufs() != (u_long)mb0 || mbstat.m_clusters != (u_long)cl0 ||
-	    mbstat.m_extbufs != (u_long)ex0) {
-		printf("fuzz_frame: leak: mbufs %ld -> %lu, clusters %ld -> "
-		    "%lu, ext %ld -> %lu\n", mb0, mbstat_mbufs(), cl0,
-		    mbstat.m_clusters, ex0, mbstat.m_extbufs);
-		fuzz_abort();
-	}
+	fuzz_leak_check(&k, "fuzz_frame");
 	return (0);
 }
