@@ -1,13 +1,15 @@
 /*
  * kern/mbuf_private.h: what the mbuf module's files share and nobody
- * else needs: a formatter over the seam and the region bookkeeping that
- * uipc_mbuf.c, uipc_mbuf2.c and uipc_mbregion.c share.  Not part of the
+ * else needs: a formatter over the seam, the walk to an offset, the
+ * region bookkeeping that uipc_mbuf.c, uipc_mbuf2.c and uipc_mbregion.c
+ * share, and the allocation seam of uipc_mbpool.c.  Not part of the
  * module's interface (tests/ may include it).
  */
 #ifndef _KERN_MBUF_PRIVATE_H_
 #define _KERN_MBUF_PRIVATE_H_
 
 #include <sys/mbuf_port.h>
+#include <sys/mbuf.h>
 
 /* snprintf over the seam's mbp_vsnprintf. */
 static inline int __printflike(3, 4)
@@ -24,6 +26,20 @@ mb_snprintf(char *buf, size_t size, const char *fmt, ...)
 
 struct mbuf;
 struct m_region;
+
+/*
+ * The size of the data area an mbuf has of its own: MLEN, or what a
+ * packet header and its user header leave of it.
+ */
+static inline int
+m_intsize(struct mbuf *m)
+{
+	return ((m->m_flags & M_PKTHDR) ? (int)(MHLEN - M_UHSPACE(m)) :
+	    (int)MLEN);
+}
+
+/* The walk to an offset (uipc_mbuf.c). */
+struct mbuf *m_seek(struct mbuf *m, int off, int *offp);
 
 /* Region bookkeeping (uipc_mbregion.c). */
 struct m_region *m_regions(struct mbuf *m, int *np);
@@ -45,5 +61,70 @@ struct mbuf *m_contig1(struct mbuf *m0, int off, int len, int flags,
 	    int *offp, int how, int *errp, u_long *copied);
 int	 m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
 	    int koff, int klen, u_long *copied);
+
+
+/* Region bookkeeping, called by the rearranging calls of uipc_mbuf.c. */
+int	 m_region_extend(struct mbuf *m, int len);
+void	 m_region_keep(struct mbuf *m, int off, int len);
+void	 m_region_insert(struct mbuf *m, int off, int len);
+int	 m_region_restore(struct mbuf *m, int how);
+
+/*
+ * The allocation seam (uipc_mbpool.c): where mbufs and clusters come
+ * from, for every file of the module (msys(9) names the pipes to
+ * drivers).  The common cases of getting and putting
+ * an mbuf are inline, so that m_get and m_free make no call for them:
+ * mb_tryalloc returns an mbuf when the pipe has one at hand and failure
+ * injection is off, NULL when mb_alloc must decide.
+ */
+#define MB_JUNK		0xdb	/* fills a released mbuf under DIAGNOSTIC */
+extern struct malloc_pipe mb_mbuf_pipe;
+extern struct malloc_pipe mb_cluster_pipe;
+extern long	 mb_failafter;
+struct mbuf	*mb_alloc(int);
+
+static inline struct mbuf *
+mb_tryalloc(void)
+{
+	if (__predict_false(mb_failafter >= 0))
+		return (NULL);
+	return (mpipe_take(&mb_mbuf_pipe));
+}
+
+/* The same for a cluster: mb_clalloc decides when it returns NULL. */
+static inline caddr_t
+mb_cltryalloc(void)
+{
+	caddr_t p;
+
+	if (__predict_false(mb_failafter >= 0))
+		return (NULL);
+	if ((p = mpipe_take(&mb_cluster_pipe)) != NULL)
+		mbp_counter_add(&mbstat.m_clusters, 1);
+	return (p);
+}
+
+static inline void
+mb_release(struct mbuf *m)
+{
+#ifdef DIAGNOSTIC
+	memset(m, MB_JUNK, sizeof(*m));	/* and the pipe junks it again */
+	m->m_type = MT_FREE;
+#endif
+	mpipe_put(&mb_mbuf_pipe, m);
+}
+
+struct mbuf	*mb_getstorage(int how, int type, int len, int cap);
+caddr_t		 mb_clalloc(int);
+void		 mb_clrelease(caddr_t);
+u_int		*mb_refalloc(int);
+void		 mb_refrelease(u_int *);
+void		 mb_fail_after(long);
+bool		 mb_fail_now(int);
+void		 mb_poolinit(void);
+/* The memory types of mbufs, clusters and shared reference counts. */
+MBP_MEMTYPE_DECLARE(M_MBUF);
+MBP_MEMTYPE_DECLARE(M_CLUSTER);
+MBP_MEMTYPE_DECLARE(M_MBUFREF);
 
 #endif /* !_KERN_MBUF_PRIVATE_H_ */

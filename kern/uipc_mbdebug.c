@@ -23,21 +23,6 @@ static const char *const m_typenames[MT_NTYPES] = {
 	"free", "data", "header", "soname", "control", "oobdata"
 };
 
-/* Where the storage that m_data points into begins, and its size. */
-static caddr_t
-m_bufstart(struct mbuf *m, int *sizep)
-{
-	if (m->m_flags & M_EXT) {
-		*sizep = m->m_ext.ext_size;
-		return (m->m_ext.ext_buf);
-	}
-	if (m->m_flags & M_PKTHDR) {
-		*sizep = MHLEN - M_UHSPACE(m);
-		return (m->m_pktdat + M_UHSPACE(m));
-	}
-	*sizep = MLEN;
-	return (m->m_dat);
-}
 
 /*
  * Check a chain: every mbuf live, its data inside its storage, only the
@@ -90,7 +75,8 @@ m_sanity(struct mbuf *m0, char *why, size_t whylen)
 			    (void *)m, i, (void *)m0, m->m_ext.ext_buf);
 			return (-1);
 		}
-		start = m_bufstart(m, &size);
+		start = m_start(m);
+		size = m_size(m);
 		if ((m->m_flags & (M_EXT | M_PKTHDR)) == 0 ||
 		    (m->m_flags & M_EXT))
 			;
@@ -166,7 +152,7 @@ m_print(struct mbuf *m0)
 	struct mbuf *m;
 	char flags[48];
 	caddr_t start;
-	int i, j, size;
+	int i, j;
 
 	if (m0 == NULL) {
 		mbp_printf("mbuf chain NULL\n");
@@ -179,11 +165,7 @@ m_print(struct mbuf *m0)
 		    m0->m_pkthdr.ph_uhlen, m0->m_pkthdr.ph_nregions);
 	for (m = m0, i = 0; m != NULL && i < M_CHAINMAX; m = m->m_next, i++) {
 		m_flagstr(m, flags, sizeof(flags));
-		start = m_bufstart(m, &size);
-		if ((m->m_flags & (M_EXT | M_PKTHDR)) == 0) {
-			start = m->m_dat;
-			size = MLEN;
-		}
+		start = m_start(m);
 		mbp_printf(" %2d %p %-7s %-11s off %4ld len %4d lead %4d "
 		    "trail %4d", i, (void *)m, m->m_type >= 0 &&
 		    m->m_type < MT_NTYPES ? m_typenames[m->m_type] : "?",

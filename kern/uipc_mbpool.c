@@ -11,7 +11,9 @@
  * share of them for its receive refill (mpipe_setintr, as em(4) does);
  * until one does, threads and interrupt handlers share the whole
  * reserve.
- * This file also starts msys(9), whose 2 KiB class is the cluster pipe.
+ * This file also starts msys(9), whose 2 KiB class is the cluster pipe,
+ * and hands the chain calls the storage they copy bytes into
+ * (mb_getstorage): an mbuf's own area or a size class's buffer.
  *
  * Contract: M_DONTWAIT is mpipe_alloc_nowait: never sleeps, may return
  * NULL (counted in mbstat.m_drops) after the drain hooks had their
@@ -200,4 +202,21 @@ mb_poolinit(void)
 	    NULL);
 	mpipe_setname(&mb_ref_pipe, "mbufref");
 	msys_init();
+}
+
+/*
+ * An empty mbuf whose storage holds len bytes, for a chain call that
+ * copies bytes into it: its own data area when len fits cap (MLEN, or
+ * less when the mbuf is to take over a packet header, whose own area is
+ * smaller), otherwise a buffer of the size class for len (msys(9)),
+ * even when len would fit MLEN, because the header that moves in would
+ * shrink the area.  NULL when memory is short or no class holds len
+ * bytes in one buffer (M_DONTWAIT).
+ */
+struct mbuf *
+mb_getstorage(int how, int type, int len, int cap)
+{
+	if (len > cap)
+		return (msys_get(how, type, MAX(len, (int)MLEN + 1)));
+	return (m_get(how, type));
 }

@@ -170,16 +170,9 @@ m_region_add(struct mbuf *m, int a, int b)
 struct mbuf *
 m_locate(struct mbuf *m, int off, int len, int *offp)
 {
-	for (; m != NULL; m = m->m_next) {
-		if (off < m->m_len) {
-			if (off + len > m->m_len)
-				return (NULL);
-			*offp = off;
-			return (m);
-		}
-		off -= m->m_len;
-	}
-	return (NULL);
+	if ((m = m_seek(m, off, offp)) == NULL || *offp + len > m->m_len)
+		return (NULL);
+	return (m);
 }
 
 /*

@@ -3,7 +3,7 @@
  *
  * What it is for: building, sharing, copying and rearranging chains of
  * mbufs (see mbuf(9)).  Memory comes only through the seam in
- * uipc_mbpool.c (mb_alloc, mb_clalloc, mb_refalloc).
+ * uipc_mbpool.c (mb_alloc, mb_clalloc, mb_refalloc, mb_getstorage).
  *
  * Invariants kept by every call here:
  *   - external storage is freed exactly once, by its free method, when
@@ -69,8 +69,11 @@ m_checklive(struct mbuf *m, const char *fn)
 #define M_VERIFY(m)	do { } while (0)
 #endif
 
-/* Start and size of the storage m_data points into. */
-static caddr_t
+/*
+ * Start and size of the storage m_data points into (FreeBSD's M_START
+ * and M_SIZE): the external buffer, or the mbuf's own data area.
+ */
+caddr_t
 m_start(struct mbuf *m)
 {
 	if (m->m_flags & M_EXT)
@@ -80,14 +83,31 @@ m_start(struct mbuf *m)
 	return (m->m_dat);
 }
 
-static int
+int
 m_size(struct mbuf *m)
 {
 	if (m->m_flags & M_EXT)
 		return (m->m_ext.ext_size);
-	if (m->m_flags & M_PKTHDR)
-		return (MHLEN - M_UHSPACE(m));
-	return (MLEN);
+	return (m_intsize(m));
+}
+
+/*
+ * The walk to an offset: the mbuf of chain m that holds byte off (empty
+ * mbufs and those wholly before it skipped), off's place in it in
+ * *offp.  NULL when the chain ends first; *offp is then how far past
+ * its end off lies (0: off is the chain's length).
+ */
+struct mbuf *
+m_seek(struct mbuf *m, int off, int *offp)
+{
+	for (; m != NULL; m = m->m_next) {
+		M_LIVE(m);
+		if (off < m->m_len)
+			break;
+		off -= m->m_len;
+	}
+	*offp = off;
+	return (m);
 }
 
 int
@@ -452,14 +472,8 @@ m_copydata1(struct mbuf *m, int off, int len, caddr_t cp, const char *fn)
 
 	if (off < 0 || len < 0)
 		mbp_panic("%s: off %d, len %d", fn, off, len);
-	while (off > 0) {
-		if (m == NULL)
-			mbp_panic("%s: offset beyond the chain", fn);
-		if (off < m->m_len)
-			break;
-		off -= m->m_len;
-		m = m->m_next;
-	}
+	if ((m = m_seek(m, off, &off)) == NULL && off > 0)
+		mbp_panic("%s: offset beyond the chain", fn);
 	while (len > 0) {
 		if (m == NULL)
 			mbp_panic("%s: %d bytes beyond the chain", fn, len);
@@ -483,22 +497,16 @@ m_copydata(struct mbuf *m, int off, int len, void *cp)
 struct mbuf *
 m_getptr(struct mbuf *m, int loc, int *off)
 {
-	while (loc >= 0 && m != NULL) {
-		M_LIVE(m);
-		if (m->m_len > loc) {
-			*off = loc;
-			return (m);
-		}
-		loc -= m->m_len;
-		if (m->m_next == NULL) {
-			if (loc != 0)
-				return (NULL);
-			*off = m->m_len;	/* just past the last byte */
-			return (m);
-		}
+	struct mbuf *n;
+
+	if (loc < 0 || m == NULL)
+		return (NULL);
+	if ((n = m_seek(m, loc, off)) != NULL || *off != 0)
+		return (n);
+	while (m->m_next != NULL)	/* loc is the length: past the end */
 		m = m->m_next;
-	}
-	return (NULL);
+	*off = m->m_len;
+	return (m);
 }
 
 int
@@ -509,15 +517,8 @@ m_apply(struct mbuf *m, int off, int len,
 
 	if (off < 0 || len < 0)
 		mbp_panic("m_apply: off %d, len %d", off, len);
-	while (off > 0) {
-		if (m == NULL)
-			mbp_panic("m_apply: offset beyond the chain");
-		M_LIVE(m);
-		if (off < m->m_len)
-			break;
-		off -= m->m_len;
-		m = m->m_next;
-	}
+	if ((m = m_seek(m, off, &off)) == NULL && off > 0)
+		mbp_panic("m_apply: offset beyond the chain");
 	while (len > 0) {
 		if (m == NULL)
 			mbp_panic("m_apply: %d bytes beyond the chain", len);
@@ -550,15 +551,9 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 		return (NULL);		/* nothing to copy, as in every BSD */
 	if (off == 0 && (m0->m_flags & M_PKTHDR))
 		copyhdr = 1;
-	while (off > 0) {
-		if (m == NULL)
-			mbp_panic("m_copym: offset %d beyond the chain %p", off0,
-			    (void *)m0);
-		if (off < m->m_len)
-			break;
-		off -= m->m_len;
-		m = m->m_next;
-	}
+	else if ((m = m_seek(m0, off, &off)) == NULL && off > 0)
+		mbp_panic("m_copym: offset %d beyond the chain %p", off0,
+		    (void *)m0);
 	while (len > 0 || copyhdr) {
 		if (m == NULL) {
 			if (len != M_COPYALL && len > 0)
@@ -748,7 +743,7 @@ m_prepend(struct mbuf *m, int len, int how)
 		m->m_data -= len;
 		m->m_len += len;
 	} else {
-		room = (m->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(m) : MLEN;
+		room = m_intsize(m);
 		if (len > room)
 			mn = m_getcl(how, m->m_type, 0);
 		else
@@ -795,12 +790,7 @@ m_pullup(struct mbuf *n, int len)
 		m = n;
 		n = n->m_next;
 	} else {
-		count = (n->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(n) : MLEN;
-		if (len > count)	/* class storage, as the header moves */
-			m = msys_get(M_DONTWAIT, n->m_type,
-			    MAX(len, (int)MLEN + 1));
-		else
-			m = m_get(M_DONTWAIT, n->m_type);
+		m = mb_getstorage(M_DONTWAIT, n->m_type, len, m_intsize(n));
 		if (m == NULL)
 			goto bad;
 		if (n->m_flags & M_PKTHDR)

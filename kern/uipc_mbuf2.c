@@ -30,21 +30,13 @@
  * Moving bytes.
  */
 
-/* An empty mbuf for len bytes: storage of their size class beyond cap. */
+/* mb_getstorage, counted as this family's. */
 static struct mbuf *
 m_getfor3(int how, int type, int len, int cap)
 {
 	struct mbuf *m;
 
-	/*
-	 * Beyond cap: class storage, even when len would fit an mbuf's own
-	 * area, because cap may be a packet header's smaller area.
-	 */
-	if (len > cap)
-		m = msys_get(how, type, MAX(len, (int)MLEN + 1));
-	else
-		m = m_get(how, type);
-	if (m != NULL)
+	if ((m = mb_getstorage(how, type, len, cap)) != NULL)
 		MBSTAT_ADD(m_pdallocs, 1);
 	return (m);
 }
@@ -136,9 +128,7 @@ m_contig1(struct mbuf *m0, int off, int len, int flags, int *offp,
 		*errp = EMSGSIZE;
 		return (NULL);
 	}
-	for (n = m0; n != NULL && off >= n->m_len; n = n->m_next)
-		off -= n->m_len;
-	if (n == NULL) {
+	if ((n = m_seek(m0, off, &off)) == NULL) {
 		*errp = EINVAL;
 		return (NULL);
 	}
@@ -251,7 +241,7 @@ m_ensure_contig(struct mbuf **mp, int len0)
 		m_take(m, len - m->m_len, mtod(m, caddr_t) + m->m_len);
 		m->m_len = len;
 	} else {
-		cap = (m->m_flags & M_PKTHDR) ? MHLEN - M_UHSPACE(m) : MLEN;
+		cap = m_intsize(m);
 		if ((n = m_getfor3(M_DONTWAIT, m->m_type, len, cap)) == NULL)
 			return (false);
 		if (m->m_flags & M_PKTHDR)
@@ -270,10 +260,23 @@ m_ensure_contig(struct mbuf **mp, int len0)
  * Copy-on-write.
  */
 
-/* What m_cow1 must keep whole: the regions and one more range. */
+/*
+ * One copy-on-write job: the range [cw_off, cw_off + cw_len) of
+ * *cw_mp, whose bytes are copied into new storage only with
+ * cw_preserve (otherwise the caller overwrites them), and what must
+ * stay whole: the regions and one more range.
+ */
 struct m_keep {
 	struct m_region	kp_r[M_MAXREGIONS + 1];
 	int		kp_n;
+};
+struct m_cow {
+	struct mbuf	**cw_mp;
+	int		  cw_off, cw_len;
+	bool		  cw_preserve;
+	int		  cw_how;
+	u_long		 *cw_copied;	/* counter for the bytes copied */
+	struct m_keep	  cw_keep;
 };
 
 /*
@@ -306,29 +309,28 @@ m_cow_chunkend(const struct m_keep *kp, int pos, int e)
 
 /*
  * Give bytes [s, e) of the packet, which lie in the read-only mbuf x
- * at packet offset x0 (prev before it, NULL when x heads *mp), storage
- * of their own; the rest of x keeps sharing.  Bytes in [off, off + len)
- * are not copied unless preserve (the caller overwrites them).  All
- * allocation comes first: on failure nothing has changed.  *lastp gets
- * the last mbuf of what stands where x stood.
+ * at packet offset x0 (prev before it, NULL when x heads the packet),
+ * storage of their own; the rest of x keeps sharing.  All allocation
+ * comes first: on failure nothing has changed.  *lastp gets the last
+ * mbuf of what stands where x stood.
  */
 static int
-m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
-    int e, int off, int len, bool preserve, const struct m_keep *kp,
-    int how, u_long *copied, struct mbuf **lastp)
+m_cow1(const struct m_cow *cw, struct mbuf *prev, struct mbuf *x, int x0,
+    int s, int e, struct mbuf **lastp)
 {
+	const struct m_keep *kp = &cw->cw_keep;
 	struct mbuf *chunks = NULL, **cp = &chunks, *c, *last = NULL;
 	struct mbuf *suf = NULL;
-	int x1 = x0 + x->m_len, pos, end, cap, c0, c1;
-	bool head = prev == NULL && s == x0;
+	int x1 = x0 + x->m_len, pos, end, cap, c0, c1, how = cw->cw_how;
+	int off = cw->cw_off, len = cw->cw_len;
+	bool head = prev == NULL && s == x0, preserve = cw->cw_preserve;
 
 	for (pos = s; pos < e; pos = end) {
 		if ((end = m_cow_chunkend(kp, pos, e)) == pos) {
 			m_freem(chunks);
 			return (EMSGSIZE);
 		}
-		cap = (head && chunks == NULL && (x->m_flags & M_PKTHDR)) ?
-		    MHLEN - M_UHSPACE(x) : MLEN;
+		cap = head && chunks == NULL ? m_intsize(x) : (int)MLEN;
 		if ((c = m_getfor3(how, x->m_type, end - pos, cap)) == NULL)
 			goto nomem;
 		*cp = last = c;
@@ -342,7 +344,7 @@ m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
 	if (head) {
 		if (x->m_flags & M_PKTHDR)
 			m_move_pkthdr(chunks, x);
-		*mp = chunks;
+		*cw->cw_mp = chunks;
 	}
 	for (pos = s, c = chunks; pos < e; pos = end, c = c->m_next) {
 		end = m_cow_chunkend(kp, pos, e);
@@ -356,7 +358,7 @@ m_cow1(struct mbuf **mp, struct mbuf *prev, struct mbuf *x, int x0, int s,
 		if (end > c1)
 			memcpy(mtod(c, caddr_t) + (c1 - pos),
 			    mtod(x, caddr_t) + (c1 - x0), end - c1);
-		*copied += (c0 - pos) + (end - c1);
+		*cw->cw_copied += (c0 - pos) + (end - c1);
 	}
 	if (s > x0) {
 		/* x keeps the prefix; a new mbuf shares the suffix. */
@@ -395,18 +397,19 @@ int
 m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
     int koff, int klen, u_long *copied)
 {
-	struct m_keep keep;
+	struct m_cow cw = { mp, off, len, preserve, how, copied, { .kp_n = 0 } };
+	struct m_keep *kp = &cw.cw_keep;
 	struct m_region *r;
 	struct mbuf *x, *prev = NULL, *last;
 	int pos = 0, x0, x1, s, e, n, error;
 
 	r = m_regions(*mp, &n);
-	keep.kp_n = n;
+	kp->kp_n = n;
 	if (n > 0)
-		memcpy(keep.kp_r, r, n * sizeof(*r));
+		memcpy(kp->kp_r, r, n * sizeof(*r));
 	if (klen > 0) {
-		keep.kp_r[keep.kp_n].mr_off = koff;
-		keep.kp_r[keep.kp_n++].mr_len = klen;
+		kp->kp_r[kp->kp_n].mr_off = koff;
+		kp->kp_r[kp->kp_n++].mr_len = klen;
 	}
 	for (x = *mp; x != NULL && pos < off + len; prev = x, x = x->m_next) {
 		x0 = pos;
@@ -416,12 +419,10 @@ m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
 			continue;
 		s = MAX(off, x0);
 		e = MIN(off + len, x1);
-		m_closure(keep.kp_r, keep.kp_n, &s, &e);
+		m_closure(kp->kp_r, kp->kp_n, &s, &e);
 		MBP_ASSERTMSG(s >= x0 && e <= x1, "m_makewritable: a region "
 		    "around [%d, %d) leaves mbuf %p", s, e, (void *)x);
-		error = m_cow1(mp, prev, x, x0, s, e, off, len, preserve,
-		    &keep, how, copied, &last);
-		if (error != 0)
+		if ((error = m_cow1(&cw, prev, x, x0, s, e, &last)) != 0)
 			return (error);
 		x = last;
 	}

@@ -39,7 +39,6 @@ struct ifnet;
 #define MLEN		(MSIZE - sizeof(struct m_hdr))	/* normal data len */
 #define MHLEN		(MLEN - sizeof(struct pkthdr))	/* data len w/pkthdr */
 #define MINCLSIZE	(MHLEN + MLEN + 1)	/* smallest amount for a cluster */
-#define M_MAXCOMPRESS	(MHLEN / 2)	/* max amount to copy for compression */
 
 /* mtod(m, t): the data of mbuf m, as a pointer of type t. */
 #define mtod(m, t)	((t)((m)->m_data))
@@ -73,8 +72,8 @@ struct m_region {
 struct pkthdr {
 	struct ifnet	*rcvif;		/* receiving interface */
 	int		 len;		/* total packet length */
-	int		 csum_flags;	/* checksum flags (M_*_CSUM_*) */
-	uint32_t	 csum_data;	/* checksum data (partial sum) */
+	int		 csum_flags;	/* checksum offload (a driver's) */
+	uint32_t	 csum_data;	/* its data; copied, never read here */
 	uint16_t	 ph_uhlen;	/* user header length, 0 = none */
 	uint8_t		 ph_nregions;	/* guaranteed regions in use */
 	uint8_t		 ph_pad;
@@ -165,7 +164,6 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
 #define MT_FREE		0	/* should be on free list */
 #define MT_DATA		1	/* dynamic (data) allocation */
 #define MT_HEADER	2	/* packet header */
-#define MT_SONAME	3	/* socket name */
 #define MT_CONTROL	4	/* extra-data protocol message */
 #define MT_OOBDATA	5	/* expedited data */
 #define MT_NTYPES	6	/* number of mbuf types */
@@ -180,23 +178,127 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
 /* flags copied along with the packet header */
 #define M_COPYFLAGS	(M_PKTHDR | M_EOR | M_BCAST | M_MCAST)
 
-/* Checksum flags (m_pkthdr.csum_flags) */
-#define M_IPV4_CSUM_OUT		0x0001	/* IPv4 checksum needed */
-#define M_TCP_CSUM_OUT		0x0002	/* TCP checksum needed */
-#define M_UDP_CSUM_OUT		0x0004	/* UDP checksum needed */
-#define M_ICMP_CSUM_OUT		0x0008	/* ICMP checksum needed */
-#define M_IPV4_CSUM_IN_OK	0x0010	/* IPv4 checksum verified */
-#define M_IPV4_CSUM_IN_BAD	0x0020	/* IPv4 checksum bad */
-#define M_TCP_CSUM_IN_OK	0x0040	/* TCP checksum verified */
-#define M_TCP_CSUM_IN_BAD	0x0080	/* TCP checksum bad */
-#define M_UDP_CSUM_IN_OK	0x0100	/* UDP checksum verified */
-#define M_UDP_CSUM_IN_BAD	0x0200	/* UDP checksum bad */
-#define M_ICMP_CSUM_IN_OK	0x0400	/* ICMP checksum verified */
-#define M_ICMP_CSUM_IN_BAD	0x0800	/* ICMP checksum bad */
-#define M_CSUM_DATA_VALID	0x1000	/* csum_data holds a partial sum */
-
 /* Length meaning "to the end of the chain" for m_copym. */
 #define M_COPYALL	1000000000
+
+/* A bounded queue of packets, linked through m_nextpkt. */
+struct mbufq {
+	struct mbuf	*mq_head;
+	struct mbuf	*mq_tail;
+	u_int		 mq_len;
+	u_int		 mq_maxlen;
+	u_long		 mq_drops;
+};
+
+/*
+ * Allocation and external storage (uipc_mbuf.c), see mbuf(9) and
+ * m_extadd(9).
+ */
+struct mbuf	*m_get(int how, int type);
+struct mbuf	*m_gethdr(int how, int type);
+struct mbuf	*m_gethdr_uh(int how, int type, u_int uhlen);
+struct mbuf	*m_getclr(int how, int type);
+struct mbuf	*m_getcl(int how, int type, int flags);
+int		 m_clget(struct mbuf *m, int how);
+int		 m_extadd(struct mbuf *m, caddr_t buf, u_int size,
+		    const struct m_extops *ops, void *arg, int flags, int how);
+struct mbuf	*m_free(struct mbuf *m);
+void		 m_freem(struct mbuf *m);
+
+/*
+ * Chain operations (uipc_mbuf.c).
+ */
+struct mbuf	*m_copym(struct mbuf *m, int off, int len, int how);
+struct mbuf	*m_dup(struct mbuf *m, int how);
+void		 m_copydata(struct mbuf *m, int off, int len, void *cp);
+int		 m_copyback(struct mbuf *m, int off, int len, const void *cp,
+		    int how);
+struct mbuf	*m_prepend(struct mbuf *m, int len, int how);
+struct mbuf	*m_pullup(struct mbuf *m, int len);
+void		 m_adj(struct mbuf *m, int len);
+void		 m_cat(struct mbuf *m, struct mbuf *n);
+void		 m_catpkt(struct mbuf *m, struct mbuf *n);
+struct mbuf	*m_split(struct mbuf *m, int len, int how);
+int		 m_length(struct mbuf *m);
+struct mbuf	*m_getptr(struct mbuf *m, int loc, int *off);
+int		 m_apply(struct mbuf *m, int off, int len,
+		    int (*f)(void *arg, caddr_t data, u_int len), void *arg);
+void		 m_move_pkthdr(struct mbuf *to, struct mbuf *from);
+int		 m_dup_pkthdr(struct mbuf *to, struct mbuf *from, int how);
+
+/*
+ * Space and writability (uipc_mbuf.c).  m_start and m_size give the
+ * storage m_data points into (FreeBSD's M_START and M_SIZE).
+ */
+void		 m_align(struct mbuf *m, int len);
+caddr_t		 m_start(struct mbuf *m);
+int		 m_size(struct mbuf *m);
+int		 m_leadingspace(struct mbuf *m);
+int		 m_trailingspace(struct mbuf *m);
+int		 m_readonly(struct mbuf *m);
+
+/*
+ * m_pulldown(9) (uipc_mbuf2.c) and m_datarange(9) (uipc_mbregion.c).
+ */
+struct mbuf	*m_pulldown(struct mbuf *m, int off, int len, int *offp);
+bool		 m_ensure_contig(struct mbuf **mp, int len);
+int		 m_makewritable(struct mbuf **mp, int off, int len, int how);
+struct mbuf	*m_copyback_cow(struct mbuf *m, int off, int len,
+		    const void *cp, int how);
+int		 m_contigmax(void);
+void		*m_datarange(struct mbuf **mp, int off, int len, int how);
+void		*m_datarange_rw(struct mbuf **mp, int off, int len, int how);
+void		*m_mptr(struct mbuf *m, int off, int len, int rw);
+/* A typed pointer to off in a recorded region: t is a pointer type. */
+#define mptr(m, t, off)		((t)m_mptr((m), (off), sizeof(*(t)0), 0))
+#define mptr_rw(m, t, off)	((t)m_mptr((m), (off), sizeof(*(t)0), 1))
+int		 m_region_sanity(struct mbuf *m, char *why, size_t whylen);
+
+/*
+ * Packet queues (uipc_mbuf.c).
+ */
+void		 mq_init(struct mbufq *mq, u_int maxlen);
+int		 mq_enqueue(struct mbufq *mq, struct mbuf *m);
+struct mbuf	*mq_dequeue(struct mbufq *mq);
+u_int		 mq_purge(struct mbufq *mq);
+#define mq_len(mq)	((mq)->mq_len)
+#define mq_full(mq)	((mq)->mq_len >= (mq)->mq_maxlen)
+#define mq_empty(mq)	((mq)->mq_len == 0)
+#define mq_drops(mq)	((mq)->mq_drops)
+
+/*
+ * Internet checksum (uipc_cksum.c), see in_cksum(9).
+ */
+int		 in_cksum(struct mbuf *m, int len);
+int		 in_cksum_skip(struct mbuf *m, int len, int skip);
+uint16_t	 in_cksum_sum(const void *buf, int len);
+uint16_t	 in_cksum_flat(const void *buf, int len);
+
+/*
+ * Start-up (uipc_mbuf.c) and diagnostics (uipc_mbdebug.c).
+ */
+void		 mbinit(void);
+void		 m_print(struct mbuf *m);
+int		 m_sanity(struct mbuf *m, char *why, size_t whylen);
+void		 m_verify(struct mbuf *m, const char *fn);
+
+/*
+ * Macros, each a thin wrapper around a function.
+ */
+/* Set m_data to place an object of size len at the end of a new mbuf. */
+#define M_ALIGN(m, len)		do { m_align((m), (len)); } while (0)
+#define M_START(m)		m_start(m)
+#define M_SIZE(m)		m_size(m)
+#define MH_ALIGN(m, len)	do { m_align((m), (len)); } while (0)
+#define M_LEADINGSPACE(m)	m_leadingspace(m)
+#define M_TRAILINGSPACE(m)	m_trailingspace(m)
+#define M_READONLY(m)		m_readonly(m)
+#define M_WRITABLE(m)		(!m_readonly(m))
+#define MCLGET(m, how)		do { (void)m_clget((m), (how)); } while (0)
+#define M_PREPEND(m, plen, how)	do {					\
+	(m) = m_prepend((m), (plen), (how));				\
+} while (0)
+#define M_MOVE_PKTHDR(to, from)	do { m_move_pkthdr((to), (from)); } while (0)
 
 /*
  * Statistics: every counter is a running total unless it says
@@ -227,9 +329,9 @@ struct mbstat {
 	u_long	m_cp_cat;		/* m_cat into trailing space */
 	u_long	m_cp_split;		/* m_split of internal data */
 	u_long	m_cp_pkthdr;		/* user headers by m_*_pkthdr */
-	/* m_pulldown(9), m_datarange(9) (uipc_mbuf3.c) */
+	/* m_pulldown(9), m_datarange(9) (uipc_mbuf2.c, uipc_mbregion.c) */
 	u_long	m_pulldowns;		/* m_pulldown calls */
-	u_long	m_pdallocs;		/* mbufs allocated by uipc_mbuf3.c */
+	u_long	m_pdallocs;		/* mbufs allocated by that family */
 	u_long	m_pdfail;		/* m_pulldown failures */
 	u_long	m_cp_pulldown;
 	u_long	m_cp_contig;		/* m_ensure_contig */
@@ -245,177 +347,10 @@ extern struct mbstat mbstat;
  */
 u_long		 mbstat_mbufs(void);
 u_long		 mbstat_gets(void);
+void		 mbstat_print(void);
+void		 mbstat_print_verbose(void);
 /* Count in mbstat: one instruction, atomic against interrupts. */
 #define MBSTAT_ADD(f, n)	mbp_counter_add(&mbstat.f, (long)(n))
 #define MBSTAT_SUB(f, n)	mbp_counter_add(&mbstat.f, -(long)(n))
-
-/* A bounded queue of packets, linked through m_nextpkt. */
-struct mbufq {
-	struct mbuf	*mq_head;
-	struct mbuf	*mq_tail;
-	u_int		 mq_len;
-	u_int		 mq_maxlen;
-	u_long		 mq_drops;
-};
-
-/*
- * Allocation.
- */
-struct mbuf	*m_get(int, int);
-struct mbuf	*m_gethdr(int, int);
-struct mbuf	*m_gethdr_uh(int, int, u_int);
-struct mbuf	*m_getclr(int, int);
-struct mbuf	*m_getcl(int, int, int);
-int		 m_clget(struct mbuf *, int);
-int		 m_extadd(struct mbuf *, caddr_t, u_int,
-		    const struct m_extops *, void *, int, int);
-struct mbuf	*m_free(struct mbuf *);
-void		 m_freem(struct mbuf *);
-
-/*
- * Chain operations.
- */
-struct mbuf	*m_copym(struct mbuf *, int, int, int);
-struct mbuf	*m_dup(struct mbuf *, int);
-void		 m_copydata(struct mbuf *, int, int, void *);
-int		 m_copyback(struct mbuf *, int, int, const void *, int);
-struct mbuf	*m_prepend(struct mbuf *, int, int);
-struct mbuf	*m_pullup(struct mbuf *, int);
-void		 m_adj(struct mbuf *, int);
-void		 m_cat(struct mbuf *, struct mbuf *);
-void		 m_catpkt(struct mbuf *, struct mbuf *);
-struct mbuf	*m_split(struct mbuf *, int, int);
-int		 m_length(struct mbuf *);
-struct mbuf	*m_getptr(struct mbuf *, int, int *);
-int		 m_apply(struct mbuf *, int, int,
-		    int (*)(void *, caddr_t, u_int), void *);
-void		 m_move_pkthdr(struct mbuf *, struct mbuf *);
-int		 m_dup_pkthdr(struct mbuf *, struct mbuf *, int);
-void		 m_align(struct mbuf *, int);
-int		 m_leadingspace(struct mbuf *);
-int		 m_trailingspace(struct mbuf *);
-int		 m_readonly(struct mbuf *);
-
-/*
- * Diagnostics and statistics (uipc_mbuf2.c).
- */
-void		 m_print(struct mbuf *);
-int		 m_sanity(struct mbuf *, char *, size_t);
-void		 m_verify(struct mbuf *, const char *);
-void		 mbstat_print(void);
-void		 mbstat_print_verbose(void);
-void		 mbinit(void);
-
-/*
- * Packet queues (uipc_mbuf2.c).
- */
-void		 mq_init(struct mbufq *, u_int);
-int		 mq_enqueue(struct mbufq *, struct mbuf *);
-struct mbuf	*mq_dequeue(struct mbufq *);
-u_int		 mq_purge(struct mbufq *);
-#define mq_len(mq)	((mq)->mq_len)
-#define mq_full(mq)	((mq)->mq_len >= (mq)->mq_maxlen)
-#define mq_empty(mq)	((mq)->mq_len == 0)
-#define mq_drops(mq)	((mq)->mq_drops)
-
-/*
- * Internet checksum (uipc_cksum.c), see in_cksum(9).
- */
-int		 in_cksum(struct mbuf *, int);
-int		 in_cksum_skip(struct mbuf *, int, int);
-uint16_t	 in_cksum_sum(const void *, int);
-uint16_t	 in_cksum_flat(const void *, int);
-
-/*
- * The allocation seam (uipc_mbpool.c): where mbufs and clusters come
- * from.  Nothing else knows.  The common cases of getting and putting
- * an mbuf are inline, so that m_get and m_free make no call for them:
- * mb_tryalloc returns an mbuf when the pipe has one at hand and failure
- * injection is off, NULL when mb_alloc must decide.
- */
-#define MB_JUNK		0xdb	/* fills a released mbuf under DIAGNOSTIC */
-extern struct malloc_pipe mb_mbuf_pipe;
-extern struct malloc_pipe mb_cluster_pipe;
-extern long	 mb_failafter;
-struct mbuf	*mb_alloc(int);
-
-static inline struct mbuf *
-mb_tryalloc(void)
-{
-	if (__predict_false(mb_failafter >= 0))
-		return (NULL);
-	return (mpipe_take(&mb_mbuf_pipe));
-}
-
-/* The same for a cluster: mb_clalloc decides when it returns NULL. */
-static inline caddr_t
-mb_cltryalloc(void)
-{
-	caddr_t p;
-
-	if (__predict_false(mb_failafter >= 0))
-		return (NULL);
-	if ((p = mpipe_take(&mb_cluster_pipe)) != NULL)
-		mbp_counter_add(&mbstat.m_clusters, 1);
-	return (p);
-}
-
-static inline void
-mb_release(struct mbuf *m)
-{
-#ifdef DIAGNOSTIC
-	memset(m, MB_JUNK, sizeof(*m));	/* and the pipe junks it again */
-	m->m_type = MT_FREE;
-#endif
-	mpipe_put(&mb_mbuf_pipe, m);
-}
-
-caddr_t		 mb_clalloc(int);
-void		 mb_clrelease(caddr_t);
-u_int		*mb_refalloc(int);
-void		 mb_refrelease(u_int *);
-void		 mb_fail_after(long);
-bool		 mb_fail_now(int);
-void		 mb_poolinit(void);
-/* The memory types of mbufs, clusters and shared reference counts. */
-MBP_MEMTYPE_DECLARE(M_MBUF);
-MBP_MEMTYPE_DECLARE(M_CLUSTER);
-MBP_MEMTYPE_DECLARE(M_MBUFREF);
-
-/*
- * Macros, each a thin wrapper around a function.
- */
-/* Set m_data to place an object of size len at the end of a new mbuf. */
-#define M_ALIGN(m, len)		do { m_align((m), (len)); } while (0)
-#define MH_ALIGN(m, len)	do { m_align((m), (len)); } while (0)
-#define M_LEADINGSPACE(m)	m_leadingspace(m)
-#define M_TRAILINGSPACE(m)	m_trailingspace(m)
-#define M_READONLY(m)		m_readonly(m)
-#define M_WRITABLE(m)		(!m_readonly(m))
-#define MCLGET(m, how)		do { (void)m_clget((m), (how)); } while (0)
-#define M_PREPEND(m, plen, how)	do {					\
-	(m) = m_prepend((m), (plen), (how));				\
-} while (0)
-#define M_MOVE_PKTHDR(to, from)	do { m_move_pkthdr((to), (from)); } while (0)
-
-/* ---- m_pulldown(9), m_datarange(9): uipc_mbuf3.c ---------------- */
-struct mbuf	*m_pulldown(struct mbuf *, int, int, int *);
-bool		 m_ensure_contig(struct mbuf **, int);
-int		 m_makewritable(struct mbuf **, int, int, int);
-struct mbuf	*m_copyback_cow(struct mbuf *, int, int, const void *, int);
-void		*m_datarange(struct mbuf **, int, int, int);
-void		*m_datarange_rw(struct mbuf **, int, int, int);
-void		*m_mptr(struct mbuf *, int, int, int);
-int		 m_contigmax(void);
-/* Region bookkeeping, called by the rearranging calls of uipc_mbuf.c. */
-int		 m_region_extend(struct mbuf *, int);
-void		 m_region_keep(struct mbuf *, int, int);
-void		 m_region_insert(struct mbuf *, int, int);
-int		 m_region_restore(struct mbuf *, int);
-int		 m_region_sanity(struct mbuf *, char *, size_t);
-/* A typed pointer to off in a recorded region: t is a pointer type. */
-#define mptr(m, t, off)		((t)m_mptr((m), (off), sizeof(*(t)0), 0))
-#define mptr_rw(m, t, off)	((t)m_mptr((m), (off), sizeof(*(t)0), 1))
-/* ---- end of uipc_mbuf3.c ------------------------------------------ */
 
 #endif /* !_SYS_MBUF_H_ */

@@ -13,6 +13,7 @@
 #include <sys/callout.h>
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include <sys/shell.h>
 
 #define PAT(i)		((uint8_t)((i) * 11 + 5))

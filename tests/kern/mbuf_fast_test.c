@@ -23,6 +23,7 @@
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 
 #define FT_HOLD		8	/* buffers the callout holds between runs */
 #define FT_RUNS		5	/* callout runs to wait for */

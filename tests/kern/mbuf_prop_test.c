@@ -40,6 +40,7 @@
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include <sys/machdep.h>
 #include <sys/msys.h>
 #include "mbuf_pdtest.h"

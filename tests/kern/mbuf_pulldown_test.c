@@ -22,6 +22,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include "mbuf_pdtest.h"
 
 MALLOC_DEFINE(M_PDTEST, "pdtest", "m_pulldown(9) self-tests");
@@ -53,16 +54,8 @@ const struct m_extops pdt_csumops = { pdt_extfree, pdt_csum };
 caddr_t
 pdt_storage(struct mbuf *m, int *sizep)
 {
-	if (m->m_flags & M_EXT) {
-		*sizep = m->m_ext.ext_size;
-		return (m->m_ext.ext_buf);
-	}
-	if (m->m_flags & M_PKTHDR) {
-		*sizep = MHLEN - M_UHSPACE(m);
-		return (m->m_pktdat + M_UHSPACE(m));
-	}
-	*sizep = MLEN;
-	return (m->m_dat);
+	*sizep = M_SIZE(m);
+	return (M_START(m));
 }
 
 struct mbuf *

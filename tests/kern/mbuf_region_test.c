@@ -17,6 +17,7 @@
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include "mbuf_pdtest.h"
 
 /* Is region i of m [off, off + len)? */

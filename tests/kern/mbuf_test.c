@@ -16,6 +16,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include "mbuf_pdtest.h"
 #include <sys/shell.h>
 
@@ -392,11 +393,11 @@ SELFTEST(mbuf, dup)
 	struct mbuf *m, *d, *n;
 
 	m = mk_chain("i10 c100 i0 r50 e500 c1500");
-	m->m_pkthdr.csum_flags = M_UDP_CSUM_OUT;
+	m->m_pkthdr.csum_flags = 0x0004;
 	m->m_flags |= M_BCAST;
 	d = m_dup(m, M_WAIT);
 	ST_ASSERT(holds_pat(d, 0, 2160));
-	ST_ASSERT(d->m_pkthdr.csum_flags == M_UDP_CSUM_OUT);
+	ST_ASSERT(d->m_pkthdr.csum_flags == 0x0004);
 	ST_ASSERT(d->m_flags & M_BCAST);
 	for (n = d; n != NULL; n = n->m_next) {
 		ST_ASSERT(M_WRITABLE(n));
@@ -655,7 +656,7 @@ SELFTEST(mbuf, pkthdr)
 
 	m = m_gethdr_uh(M_WAIT, MT_DATA, 4);
 	memcpy(M_UHDR(m), "uhdr", 4);
-	m->m_pkthdr.csum_flags = M_IPV4_CSUM_IN_OK;
+	m->m_pkthdr.csum_flags = 0x0010;
 	m->m_pkthdr.csum_data = 0x1234;
 	m->m_pkthdr.ph_nregions = 2;
 	m->m_pkthdr.ph_regions[1].mr_off = 7;
@@ -671,7 +672,7 @@ SELFTEST(mbuf, pkthdr)
 
 		ST_ASSERT((x->m_flags & (M_PKTHDR | M_MCAST)) ==
 		    (M_PKTHDR | M_MCAST));
-		ST_ASSERT(x->m_pkthdr.csum_flags == M_IPV4_CSUM_IN_OK);
+		ST_ASSERT(x->m_pkthdr.csum_flags == 0x0010);
 		ST_ASSERT(x->m_pkthdr.csum_data == 0x1234);
 		ST_ASSERT(x->m_pkthdr.ph_nregions == 2);
 		ST_ASSERT(x->m_pkthdr.ph_regions[1].mr_off == 7);

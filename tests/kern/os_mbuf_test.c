@@ -19,6 +19,7 @@
 #include <sys/systm.h>
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
+#include "../../kern/mbuf_private.h"
 #include <sys/os_mbuf.h>
 #include <sys/shell.h>
 #include <net/in.h>
