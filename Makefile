@@ -194,7 +194,7 @@ $(eval $(call hostbuild,bench,-O2,$(BENCH_MI),$(BENCH_MD),-O2 -I/usr/include/lwi
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_MI	:= $(filter-out tests/kern/%,$(HOST_MI)) \
 	    $(sort $(wildcard tests/fuzz/kern/*.c)) \
-	    tests/kern/mbuf_prop_test.c tests/kern/mbuf_pulldown_test.c
+	    tests/kern/uipc_mbuf2_prop.c tests/kern/mbuf_testlib.c
 FUZZ_MD	:= arch/host/host_machdep.c tests/fuzz/fuzz_main.c
 $(eval $(call hostbuild,fuzz,-O1 -DDIAGNOSTIC -Wno-unknown-warning-option $(FUZZ_SAN) -fsanitize=fuzzer-no-link,$(FUZZ_MI),$(FUZZ_MD),-O1 $(FUZZ_SAN) -fsanitize=fuzzer,,clang))
 
@@ -221,7 +221,7 @@ I686_LD	:= -Wl,--dynamic-linker=/usr/i686-linux-gnu/lib/ld-linux.so.2 \
 	   -Wl,-rpath,/usr/i686-linux-gnu/lib
 REPLAY_MI := $(filter-out tests/kern/%,$(HOST_MI)) \
 	    $(sort $(wildcard tests/fuzz/kern/*.c)) \
-	    tests/kern/mbuf_prop_test.c tests/kern/mbuf_pulldown_test.c
+	    tests/kern/uipc_mbuf2_prop.c tests/kern/mbuf_testlib.c
 REPLAY_MD := arch/host/host_machdep.c tests/fuzz/fuzz_main.c \
 	    tests/fuzz/replay_main.c
 $(eval $(call hostbuild,s390x,-O1 -DDIAGNOSTIC $(UBSAN),$(HOST_MI),$(HOST_C),-O1 $(UBSAN),,$(S390X)gcc))

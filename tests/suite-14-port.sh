@@ -25,7 +25,7 @@ case $last in
 	[ "$rc" -eq 0 ] && ok "toyk: $last" || nok "toyk exited $rc" ;;
 *)	nok "toyk: ${last:-no summary} (exit $rc)" ;;
 esac
-for s in mbuf mbuf_pd mbuf_rg mpipe msys os_mbuf; do
+for s in mbuf mbuf2 mbregion mbdebug mbpool mpipe msys os_mbuf cksum; do
 	n=$(grep -cE "^ok [0-9]+ $s\.[a-z0-9_]+\$" "$log")
 	if [ "$n" -gt 0 ]; then
 		ok "suite $s: $n cases passed on toyk"
@@ -33,7 +33,7 @@ for s in mbuf mbuf_pd mbuf_rg mpipe msys os_mbuf; do
 		nok "suite $s: no case passed on toyk"
 	fi
 done
-grep -q '^ok [0-9]* mbuf_pd\.prop$' "$log" && ok "the property test ran on toyk" ||
+grep -q '^ok [0-9]* mbuf2\.prop$' "$log" && ok "the property test ran on toyk" ||
     nok "the property test did not run on toyk"
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

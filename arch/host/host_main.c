@@ -35,7 +35,7 @@ static const char usage_text[] =
 "  selftest_times=1     print each self-test's duration\n"
 "  halt=1               leave after the self-tests; without it the\n"
 "                       shell reads its commands from stdin\n"
-"  mbuf_prop_seed=N     seed of the mbuf_pd.prop property test\n"
+"  mbuf_prop_seed=N     seed of the mbuf2.prop property test\n"
 "  mbuf_prop_steps=N    its step count\n"
 "  mbuf_prop_trace=N    m_print the packet before step N\n"
 "  nmbufs=N             cap on mbufs (msys(9))\n"

@@ -1,5 +1,5 @@
 /*
- * mpipe_test.c: self-tests of mpipe(9), suite "mpipe".
+ * kern_mpipe_test.c: self-tests of mpipe(9) (kern/kern_mpipe.c), suite "mpipe".
  *
  * Exhaustion and recovery, the nnom reserve under a type limit, forced
  * malloc failures and a dry heap, sleeping at the cap and being woken

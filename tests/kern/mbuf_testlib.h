@@ -1,6 +1,6 @@
 /*
- * mbuf_pdtest.h: helpers shared by the m_pulldown(9) and m_datarange(9)
- * self-tests (mbuf_pulldown_test.c defines them).
+ * mbuf_testlib.h: helpers shared by the mbuf module's self-tests
+ * (mbuf_testlib.c defines them).
  *
  * pdt_build makes a packet from a spec such as "i40 c100:e z r60:8":
  * one token per mbuf, the first one carrying the packet header.  The
@@ -12,8 +12,8 @@
  * bytes from M_PDTEST; pdt_extfrees counts their frees.  pdt_csumops
  * is pdt_extops with a csum method, whose calls pdt_csums counts.
  */
-#ifndef _TESTS_KERN_MBUF_PDTEST_H_
-#define _TESTS_KERN_MBUF_PDTEST_H_
+#ifndef _TESTS_KERN_MBUF_TESTLIB_H_
+#define _TESTS_KERN_MBUF_TESTLIB_H_
 
 #define PDT_PAT(i)	((uint8_t)((i) * 13 + 5))
 #define PDT_EXTSIZE	1024
@@ -29,9 +29,23 @@ bool		 pdt_holds(struct mbuf *m, int base, int len);
 caddr_t		 pdt_storage(struct mbuf *m, int *sizep);
 int		 pdt_nmbufs(struct mbuf *m);
 
-/* The property test's engine (mbuf_prop_test.c), also the mbuf fuzzer's. */
+/*
+ * tl_mixed: a packet of TL_MIXED_LEN bytes TL_PAT(0 ..): 50 internal,
+ * 300 in a cluster, an empty mbuf, 1000 in tl_extstore[0] wrapped with
+ * tl_ops (its free and csum calls counted in tl_extcount[0] and [1]),
+ * 100 internal.  tl_holds: is m a sound chain of TL_PAT(base ..)?
+ */
+#define TL_PAT(i)	((uint8_t)((i) * 11 + 5))
+#define TL_MIXED_LEN	1450
+extern const struct m_extops tl_ops;
+extern uint8_t	 tl_extstore[4][1500];
+extern int	 tl_extcount[2];
+struct mbuf	*tl_mixed(void);
+bool		 tl_holds(struct mbuf *m, int base, int len);
+
+/* The property test's engine (uipc_mbuf2_prop.c), also the mbuf fuzzer's. */
 extern char	 prop_detail[];
 const char	*prop_run(long steps, long trace);
 const char	*prop_fuzz(const uint8_t *data, size_t len);
 
-#endif /* !_TESTS_KERN_MBUF_PDTEST_H_ */
+#endif /* !_TESTS_KERN_MBUF_TESTLIB_H_ */

@@ -1,9 +1,10 @@
 /*
- * mbuf_fail_test.c: self-tests of mbuf(9), suite "mbuf", for the ways a
- * call may fail or must panic: every M_DONTWAIT allocation failing in
- * turn (mb_fail_after), M_WAIT where sleeping is not allowed, M_WAIT
- * sleeping when memory is short, double free and use after free,
- * m_verify; plus packet queues, in_cksum and netstat -m.
+ * uipc_mbpool_test.c: self-tests of the mbuf module's allocation seam
+ * (kern/uipc_mbpool.c), suite "mbpool": every M_DONTWAIT allocation
+ * failing in turn (mb_fail_after) under each chain call, M_WAIT where
+ * sleeping is not allowed, M_WAIT sleeping when memory is short, double
+ * free and use after free caught, and the inline fast paths of m_get,
+ * m_getcl and m_free against interrupts (fast_paths_vs_interrupts).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -12,80 +13,19 @@
 #include <sys/proc.h>
 #include <sys/callout.h>
 #include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/machdep.h>
 #include <sys/selftest.h>
 #include "../../kern/mbuf_private.h"
+#include "mbuf_testlib.h"
 #include <sys/shell.h>
-
-#define PAT(i)		((uint8_t)((i) * 11 + 5))
-
-static void
-fail_free(caddr_t buf, size_t size, void *arg)
-{
-	(*(int *)arg)++;
-}
-
-static uint16_t
-fail_csum(caddr_t buf, int off, int len, void *arg)
-{
-	(*((int *)arg + 1))++;
-	return (in_cksum_sum(buf + off, len));
-}
-
-static const struct m_extops fail_ops = { fail_free, fail_csum };
-static uint8_t extstore[4][1500];
-static int extcount[2];			/* frees, csum calls */
-
-/* A packet of internal, cluster and external mbufs, with an empty one. */
-static struct mbuf *
-mk_mixed(void)
-{
-	struct mbuf *m, *n;
-	int i, pos = 0;
-
-	m = m_gethdr(M_WAIT, MT_DATA);
-	m->m_len = 50;
-	n = m->m_next = m_getcl(M_WAIT, MT_DATA, 0);
-	n->m_data += 1;
-	n->m_len = 300;
-	n = n->m_next = m_get(M_WAIT, MT_DATA);
-	n->m_len = 0;
-	n = n->m_next = m_get(M_WAIT, MT_DATA);
-	m_extadd(n, (caddr_t)extstore[0], sizeof(extstore[0]), &fail_ops,
-	    extcount, 0, M_WAIT);
-	n->m_data += 7;
-	n->m_len = 1000;
-	n = n->m_next = m_get(M_WAIT, MT_DATA);
-	n->m_len = 100;
-	for (n = m; n != NULL; n = n->m_next)
-		for (i = 0; i < n->m_len; i++)
-			n->m_data[i] = PAT(pos++);
-	m->m_pkthdr.len = pos;
-	return (m);
-}
-#define MIXED_LEN	1450
-
-static bool
-holds(struct mbuf *m, int base, int len)
-{
-	static uint8_t buf[4096];
-	char why[160];
-
-	if (m_sanity(m, why, sizeof(why)) != 0 || m_length(m) != len ||
-	    ((m->m_flags & M_PKTHDR) && m->m_pkthdr.len != len))
-		return (false);
-	m_copydata(m, 0, len, buf);
-	for (int i = 0; i < len; i++)
-		if (buf[i] != PAT(base + i))
-			return (false);
-	return (true);
-}
 
 /*
  * Every M_DONTWAIT allocation of each call fails in turn: the call
  * fails cleanly (the caller's chain intact, or freed when the call says
  * so), and once enough succeed it works.
  */
-SELFTEST(mbuf, fail_injection)
+SELFTEST(mbpool, fail_injection)
 {
 	struct mbuf *m, *r;
 	int n, op, failures, err;
@@ -94,7 +34,7 @@ SELFTEST(mbuf, fail_injection)
 	for (op = 0; op < 9; op++) {
 		failures = 0;
 		for (n = 0; n < 64; n++) {
-			m = mk_mixed();
+			m = tl_mixed();
 			mb_fail_after(n);
 			r = NULL;
 			err = 0;
@@ -115,7 +55,7 @@ SELFTEST(mbuf, fail_injection)
 				r = m_split(m, 20, M_DONTWAIT);
 				break;
 			case 5:
-				err = m_copyback(m, 1400, 3000, extstore[1],
+				err = m_copyback(m, 1400, 3000, tl_extstore[1],
 				    M_DONTWAIT);
 				break;
 			case 6:
@@ -140,26 +80,26 @@ SELFTEST(mbuf, fail_injection)
 					ST_ASSERT_EQ(err, ENOBUFS);
 				/* prepend and pullup free the chain */
 				if (op < 7)
-					ST_ASSERT(holds(m, 0, MIXED_LEN));
+					ST_ASSERT(tl_holds(m, 0, TL_MIXED_LEN));
 				m_freem(m);
 				continue;
 			}
 			if (op < 3)
-				ST_ASSERT(holds(r, op == 0 ? 10 : 0,
-				    op == 0 ? 1200 : MIXED_LEN));
+				ST_ASSERT(tl_holds(r, op == 0 ? 10 : 0,
+				    op == 0 ? 1200 : TL_MIXED_LEN));
 			if (op == 3 || op == 4) {
 				int at = op == 3 ? 700 : 20;
 
-				ST_ASSERT(holds(m, 0, at));
-				ST_ASSERT(holds(r, at, MIXED_LEN - at));
+				ST_ASSERT(tl_holds(m, 0, at));
+				ST_ASSERT(tl_holds(r, at, TL_MIXED_LEN - at));
 			}
 			if (op == 5)
 				ST_ASSERT_EQ(m->m_pkthdr.len, 4400);
 			if (op == 7)
-				ST_ASSERT_EQ(m->m_pkthdr.len, MIXED_LEN + 100);
+				ST_ASSERT_EQ(m->m_pkthdr.len, TL_MIXED_LEN + 100);
 			if (op == 8)
 				ST_ASSERT(m->m_len >= 400 &&
-				    holds(m, 0, MIXED_LEN));
+				    tl_holds(m, 0, TL_MIXED_LEN));
 			m_freem(r);
 			m_freem(m);
 			break;
@@ -169,7 +109,7 @@ SELFTEST(mbuf, fail_injection)
 			ST_ASSERT(failures > 0);
 	}
 	ST_ASSERT(mbstat.m_drops > drops);
-	ST_ASSERT_EQ(extcount[0] > 0, 1);
+	ST_ASSERT_EQ(tl_extcount[0] > 0, 1);
 }
 
 /* M_WAIT in interrupt context or at a raised level must panic. */
@@ -191,7 +131,7 @@ mgetcl_wait_at_splnet(void *arg)
 	m_free(m);
 }
 
-SELFTEST(mbuf, wait_in_interrupt_panics)
+SELFTEST(mbpool, wait_in_interrupt_panics)
 {
 	struct panic_catch pc;
 	struct mbuf *m;
@@ -222,7 +162,7 @@ release_later(void *arg)
 }
 
 /* M_WAIT sleeps while the mbuf pool is exhausted and gets one afterwards. */
-SELFTEST(mbuf, wait_sleeps)
+SELFTEST(mbpool, wait_sleeps)
 {
 	struct mbuf *got, *hold, *list = NULL, *m;
 	struct callout co;
@@ -251,7 +191,7 @@ SELFTEST(mbuf, wait_sleeps)
 	m_free(got);
 }
 
-SELFTEST(mbuf, double_free_panics)
+SELFTEST(mbpool, double_free_panics)
 {
 	struct panic_catch pc;
 	struct mbuf *m, *c;
@@ -284,96 +224,94 @@ SELFTEST(mbuf, double_free_panics)
 	ST_ASSERT(strstr(pc.pc_msg, "not live") != NULL);
 }
 
-SELFTEST(mbuf, verify)
-{
-	struct panic_catch pc;
-	struct mbuf *m;
-	char why[160], name[32];
+#define FT_HOLD		8	/* buffers the callout holds between runs */
+#define FT_RUNS		5	/* callout runs to wait for */
 
-	m = mk_mixed();
-	ST_ASSERT_EQ(m_sanity(m, why, sizeof(why)), 0);
-	m->m_pkthdr.len++;
-	ST_ASSERT(m_sanity(m, why, sizeof(why)) != 0);
-	ST_ASSERT(strstr(why, "m_pkthdr.len") != NULL);
-	if (PANIC_TRY(&pc)) {
-		m_verify(m, "verifytest");
-		panic_catch_pop(&pc);
-		ST_FAIL("m_verify did not panic");
-	}
-	snprintf(name, sizeof(name), "%p", (void *)m);
-	ST_ASSERT(strstr(pc.pc_msg, "verifytest") != NULL);
-	ST_ASSERT(strstr(pc.pc_msg, name) != NULL);
-	m->m_pkthdr.len--;
-	m->m_next->m_len = 3000;		/* beyond its cluster */
-	ST_ASSERT(m_sanity(m, why, sizeof(why)) != 0);
-	snprintf(name, sizeof(name), "%p", (void *)m->m_next);
-	ST_ASSERT(strstr(why, name) != NULL && strstr(why, "outside"));
-	m->m_next->m_len = 300;
-	m->m_next->m_flags |= M_PKTHDR;
-	ST_ASSERT(m_sanity(m, why, sizeof(why)) != 0);
-	m->m_next->m_flags &= ~M_PKTHDR;
-	ST_ASSERT_EQ(m_sanity(m, why, sizeof(why)), 0);
-	m_freem(m);
-}
+static struct {
+	struct callout	 co;
+	struct mbuf	*held[FT_HOLD];
+	int		 runs;
+	int		 got;		/* allocations that succeeded */
+	int		 intr;		/* runs that saw interrupt context */
+	bool		 stop;
+} ft;
 
-SELFTEST(mbuf, mbufq)
+static void
+ft_tick(void *arg)
 {
-	struct mbufq mq;
-	struct mbuf *m;
 	int i;
 
-	mq_init(&mq, 3);
-	ST_ASSERT(mq_empty(&mq) && !mq_full(&mq));
-	ST_ASSERT(mq_dequeue(&mq) == NULL);
-	for (i = 0; i < 5; i++) {
-		m = m_gethdr(M_WAIT, MT_DATA);
-		m->m_pkthdr.len = i;		/* a tag to check the order */
-		ST_ASSERT_EQ(mq_enqueue(&mq, m), i < 3 ? 0 : ENOBUFS);
+	ft.runs++;
+	if (in_interrupt())
+		ft.intr++;
+	for (i = 0; i < FT_HOLD; i++) {
+		m_freem(ft.held[i]);
+		ft.held[i] = (i & 1) ? m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR) :
+		    m_get(M_DONTWAIT, MT_DATA);
+		if (ft.held[i] != NULL)
+			ft.got++;
 	}
-	ST_ASSERT(mq_full(&mq));
-	ST_ASSERT_EQ(mq_len(&mq), 3);
-	ST_ASSERT_EQ(mq_drops(&mq), 2);
-	m = mq_dequeue(&mq);
-	ST_ASSERT(m != NULL && m->m_pkthdr.len == 0 && m->m_nextpkt == NULL);
-	m_freem(m);
-	m = mq_dequeue(&mq);
-	ST_ASSERT(m->m_pkthdr.len == 1);
-	ST_ASSERT_EQ(mq_enqueue(&mq, m), 0);	/* back at the tail */
-	ST_ASSERT_EQ(mq_purge(&mq), 2);
-	ST_ASSERT(mq_empty(&mq) && mq_dequeue(&mq) == NULL);
+	if (!ft.stop)
+		callout_reset(&ft.co, 1);
 }
 
-SELFTEST(mbuf, in_cksum)
+/*
+ * A pipe's books: every buffer out was counted going out and not
+ * coming back (gets - puts), and free plus out is what exists.
+ */
+static bool
+ft_balanced(struct malloc_pipe *mp)
 {
-	/* RFC 1071 section 3 example: sum ddf2 (big-endian words) */
-	static const uint8_t ex[8] = {
-		0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
-	static uint8_t flat[MIXED_LEN];
-	struct mbuf *m;
-	uint16_t ck;
-	int off, len, calls;
+	int s;
+	bool ok;
 
-	ck = in_cksum_flat(ex, 8);
-	ST_ASSERT(((const uint8_t *)&ck)[0] == (uint8_t)~0xdd &&
-	    ((const uint8_t *)&ck)[1] == (uint8_t)~0xf2);
-	ST_ASSERT_EQ(in_cksum_flat(ex, 0), 0xffff);
-	m = mk_mixed();
-	m_copydata(m, 0, MIXED_LEN, flat);
-	calls = extcount[1];
-	ST_ASSERT_EQ(in_cksum(m, MIXED_LEN), in_cksum_flat(flat, MIXED_LEN));
-	ST_ASSERT(extcount[1] > calls);		/* the csum method ran */
-	/* odd and even offsets and lengths, across every boundary */
-	for (off = 0; off < MIXED_LEN; off += 1 + (off % 5) * 13)
-		for (len = 0; off + len <= MIXED_LEN; len += 1 + len / 2)
-			ST_ASSERT_EQ(in_cksum_skip(m, len, off),
-			    in_cksum_flat(flat + off, len));
-	/* the data moved to odd addresses: the same */
-	m = m_prepend(m, 1, M_WAIT);
-	m_adj(m, 1);
-	m_adj(m->m_next->m_next->m_next, 1);
-	m->m_pkthdr.len--;
-	m_copydata(m, 0, MIXED_LEN - 1, flat);
-	ST_ASSERT_EQ(in_cksum(m, MIXED_LEN - 1),
-	    in_cksum_flat(flat, MIXED_LEN - 1));
-	m_freem(m);
+	s = splhigh();
+	ok = mp->mp_nfree >= 0 && mp->mp_nfree <= mp->mp_nnom &&
+	    mp->mp_nfree <= mp->mp_total && mp->mp_total <= mp->mp_nmax &&
+	    mp->mp_gets - mp->mp_puts == (u_long)(mp->mp_total - mp->mp_nfree);
+	splx(s);
+	return (ok);
+}
+
+SELFTEST(mbpool, fast_paths_vs_interrupts)
+{
+	struct mbuf *m, *c;
+	long pairs = 0, start, nulls = 0;
+	uint64_t t0;
+	int i;
+
+	memset(&ft, 0, sizeof(ft));
+	ST_ASSERT(ft_balanced(&mb_mbuf_pipe));
+	ST_ASSERT(ft_balanced(&mb_cluster_pipe));
+	callout_init(&ft.co, ft_tick, NULL);
+	callout_reset(&ft.co, 1);
+	t0 = ticks;
+	/* Until the callout ran FT_RUNS times (a second at most). */
+	while (ft.runs < FT_RUNS && ticks - t0 < (uint64_t)hz) {
+		start = pairs;
+		while (pairs - start < 2000) {
+			m = m_get(M_DONTWAIT, MT_DATA);
+			c = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+			if (m == NULL || c == NULL)
+				nulls++;
+			m_freem(m);
+			m_freem(c);
+			pairs++;
+		}
+		if (!md_async_interrupts)
+			tsleep(&ft, 0, "fastpath", 1);
+	}
+	ft.stop = true;			/* it does not come back... */
+	(void)callout_stop(&ft.co);	/* ...nor is it still pending */
+	for (i = 0; i < FT_HOLD; i++)
+		m_freem(ft.held[i]);
+	printf("# fast paths: %ld pairs in the thread, %d callout runs "
+	    "(%d in interrupt context), %d allocations there\n", pairs,
+	    ft.runs, ft.intr, ft.got);
+	ST_ASSERT_EQ(nulls, 0);
+	ST_ASSERT(ft.runs >= FT_RUNS);
+	ST_ASSERT_EQ(ft.intr, ft.runs);
+	ST_ASSERT_EQ(ft.got, ft.runs * FT_HOLD);
+	ST_ASSERT(ft_balanced(&mb_mbuf_pipe));
+	ST_ASSERT(ft_balanced(&mb_cluster_pipe));
 }

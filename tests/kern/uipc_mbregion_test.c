@@ -1,5 +1,5 @@
 /*
- * mbuf_region_test.c: self-tests of m_datarange(9), suite "mbuf_rg".
+ * uipc_mbregion_test.c: self-tests of m_datarange(9) (kern/uipc_mbregion.c), suite "mbregion".
  *
  * Recording a region, reading it with mptr, the union of overlapping
  * ranges, the M_MAXREGIONS limit (merge with the nearest region, or
@@ -18,7 +18,7 @@
 #include <sys/mbuf.h>
 #include <sys/selftest.h>
 #include "../../kern/mbuf_private.h"
-#include "mbuf_pdtest.h"
+#include "mbuf_testlib.h"
 
 /* Is region i of m [off, off + len)? */
 static bool
@@ -30,7 +30,7 @@ region_is(struct mbuf *m, int i, int off, int len)
 }
 
 /* Record, read, widen to the union of what overlaps. */
-SELFTEST(mbuf_rg, record)
+SELFTEST(mbregion, record)
 {
 	struct mbuf *m;
 	uint8_t *p;
@@ -63,7 +63,7 @@ SELFTEST(mbuf_rg, record)
 }
 
 /* M_MAXREGIONS: the next disjoint range merges with the nearest one. */
-SELFTEST(mbuf_rg, limit)
+SELFTEST(mbregion, limit)
 {
 	struct mbuf *m;
 	int i;
@@ -89,7 +89,7 @@ SELFTEST(mbuf_rg, limit)
 }
 
 /* m_prepend shifts, m_adj clips at both ends. */
-SELFTEST(mbuf_rg, prepend_adj)
+SELFTEST(mbregion, prepend_adj)
 {
 	struct mbuf *m;
 
@@ -117,7 +117,7 @@ SELFTEST(mbuf_rg, prepend_adj)
 }
 
 /* m_split and m_copym clip; the tail's regions shift down. */
-SELFTEST(mbuf_rg, split_copym)
+SELFTEST(mbregion, split_copym)
 {
 	struct mbuf *m, *n, *c;
 
@@ -150,7 +150,7 @@ SELFTEST(mbuf_rg, split_copym)
 }
 
 /* m_pullup never cuts a region; m_cat keeps them; m_dup restores. */
-SELFTEST(mbuf_rg, pullup_cat_dup)
+SELFTEST(mbregion, pullup_cat_dup)
 {
 	struct mbuf *m, *n, *d;
 
@@ -182,7 +182,7 @@ SELFTEST(mbuf_rg, pullup_cat_dup)
 }
 
 /* m_datarange_rw: read-only and shared storage in the range is copied. */
-SELFTEST(mbuf_rg, datarange_rw)
+SELFTEST(mbregion, datarange_rw)
 {
 	static uint8_t snap[PDT_EXTSIZE];
 	struct mbuf *m, *c;
@@ -215,7 +215,7 @@ SELFTEST(mbuf_rg, datarange_rw)
 }
 
 /* mptr outside every region, and mptr_rw on shared storage, panic. */
-SELFTEST(mbuf_rg, mptr_panics)
+SELFTEST(mbregion, mptr_panics)
 {
 	struct panic_catch pc;
 	struct mbuf *m, *c;
@@ -248,7 +248,7 @@ SELFTEST(mbuf_rg, mptr_panics)
 }
 
 /* A failing m_datarange leaves the packet as it was. */
-SELFTEST(mbuf_rg, failure)
+SELFTEST(mbregion, failure)
 {
 	struct mbuf *m, *m0;
 

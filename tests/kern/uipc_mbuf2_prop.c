@@ -1,6 +1,6 @@
 /*
- * mbuf_prop_test.c: the seeded randomized property test of m_pulldown(9)
- * and m_datarange(9), suite "mbuf_pd", name "prop".
+ * uipc_mbuf2_prop.c: the seeded randomized property test of m_pulldown(9)
+ * and m_datarange(9), suite "mbuf2", name "prop".
  *
  * One packet, built from random internal mbufs, clusters, writable
  * m_extadd buffers with a csum method, read-only ones without, and empty
@@ -43,7 +43,7 @@
 #include "../../kern/mbuf_private.h"
 #include <sys/machdep.h>
 #include <sys/msys.h>
-#include "mbuf_pdtest.h"
+#include "mbuf_testlib.h"
 
 /*
  * Runs: every PROP_RUNSTEPS steps a fresh packet, a class table (see
@@ -832,7 +832,7 @@ prop_fuzz(const uint8_t *data, size_t len)
 	return (why);
 }
 
-SELFTEST(mbuf_pd, prop)
+SELFTEST(mbuf2, prop)
 {
 	static const struct {
 		const char	*name;

@@ -1,5 +1,6 @@
 /*
- * mbuf_pulldown_test.c: self-tests of m_pulldown(9), suite "mbuf_pd".
+ * uipc_mbuf2_test.c: self-tests of m_pulldown(9) (kern/uipc_mbuf2.c),
+ * suite "mbuf2".
  *
  * The KAME cases one by one (already contiguous; in the current mbuf
  * with and without offp; the current mbuf's trailing space; the next
@@ -11,8 +12,7 @@
  * Each case checks the bytes, where they landed, the copy and
  * allocation counters, and frees everything it built.
  *
- * Also the helpers of mbuf_pdtest.h, used by the region and property
- * tests.
+ * The helpers they share with other tests are in mbuf_testlib.c.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -23,132 +23,7 @@
 #include <sys/msys.h>
 #include <sys/selftest.h>
 #include "../../kern/mbuf_private.h"
-#include "mbuf_pdtest.h"
-
-MALLOC_DEFINE(M_PDTEST, "pdtest", "m_pulldown(9) self-tests");
-
-int pdt_extfrees;
-
-static void
-pdt_extfree(caddr_t buf, size_t size, void *arg)
-{
-	free(buf, M_PDTEST);
-	pdt_extfrees++;
-}
-
-const struct m_extops pdt_extops = { pdt_extfree, NULL };
-
-/* The same storage with a csum method (SPIN's), counted in pdt_csums. */
-long pdt_csums;
-
-static uint16_t
-pdt_csum(caddr_t buf, int off, int len, void *arg)
-{
-	pdt_csums++;
-	return (in_cksum_sum(buf + off, len));
-}
-
-const struct m_extops pdt_csumops = { pdt_extfree, pdt_csum };
-
-/* The storage m's data lives in, and its size. */
-caddr_t
-pdt_storage(struct mbuf *m, int *sizep)
-{
-	*sizep = M_SIZE(m);
-	return (M_START(m));
-}
-
-struct mbuf *
-pdt_build(const char *spec)
-{
-	struct mbuf *top = NULL, **np = &top, *m;
-	caddr_t buf, start;
-	int total = 0, len, lead, size, i;
-	bool flush;
-	char k;
-
-	for (;;) {
-		while (*spec == ' ')
-			spec++;
-		if (*spec == '\0')
-			break;
-		k = *spec++;
-		len = (int)strtoul(spec, (char **)&spec, 10);
-		lead = 0;
-		flush = false;
-		if (*spec == ':') {
-			spec++;
-			if (*spec == 'e') {
-				flush = true;
-				spec++;
-			} else
-				lead = (int)strtoul(spec, (char **)&spec, 10);
-		}
-		m = top == NULL ? m_gethdr(M_WAIT, MT_DATA) :
-		    m_get(M_WAIT, MT_DATA);
-		switch (k) {
-		case 'c':
-			m_clget(m, M_WAIT);
-			break;
-		case 'e':
-		case 'r':
-			buf = malloc(PDT_EXTSIZE, M_PDTEST, M_WAITOK);
-			memset(buf, 0xee, PDT_EXTSIZE);
-			m_extadd(m, buf, PDT_EXTSIZE, &pdt_extops, NULL,
-			    k == 'r' ? M_RDONLY : 0, M_WAIT);
-			break;
-		case 'z':
-			len = 0;
-			break;
-		}
-		start = pdt_storage(m, &size);
-		m->m_data = start + (flush ? size - len : lead);
-		for (i = 0; i < len; i++)
-			m->m_data[i] = PDT_PAT(total + i);
-		m->m_len = len;
-		total += len;
-		*np = m;
-		np = &m->m_next;
-	}
-	top->m_pkthdr.len = total;
-	return (top);
-}
-
-/* Is m a sound packet of PDT_PAT(base .. base + len), regions intact? */
-bool
-pdt_holds(struct mbuf *m, int base, int len)
-{
-	static uint8_t buf[1024];
-	char why[160];
-	int i, o, n;
-
-	if (m_sanity(m, why, sizeof(why)) != 0 ||
-	    m_region_sanity(m, why, sizeof(why)) != 0) {
-		printf("# %s\n", why);
-		return (false);
-	}
-	if (m_length(m) != len ||
-	    ((m->m_flags & M_PKTHDR) && m->m_pkthdr.len != len))
-		return (false);
-	for (o = 0; o < len; o += n) {
-		n = MIN(len - o, (int)sizeof(buf));
-		m_copydata(m, o, n, buf);
-		for (i = 0; i < n; i++)
-			if (buf[i] != PDT_PAT(base + o + i))
-				return (false);
-	}
-	return (true);
-}
-
-int
-pdt_nmbufs(struct mbuf *m)
-{
-	int n = 0;
-
-	for (; m != NULL; m = m->m_next)
-		n++;
-	return (n);
-}
+#include "mbuf_testlib.h"
 
 /* Does p hold PDT_PAT(base .. base + len)? */
 static bool
@@ -164,7 +39,7 @@ pat_at(const void *p, int base, int len)
 }
 
 /* Already contiguous: nothing moves, nothing is allocated. */
-SELFTEST(mbuf_pd, contiguous)
+SELFTEST(mbuf2, contiguous)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
@@ -193,7 +68,7 @@ SELFTEST(mbuf_pd, contiguous)
  * In the current mbuf but not at its start, offp NULL: the tail is
  * copied to a new mbuf; the bytes before off stay where they were.
  */
-SELFTEST(mbuf_pd, in_current_offp_null)
+SELFTEST(mbuf2, in_current_offp_null)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
@@ -214,7 +89,7 @@ SELFTEST(mbuf_pd, in_current_offp_null)
 }
 
 /* The current mbuf's trailing space takes the tail. */
-SELFTEST(mbuf_pd, trailing_space)
+SELFTEST(mbuf2, trailing_space)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
@@ -241,7 +116,7 @@ SELFTEST(mbuf_pd, trailing_space)
 }
 
 /* The next mbuf's leading space takes the head; the cheaper side wins. */
-SELFTEST(mbuf_pd, leading_space)
+SELFTEST(mbuf2, leading_space)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
@@ -284,7 +159,7 @@ SELFTEST(mbuf_pd, leading_space)
 }
 
 /* No room on either side: a new mbuf (internal) after the current one. */
-SELFTEST(mbuf_pd, new_mbuf)
+SELFTEST(mbuf2, new_mbuf)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
@@ -314,7 +189,7 @@ SELFTEST(mbuf_pd, new_mbuf)
 }
 
 /* More than MLEN bytes: storage of the smallest size class that fits. */
-SELFTEST(mbuf_pd, cluster)
+SELFTEST(mbuf2, cluster)
 {
 	struct mbuf *m, *n;
 	int off = -1;
@@ -336,7 +211,7 @@ SELFTEST(mbuf_pd, cluster)
 }
 
 /* A shared cluster is neither written nor used for its spaces. */
-SELFTEST(mbuf_pd, shared_cluster)
+SELFTEST(mbuf2, shared_cluster)
 {
 	static uint8_t snap[MCLBYTES];
 	struct mbuf *m, *n, *copy;
@@ -375,7 +250,7 @@ SELFTEST(mbuf_pd, shared_cluster)
 }
 
 /* A read-only external buffer (m_extadd M_RDONLY) is never written. */
-SELFTEST(mbuf_pd, readonly_ext)
+SELFTEST(mbuf2, readonly_ext)
 {
 	static uint8_t snap[PDT_EXTSIZE];
 	struct mbuf *m, *n;
@@ -404,7 +279,7 @@ SELFTEST(mbuf_pd, readonly_ext)
 }
 
 /* Failures free the chain: too short, too long, no memory. */
-SELFTEST(mbuf_pd, failures)
+SELFTEST(mbuf2, failures)
 {
 	struct mbuf *m;
 	u_long fail0 = mbstat.m_pdfail;
@@ -433,7 +308,7 @@ SELFTEST(mbuf_pd, failures)
 }
 
 /* Zero-length mbufs in the way are skipped (and left in place). */
-SELFTEST(mbuf_pd, zero_length)
+SELFTEST(mbuf2, zero_length)
 {
 	struct mbuf *m, *n, *z;
 	int off = -1;
@@ -467,7 +342,7 @@ SELFTEST(mbuf_pd, zero_length)
  * first mbuf has no trailing space and the next no leading space, so
  * the union [0, 40) goes to a new mbuf; both ranges are contiguous.
  */
-SELFTEST(mbuf_pd, netbsd_2007)
+SELFTEST(mbuf2, netbsd_2007)
 {
 	struct mbuf *m, *n;
 	u_long cp0;
@@ -502,7 +377,7 @@ SELFTEST(mbuf_pd, netbsd_2007)
 }
 
 /* m_ensure_contig: like m_pullup, but the chain survives failure. */
-SELFTEST(mbuf_pd, ensure_contig)
+SELFTEST(mbuf2, ensure_contig)
 {
 	struct mbuf *m, *m0;
 	u_long cp0 = mbstat.m_cp_contig;
@@ -538,7 +413,7 @@ SELFTEST(mbuf_pd, ensure_contig)
 }
 
 /* m_makewritable copies shared storage in the range, nothing else. */
-SELFTEST(mbuf_pd, makewritable)
+SELFTEST(mbuf2, makewritable)
 {
 	struct mbuf *m, *copy, *x, *m0;
 	u_long cp0 = mbstat.m_cp_makewr;
@@ -591,7 +466,7 @@ SELFTEST(mbuf_pd, makewritable)
 }
 
 /* m_copyback_cow: copy-on-write, and it grows the chain. */
-SELFTEST(mbuf_pd, copyback_cow)
+SELFTEST(mbuf2, copyback_cow)
 {
 	static uint8_t src[400], buf[700];
 	struct mbuf *m, *copy;
@@ -657,7 +532,7 @@ pdt_bigext(int size)
  * rest of that mbuf longer than any storage: only what can be held is
  * copied (before: the whole 19900-byte tail into one 9216-byte buffer).
  */
-SELFTEST(mbuf_pd, long_tail)
+SELFTEST(mbuf2, long_tail)
 {
 	struct mbuf *m, *n;
 	int frees0 = pdt_extfrees;
@@ -694,7 +569,7 @@ SELFTEST(mbuf_pd, long_tail)
  */
 static struct malloc_pipe pdt_pipe640;
 
-SELFTEST(mbuf_pd, small_classes)
+SELFTEST(mbuf2, small_classes)
 {
 	struct mbuf *m, *m0, *n;
 	int off, frees0 = pdt_extfrees;
@@ -753,7 +628,7 @@ SELFTEST(mbuf_pd, small_classes)
  * mbuf whose storage is shared or read-only.  Writing through the
  * result never changes a copy made with m_copym before the call.
  */
-SELFTEST(mbuf_pd, result_writable)
+SELFTEST(mbuf2, result_writable)
 {
 	static const struct {
 		const char	*spec;
@@ -803,7 +678,7 @@ SELFTEST(mbuf_pd, result_writable)
  * the end): the mbuf holding off, nothing moved; past the end the
  * chain is freed.
  */
-SELFTEST(mbuf_pd, len_zero)
+SELFTEST(mbuf2, len_zero)
 {
 	struct mbuf *m, *n;
 	u_long cp0 = mbstat.m_cp_pulldown;

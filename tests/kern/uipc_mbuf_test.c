@@ -1,5 +1,5 @@
 /*
- * mbuf_test.c: self-tests of mbuf(9), suite "mbuf": every call in its
+ * uipc_mbuf_test.c: self-tests of mbuf(9) (kern/uipc_mbuf.c), suite "mbuf": every call in its
  * ordinary case, at the boundaries (offset 0, an offset on an mbuf
  * boundary, a length to the exact end, zero-length mbufs inside the
  * chain, M_COPYALL), with shared storage, and with every M_DONTWAIT
@@ -17,7 +17,7 @@
 #include <sys/msys.h>
 #include <sys/selftest.h>
 #include "../../kern/mbuf_private.h"
-#include "mbuf_pdtest.h"
+#include "mbuf_testlib.h"
 #include <sys/shell.h>
 
 MALLOC_DEFINE(M_MBTEST, "mbtest", "mbuf self-tests");
@@ -684,4 +684,31 @@ SELFTEST(mbuf, pkthdr)
 	m_free(m);
 	m_free(to);
 	m_free(d);
+}
+
+SELFTEST(mbuf, mbufq)
+{
+	struct mbufq mq;
+	struct mbuf *m;
+	int i;
+
+	mq_init(&mq, 3);
+	ST_ASSERT(mq_empty(&mq) && !mq_full(&mq));
+	ST_ASSERT(mq_dequeue(&mq) == NULL);
+	for (i = 0; i < 5; i++) {
+		m = m_gethdr(M_WAIT, MT_DATA);
+		m->m_pkthdr.len = i;		/* a tag to check the order */
+		ST_ASSERT_EQ(mq_enqueue(&mq, m), i < 3 ? 0 : ENOBUFS);
+	}
+	ST_ASSERT(mq_full(&mq));
+	ST_ASSERT_EQ(mq_len(&mq), 3);
+	ST_ASSERT_EQ(mq_drops(&mq), 2);
+	m = mq_dequeue(&mq);
+	ST_ASSERT(m != NULL && m->m_pkthdr.len == 0 && m->m_nextpkt == NULL);
+	m_freem(m);
+	m = mq_dequeue(&mq);
+	ST_ASSERT(m->m_pkthdr.len == 1);
+	ST_ASSERT_EQ(mq_enqueue(&mq, m), 0);	/* back at the tail */
+	ST_ASSERT_EQ(mq_purge(&mq), 2);
+	ST_ASSERT(mq_empty(&mq) && mq_dequeue(&mq) == NULL);
 }

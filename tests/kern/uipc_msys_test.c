@@ -1,5 +1,5 @@
 /*
- * msys_test.c: self-tests of msys(9) size classes and of the mbuf
+ * uipc_msys_test.c: self-tests of msys(9) size classes and of the mbuf
  * allocation seam on mpipe(9), suite "msys".
  *
  * The selection table (smallest class that fits, the largest when none

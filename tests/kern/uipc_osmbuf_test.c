@@ -1,5 +1,5 @@
 /*
- * os_mbuf_test.c: self-tests of the Mynewt mbuf layer, os_mbuf(9),
+ * uipc_osmbuf_test.c: self-tests of the Mynewt mbuf layer, os_mbuf(9),
  * suite "os_mbuf".
  *
  * The seed's pool set-up and its two usage examples run here nearly as

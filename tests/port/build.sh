@@ -12,8 +12,9 @@ CFLAGS="-std=gnu11 -O1 -g -ffreestanding -fno-builtin -nostdlib \
     -fno-stack-protector -fno-pie -fno-strict-aliasing -Wall -Wextra \
     -Wno-unused-parameter -Wno-sign-compare -Werror -D_KERNEL -DDIAGNOSTIC"
 MODULE=$(sh tests/port/modfiles.sh)
-TESTS="mbuf_test mbuf_fail_test mbuf_fast_test mbuf_prop_test \
-    mbuf_pulldown_test mbuf_region_test mpipe_test msys_test os_mbuf_test"
+TESTS="mbuf_testlib uipc_mbuf_test uipc_mbuf2_test uipc_mbuf2_prop \
+    uipc_mbregion_test uipc_mbdebug_test uipc_mbpool_test kern_mpipe_test \
+    uipc_msys_test uipc_osmbuf_test uipc_cksum_test"
 objs=
 for f in $MODULE; do
 	o=$out/mod_$(basename "$f" .c).o

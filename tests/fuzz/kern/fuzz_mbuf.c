@@ -2,7 +2,7 @@
  * fuzz_mbuf.c: fuzz target "mbuf": a sequence of mbuf calls decoded from
  * the input and checked against a flat model.
  *
- * It is the property test of m_pulldown(9) (tests/kern/mbuf_prop_test.c)
+ * It is the property test of m_pulldown(9) (tests/kern/uipc_mbuf2_prop.c)
  * with libFuzzer's input in place of its random generator: the input
  * picks the packet's shape (internal, cluster, read-only and writable
  * external storage), each call (m_pulldown, m_ensure_contig,
@@ -19,7 +19,7 @@
 #include <sys/mbuf.h>
 
 #include "fuzz.h"
-#include "../../kern/mbuf_pdtest.h"
+#include "../../kern/mbuf_testlib.h"
 
 void
 fuzz_mbuf_setup(void)
