@@ -30,45 +30,179 @@
 #include <sys/queue.h>
 #include <sys/mbuf.h>
 #include <sys/os_mbuf.h>
+#include <sys/msys.h>
 #include "mbuf_private.h"
+
+#ifndef INT_MAX
+#define INT_MAX		0x7fffffff	/* os_mbuf_cmpf: the chain ended */
+#endif
 
 /* ---- memory pools ---------------------------------------------------- */
 
-static long os_mempool_out;		/* blocks out, every pool */
+/* Every pool os_mempool_init made and os_mempool_unregister did not drop. */
+static STAILQ_HEAD(, os_mempool) os_mempools =
+    STAILQ_HEAD_INITIALIZER(os_mempools);
+static long os_mempool_out;		/* blocks out, registered pools */
 
-/* Blocks out of every pool: the kernel's leak probe reads it. */
+/* Blocks out of every registered pool: the kernel's leak probe reads it. */
 long
 os_mempool_nout(void)
 {
 	return (os_mempool_out);
 }
 
-int
-os_mempool_init(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
-    void *membuf, const char *name)
+static bool
+os_mempool_registered(const struct os_mempool *mp)
+{
+	struct os_mempool *p;
+
+	STAILQ_FOREACH(p, &os_mempools, mp_list)
+		if (p == mp)
+			return (true);
+	return (false);
+}
+
+/* Take the registered pool mp off the list; what it has out is lost. */
+static void
+os_mempool_delist(struct os_mempool *mp)
+{
+	struct os_mempool **pp = &STAILQ_FIRST(&os_mempools);
+
+	while (*pp != mp)
+		pp = &STAILQ_NEXT(*pp, mp_list);
+	if ((*pp = STAILQ_NEXT(mp, mp_list)) == NULL)
+		os_mempools.stqh_last = pp;
+	os_mempool_out -= mp->mp_num_blocks - mp->mp_num_free;
+	mp->mp_flags &= ~OS_MEMPOOL_F_LISTED;
+}
+
+/* Thread every block onto the free list, block 0 first. */
+static void
+os_mempool_fill(struct os_mempool *mp)
 {
 	struct os_memblock *b;
-	uint32_t bsize;
 	int i;
+
+	SLIST_INIT(mp);
+	for (i = mp->mp_num_blocks - 1; i >= 0; i--) {
+		b = (struct os_memblock *)(mp->mp_membuf_addr +
+		    (uintptr_t)i * mp->mp_block_size);
+		SLIST_INSERT_HEAD(mp, b, mb_next);
+	}
+	mp->mp_num_free = mp->mp_num_blocks;
+	mp->mp_min_free = mp->mp_num_blocks;
+}
+
+static int
+os_mempool_init1(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
+    void *membuf, const char *name, uint8_t flags)
+{
+	int s;
 
 	if (mp == NULL || block_size == 0 || (membuf == NULL && blocks > 0))
 		return (OS_INVALID_PARM);
 	if ((uintptr_t)membuf & (OS_ALIGNMENT - 1))
 		return (OS_MEM_NOT_ALIGNED);
-	bsize = OS_ALIGN(block_size, OS_ALIGNMENT);
-	mp->mp_block_size = bsize;
+	s = mbp_splhigh();
+	/*
+	 * Made again (Mynewt's tests do it with blocks out): the pool is
+	 * reclaimed whole; what was out is no longer counted.
+	 */
+	if (os_mempool_registered(mp))
+		os_mempool_delist(mp);
+	mp->mp_block_size = OS_ALIGN(block_size, OS_ALIGNMENT);
 	mp->mp_num_blocks = blocks;
-	mp->mp_num_free = blocks;
-	mp->mp_min_free = blocks;
+	mp->mp_flags = flags | OS_MEMPOOL_F_LISTED;
 	mp->mp_membuf_addr = (uintptr_t)membuf;
 	mp->name = name;
-	SLIST_INIT(&mp->mp_head);
-	/* Block 0 first on the list. */
-	for (i = blocks - 1; i >= 0; i--) {
-		b = (struct os_memblock *)((char *)membuf + (size_t)i * bsize);
-		SLIST_INSERT_HEAD(&mp->mp_head, b, mb_next);
-	}
+	os_mempool_fill(mp);
+	STAILQ_INSERT_TAIL(&os_mempools, mp, mp_list);
+	mbp_splx(s);
 	return (OS_OK);
+}
+
+int
+os_mempool_init(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
+    void *membuf, const char *name)
+{
+	return (os_mempool_init1(mp, blocks, block_size, membuf, name, 0));
+}
+
+int
+os_mempool_ext_init(struct os_mempool_ext *mpe, uint16_t blocks,
+    uint32_t block_size, void *membuf, const char *name)
+{
+	int rc;
+
+	if (mpe == NULL)
+		return (OS_INVALID_PARM);
+	rc = os_mempool_init1(&mpe->mpe_mp, blocks, block_size, membuf, name,
+	    OS_MEMPOOL_F_EXT);
+	if (rc == OS_OK) {
+		mpe->mpe_put_cb = NULL;
+		mpe->mpe_put_arg = NULL;
+	}
+	return (rc);
+}
+
+int
+os_mempool_unregister(struct os_mempool *mp)
+{
+	int s, rc = OS_INVALID_PARM;
+
+	s = mbp_splhigh();
+	if (mp != NULL && os_mempool_registered(mp)) {
+		os_mempool_delist(mp);
+		rc = OS_OK;
+	}
+	mbp_splx(s);
+	return (rc);
+}
+
+int
+os_mempool_clear(struct os_mempool *mp)
+{
+	int s;
+
+	if (mp == NULL)
+		return (OS_INVALID_PARM);
+	s = mbp_splhigh();
+	if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
+		os_mempool_out -= mp->mp_num_blocks - mp->mp_num_free;
+	os_mempool_fill(mp);
+	mbp_splx(s);
+	return (OS_OK);
+}
+
+/* Is p the start of one of mp's blocks? */
+int
+os_memblock_from(const struct os_mempool *mp, const void *p)
+{
+	uintptr_t a = (uintptr_t)p, start = mp->mp_membuf_addr;
+
+	return (a >= start && a < start + (uintptr_t)mp->mp_num_blocks *
+	    mp->mp_block_size && (a - start) % mp->mp_block_size == 0);
+}
+
+bool
+os_mempool_is_sane(const struct os_mempool *mp)
+{
+	struct os_memblock *b;
+	int n = 0, s;
+	bool sane = true;
+
+	s = mbp_splhigh();
+	SLIST_FOREACH(b, mp, mb_next) {
+		/* A foreign block, or a loop (more than the pool holds). */
+		if (!os_memblock_from(mp, b) || ++n > mp->mp_num_blocks) {
+			sane = false;
+			break;
+		}
+	}
+	if (sane && n != mp->mp_num_free)
+		sane = false;
+	mbp_splx(s);
+	return (sane);
 }
 
 void *
@@ -80,29 +214,20 @@ os_memblock_get(struct os_mempool *mp)
 	if (mp == NULL)
 		return (NULL);
 	s = mbp_splhigh();
-	if ((b = SLIST_FIRST(&mp->mp_head)) != NULL) {
-		SLIST_REMOVE_HEAD(&mp->mp_head, mb_next);
+	if ((b = SLIST_FIRST(mp)) != NULL) {
+		SLIST_REMOVE_HEAD(mp, mb_next);
 		mp->mp_num_free--;
 		if (mp->mp_num_free < mp->mp_min_free)
 			mp->mp_min_free = mp->mp_num_free;
-		os_mempool_out++;
+		if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
+			os_mempool_out++;
 	}
 	mbp_splx(s);
 	return (b);
 }
 
-/* Is p the start of one of mp's blocks? */
-static bool
-os_memblock_from(struct os_mempool *mp, void *p)
-{
-	uintptr_t a = (uintptr_t)p, start = mp->mp_membuf_addr;
-
-	return (a >= start && a < start + (uintptr_t)mp->mp_num_blocks *
-	    mp->mp_block_size && (a - start) % mp->mp_block_size == 0);
-}
-
 int
-os_memblock_put(struct os_mempool *mp, void *block)
+os_memblock_put_from_cb(struct os_mempool *mp, void *block)
 {
 	struct os_memblock *b = block;
 	int s;
@@ -110,11 +235,17 @@ os_memblock_put(struct os_mempool *mp, void *block)
 	if (mp == NULL || b == NULL || !os_memblock_from(mp, b))
 		return (OS_INVALID_PARM);
 	s = mbp_splhigh();
+	if (mp->mp_num_free >= mp->mp_num_blocks) {
+		mbp_splx(s);
+		mbp_panic("os_memblock_put: pool %s: block %p is already free "
+		    "(every block is: double free)", mp->name ? mp->name :
+		    "?", block);
+	}
 #ifdef DIAGNOSTIC
 	{
 		struct os_memblock *f;
 
-		SLIST_FOREACH(f, &mp->mp_head, mb_next)
+		SLIST_FOREACH(f, mp, mb_next)
 			if (f == b) {
 				mbp_splx(s);
 				mbp_panic("os_memblock_put: pool %s: block %p is "
@@ -123,11 +254,54 @@ os_memblock_put(struct os_mempool *mp, void *block)
 			}
 	}
 #endif
-	SLIST_INSERT_HEAD(&mp->mp_head, b, mb_next);
+	SLIST_INSERT_HEAD(mp, b, mb_next);
 	mp->mp_num_free++;
-	os_mempool_out--;
+	if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
+		os_mempool_out--;
 	mbp_splx(s);
 	return (OS_OK);
+}
+
+int
+os_memblock_put(struct os_mempool *mp, void *block)
+{
+	struct os_mempool_ext *mpe;
+
+	if (mp == NULL || block == NULL)
+		return (OS_INVALID_PARM);
+	if (mp->mp_flags & OS_MEMPOOL_F_EXT) {
+		mpe = (struct os_mempool_ext *)mp;
+		if (mpe->mpe_put_cb != NULL)
+			return (mpe->mpe_put_cb(mpe, block, mpe->mpe_put_arg));
+	}
+	return (os_memblock_put_from_cb(mp, block));
+}
+
+struct os_mempool *
+os_mempool_info_get_next(struct os_mempool *mp, struct os_mempool_info *omi)
+{
+	struct os_mempool *cur;
+	const char *n;
+	int i, s;
+
+	s = mbp_splhigh();
+	if (mp == NULL)
+		cur = STAILQ_FIRST(&os_mempools);
+	else
+		cur = STAILQ_NEXT(mp, mp_list);
+	if (cur != NULL) {
+		omi->omi_block_size = cur->mp_block_size;
+		omi->omi_num_blocks = cur->mp_num_blocks;
+		omi->omi_num_free = cur->mp_num_free;
+		omi->omi_min_free = cur->mp_min_free;
+		n = cur->name != NULL ? cur->name : "";
+		for (i = 0; i < OS_MEMPOOL_INFO_NAME_LEN - 1 && n[i] != '\0';
+		    i++)
+			omi->omi_name[i] = n[i];
+		omi->omi_name[i] = '\0';
+	}
+	mbp_splx(s);
+	return (cur);
 }
 
 /* ---- mbuf pools ------------------------------------------------------ */
@@ -209,7 +383,9 @@ os_mbuf_get_pkthdr(struct os_mbuf_pool *omp, uint8_t user_pkthdr_len)
 {
 	void *blk;
 
-	if (omp == NULL || user_pkthdr_len > M_MAXUHLEN)
+	if (omp == NULL || user_pkthdr_len > M_MAXUHLEN ||
+	    sizeof(struct os_mbuf_pkthdr) + user_pkthdr_len >
+	    omp->omp_databuf_len)
 		return (NULL);
 	if ((blk = os_memblock_get(omp->omp_pool)) == NULL)
 		return (NULL);
@@ -220,123 +396,227 @@ os_mbuf_get_pkthdr(struct os_mbuf_pool *omp, uint8_t user_pkthdr_len)
 /* ---- chains ---------------------------------------------------------- */
 
 /*
- * The last mbuf of the chain m, and the pool more mbufs come from: the
- * first pool found along the chain (the head's, for Mynewt's chains),
- * NULL when every mbuf has native storage.
+ * An empty mbuf for the chain whose head is m: of the pool omp when it
+ * is not NULL (Mynewt takes more mbufs from the head's pool), else a
+ * native one with room for want bytes where one buffer can hold them.
  */
 static struct mbuf *
-os_mbuf_last(struct mbuf *m, struct os_mbuf_pool **ompp)
+os_mbuf_new(struct os_mbuf_pool *omp, struct mbuf *m, int want)
 {
-	*ompp = NULL;
-	for (;; m = m->m_next) {
-		if (*ompp == NULL)
-			*ompp = os_mbuf_omp(m);
-		if (m->m_next == NULL)
+	if (omp != NULL)
+		return (os_mbuf_get(omp, 0));
+	if (want > (int)MLEN)
+		return (msys_get(M_DONTWAIT, m->m_type, want));
+	return (m_get(M_DONTWAIT, m->m_type));
+}
+
+/* The largest number of bytes one new mbuf of the chain holds. */
+static int
+os_mbuf_maxnew(struct os_mbuf_pool *omp)
+{
+	struct malloc_pipe *mp;
+
+	if (omp != NULL)
+		return (omp->omp_databuf_len);
+	mp = msys_select(M_COPYALL);
+	return (mp != NULL ? MAX(mp->mp_bytes, (int)MLEN) : (int)MLEN);
+}
+
+static struct mbuf *
+os_mbuf_last(struct mbuf *m)
+{
+	while (m->m_next != NULL)
+		m = m->m_next;
+	return (m);
+}
+
+/* Add n to the packet length of the chain headed by om, if a packet. */
+static void
+os_mbuf_pktadd(struct mbuf *om, int n)
+{
+	if (om->m_flags & M_PKTHDR)
+		om->m_pkthdr.len += n;
+}
+
+uint16_t
+os_mbuf_len(const struct os_mbuf *om)
+{
+	uint16_t len = 0;
+
+	for (; om != NULL; om = om->m_next)
+		len += om->m_len;
+	return (len);
+}
+
+struct os_mbuf *
+os_mbuf_off(const struct os_mbuf *om, int off, uint16_t *out_off)
+{
+	struct mbuf *m = (struct mbuf *)om;
+
+	if (off < 0)
+		return (NULL);
+	for (; m != NULL; m = m->m_next) {
+		if (m->m_len > off || (m->m_len == off && m->m_next == NULL)) {
+			*out_off = off;
 			return (m);
+		}
+		off -= m->m_len;
 	}
+	return (NULL);
 }
 
 /*
- * Allocate empty mbufs with room for need bytes, from omp or natively
- * when omp is NULL.  All or nothing.
+ * Append what fits: the last mbuf's trailing space, then new mbufs of
+ * the head's pool (native ones for a native head) until one cannot be
+ * had.  The packet length counts what went in; OS_ENOMEM says the rest
+ * did not (Mynewt's contract).
  */
-static int
-os_mbuf_more(struct os_mbuf_pool *omp, int type, int need,
-    struct mbuf **listp)
-{
-	struct mbuf *top = NULL, **np = &top, *n;
-
-	while (need > 0) {
-		if (omp != NULL)
-			n = os_mbuf_get(omp, 0);
-		else if (need > (int)MLEN)
-			n = m_getcl(M_DONTWAIT, type, 0);
-		else
-			n = m_get(M_DONTWAIT, type);
-		if (n == NULL) {
-			m_freem(top);
-			return (OS_ENOMEM);
-		}
-		need -= m_trailingspace(n);
-		*np = n;
-		np = &n->m_next;
-	}
-	*listp = top;
-	return (OS_OK);
-}
-
-/* Copy len bytes after last's data and on into list, then link list. */
-static void
-os_mbuf_fill(struct mbuf *last, struct mbuf *list, const char *src,
-    int len)
-{
-	struct mbuf *m;
-	int n;
-
-	last->m_next = list;
-	for (m = last; m != NULL && len > 0; m = m->m_next) {
-		n = MIN(len, m_trailingspace(m));
-		memcpy(mtod(m, char *) + m->m_len, src, n);
-		m->m_len += n;
-		src += n;
-		len -= n;
-	}
-	MBP_ASSERTMSG(len == 0, "os_mbuf_fill: %d bytes left over", len);
-}
-
 int
 os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
 {
 	struct os_mbuf_pool *omp;
-	struct mbuf *last, *list = NULL;
-	int rc;
+	struct mbuf *last, *n;
+	const char *src = data;
+	int rem = len, count;
 
 	if (om == NULL)
-		return (OS_INVALID_PARM);
-	if (len == 0)
-		return (OS_OK);
-	last = os_mbuf_last(om, &omp);
-	rc = os_mbuf_more(omp, om->m_type, len - m_trailingspace(last), &list);
-	if (rc != OS_OK)
-		return (rc);
-	os_mbuf_fill(last, list, data, len);
-	if (om->m_flags & M_PKTHDR)
-		om->m_pkthdr.len += len;
-	return (OS_OK);
+		return (OS_EINVAL);
+	omp = os_mbuf_omp(om);
+	last = os_mbuf_last(om);
+	for (n = last; rem > 0; n = NULL) {
+		if (n == NULL) {
+			if ((n = os_mbuf_new(omp, om, rem)) == NULL)
+				break;
+			last->m_next = n;
+			last = n;
+		}
+		count = MIN(rem, m_trailingspace(n));
+		memcpy(mtod(n, char *) + n->m_len, src, count);
+		n->m_len += count;
+		src += count;
+		rem -= count;
+	}
+	os_mbuf_pktadd(om, len - rem);
+	return (rem == 0 ? OS_OK : OS_ENOMEM);
 }
 
 int
-os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
+os_mbuf_appendfrom(struct os_mbuf *dst, const struct os_mbuf *src,
+    uint16_t src_off, uint16_t len)
 {
-	struct os_mbuf_pool *omp;
-	struct mbuf *last, *list = NULL;
-	int total, over, rest, rc;
+	const struct mbuf *m;
+	uint16_t off;
+	int count, rc;
 
-	if (om == NULL || off < 0 || len < 0)
-		return (OS_INVALID_PARM);
-	total = m_length(om);
-	if (off > total)
-		return (OS_EINVAL);
-	over = MIN(len, total - off);
-	rest = len - over;
-	last = os_mbuf_last(om, &omp);
-	if (rest > 0) {
-		rc = os_mbuf_more(omp, om->m_type, rest -
-		    m_trailingspace(last), &list);
-		if (rc != OS_OK)
+	m = os_mbuf_off(src, src_off, &off);
+	while (len > 0) {
+		if (m == NULL)
+			return (OS_EINVAL);
+		count = MIN(len, m->m_len - off);
+		if ((rc = os_mbuf_append(dst, mtod(m, char *) + off, count)) != 0)
 			return (rc);
-	}
-	/* Overwrite in place; never allocates, refuses read-only bytes. */
-	if (over > 0 && m_copyback(om, off, over, src, M_DONTWAIT) != 0) {
-		m_freem(list);
-		return (OS_EINVAL);
-	}
-	if (rest > 0) {
-		os_mbuf_fill(last, list, (const char *)src + over, rest);
-		if (om->m_flags & M_PKTHDR)
-			om->m_pkthdr.len += rest;
+		len -= count;
+		m = m->m_next;
+		off = 0;
 	}
 	return (OS_OK);
+}
+
+/* One mbuf like m (its pool, leading space and packet header), empty. */
+static struct mbuf *
+os_mbuf_dup1(struct mbuf *m)
+{
+	struct os_mbuf_pool *omp = os_mbuf_omp(m);
+	struct mbuf *n;
+	int lead = m_leadingspace(m);
+
+	if (omp != NULL) {
+		if (m->m_flags & M_PKTHDR)
+			n = os_mbuf_get_pkthdr(omp, m->m_pkthdr.ph_uhlen);
+		else
+			n = os_mbuf_get(omp, 0);
+	} else if (m->m_flags & M_PKTHDR)
+		n = msys_gethdr(M_DONTWAIT, m->m_type, lead + m->m_len,
+		    m->m_pkthdr.ph_uhlen);
+	else
+		n = msys_get(M_DONTWAIT, m->m_type, lead + m->m_len);
+	if (n == NULL)
+		return (NULL);
+	if (m->m_flags & M_PKTHDR)
+		m_dup_pkthdr(n, m, M_DONTWAIT);
+	if (m_trailingspace(n) < lead + m->m_len) {
+		m_free(n);		/* the largest class is too small */
+		return (NULL);
+	}
+	n->m_data += lead;
+	return (n);
+}
+
+/*
+ * A copy of the chain mbuf for mbuf: each from the pool (or the kind of
+ * storage) of the one it copies, with its leading space, so that the
+ * copy's layout, and its guaranteed regions, are the original's.
+ */
+struct os_mbuf *
+os_mbuf_dup(struct os_mbuf *om)
+{
+	struct mbuf *top = NULL, **np = &top, *n;
+
+	for (; om != NULL; om = om->m_next) {
+		if ((n = os_mbuf_dup1(om)) == NULL) {
+			m_freem(top);
+			return (NULL);
+		}
+		memcpy(mtod(n, char *), mtod(om, char *), om->m_len);
+		n->m_len = om->m_len;
+		*np = n;
+		np = &n->m_next;
+	}
+	return (top);
+}
+
+/*
+ * Overwrite from off, then append what goes past the end (Mynewt's
+ * contract, so -1 when off is past the end, OS_ENOMEM when the append
+ * ran short, with what fitted kept).  Read-only storage in the range is
+ * refused first, with OS_EINVAL and nothing written.
+ */
+int
+os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
+{
+	struct mbuf *cur, *m;
+	const char *sp = src;
+	uint16_t coff;
+	int count, rc, pos;
+
+	if (om == NULL || len < 0)
+		return (-1);
+	if ((cur = os_mbuf_off(om, off, &coff)) == NULL)
+		return (-1);
+	for (m = cur, pos = -coff; m != NULL && pos < len; m = m->m_next) {
+		if (m->m_len > 0 && pos + m->m_len > 0 && m_readonly(m))
+			return (OS_EINVAL);
+		pos += m->m_len;
+	}
+	for (;;) {
+		count = MIN(cur->m_len - coff, len);
+		if (count > 0) {
+			memcpy(mtod(cur, char *) + coff, sp, count);
+			sp += count;
+			len -= count;
+		}
+		if (len == 0)
+			return (0);
+		if (cur->m_next == NULL)
+			break;
+		cur = cur->m_next;
+		coff = 0;
+	}
+	/* Append the rest; the packet length covers what went in. */
+	rc = os_mbuf_append(cur, sp, len);
+	if ((om->m_flags & M_PKTHDR) && cur != om)
+		om->m_pkthdr.len = m_length(om);
+	return (rc);
 }
 
 int
@@ -349,6 +629,358 @@ os_mbuf_copydata(const struct os_mbuf *m, int off, int len, void *dst)
 		return (-1);
 	m_copydata((struct mbuf *)m, off, len, dst);
 	return (0);
+}
+
+/*
+ * m_adj(9), with Mynewt's difference: trimming from the tail past the
+ * last mbuf frees the mbufs left empty at the end.
+ */
+void
+os_mbuf_adj(struct os_mbuf *om, int req_len)
+{
+	struct mbuf *m;
+	int rem;
+
+	if (om == NULL)
+		return;
+	if (req_len >= 0 || os_mbuf_last(om)->m_len >= -req_len) {
+		m_adj(om, req_len);
+		return;
+	}
+	rem = MAX(m_length(om) + req_len, 0);
+	m_adj(om, req_len);
+	for (m = om; m->m_len != rem; m = m->m_next)
+		rem -= m->m_len;
+	m_freem(m->m_next);
+	m->m_next = NULL;
+}
+
+/* 0 when equal, memcmp's sign otherwise, INT_MAX when the chain ends. */
+int
+os_mbuf_cmpf(const struct os_mbuf *om, int off, const void *data, int len)
+{
+	const char *d = data;
+	uint16_t moff;
+	int count, rc;
+
+	if (len <= 0)
+		return (0);
+	if ((om = os_mbuf_off(om, off, &moff)) == NULL)
+		return (INT_MAX);
+	for (;;) {
+		count = MIN(om->m_len - moff, len);
+		if (count > 0 && (rc = memcmp(mtod(om, char *) + moff, d,
+		    count)) != 0)
+			return (rc);
+		d += count;
+		len -= count;
+		if (len == 0)
+			return (0);
+		if ((om = om->m_next) == NULL)
+			return (INT_MAX);
+		moff = 0;
+	}
+}
+
+int
+os_mbuf_cmpm(const struct os_mbuf *om1, uint16_t offset1,
+    const struct os_mbuf *om2, uint16_t offset2, uint16_t len)
+{
+	const struct mbuf *a, *b;
+	uint16_t ao = 0, bo = 0;
+	int count, rc;
+
+	a = os_mbuf_off(om1, offset1, &ao);
+	b = os_mbuf_off(om2, offset2, &bo);
+	while (len > 0) {
+		while (a != NULL && ao >= a->m_len) {
+			a = a->m_next;
+			ao = 0;
+		}
+		while (b != NULL && bo >= b->m_len) {
+			b = b->m_next;
+			bo = 0;
+		}
+		if (a == NULL || b == NULL)
+			return (INT_MAX);
+		count = MIN(MIN(a->m_len - ao, b->m_len - bo), len);
+		if ((rc = memcmp(mtod(a, char *) + ao, mtod(b, char *) + bo,
+		    count)) != 0)
+			return (rc);
+		ao += count;
+		bo += count;
+		len -= count;
+	}
+	return (0);
+}
+
+/*
+ * Make room for len bytes in front: the head's leading space, then new
+ * heads of the head's pool (each filled from its end), moving the
+ * packet header forward each time.  On failure the chain is freed.
+ */
+struct os_mbuf *
+os_mbuf_prepend(struct os_mbuf *om, int len)
+{
+	struct os_mbuf_pool *omp;
+	struct mbuf *p;
+	int lead, total = len;
+
+	if (om == NULL || len < 0)
+		return (NULL);
+	omp = os_mbuf_omp(om);
+	for (;;) {
+		lead = MIN(len, m_leadingspace(om));
+		om->m_data -= lead;
+		om->m_len += lead;
+		len -= lead;
+		if (len == 0)
+			break;
+		if ((om->m_flags & M_PKTHDR) && omp != NULL)
+			p = os_mbuf_get_pkthdr(omp, om->m_pkthdr.ph_uhlen);
+		else if (om->m_flags & M_PKTHDR)
+			p = msys_gethdr(M_DONTWAIT, om->m_type, len,
+			    om->m_pkthdr.ph_uhlen);
+		else
+			p = os_mbuf_new(omp, om, len);
+		if (p == NULL) {
+			m_freem(om);
+			return (NULL);
+		}
+		if (om->m_flags & M_PKTHDR)
+			m_move_pkthdr(p, om);
+		p->m_data += m_trailingspace(p);
+		p->m_next = om;
+		om = p;
+	}
+	if (om->m_flags & M_PKTHDR) {
+		om->m_pkthdr.len += total;
+		m_region_insert(om, 0, total);
+	}
+	return (om);
+}
+
+struct os_mbuf *
+os_mbuf_prepend_pullup(struct os_mbuf *om, uint16_t len)
+{
+	if ((om = os_mbuf_prepend(om, len)) == NULL)
+		return (NULL);
+	return (os_mbuf_pullup(om, len));
+}
+
+/*
+ * Link second after first, without copying (unlike m_cat); the packet
+ * length of first grows by second's; second's header goes.
+ */
+void
+os_mbuf_concat(struct os_mbuf *first, struct os_mbuf *second)
+{
+	struct mbuf *m;
+	int add = 0;
+
+	if (second == NULL)
+		return;
+	os_mbuf_last(first)->m_next = second;
+	if (second->m_flags & M_PKTHDR)
+		add = second->m_pkthdr.len;
+	else
+		for (m = second; m != NULL; m = m->m_next)
+			add += m->m_len;
+	os_mbuf_pktadd(first, add);
+	if (second->m_flags & M_PKTHDR) {
+		second->m_flags &= ~M_PKTHDR;
+		second->m_pkthdr.ph_uhlen = 0;
+		second->m_pkthdr.ph_nregions = 0;
+	}
+}
+
+/*
+ * len more bytes at the end, in the last mbuf or in one new mbuf; a
+ * pointer to them, or NULL (nothing changed) when len is more than one
+ * mbuf of the pool holds or none can be had.
+ */
+void *
+os_mbuf_extend(struct os_mbuf *om, uint16_t len)
+{
+	struct os_mbuf_pool *omp;
+	struct mbuf *last, *n;
+	void *p;
+
+	if (om == NULL)
+		return (NULL);
+	omp = os_mbuf_omp(om);
+	if (len > os_mbuf_maxnew(omp))
+		return (NULL);
+	last = os_mbuf_last(om);
+	if (m_trailingspace(last) < len) {
+		if ((n = os_mbuf_new(omp, om, len)) == NULL)
+			return (NULL);
+		if (m_trailingspace(n) < len) {
+			m_free(n);
+			return (NULL);
+		}
+		last->m_next = n;
+		last = n;
+	}
+	p = mtod(last, char *) + last->m_len;
+	last->m_len += len;
+	os_mbuf_pktadd(om, len);
+	return (p);
+}
+
+/*
+ * Drop empty mbufs at the front: those after the head, then the head
+ * itself when the next one can take its packet header.
+ */
+struct os_mbuf *
+os_mbuf_trim_front(struct os_mbuf *om)
+{
+	struct mbuf *cur;
+
+	if (om == NULL || om->m_len != 0)
+		return (om);
+	while ((cur = om->m_next) != NULL && cur->m_len == 0)
+		om->m_next = m_free(cur);
+	if (cur == NULL)
+		return (om);
+	if (om->m_flags & M_PKTHDR) {
+		/* The header lives in the mbuf, the data in its storage. */
+		if ((cur->m_flags & M_EXT) == 0)
+			return (om);
+		cur->m_flags |= om->m_flags & M_COPYFLAGS;
+		cur->m_pkthdr = om->m_pkthdr;
+		if (om->m_pkthdr.ph_uhlen > 0)
+			memcpy(M_UHDR(cur), M_UHDR(om), om->m_pkthdr.ph_uhlen);
+		om->m_flags &= ~M_PKTHDR;
+	}
+	om->m_next = NULL;
+	m_free(om);
+	return (cur);
+}
+
+/*
+ * Open a gap of len bytes at off (its contents undefined): in place
+ * when the mbuf at off has the trailing space, else in new mbufs linked
+ * in after it.  SYS_EINVAL for an offset past the end or a gap inside
+ * a guaranteed region (m_datarange(9)), SYS_ENOMEM (nothing changed)
+ * when mbufs run out.
+ */
+int
+os_mbuf_widen(struct os_mbuf *om, uint16_t off, uint16_t len)
+{
+	struct os_mbuf_pool *omp;
+	struct mbuf *edge, *first = NULL, **np = &first, *n, *last = NULL;
+	struct m_region *r;
+	uint16_t sub;
+	int rem, i, nr;
+
+	if (om == NULL || (edge = os_mbuf_off(om, off, &sub)) == NULL)
+		return (SYS_EINVAL);
+	if ((om->m_flags & M_PKTHDR) && (r = m_regions(om, &nr)) != NULL)
+		for (i = 0; i < nr; i++)
+			if (r[i].mr_off < off && r[i].mr_off + r[i].mr_len > off)
+				return (SYS_EINVAL);
+	if (m_trailingspace(edge) >= len) {
+		memmove(mtod(edge, char *) + sub + len, mtod(edge, char *) + sub,
+		    edge->m_len - sub);
+		edge->m_len += len;
+	} else {
+		omp = os_mbuf_omp(om);
+		for (rem = len; rem > 0; rem -= n->m_len) {
+			if ((n = os_mbuf_new(omp, om, rem)) == NULL) {
+				m_freem(first);
+				return (SYS_ENOMEM);
+			}
+			n->m_len = MIN(rem, m_trailingspace(n));
+			*np = last = n;
+			np = &n->m_next;
+		}
+		/* The bytes after the gap move behind it. */
+		if (os_mbuf_append(last, mtod(edge, char *) + sub,
+		    edge->m_len - sub) != 0) {
+			m_freem(first);
+			return (SYS_ENOMEM);
+		}
+		edge->m_len = sub;
+		os_mbuf_last(last)->m_next = edge->m_next;
+		edge->m_next = first;
+	}
+	if (om->m_flags & M_PKTHDR) {
+		om->m_pkthdr.len += len;
+		m_region_insert(om, off, len);
+	}
+	return (0);
+}
+
+/*
+ * How much of next's data cur may take at packet offset end without a
+ * guaranteed region straddling the two: the cut moves back to the start
+ * of any region it would fall inside.
+ */
+static int
+os_mbuf_packcut(struct mbuf *head, int end, int count)
+{
+	struct m_region *r;
+	int i, n, cut = end + count;
+	bool moved;
+
+	if ((head->m_flags & M_PKTHDR) == 0 ||
+	    (r = m_regions(head, &n)) == NULL)
+		return (count);
+	do {
+		moved = false;
+		for (i = 0; i < n; i++)
+			if ((int)r[i].mr_off < cut &&
+			    (int)(r[i].mr_off + r[i].mr_len) > cut &&
+			    (int)r[i].mr_off >= end) {
+				cut = r[i].mr_off;
+				moved = true;
+			}
+	} while (moved);
+	return (cut - end);
+}
+
+/*
+ * Concatenate m2 to m1 and pack the chain: each mbuf's data moves to
+ * the start of its buffer and takes what follows into its trailing
+ * space; emptied mbufs are freed.  Guaranteed regions stay whole.
+ */
+struct os_mbuf *
+os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
+{
+	struct mbuf *cur, *next;
+	caddr_t start;
+	int room, count, end = 0;
+
+	if (m1 == NULL)
+		return (NULL);
+	if (m2 != NULL)
+		os_mbuf_concat(m1, m2);
+	for (cur = m1; cur != NULL; cur = next) {
+		if ((room = m_leadingspace(cur)) > 0) {
+			start = mtod(cur, caddr_t) - room;
+			memmove(start, mtod(cur, caddr_t), cur->m_len);
+			cur->m_data = start;
+		}
+		end += cur->m_len;
+		next = cur->m_next;
+		room = m_trailingspace(cur);
+		while (room > 0 && next != NULL) {
+			count = os_mbuf_packcut(m1, end, MIN(room, next->m_len));
+			if (count == 0 && next->m_len > 0)
+				break;
+			memcpy(mtod(cur, char *) + cur->m_len, mtod(next, char *),
+			    count);
+			cur->m_len += count;
+			end += count;
+			room -= count;
+			next->m_data += count;
+			next->m_len -= count;
+			while (next != NULL && next->m_len == 0)
+				cur->m_next = next = m_free(next);
+		}
+	}
+	return (m1);
 }
 
 /*
@@ -368,8 +1000,7 @@ os_mbuf_pullup(struct os_mbuf *om, uint16_t len0)
 
 	if (om == NULL)
 		return (NULL);
-	(void)os_mbuf_last(om, &omp);
-	if (omp == NULL)
+	if ((omp = os_mbuf_omp(om)) == NULL)
 		return (m_pullup(om, len0));
 	len = m_region_extend(om, len0);
 	if (len <= om->m_len)
@@ -417,6 +1048,89 @@ int
 os_mbuf_free_chain(struct os_mbuf *om)
 {
 	m_freem(om);
+	return (OS_OK);
+}
+
+/* ---- packet queues ----------------------------------------------------- */
+
+void
+os_eventq_init(struct os_eventq *evq)
+{
+	STAILQ_INIT(&evq->evq_list);
+}
+
+/* Queue ev on evq unless it is queued already (on any queue). */
+void
+os_eventq_put(struct os_eventq *evq, struct os_event *ev)
+{
+	int s;
+
+	s = mbp_splhigh();
+	if (!ev->ev_queued) {
+		ev->ev_queued = 1;
+		STAILQ_INSERT_TAIL(&evq->evq_list, ev, ev_next);
+	}
+	mbp_splx(s);
+}
+
+struct os_event *
+os_eventq_get_no_wait(struct os_eventq *evq)
+{
+	struct os_event *ev;
+	int s;
+
+	s = mbp_splhigh();
+	if ((ev = STAILQ_FIRST(&evq->evq_list)) != NULL) {
+		STAILQ_REMOVE_HEAD(&evq->evq_list, ev_next);
+		ev->ev_queued = 0;
+	}
+	mbp_splx(s);
+	return (ev);
+}
+
+int
+os_mqueue_init(struct os_mqueue *mq, os_event_fn *ev_cb, void *arg)
+{
+	mq->mq_first = NULL;
+	mq->mq_lastp = &mq->mq_first;
+	memset(&mq->mq_ev, 0, sizeof(mq->mq_ev));
+	mq->mq_ev.ev_cb = ev_cb;
+	mq->mq_ev.ev_arg = arg;
+	return (OS_OK);
+}
+
+struct os_mbuf *
+os_mqueue_get(struct os_mqueue *mq)
+{
+	struct mbuf *m;
+	int s;
+
+	s = mbp_splhigh();
+	if ((m = mq->mq_first) != NULL) {
+		if ((mq->mq_first = m->m_nextpkt) == NULL)
+			mq->mq_lastp = &mq->mq_first;
+		m->m_nextpkt = NULL;
+	}
+	mbp_splx(s);
+	return (m);
+}
+
+/* Only a packet (a header mbuf) goes on a queue: OS_EINVAL otherwise. */
+int
+os_mqueue_put(struct os_mqueue *mq, struct os_eventq *evq,
+    struct os_mbuf *om)
+{
+	int s;
+
+	if (om == NULL || (om->m_flags & M_PKTHDR) == 0)
+		return (OS_EINVAL);
+	s = mbp_splhigh();
+	om->m_nextpkt = NULL;
+	*mq->mq_lastp = om;
+	mq->mq_lastp = &om->m_nextpkt;
+	mbp_splx(s);
+	if (evq != NULL)
+		os_eventq_put(evq, &mq->mq_ev);
 	return (OS_OK);
 }
 
@@ -494,8 +1208,9 @@ os_msys_get_pkthdr(uint16_t dsize, uint16_t user_hdr_len)
 {
 	struct os_mbuf_pool *omp;
 
-	if (user_hdr_len > M_MAXUHLEN ||
-	    (omp = os_msys_find(dsize)) == NULL)
+	/* The pool must hold the headers too (Mynewt's rule). */
+	if (user_hdr_len > M_MAXUHLEN || (omp = os_msys_find(dsize +
+	    sizeof(struct os_mbuf_pkthdr) + user_hdr_len)) == NULL)
 		return (NULL);
 	return (os_mbuf_get_pkthdr(omp, user_hdr_len));
 }
@@ -508,7 +1223,7 @@ os_msys_count(void)
 
 	s = mbp_splhigh();
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next)
-		n += p->omp_mbuf_count;
+		n += p->omp_pool->mp_num_blocks;
 	mbp_splx(s);
 	return (n);
 }

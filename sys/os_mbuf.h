@@ -30,7 +30,7 @@
 #include <sys/queue.h>
 #include <sys/mbuf.h>
 
-/* Return codes, with Mynewt's values. */
+/* Return codes, with Mynewt's values (os_error_t and sys/defs/error.h). */
 enum os_error {
 	OS_OK = 0,
 	OS_ENOMEM = 1,
@@ -39,6 +39,9 @@ enum os_error {
 	OS_MEM_NOT_ALIGNED = 4,
 };
 typedef enum os_error os_error_t;
+#define SYS_EOK		0
+#define SYS_ENOMEM	(-1)
+#define SYS_EINVAL	(-2)
 
 /* Memory pools: the caller's memory, in os_membuf_t units. */
 #define OS_ALIGNMENT	8
@@ -53,21 +56,57 @@ struct os_memblock {
 	SLIST_ENTRY(os_memblock) mb_next;	/* while free */
 };
 
+/*
+ * The free list head is an anonymous member, as in Mynewt: SLIST_FIRST(mp)
+ * is the first free block.
+ */
 struct os_mempool {
 	uint32_t	 mp_block_size;		/* aligned block size */
 	uint16_t	 mp_num_blocks;
 	uint16_t	 mp_num_free;
 	uint16_t	 mp_min_free;		/* low-water mark */
+	uint8_t		 mp_flags;		/* OS_MEMPOOL_F_* */
 	uintptr_t	 mp_membuf_addr;	/* first block */
-	SLIST_HEAD(os_memblock_list, os_memblock) mp_head;	/* free */
+	STAILQ_ENTRY(os_mempool) mp_list;	/* every registered pool */
+	SLIST_HEAD(, os_memblock);		/* free blocks */
 	const char	*name;
+};
+#define OS_MEMPOOL_F_EXT	0x01	/* an os_mempool_ext */
+#define OS_MEMPOOL_F_LISTED	0x80	/* on the list (info_get_next) */
+
+/* A pool whose puts may go through a callback first. */
+struct os_mempool_ext;
+typedef os_error_t os_mempool_put_fn(struct os_mempool_ext *, void *,
+    void *);
+struct os_mempool_ext {
+	struct os_mempool	 mpe_mp;
+	os_mempool_put_fn	*mpe_put_cb;
+	void			*mpe_put_arg;
+};
+
+#define OS_MEMPOOL_INFO_NAME_LEN	32
+struct os_mempool_info {
+	int	omi_block_size;
+	int	omi_num_blocks;
+	int	omi_num_free;
+	int	omi_min_free;
+	char	omi_name[OS_MEMPOOL_INFO_NAME_LEN];
 };
 
 int	os_mempool_init(struct os_mempool *, uint16_t, uint32_t, void *,
 	    const char *);
+int	os_mempool_ext_init(struct os_mempool_ext *, uint16_t, uint32_t,
+	    void *, const char *);
+int	os_mempool_unregister(struct os_mempool *);
+int	os_mempool_clear(struct os_mempool *);
+bool	os_mempool_is_sane(const struct os_mempool *);
+int	os_memblock_from(const struct os_mempool *, const void *);
 void	*os_memblock_get(struct os_mempool *);
 int	os_memblock_put(struct os_mempool *, void *);
-/* Blocks out of every pool (for a leak check). */
+int	os_memblock_put_from_cb(struct os_mempool *, void *);
+struct os_mempool *os_mempool_info_get_next(struct os_mempool *,
+	    struct os_mempool_info *);
+/* Blocks out of every registered pool (for a leak check). */
 long	os_mempool_nout(void);
 
 /* mbuf pools. */
@@ -98,24 +137,77 @@ int	os_mbuf_pool_init(struct os_mbuf_pool *, struct os_mempool *,
 	    uint16_t, uint16_t);
 struct os_mbuf *os_mbuf_get(struct os_mbuf_pool *, uint16_t);
 struct os_mbuf *os_mbuf_get_pkthdr(struct os_mbuf_pool *, uint8_t);
+struct os_mbuf *os_mbuf_dup(struct os_mbuf *);
+struct os_mbuf *os_mbuf_off(const struct os_mbuf *, int, uint16_t *);
+uint16_t os_mbuf_len(const struct os_mbuf *);
 int	os_mbuf_append(struct os_mbuf *, const void *, uint16_t);
+int	os_mbuf_appendfrom(struct os_mbuf *, const struct os_mbuf *,
+	    uint16_t, uint16_t);
 int	os_mbuf_copyinto(struct os_mbuf *, int, const void *, int);
 int	os_mbuf_copydata(const struct os_mbuf *, int, int, void *);
+void	os_mbuf_adj(struct os_mbuf *, int);
+int	os_mbuf_cmpf(const struct os_mbuf *, int, const void *, int);
+int	os_mbuf_cmpm(const struct os_mbuf *, uint16_t,
+	    const struct os_mbuf *, uint16_t, uint16_t);
+struct os_mbuf *os_mbuf_prepend(struct os_mbuf *, int);
+struct os_mbuf *os_mbuf_prepend_pullup(struct os_mbuf *, uint16_t);
+void	os_mbuf_concat(struct os_mbuf *, struct os_mbuf *);
+void	*os_mbuf_extend(struct os_mbuf *, uint16_t);
 struct os_mbuf *os_mbuf_pullup(struct os_mbuf *, uint16_t);
+struct os_mbuf *os_mbuf_trim_front(struct os_mbuf *);
+int	os_mbuf_widen(struct os_mbuf *, uint16_t, uint16_t);
+struct os_mbuf *os_mbuf_pack_chains(struct os_mbuf *, struct os_mbuf *);
 int	os_mbuf_free(struct os_mbuf *);
 int	os_mbuf_free_chain(struct os_mbuf *);
 struct os_mbuf_pool *os_mbuf_omp(const struct os_mbuf *);
 int	os_mbuf_pkthdr_len(const struct os_mbuf *);
 
 /* Accessors (Mynewt's macros); each is a function underneath. */
+#define OS_MBUF_F_MASK(n)		(1 << (n))
 #define OS_MBUF_DATA(om, type)		((type)(void *)(om)->m_data)
 #define OS_MBUF_PKTHDR(om)		(&(om)->m_pkthdr)
+#define OS_MBUF_PKTHDR_TO_MBUF(hdr)					\
+	((struct os_mbuf *)(void *)((char *)(hdr) -			\
+	    offsetof(struct mbuf, m_pkthdr)))
 #define OS_MBUF_PKTLEN(om)		((om)->m_pkthdr.len)
 #define OS_MBUF_IS_PKTHDR(om)		(os_mbuf_pkthdr_len(om) != 0)
 #define OS_MBUF_USRHDR(om)		M_UHDR(om)
+#define OS_MBUF_USRHDR_TO_MBUF(uh)					\
+	((struct os_mbuf *)(void *)((char *)(uh) - M_UHOFF -		\
+	    offsetof(struct mbuf, m_pktdat)))
 #define OS_MBUF_USRHDR_LEN(om)		((om)->m_pkthdr.ph_uhlen)
 #define OS_MBUF_LEADINGSPACE(om)	m_leadingspace(om)
 #define OS_MBUF_TRAILINGSPACE(om)	m_trailingspace(om)
+
+/*
+ * Mynewt's event and packet queues, as much of them as os_mqueue needs:
+ * an event is queued on an event queue at most once at a time; a packet
+ * queue holds packet header mbufs linked through m_nextpkt.
+ */
+struct os_event;
+typedef void os_event_fn(struct os_event *);
+struct os_event {
+	uint8_t		 ev_queued;
+	os_event_fn	*ev_cb;
+	void		*ev_arg;
+	STAILQ_ENTRY(os_event) ev_next;
+};
+struct os_eventq {
+	STAILQ_HEAD(, os_event) evq_list;
+};
+void	os_eventq_init(struct os_eventq *);
+void	os_eventq_put(struct os_eventq *, struct os_event *);
+struct os_event *os_eventq_get_no_wait(struct os_eventq *);
+
+struct os_mqueue {
+	struct mbuf	*mq_first;	/* oldest packet */
+	struct mbuf	**mq_lastp;	/* its m_nextpkt, or &mq_first */
+	struct os_event	 mq_ev;		/* posted by os_mqueue_put */
+};
+int	os_mqueue_init(struct os_mqueue *, os_event_fn *, void *);
+struct os_mbuf *os_mqueue_get(struct os_mqueue *);
+int	os_mqueue_put(struct os_mqueue *, struct os_eventq *,
+	    struct os_mbuf *);
 
 /* System mbuf pools. */
 int	os_msys_register(struct os_mbuf_pool *);
