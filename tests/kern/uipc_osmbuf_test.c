@@ -24,6 +24,10 @@
 #include <sys/shell.h>
 #include <net/in.h>
 
+#ifndef INT_MAX
+#define INT_MAX	0x7fffffff	/* os_mbuf_cmpf: the chain ended */
+#endif
+
 /* ---- helpers ------------------------------------------------------- */
 
 struct tpool {
@@ -885,3 +889,404 @@ SELFTEST_FLAGS(os_mbuf, netstat, 0)	/* os_mbuf is a macro */
 	ST_ASSERT(strstr(out, "osnet32") < strstr(out, "osnet512"));
 }
 
+
+/* ---- the rest of Mynewt's chain calls (os_mbuf.c), each failing too --- */
+
+/* A packet of pool mbufs: len bytes of data, lead bytes before them. */
+static struct os_mbuf *
+tpacket(struct tpool *tp, const uint8_t *data, int len, int lead)
+{
+	struct os_mbuf *om;
+
+	if ((om = os_mbuf_get_pkthdr(&tp->omp, 0)) == NULL)
+		return (NULL);
+	om->om_data += lead;
+	if (os_mbuf_append(om, data, len) != 0) {
+		os_mbuf_free_chain(om);
+		return (NULL);
+	}
+	return (om);
+}
+
+static struct tpool pbig;
+static os_membuf_t membig[TPOOL_MEM(4, 128)];
+
+SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
+{
+	uint8_t data[80];
+	struct os_mbuf *om, *d, *hold[4];
+	uint16_t o[4];
+	struct os_mbuf *r[4];
+	int ok1, ok2, ok3, i, n, fr;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&pbig, membig, 4, 128, "big"), 0);
+	pattern(data, sizeof(data), 3);
+	om = tpacket(&ptiny, data, 40, 0);		/* 32 + 8 */
+	ST_ASSERT(om != NULL);
+	r[0] = os_mbuf_off(om, 0, &o[0]);
+	r[1] = os_mbuf_off(om, 33, &o[1]);
+	r[2] = os_mbuf_off(om, 40, &o[2]);		/* the end: last mbuf */
+	r[3] = os_mbuf_off(om, 41, &o[3]);
+	ok1 = os_mbuf_len(om) == 40 && r[0] == om && o[0] == 0 &&
+	    r[1] == om->m_next && o[1] == 1 && r[2] == om->m_next &&
+	    o[2] == 8 && r[3] == NULL;
+	/* A tail from another pool: the copy's mbufs come from each one's. */
+	d = os_mbuf_get(&pbig.omp, 5);
+	ST_ASSERT(d != NULL);
+	os_mbuf_append(d, data + 40, 30);
+	os_mbuf_concat(om, d);
+	d = os_mbuf_dup(om);
+	ok2 = d != NULL && holds(d, data, 70) && OS_MBUF_PKTLEN(d) == 70 &&
+	    os_mbuf_omp(d) == &ptiny.omp &&
+	    os_mbuf_omp(d->m_next) == &ptiny.omp &&
+	    os_mbuf_omp(d->m_next->m_next) == &pbig.omp &&
+	    OS_MBUF_LEADINGSPACE(d->m_next->m_next) == 5 && nmbufs(d) == 3;
+	os_mbuf_free_chain(d);
+	/* The small pool has one block left: the copy fails, takes none. */
+	for (n = 0; n < 4; n++)
+		if ((hold[n] = os_mbuf_get(&ptiny.omp, 0)) == NULL)
+			break;
+	os_mbuf_free(hold[--n]);
+	d = os_mbuf_dup(om);
+	fr = ptiny.mp.mp_num_free * 10 + pbig.mp.mp_num_free;
+	for (i = 0; i < n; i++)
+		os_mbuf_free(hold[i]);
+	ok3 = d == NULL && fr == 13 && holds(om, data, 70);
+	os_mbuf_free_chain(om);
+	ST_ASSERT(ok1);
+	ST_ASSERT(ok2);
+	ST_ASSERT(ok3);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free + pbig.mp.mp_num_free, 8);
+}
+
+SELFTEST_FLAGS(os_mbuf, appendfrom_adj_cmp, 0)
+{
+	uint8_t data[80], other[80];
+	struct os_mbuf *om, *src, *b;
+	int rc[3], c[6], ok1, ok2, ok3, n2, fr2;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 21);
+	memcpy(other, data, sizeof(other));
+	other[50] ^= 1;
+	src = tpacket(&ptiny, data, 40, 0);
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	ST_ASSERT(src != NULL && om != NULL);
+	rc[0] = os_mbuf_appendfrom(om, src, 28, 10);	/* straddles */
+	/* One too many: the 5 there go in, then OS_EINVAL (as Mynewt). */
+	rc[1] = os_mbuf_appendfrom(om, src, 35, 6);
+	ok1 = OS_MBUF_PKTLEN(om) == 15 && os_mbuf_cmpf(om, 0, data + 28,
+	    10) == 0 && os_mbuf_cmpf(om, 10, data + 35, 5) == 0;
+	/* cmpf and cmpm: equal, a difference, past the end. */
+	c[0] = os_mbuf_cmpf(src, 3, data + 3, 37);
+	c[1] = os_mbuf_cmpf(src, 30, other + 30, 5);
+	other[31] ^= 0x80;
+	c[2] = os_mbuf_cmpf(src, 30, other + 30, 5);
+	c[3] = os_mbuf_cmpf(src, 30, data + 30, 11);
+	c[4] = os_mbuf_cmpm(src, 28, om, 0, 10);
+	c[5] = os_mbuf_cmpm(src, 35, om, 10, 6);	/* both end at 5 */
+	os_mbuf_free_chain(om);
+	os_mbuf_free_chain(src);
+
+	/* adj: Mynewt frees what a tail trim empties beyond the last. */
+	om = tpacket(&ptiny, data, 70, 0);		/* 32 + 32 + 6 */
+	ST_ASSERT(om != NULL);
+	os_mbuf_adj(om, -3);				/* last mbuf only */
+	ok2 = nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == 67 &&
+	    holds(om, data, 67);
+	os_mbuf_adj(om, -40);				/* 27 left, in one */
+	n2 = nmbufs(om);
+	fr2 = ptiny.mp.mp_num_free;
+	os_mbuf_adj(om, 7);
+	ok3 = OS_MBUF_PKTLEN(om) == 20 && holds(om, data + 7, 20);
+	os_mbuf_free_chain(om);
+	/* A native chain: the same, with m_adj(9)'s trim kept. */
+	b = m_gethdr(M_WAIT, MT_DATA);
+	os_mbuf_append(b, data, 10);
+	b->m_next = m_get(M_WAIT, MT_DATA);
+	memcpy(mtod(b->m_next, char *), data + 10, 10);
+	b->m_next->m_len = 10;
+	b->m_pkthdr.len = 20;
+	os_mbuf_adj(b, -15);
+	ok3 = ok3 && b->m_next == NULL && OS_MBUF_PKTLEN(b) == 5 &&
+	    holds(b, data, 5);
+	m_freem(b);
+	ST_ASSERT_EQ(rc[0], 0);
+	ST_ASSERT_EQ(rc[1], OS_EINVAL);
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(c[0], 0);
+	ST_ASSERT_EQ(c[1], 0);		/* other differs at 50, past 35 */
+	ST_ASSERT(c[2] != 0 && c[2] != INT_MAX);
+	ST_ASSERT_EQ(c[3], INT_MAX);
+	ST_ASSERT_EQ(c[4], 0);
+	ST_ASSERT_EQ(c[5], INT_MAX);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(n2, 1);
+	ST_ASSERT_EQ(fr2, 3);
+	ST_ASSERT(ok3);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
+{
+	uint8_t data[80];
+	struct os_mbuf *om, *s2, *hold[4];
+	void *p[3];
+	int ok1, ok2, ok3, ok4, n, i, fr;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 31);
+	/* 4 bytes of leading space, then 40 more: two new heads. */
+	om = tpacket(&ptiny, data + 44, 10, 4);
+	ST_ASSERT(om != NULL);
+	om = os_mbuf_prepend(om, 44);
+	ST_ASSERT(om != NULL);
+	os_mbuf_copyinto(om, 0, data, 44);
+	ok1 = OS_MBUF_PKTLEN(om) == 54 && holds(om, data, 54) &&
+	    nmbufs(om) == 3 && OS_MBUF_IS_PKTHDR(om) &&
+	    !OS_MBUF_IS_PKTHDR(om->m_next) && OS_MBUF_LEADINGSPACE(om) == 24 &&
+	    all_from(om, &ptiny.omp);
+	om = os_mbuf_prepend_pullup(om, 2);
+	ok1 = ok1 && om != NULL && om->om_len >= 2 &&
+	    OS_MBUF_PKTLEN(om) == 56;
+	os_mbuf_free_chain(om);
+	/* The pool runs out: NULL and the chain freed. */
+	om = tpacket(&ptiny, data, 10, 0);
+	for (n = 0; n < 4; n++)
+		if ((hold[n] = os_mbuf_get(&ptiny.omp, 0)) == NULL)
+			break;
+	om = os_mbuf_prepend(om, 1);
+	fr = ptiny.mp.mp_num_free;
+	for (i = 0; i < n; i++)
+		os_mbuf_free(hold[i]);
+	ok2 = om == NULL && n == 3 && fr == 1;
+
+	/* concat links without copying; extend in place, then a new mbuf. */
+	om = tpacket(&ptiny, data, 10, 0);
+	s2 = tpacket(&ptiny, data + 10, 5, 0);
+	os_mbuf_concat(om, s2);
+	ok3 = om->m_next == s2 && !OS_MBUF_IS_PKTHDR(s2) &&
+	    OS_MBUF_PKTLEN(om) == 15 && holds(om, data, 15);
+	p[0] = os_mbuf_extend(om, 27);			/* 5 + 27 = 32 */
+	p[1] = os_mbuf_extend(om, 33);			/* more than a block */
+	p[2] = os_mbuf_extend(om, 1);			/* a new mbuf */
+	ok4 = p[0] == mtod(s2, char *) + 5 && p[1] == NULL &&
+	    p[2] != NULL && nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == 43 &&
+	    p[2] == mtod(s2->m_next, void *);
+	os_mbuf_free_chain(om);
+	ST_ASSERT(ok1);
+	ST_ASSERT(ok2);
+	ST_ASSERT(ok3);
+	ST_ASSERT(ok4);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
+{
+	uint8_t data[80], model[80];
+	struct os_mbuf *om, *e, *hold[4];
+	int ok1, ok2, ok3, ok4, rc[4], n, i;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 41);
+	/* Empty head, empty second, then data: the data mbuf leads. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 2);
+	e = os_mbuf_get(&ptiny.omp, 0);
+	os_mbuf_concat(om, e);
+	e = os_mbuf_get(&ptiny.omp, 0);
+	os_mbuf_append(e, data, 9);
+	os_mbuf_concat(om, e);
+	om = os_mbuf_trim_front(om);
+	ok1 = om == e && OS_MBUF_IS_PKTHDR(om) && OS_MBUF_PKTLEN(om) == 9 &&
+	    OS_MBUF_USRHDR_LEN(om) == 2 && nmbufs(om) == 1 &&
+	    ptiny.mp.mp_num_free == 3;
+	os_mbuf_free_chain(om);
+
+	/* widen: in place, across mbufs, and both failures. */
+	om = tpacket(&ptiny, data, 20, 0);
+	rc[0] = os_mbuf_widen(om, 5, 3);		/* room in place */
+	memcpy(model, data, 5);
+	memcpy(model + 8, data + 5, 15);
+	ok2 = OS_MBUF_PKTLEN(om) == 23 && os_mbuf_cmpf(om, 0, model, 5) == 0 &&
+	    os_mbuf_cmpf(om, 8, model + 8, 15) == 0 && nmbufs(om) == 1;
+	rc[1] = os_mbuf_widen(om, 10, 20);		/* 23 + 20 > 32 */
+	memmove(model + 30, model + 10, 13);
+	ok2 = ok2 && OS_MBUF_PKTLEN(om) == 43 && m_length(om) == 43 &&
+	    os_mbuf_cmpf(om, 0, model, 5) == 0 &&
+	    os_mbuf_cmpf(om, 8, model + 8, 2) == 0 &&
+	    os_mbuf_cmpf(om, 30, model + 30, 13) == 0;
+	rc[2] = os_mbuf_widen(om, 44, 1);		/* past the end */
+	for (n = 0; n < 4; n++)
+		if ((hold[n] = os_mbuf_get(&ptiny.omp, 0)) == NULL)
+			break;
+	rc[3] = os_mbuf_widen(om, 0, 40);		/* pool empty */
+	for (i = 0; i < n; i++)
+		os_mbuf_free(hold[i]);
+	ok3 = OS_MBUF_PKTLEN(om) == 43 && m_length(om) == 43 &&
+	    os_mbuf_cmpf(om, 30, model + 30, 13) == 0;
+	os_mbuf_free_chain(om);
+
+	/* pack: three mbufs with leading space become two, data intact. */
+	om = tpacket(&ptiny, data, 10, 20);
+	e = os_mbuf_get(&ptiny.omp, 12);
+	os_mbuf_append(e, data + 10, 15);
+	os_mbuf_concat(om, e);
+	e = os_mbuf_get(&ptiny.omp, 3);
+	os_mbuf_append(e, data + 25, 20);
+	om = os_mbuf_pack_chains(om, e);
+	ok4 = om != NULL && holds(om, data, 45) && nmbufs(om) == 2 &&
+	    om->om_len == 32 && OS_MBUF_LEADINGSPACE(om) == 0 &&
+	    OS_MBUF_PKTLEN(om) == 45 && ptiny.mp.mp_num_free == 2 &&
+	    os_mbuf_pack_chains(NULL, NULL) == NULL;
+	os_mbuf_free_chain(om);
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(rc[0], 0);
+	ST_ASSERT_EQ(rc[1], 0);
+	ST_ASSERT(ok2);
+	ST_ASSERT_EQ(rc[2], SYS_EINVAL);
+	ST_ASSERT_EQ(rc[3], SYS_ENOMEM);
+	ST_ASSERT(ok3);
+	ST_ASSERT(ok4);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+/* pack and widen keep a guaranteed region whole (m_datarange(9)). */
+SELFTEST_FLAGS(os_mbuf, regions, 0)
+{
+	uint8_t data[80];
+	struct os_mbuf *om, *e;
+	struct mbuf *at;
+	int off, ok1, rc;
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	pattern(data, sizeof(data), 51);
+	om = tpacket(&ptiny, data, 10, 0);
+	e = os_mbuf_get(&ptiny.omp, 0);
+	os_mbuf_append(e, data + 10, 30);
+	os_mbuf_concat(om, e);
+	/* [12, 40) is in the second mbuf; record it as guaranteed. */
+	ST_ASSERT(m_datarange(&om, 12, 28, M_DONTWAIT) != NULL);
+	rc = os_mbuf_widen(om, 20, 2);			/* inside: refused */
+	om = os_mbuf_pack_chains(om, NULL);		/* 22 fit, 28 don't */
+	at = m_getptr(om, 12, &off);
+	ok1 = holds(om, data, 40) && at != NULL && at->m_len - off >= 28 &&
+	    om->m_pkthdr.ph_nregions == 1;
+	os_mbuf_free_chain(om);
+	ST_ASSERT_EQ(rc, SYS_EINVAL);
+	ST_ASSERT(ok1);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+static int mq_events;
+
+static void
+mq_cb(struct os_event *ev)
+{
+	mq_events++;
+}
+
+SELFTEST_FLAGS(os_mbuf, mqueue, 0)
+{
+	struct os_mqueue mq;
+	struct os_eventq evq;
+	struct os_event *ev[2];
+	struct os_mbuf *a, *b, *n, *g[3];
+	int rc[3];
+
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	os_eventq_init(&evq);
+	ST_ASSERT_EQ(os_mqueue_init(&mq, mq_cb, &mq), 0);
+	a = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	b = os_mbuf_get_pkthdr(&ptiny.omp, 0);
+	n = os_mbuf_get(&ptiny.omp, 0);
+	rc[0] = os_mqueue_put(&mq, &evq, a);
+	rc[1] = os_mqueue_put(&mq, &evq, b);		/* event queued once */
+	rc[2] = os_mqueue_put(&mq, NULL, n);		/* not a packet */
+	ev[0] = os_eventq_get_no_wait(&evq);
+	ev[1] = os_eventq_get_no_wait(&evq);
+	if (ev[0] != NULL)
+		ev[0]->ev_cb(ev[0]);
+	g[0] = os_mqueue_get(&mq);
+	g[1] = os_mqueue_get(&mq);
+	g[2] = os_mqueue_get(&mq);
+	os_mbuf_free(a);
+	os_mbuf_free(b);
+	os_mbuf_free(n);
+	ST_ASSERT_EQ(rc[0], 0);
+	ST_ASSERT_EQ(rc[1], 0);
+	ST_ASSERT_EQ(rc[2], OS_EINVAL);
+	ST_ASSERT(ev[0] == &mq.mq_ev && ev[0]->ev_arg == &mq);
+	ST_ASSERT(ev[1] == NULL);
+	ST_ASSERT_EQ(mq_events, 1);
+	ST_ASSERT(g[0] == a && g[1] == b && g[2] == NULL);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+}
+
+/* os_mempool_ext's callback, the list, clear, sanity, a pool made again. */
+static struct os_mempool_ext xpool;
+static os_membuf_t xmem[OS_MEMPOOL_SIZE(3, 24)];
+static void *xfreed;
+
+static os_error_t
+xput(struct os_mempool_ext *mpe, void *block, void *arg)
+{
+	xfreed = block;
+	if (arg != NULL)
+		return (OS_OK);			/* keeps the block */
+	return (os_memblock_put_from_cb(&mpe->mpe_mp, block));
+}
+
+SELFTEST_FLAGS(os_mbuf, mempool_more, 0)
+{
+	struct os_mempool_info omi;
+	struct os_mempool *mp;
+	void *b[3];
+	long out0 = os_mempool_nout();
+	int found = 0, ok1, ok2, ok3, ok4, rc;
+
+	ST_ASSERT_EQ(os_mempool_ext_init(&xpool, 3, 24, xmem, "xpool"), 0);
+	b[0] = os_memblock_get(&xpool.mpe_mp);
+	rc = os_memblock_put(&xpool.mpe_mp, b[0]);	/* no callback yet */
+	ok1 = rc == 0 && xfreed == NULL && xpool.mpe_mp.mp_num_free == 3;
+	xpool.mpe_put_cb = xput;
+	b[0] = os_memblock_get(&xpool.mpe_mp);
+	os_memblock_put(&xpool.mpe_mp, b[0]);
+	ok1 = ok1 && xfreed == b[0] && xpool.mpe_mp.mp_num_free == 3;
+	xpool.mpe_put_arg = &xpool;			/* the callback keeps it */
+	b[0] = os_memblock_get(&xpool.mpe_mp);
+	os_memblock_put(&xpool.mpe_mp, b[0]);
+	ok2 = xpool.mpe_mp.mp_num_free == 2 && os_mempool_nout() == out0 + 1;
+	xpool.mpe_put_cb = NULL;
+	/* On the list, described. */
+	for (mp = os_mempool_info_get_next(NULL, &omi); mp != NULL;
+	    mp = os_mempool_info_get_next(mp, &omi))
+		if (mp == &xpool.mpe_mp)
+			found = omi.omi_num_blocks == 3 && omi.omi_num_free == 2 &&
+			    omi.omi_block_size == 24 &&
+			    strcmp(omi.omi_name, "xpool") == 0;
+	/* Sane; then a foreign block on the free list is not. */
+	ok3 = os_mempool_is_sane(&xpool.mpe_mp) &&
+	    os_memblock_from(&xpool.mpe_mp, b[0]) &&
+	    !os_memblock_from(&xpool.mpe_mp, (char *)b[0] + 8);
+	b[1] = os_memblock_get(&xpool.mpe_mp);
+	SLIST_NEXT((struct os_memblock *)b[1], mb_next) = SLIST_FIRST(&xpool.mpe_mp);
+	SLIST_FIRST(&xpool.mpe_mp) = (struct os_memblock *)((char *)b[1] + 8);
+	ok3 = ok3 && !os_mempool_is_sane(&xpool.mpe_mp);
+	/* clear and init again reclaim the pool; nothing counted out. */
+	os_mempool_clear(&xpool.mpe_mp);
+	ok4 = os_mempool_is_sane(&xpool.mpe_mp) &&
+	    xpool.mpe_mp.mp_num_free == 3 && os_mempool_nout() == out0;
+	b[2] = os_memblock_get(&xpool.mpe_mp);
+	ok4 = ok4 && os_mempool_nout() == out0 + 1 &&
+	    os_mempool_init(&xpool.mpe_mp, 3, 24, xmem, "again") == 0 &&
+	    os_mempool_nout() == out0 && xpool.mpe_mp.mp_num_free == 3 &&
+	    os_mempool_unregister(&xpool.mpe_mp) == 0 &&
+	    os_mempool_unregister(&xpool.mpe_mp) == OS_INVALID_PARM;
+	ST_ASSERT(ok1);
+	ST_ASSERT(ok2);
+	ST_ASSERT(found);
+	ST_ASSERT(ok3);
+	ST_ASSERT(ok4);
+	ST_ASSERT_EQ(os_mempool_nout(), out0);
+}
