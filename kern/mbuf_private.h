@@ -115,6 +115,9 @@ mb_release(struct mbuf *m)
 }
 
 struct mbuf	*mb_getstorage(int how, int type, int len, int cap);
+/* m_pullup with the new head made by getnew (os_mbuf_pullup's pool). */
+struct mbuf	*m_pullup1(struct mbuf *n, int len,
+		    struct mbuf *(*getnew)(struct mbuf *, int, void *), void *arg);
 caddr_t		 mb_clalloc(int);
 void		 mb_clrelease(caddr_t);
 u_int		*mb_refalloc(int);

@@ -776,6 +776,18 @@ m_prepend(struct mbuf *m, int len, int how)
 struct mbuf *
 m_pullup(struct mbuf *n, int len)
 {
+	return (m_pullup1(n, len, NULL, NULL));
+}
+
+/*
+ * The body of m_pullup and os_mbuf_pullup: getnew, when not NULL, makes
+ * the new head (NULL when it cannot hold len bytes); otherwise it comes
+ * through the allocation seam, as large as m_contigmax allows.
+ */
+struct mbuf *
+m_pullup1(struct mbuf *n, int len, struct mbuf *(*getnew)(struct mbuf *,
+    int, void *), void *arg)
+{
 	struct mbuf *m;
 	int count, copied = 0;
 
@@ -783,14 +795,18 @@ m_pullup(struct mbuf *n, int len)
 	len = m_region_extend(n, len);		/* cut no region */
 	if (len <= n->m_len)
 		return (n);
-	if (len > m_contigmax())
+	if (getnew == NULL && len > m_contigmax())
 		goto bad;
 	if (n->m_next != NULL && !m_readonly(n) &&
 	    n->m_len + m_trailingspace(n) >= len) {
 		m = n;
 		n = n->m_next;
 	} else {
-		m = mb_getstorage(M_DONTWAIT, n->m_type, len, m_intsize(n));
+		if (getnew != NULL)
+			m = getnew(n, len, arg);
+		else
+			m = mb_getstorage(M_DONTWAIT, n->m_type, len,
+			    m_intsize(n));
 		if (m == NULL)
 			goto bad;
 		if (n->m_flags & M_PKTHDR)

@@ -983,57 +983,33 @@ os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
 	return (m1);
 }
 
+/* A new head for os_mbuf_pullup: a block of the chain's pool. */
+static struct mbuf *
+os_mbuf_pullnew(struct mbuf *n, int len, void *arg)
+{
+	struct os_mbuf_pool *omp = arg;
+
+	if (len > omp->omp_databuf_len)
+		return (NULL);
+	return (os_mbuf_get(omp, 0));
+}
+
 /*
- * Make the first len bytes contiguous in the first mbuf.  A chain with
- * no pool storage goes to m_pullup(9); otherwise Mynewt's algorithm:
- * pull into the first mbuf when it has the room and a successor, else
- * into a new mbuf of the chain's pool.  Guaranteed regions of mbuf(9)
- * are not cut (len grows to cover them).  On failure the chain is
- * freed.
+ * m_pullup(9) itself (the same body, m_pullup1), except that a new head
+ * comes from the pool of the chain's head, as in Mynewt, so len may not
+ * exceed its data buffer; a native head gets m_pullup's storage.
+ * Guaranteed regions are not cut; on failure the chain is freed.
  */
 struct os_mbuf *
-os_mbuf_pullup(struct os_mbuf *om, uint16_t len0)
+os_mbuf_pullup(struct os_mbuf *om, uint16_t len)
 {
 	struct os_mbuf_pool *omp;
-	struct mbuf *m2;
-	int len, count;
 
 	if (om == NULL)
 		return (NULL);
 	if ((omp = os_mbuf_omp(om)) == NULL)
-		return (m_pullup(om, len0));
-	len = m_region_extend(om, len0);
-	if (len <= om->m_len)
-		return (om);
-	if (len > m_length(om))
-		goto bad;
-	if (om->m_next != NULL && !m_readonly(om) &&
-	    om->m_len + m_trailingspace(om) >= len) {
-		m2 = om;
-		om = om->m_next;
-	} else {
-		if (len > omp->omp_databuf_len)
-			goto bad;
-		if ((m2 = os_mbuf_get(omp, 0)) == NULL)
-			goto bad;
-		if (om->m_flags & M_PKTHDR)
-			m_move_pkthdr(m2, om);
-	}
-	while (m2->m_len < len && om != NULL) {
-		count = MIN(len - m2->m_len, om->m_len);
-		memcpy(mtod(m2, char *) + m2->m_len, mtod(om, char *), count);
-		m2->m_len += count;
-		om->m_len -= count;
-		if (om->m_len > 0)
-			om->m_data += count;
-		else
-			om = m_free(om);
-	}
-	m2->m_next = om;
-	return (m2);
-bad:
-	m_freem(om);
-	return (NULL);
+		return (m_pullup(om, len));
+	return (m_pullup1(om, len, os_mbuf_pullnew, omp));
 }
 
 int
