@@ -3,9 +3,11 @@
  *
  * The arch has set up the CPU, the console and the memory map and calls
  * kern_main with the command line.  Each subsystem is started here in
- * order, the clock is started, interrupts are unmasked, the self-tests
- * run, and the boot thread becomes the console shell (or leaves the
- * machine with the test result when the command line says halt=1).
+ * order, the clock is started, the other CPUs are started (each enters
+ * its idle loop and takes threads from then on), interrupts are
+ * unmasked, the self-tests run, and the boot thread becomes the
+ * console shell (or leaves the machine with the test result when the
+ * command line says halt=1).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -39,6 +41,7 @@ kern_init(const char *cmdline)
 	sched_init();
 	subsys_init();
 	md_clock_start(hz);
+	md_cpu_start_secondary();
 	spl0();
 }
 

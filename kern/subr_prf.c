@@ -330,28 +330,42 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
  * panic: print the message and a backtrace, then leave the machine
  * with the failure code.  A self-test that armed a panic catch gets the
  * message instead (kern_selftest.c).  A panic while panicking stops at
- * once.
+ * once.  With several CPUs, the first CPU to panic stops the others
+ * (md_cpu_stop_others) and names itself in the message ("cpu1: ...");
+ * a CPU that panics while another already is waits to be stopped.
  */
 void	panic_catch_deliver(const char *, va_list);
 void	selftest_on_panic(const char *);
+
+static volatile int panic_cpu = -1;
 
 void
 panic(const char *fmt, ...)
 {
 	static char buf[256];
 	va_list ap;
+	int me, prev = -1;
+	size_t n = 0;
 
 	md_intr_disable();
 	(void)cons_capture_stop();	/* the message must be seen */
 	va_start(ap, fmt);
 	panic_catch_deliver(fmt, ap);	/* returns if nobody waits */
 	va_end(ap);
-	if (panicstr != NULL) {
+	me = (int)cpu_number();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &prev, me, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (prev != me)
+			for (;;)	/* the panicking CPU stops this one */
+				__asm volatile("" : : : "memory");
 		printf("panic: recursive panic\n");
 		md_exit(1);
 	}
+	md_cpu_stop_others();
+	if (ncpu > 1)
+		n = (size_t)snprintf(buf, sizeof(buf), "cpu%d: ", me);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
 	panicstr = buf;
 	printf("panic: %s\n", buf);

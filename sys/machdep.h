@@ -78,6 +78,19 @@ void	vm_page_add_region(uintptr_t start, uintptr_t end);
 void	kern_main(const char *cmdline) __attribute__((noreturn));
 void	kern_init(const char *cmdline);
 
+/*
+ * Several CPUs (smp(9)).  md_cpu_start_secondary finds and starts the
+ * machine's other CPUs, each of which ends in sched_cpu_start, and
+ * returns when each has come up or has been given up on; with one CPU
+ * it does nothing.  md_cpu_wake interrupts ci (an IPI) so that it
+ * leaves md_idle; md_cpu_stop_others stops every other CPU for good
+ * (panic), even one that has interrupts masked.
+ */
+struct cpu_info;
+void	md_cpu_start_secondary(void);
+void	md_cpu_wake(struct cpu_info *);
+void	md_cpu_stop_others(void);
+
 /* Called by the arch at interrupt time. */
 void	intr_enter(void);
 void	intr_exit(void);

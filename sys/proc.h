@@ -3,9 +3,12 @@
  *
  * The kernel is not preemptible: a thread runs until it sleeps, yields
  * or exits; interrupts run on top of it and may only make threads
- * runnable.  A thread created with kthread_create runs func(arg); when
- * it returns (or calls kthread_exit) it becomes a zombie until another
- * thread reaps it with kthread_join.
+ * runnable.  With several CPUs, threads run on all of them and move
+ * between them: one run queue feeds every CPU, and each CPU has its own
+ * idle thread, which is on no queue.  curthread is the running CPU's
+ * (ci_curthread of curcpu()).  A thread created with kthread_create
+ * runs func(arg); when it returns (or calls kthread_exit) it becomes a
+ * zombie until another thread reaps it with kthread_join.
  */
 #ifndef _SYS_PROC_H_
 #define _SYS_PROC_H_
@@ -14,6 +17,8 @@
 #include <sys/queue.h>
 #include <sys/callout.h>
 #include <sys/machdep.h>
+#include <sys/cpu.h>
+#include <sys/mutex.h>
 
 #define TS_RUN		1	/* on the run queue or running */
 #define TS_SLEEP	2	/* waiting in tsleep */
@@ -37,11 +42,15 @@ struct thread {
 	u_long			 t_switches;	/* times it was switched in */
 	void			*t_catch;	/* panic capture (selftest) */
 	struct thread		*t_joiner;	/* the thread in kthread_join */
+	struct cpu_info		*t_cpu;		/* where it runs or last ran */
 };
 
 #define KSTACK_SIZE	(16 * 1024)
 
-extern struct thread *curthread;
+#define curthread	(curcpu()->ci_curthread)
+
+/* Held for the run queue, the sleep queues and every thread's state. */
+extern struct mutex sched_lock;
 
 struct thread *kthread_create(void (*)(void *), void *, const char *);
 void	kthread_exit(void) __attribute__((noreturn));
@@ -49,6 +58,8 @@ void	kthread_join(struct thread *);
 void	yield(void);
 void	sched_init(void);
 void	sched_idle_loop(void) __attribute__((noreturn));
+void	sched_cpu_start(struct cpu_info *, void *stack, size_t stksize)
+	    __attribute__((noreturn));
 void	thread_print_all(void);
 int	thread_count(void);
 void	mi_switch(void);

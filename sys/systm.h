@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/errno.h>
 #include <machine/spl.h>
+#include <sys/cpu.h>
 
 #define __printflike(f, a)	__attribute__((format(printf, f, a)))
 #define __dead			__attribute__((noreturn))
@@ -85,25 +86,38 @@ bool	 fnmatch_simple(const char *pattern, const char *s);
  * Interrupt priority levels.  Raising the level above IPL_NONE masks
  * hardware interrupts on this CPU; splx() restores an earlier level.
  * Interrupt handlers run at IPL_HIGH.  Sleeping is allowed only at
- * IPL_NONE outside interrupt context.
+ * IPL_NONE outside interrupt context.  Each CPU has its own level
+ * (struct cpu_info, sys/cpu.h).
  */
 #define IPL_NONE	0
 #define IPL_SOFTNET	1
 #define IPL_NET		2
 #define IPL_CLOCK	3
 #define IPL_HIGH	4
-/*
- * The level and the interrupt nesting live in kern_spl.c; the calls on
- * every allocation's path are inline so that raising and restoring the
- * level costs a compare and the arch's mask instruction, not two calls.
- */
-extern volatile int spl_level;		/* current level, IPL_* */
-extern volatile int spl_intrnest;	/* interrupt handlers running */
 
+/*
+ * The interim big lock ("Giant", kern_mutex.c): on a machine running
+ * more than one CPU (smp_giant set), a CPU that raises its level from
+ * IPL_NONE takes it and the splx() back to IPL_NONE drops it, and every
+ * interrupt handler runs holding it, so that what spl(9) protected on
+ * one CPU (the mbuf module, the network stack) is still seen by one CPU
+ * at a time.  With one CPU, and in the host build (MD_MULTIPROCESSOR
+ * 0), it costs nothing.  See smp(9).
+ */
+void	giant_enter(void);
+void	giant_exit(void);
+void	giant_begin(void);
+
+/*
+ * The calls on every allocation's path are inline so that raising and
+ * restoring the level costs a compare and the arch's mask instruction,
+ * not two calls.
+ */
 static inline int
 splraise(int level)
 {
-	int old = spl_level;
+	struct cpu_info *ci = curcpu();
+	int old = ci->ci_ipl;
 
 	/*
 	 * Masking again when already masked changes nothing, and not
@@ -111,20 +125,30 @@ splraise(int level)
 	 * nothing is above IPL_HIGH, so splhigh is a plain store.
 	 */
 	md_intr_disable();
-	spl_level = (level == IPL_HIGH || level > old) ? level : old;
+#if MD_MULTIPROCESSOR
+	if (__predict_false(smp_giant) && old == IPL_NONE)
+		giant_enter();
+#endif
+	ci->ci_ipl = (level == IPL_HIGH || level > old) ? level : old;
 	return (old);
 }
 
 static inline void
 splx(int level)
 {
-	if (level == IPL_NONE && spl_intrnest == 0) {
-		spl_level = IPL_NONE;
+	struct cpu_info *ci = curcpu();
+
+	if (level == IPL_NONE && ci->ci_intrnest == 0) {
+#if MD_MULTIPROCESSOR
+		if (__predict_false(ci->ci_giant))
+			giant_exit();
+#endif
+		ci->ci_ipl = IPL_NONE;
 		md_intr_enable();
 	} else {
 		if (level > IPL_NONE)
 			md_intr_disable();
-		spl_level = level;
+		ci->ci_ipl = level;
 	}
 }
 
@@ -132,13 +156,15 @@ static inline int splsoftnet(void) { return (splraise(IPL_SOFTNET)); }
 static inline int splnet(void) { return (splraise(IPL_NET)); }
 static inline int splclock(void) { return (splraise(IPL_CLOCK)); }
 static inline int splhigh(void) { return (splraise(IPL_HIGH)); }
-static inline int curipl(void) { return (spl_level); }
-static inline bool in_interrupt(void) { return (spl_intrnest > 0); }
+static inline int curipl(void) { return (curcpu()->ci_ipl); }
+static inline bool in_interrupt(void) { return (curcpu()->ci_intrnest > 0); }
 
 static inline bool
 cansleep(void)
 {
-	return (spl_intrnest == 0 && spl_level == IPL_NONE);
+	struct cpu_info *ci = curcpu();
+
+	return (ci->ci_intrnest == 0 && ci->ci_ipl == IPL_NONE);
 }
 
 int	spl0(void);
@@ -149,15 +175,17 @@ void	splassert_fail(int, int, const char *);
 } while (0)
 
 /*
- * counter_add: add to a statistics counter.  The kernel runs on one
- * CPU, so an add need only be atomic against interrupt handlers: on
- * x86_64 one read-modify-write instruction is (no lock prefix);
- * elsewhere it is done at splhigh.
+ * counter_add: add to a statistics counter, atomically against
+ * interrupt handlers and, on a multiprocessor kernel, other CPUs: on
+ * x86_64 one read-modify-write instruction (locked when
+ * MD_MULTIPROCESSOR); elsewhere it is done at splhigh.
  */
 static inline void
 counter_add(volatile u_long *c, long v)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && MD_MULTIPROCESSOR
+	__asm volatile("lock addq %1, %0" : "+m" (*c) : "er" (v));
+#elif defined(__x86_64__)
 	__asm volatile("addq %1, %0" : "+m" (*c) : "er" (v));
 #else
 	int s = splhigh();
@@ -169,7 +197,7 @@ counter_add(volatile u_long *c, long v)
 
 /*
  * refcnt_add: add v to a reference count and return the new count, with
- * the same one-CPU atomicity as counter_add (one xadd on x86_64).
+ * the same atomicity as counter_add (one xadd on x86_64).
  */
 static inline u_int
 refcnt_add(volatile u_int *c, int v)
@@ -177,7 +205,11 @@ refcnt_add(volatile u_int *c, int v)
 #if defined(__x86_64__)
 	u_int old = (u_int)v;
 
+#if MD_MULTIPROCESSOR
+	__asm volatile("lock xaddl %0, %1" : "+r" (old), "+m" (*c));
+#else
 	__asm volatile("xaddl %0, %1" : "+r" (old), "+m" (*c));
+#endif
 	return (old + (u_int)v);
 #else
 	int s = splhigh();

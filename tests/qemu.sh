@@ -4,6 +4,8 @@
 #   sh tests/qemu.sh SECONDS LOG "CMDLINE" [extra qemu args...]
 #
 # KERNEL=build/kernel-rel.elf boots the release kernel instead.
+# SMP=N gives the machine N CPUs (default 1); with N > 1 under TCG each
+# CPU is a host thread (MTTCG, -accel tcg,thread=multi).
 # The serial console goes to LOG.  The exit status is the kernel's own:
 # 0 when it called md_exit(0) (pass), 1 for md_exit(1) (fail), 124 on
 # timeout, anything else when QEMU itself failed.  QEMU's
@@ -14,6 +16,15 @@
 secs=$1; log=$2; cmdline=$3
 shift 3
 accel=${ACCEL:-tcg}
+smp=${SMP:-1}
+machine="-machine pc,accel=$accel"
+if [ "$smp" -gt 1 ]; then
+	if [ "$accel" = tcg ]; then
+		machine="-machine pc -accel tcg,thread=multi -smp $smp"
+	else
+		machine="$machine -smp $smp"
+	fi
+fi
 . "$(dirname "$0")/net/ns.sh"
 net=$NS_USER_NET
 for a in "$@"; do
@@ -22,7 +33,7 @@ for a in "$@"; do
 	esac
 done
 # shellcheck disable=SC2086
-timeout "$secs" qemu-system-x86_64 -machine pc,accel="$accel" -cpu max \
+timeout "$secs" qemu-system-x86_64 $machine -cpu max \
     -m 128M -no-reboot -display none -serial stdio -monitor none \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -kernel "${KERNEL:-build/kernel.elf}" -append "$cmdline" $net "$@" \

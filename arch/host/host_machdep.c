@@ -13,7 +13,9 @@
  *    when every thread waits (tests with timeouts run at full speed);
  *  - context switch: arch/x86_64/ctx.S, the same System V code (the
  *    portability builds: arch/host/ctx-i386.S, arch/host/ctx-s390x.S);
- *  - cycles: the time stamp counter on x86, else md_nanotime.
+ *  - cycles: the time stamp counter on x86, else md_nanotime;
+ *  - CPUs: one; md_cpu_start_secondary, md_cpu_wake and
+ *    md_cpu_stop_others have nothing to do.
  * Kernel symbols that clash with libc (printf, malloc, free, ...) are
  * renamed in the kernel object (arch/host/kern.syms).
  */
@@ -130,4 +132,21 @@ host_mem_init(void)
 	}
 	vm_page_add_region((uintptr_t)mem, (uintptr_t)mem + HOST_MEM);
 	return (0);
+}
+
+/* One simulated CPU: there is no other to start, wake or stop. */
+void
+md_cpu_start_secondary(void)
+{
+}
+
+void
+md_cpu_wake(struct cpu_info *ci)
+{
+	(void)ci;
+}
+
+void
+md_cpu_stop_others(void)
+{
 }

@@ -14,7 +14,8 @@
  *    first 2 MiB use 4 KiB pages with page 0 left unmapped, so that a
  *    NULL dereference faults; 3..4 GiB (PCI MMIO) is mapped uncached;
  *  - the 64-bit GDT below is loaded: 0x08 kernel code, 0x10 kernel data,
- *    0x18 a TSS slot that trap.c fills in;
+ *    from 0x18 one 16-byte TSS slot per CPU (MAXCPUS) that trap.c fills
+ *    in; mpboot.S loads the same GDT and page tables on the others;
  *  - %edi/%esi hold the magic and the multiboot info address;
  *  - %rsp is the top of boot_stack (BOOT_STACK_SIZE bytes), %rbp = 0 and
  *    a zero return address sit above the first C frame, so frame-pointer
@@ -196,7 +197,7 @@ gdt:
 	.quad	0x0000000000000000	/* 0x00 null */
 	.quad	0x00af9a000000ffff	/* 0x08 kernel code, 64-bit */
 	.quad	0x00cf92000000ffff	/* 0x10 kernel data */
-	.quad	0, 0			/* 0x18 TSS, 16 bytes (trap.c) */
+	.fill	2 * 8, 8, 0		/* 0x18 + 16 * cpu: TSS (trap.c) */
 gdt_end:
 	.align	16
 	.globl	gdt_desc
@@ -206,6 +207,7 @@ gdt_desc:
 
 	.bss
 	.align	4096
+	.globl	boot_pml4
 boot_pml4:
 	.space	4096
 boot_pdpt:

@@ -1,8 +1,9 @@
 /*
  * arch/x86_64/cpufunc.h: inline wrappers for single x86 instructions.
  *
- * Port I/O, the time stamp counter, interrupt flag control and the few
- * control registers the machine-dependent code touches.  Every wrapper
+ * Port I/O, the time stamp counter, interrupt flag control, model
+ * specific registers and the few control registers the machine-dependent
+ * code touches.  Every wrapper
  * is one instruction (plus its operands) and has a "memory" clobber
  * where the instruction orders memory accesses, so the compiler never
  * moves loads or stores across it.
@@ -167,6 +168,24 @@ rcr4(void)
 	__asm volatile("movq %%cr4, %0" : "=r" (v));
 	return v;
 }
+
+static inline uint64_t
+rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm volatile("rdmsr" : "=a" (lo), "=d" (hi) : "c" (msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void
+wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm volatile("wrmsr" : : "c" (msr), "a" ((uint32_t)v),
+	    "d" ((uint32_t)(v >> 32)) : "memory");
+}
+
+#define MSR_GS_BASE	0xc0000101
 
 struct region_descriptor {
 	uint16_t	rd_limit;

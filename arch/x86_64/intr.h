@@ -4,7 +4,8 @@
  * struct trapframe is what vectors.S pushes, lowest address first; its
  * layout and TF_RIP in vectors.S must agree.  Vectors 0..31 are CPU
  * exceptions (trap.c), 32..47 the 16 lines of the two 8259 PICs
- * (intr.c).  A device driver attaches to an IRQ line with
+ * (intr.c), which interrupt only the boot CPU; 240 is the wakeup IPI
+ * and 255 the local APIC's spurious vector (mp.c).  A device driver attaches to an IRQ line with
  * md_intr_establish(); lines may be shared: every handler on a line is
  * called for each interrupt and must cope with finding nothing to do.
  * Handlers run with interrupts disabled, on the interrupted stack,
@@ -48,6 +49,9 @@ struct trapframe {
 #define NIRQ		16
 #define NVEC		(ICU_OFFSET + NIRQ)
 
+#define IPI_VECTOR	240		/* md_cpu_wake */
+#define APIC_SPURIOUS	255
+
 #define IRQ_CLOCK	0		/* 8254 PIT channel 0 */
 #define IRQ_SLAVE	2		/* cascade from the second 8259 */
 #define IRQ_COM1	4
@@ -58,6 +62,7 @@ void	md_intr_establish(int irq, void (*fn)(void *), void *arg);
 /* trap.c */
 void	trap(struct trapframe *);
 void	idt_init(void);
+void	idt_load_cpu(u_int cpu);	/* this CPU's IDT and TSS */
 void	backtrace_from(uint64_t rip, uint64_t rbp);
 
 /* intr.c */
@@ -65,6 +70,12 @@ void	intr_init(void);
 void	intr_dispatch(struct trapframe *);
 void	intr_print_counts(void);
 extern uint64_t intr_counts[NIRQ];
+
+/* mp.c: the local APIC, the other CPUs, IPIs */
+void	mp_ipi_intr(void);
+bool	mp_stop_requested(void);
+void	mp_stopped_here(void) __attribute__((noreturn));
+void	mp_set_gsbase(u_int cpu);
 
 /* serial.c: the COM1 console */
 void	com_init(void);

@@ -21,8 +21,10 @@
  * of the identity map), and outside the multiboot structures, reaches
  * vm_page_add_region(), in whole pages; every multiboot structure we
  * need is copied or consumed before the first page is handed over.
- * md_nanotime() never goes backwards (the TSC is per-CPU monotonic and
- * this kernel runs on one CPU).
+ * md_nanotime() never goes backwards on one CPU (the TSC is monotonic);
+ * across CPUs it relies on their TSCs running in step, as QEMU's do.
+ * The boot CPU's %gs base points at cpu_info[0] before any other C code
+ * runs (curcpu(), and so spl(9), need it).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -283,6 +285,7 @@ md_boot(uint32_t magic, uint32_t mbi)
 {
 	int r;
 
+	mp_set_gsbase(0);
 	com_init();
 	idt_init();
 	intr_init();

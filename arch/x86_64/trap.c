@@ -1,10 +1,12 @@
 /*
  * arch/x86_64/trap.c: the IDT, CPU exceptions and backtraces.
  *
- * idt_init() points vectors 0..47 at the stubs in vectors.S (interrupt
- * gates, ring 0) and loads a TSS whose IST1 stack takes double faults,
- * so a fault on a bad kernel stack still reaches trap().  trap() hands
- * IRQ vectors to intr.c; an exception is fatal: it prints the trap name
+ * idt_init() points vectors 0..47, 240 and 255 at the stubs in
+ * vectors.S (interrupt gates, ring 0); idt_load_cpu() loads that IDT
+ * on a CPU with the CPU's own TSS, whose IST1 stack takes double
+ * faults, so a fault on a bad kernel stack still reaches trap().
+ * trap() hands IRQ vectors to intr.c and the IPI to mp.c; an NMI while
+ * another CPU is panicking stops this one (mp.c); an exception is fatal: it prints the trap name
  * and number, the error code, every general register, %rip, %rsp, %cr2
  * for a page fault and a frame-pointer backtrace, each frame named
  * function+offset from the kernel's own symbol table (ksyms.h), then
@@ -19,6 +21,7 @@
  */
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/cpu.h>
 #include <sys/machdep.h>
 
 #include <arch/x86_64/cpufunc.h>
@@ -35,6 +38,7 @@
 #define SDT_SYSINTGT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define SDT_SYSTSS	0x89	/* present, DPL 0, available 64-bit TSS */
 
+#define T_NMI		2
 #define T_DOUBLEFLT	8
 #define T_PAGEFLT	14
 
@@ -63,13 +67,14 @@ CTASSERT(sizeof(struct amd64tss) == 104);
 CTASSERT(sizeof(struct trapframe) == 22 * 8);
 
 extern const uint64_t idt_vectors[NVEC];	/* vectors.S */
+extern const uint64_t idt_vec_ipi, idt_vec_spurious;
 extern uint64_t gdt[];				/* boot.S */
 extern const char _etext[];			/* kernel.ld */
 
 static struct gate_desc idt[256] __aligned(16);
-static struct amd64tss tss __aligned(16);
-static uint8_t dblflt_stack[8192] __aligned(16);
-static volatile int trap_nesting;
+static struct amd64tss tss[MAXCPUS] __aligned(16);
+static uint8_t dblflt_stack[MAXCPUS][8192] __aligned(16);
+static volatile int trap_nesting[MAXCPUS];
 
 static const char *const trap_names[NCPUEXC] = {
 	"divide error",			/* 0 #DE */
@@ -120,34 +125,50 @@ setgate(int vec, uint64_t fn, int ist)
 	gd->gd_reserved = 0;
 }
 
-/* Fill the 16-byte TSS descriptor in gdt[3..4] and load it. */
+/*
+ * Fill CPU cpu's 16-byte TSS descriptor (gdt[3 + 2 * cpu], boot.S has
+ * MAXCPUS of them) and load it: a TSS is marked busy when loaded, so
+ * each CPU needs its own.
+ */
 static void
-tss_init(void)
+tss_init(u_int cpu)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	struct amd64tss *t = &tss[cpu];
+	uint64_t base = (uint64_t)t;
+	uint64_t limit = sizeof(*t) - 1;
+	int slot = SEL_TSS / 8 + 2 * cpu;
 
-	tss.tss_ist[0] = (uint64_t)(dblflt_stack + sizeof(dblflt_stack));
-	tss.tss_iobase = sizeof(tss);	/* no I/O permission bitmap */
-	gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	t->tss_ist[0] = (uint64_t)(dblflt_stack[cpu] +
+	    sizeof(dblflt_stack[cpu]));
+	t->tss_iobase = sizeof(*t);	/* no I/O permission bitmap */
+	gdt[slot] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 	    ((uint64_t)SDT_SYSTSS << 40) | (((limit >> 16) & 0xf) << 48) |
 	    (((base >> 24) & 0xff) << 56);
-	gdt[SEL_TSS / 8 + 1] = base >> 32;
-	ltr(SEL_TSS);
+	gdt[slot + 1] = base >> 32;
+	ltr(SEL_TSS + 16 * cpu);
+}
+
+void
+idt_load_cpu(u_int cpu)
+{
+	struct region_descriptor rd;
+
+	tss_init(cpu);
+	rd.rd_limit = sizeof(idt) - 1;
+	rd.rd_base = (uint64_t)idt;
+	lidt(&rd);
 }
 
 void
 idt_init(void)
 {
-	struct region_descriptor rd;
 	int i;
 
-	tss_init();
 	for (i = 0; i < NVEC; i++)
 		setgate(i, idt_vectors[i], i == T_DOUBLEFLT ? 1 : 0);
-	rd.rd_limit = sizeof(idt) - 1;
-	rd.rd_base = (uint64_t)idt;
-	lidt(&rd);
+	setgate(IPI_VECTOR, idt_vec_ipi, 0);
+	setgate(APIC_SPURIOUS, idt_vec_spurious, 0);
+	idt_load_cpu(0);
 }
 
 static bool
@@ -239,8 +260,8 @@ md_backtrace(void)
 static void
 trap_print(struct trapframe *tf, const char *name)
 {
-	printf("\nfatal trap %lu: %s, error code 0x%lx\n",
-	    (u_long)tf->tf_trapno, name, (u_long)tf->tf_err);
+	printf("\nfatal trap %lu: %s, error code 0x%lx, on cpu%u\n",
+	    (u_long)tf->tf_trapno, name, (u_long)tf->tf_err, cpu_number());
 	if (tf->tf_trapno == T_PAGEFLT)
 		printf("cr2 %016lx (%s, %s%s)\n", rcr2(),
 		    (tf->tf_err & 0x10) ? "fetch" :
@@ -274,14 +295,24 @@ trap(struct trapframe *tf)
 {
 	const char *name;
 	int t = (int)tf->tf_trapno;
+	u_int cpu;
 
 	if (t >= ICU_OFFSET && t < NVEC) {
 		intr_dispatch(tf);
 		return;
 	}
+	if (t == IPI_VECTOR) {
+		mp_ipi_intr();
+		return;
+	}
+	if (t == APIC_SPURIOUS)
+		return;			/* no EOI for a spurious interrupt */
+	if (t == T_NMI && mp_stop_requested())
+		mp_stopped_here();
 
+	cpu = cpu_number();
 	name = t < NCPUEXC ? trap_names[t] : "unknown vector";
-	if (trap_nesting++ > 0) {
+	if (trap_nesting[cpu]++ > 0) {
 		printf("\nrecursive trap %d (%s) at rip %016lx, "
 		    "error code 0x%lx, cr2 %016lx\n", t, name,
 		    tf->tf_rip, (u_long)tf->tf_err, rcr2());
@@ -289,6 +320,6 @@ trap(struct trapframe *tf)
 	}
 	trap_print(tf, name);
 	/* panic() may be caught by a self-test and never come back. */
-	trap_nesting = 0;
+	trap_nesting[cpu] = 0;
 	panic("trap %d (%s) at rip 0x%lx", t, name, (u_long)tf->tf_rip);
 }

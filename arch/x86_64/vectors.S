@@ -1,8 +1,9 @@
 /*
  * arch/x86_64/vectors.S: entry stubs for exceptions and interrupts.
  *
- * One stub per vector 0..47 (32 CPU exceptions, 16 8259 IRQs).  Each
- * pushes a zero error code when the CPU did not, then its vector
+ * One stub per vector 0..47 (32 CPU exceptions, 16 8259 IRQs), and the
+ * local APIC's two: the wakeup IPI (240) and its spurious vector (255).
+ * Each pushes a zero error code when the CPU did not, then its vector
  * number, then jumps to alltraps, which saves every general register
  * into a struct trapframe (intr.h) and calls trap(frame).
  *
@@ -69,6 +70,8 @@ Xvec\n:
 	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 	VEC_NOERR \n
 	.endr
+	VEC_NOERR 240
+	VEC_NOERR 255
 
 /*
  * CFI: until the fake frame below exists nothing is known of the caller
@@ -139,5 +142,10 @@ idt_vectors:
 	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 	.quad	Xvec\n
 	.endr
+	.globl	idt_vec_ipi, idt_vec_spurious
+idt_vec_ipi:
+	.quad	Xvec240
+idt_vec_spurious:
+	.quad	Xvec255
 
 	.section .note.GNU-stack, "", @progbits
