@@ -14,6 +14,7 @@
 #include <sys/systm.h>
 #include <sys/cpu.h>
 #include <sys/proc.h>
+#include <sys/shell.h>
 
 struct cpu_info cpu_info[MAXCPUS] = {
 	[0] = {
@@ -52,4 +53,10 @@ cpu_print_all(void)
 	}
 	printf("big lock: %s\n", smp_giant ? "in force (spl(9) takes it)" :
 	    "off (one CPU)");
+}
+
+SHELL_CMD(cpus, "the CPUs: state, current thread, counters")
+{
+	cpu_print_all();
+	return (0);
 }

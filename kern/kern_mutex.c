@@ -1,9 +1,8 @@
 /*
  * kern_mutex.c: spin mutexes (mutex(9)) and the interim big lock.
  *
- * Both are ticket locks: a CPU takes the next ticket and spins until
- * the lock serves it, so CPUs get the lock in the order they asked and
- * none starves (the clock's CPU included).  A spin mutex also masks
+ * Both are test-and-test-and-set spin locks (lock_wait says why not
+ * ticket locks).  A spin mutex also masks
  * interrupts on its CPU for as long as it is held, by raising the
  * CPU's level to IPL_HIGH; the level it replaced is kept per CPU with
  * a count of mutexes held (NetBSD's ci_mtx_oldspl/ci_mtx_count), so
@@ -48,16 +47,24 @@ lock_pause(void)
 #endif
 }
 
-/* Take a ticket and wait for it; returns the loops spun. */
+/*
+ * Wait for the lock and take it; returns the loops spun.  Test and
+ * test-and-set: a waiter reads until the lock looks free, then tries
+ * the exchange.  Not FIFO, on purpose: under QEMU a virtual CPU is a
+ * host thread that the host may deschedule at any time, and with a
+ * ticket lock every CPU behind a descheduled waiter waits for it too.
+ */
 static u_long
-ticket_wait(struct mutex *mtx)
+lock_wait(struct mutex *mtx)
 {
-	u_int t;
 	u_long spins = 0;
 	uint64_t t0 = 0;
 
-	t = __atomic_fetch_add(&mtx->mtx_next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&mtx->mtx_serving, __ATOMIC_ACQUIRE) != t) {
+	for (;;) {
+		if (__atomic_load_n(&mtx->mtx_lock, __ATOMIC_RELAXED) == 0 &&
+		    __atomic_exchange_n(&mtx->mtx_lock, 1,
+		    __ATOMIC_ACQUIRE) == 0)
+			return (spins);
 		lock_pause();
 		if ((++spins & LOCK_CHECK_MASK) != 0)
 			continue;
@@ -72,21 +79,18 @@ ticket_wait(struct mutex *mtx)
 			    LOCK_TIMEOUT_NS / 1000000000ULL);
 		}
 	}
-	return (spins);
 }
 
 static inline void
-ticket_release(struct mutex *mtx)
+lock_release(struct mutex *mtx)
 {
-	__atomic_store_n(&mtx->mtx_serving, mtx->mtx_serving + 1,
-	    __ATOMIC_RELEASE);
+	__atomic_store_n(&mtx->mtx_lock, 0, __ATOMIC_RELEASE);
 }
 
 void
 mtx_init(struct mutex *mtx, const char *name)
 {
-	mtx->mtx_next = 0;
-	mtx->mtx_serving = 0;
+	mtx->mtx_lock = 0;
 	mtx->mtx_owner = NULL;
 	mtx->mtx_name = name;
 	mtx->mtx_contended = 0;
@@ -133,7 +137,7 @@ mtx_enter(struct mutex *mtx)
 		panic("mtx_enter: %s already held by this CPU (cpu%u)",
 		    mtx->mtx_name, ci->ci_index);
 	}
-	if (ticket_wait(mtx) != 0)
+	if (lock_wait(mtx) != 0)
 		counter_add(&mtx->mtx_contended, 1);
 	mtx->mtx_owner = ci;
 }
@@ -142,7 +146,6 @@ bool
 mtx_enter_try(struct mutex *mtx)
 {
 	struct cpu_info *ci;
-	u_int t;
 
 	ci = mtx_block_intr();
 	if (mtx->mtx_owner == ci) {
@@ -150,10 +153,7 @@ mtx_enter_try(struct mutex *mtx)
 		panic("mtx_enter_try: %s already held by this CPU (cpu%u)",
 		    mtx->mtx_name, ci->ci_index);
 	}
-	t = __atomic_load_n(&mtx->mtx_serving, __ATOMIC_RELAXED);
-	/* Free exactly when next == serving: take ticket t, or fail. */
-	if (__atomic_compare_exchange_n(&mtx->mtx_next, &t, t + 1, false,
-	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+	if (__atomic_exchange_n(&mtx->mtx_lock, 1, __ATOMIC_ACQUIRE) == 0) {
 		mtx->mtx_owner = ci;
 		return (true);
 	}
@@ -178,7 +178,7 @@ mtx_leave(struct mutex *mtx)
 	}
 	KASSERT(ci->ci_mtx_count > 0);
 	mtx->mtx_owner = NULL;
-	ticket_release(mtx);
+	lock_release(mtx);
 	mtx_unblock_intr(ci);
 }
 
@@ -203,7 +203,7 @@ giant_enter(void)
 	KASSERTMSG(ci->ci_mtx_count == 0, "giant_enter: cpu%u holds %d "
 	    "spin mutexes (the big lock comes first)", ci->ci_index,
 	    ci->ci_mtx_count);
-	ci->ci_giant_spins += ticket_wait(&giant);
+	ci->ci_giant_spins += lock_wait(&giant);
 	giant.mtx_owner = ci;
 	ci->ci_giant = 1;
 }
@@ -217,7 +217,7 @@ giant_exit(void)
 	    "giant_exit: cpu%u does not hold the big lock", ci->ci_index);
 	ci->ci_giant = 0;
 	giant.mtx_owner = NULL;
-	ticket_release(&giant);
+	lock_release(&giant);
 }
 
 /*

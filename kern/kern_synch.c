@@ -262,8 +262,11 @@ yield(void)
 		panic("yield: called from interrupt context (caller %p)",
 		    __builtin_return_address(0));
 	mtx_enter(&sched_lock);
-	if (td != curcpu()->ci_idlethread)
+	if (td != curcpu()->ci_idlethread) {
 		TAILQ_INSERT_TAIL(&runq, td, t_runq);
+		if (ncpu > 1)
+			sched_kick();	/* an idle CPU may take it */
+	}
 	mi_switch();
 }
 

@@ -412,7 +412,7 @@ ping6_run(const struct in6_addr *dst, int count, int size, int gap,
 	char a[INET6_ADDRSTRLEN];
 	uint64_t min = ~0ULL, max = 0, sum = 0, deadline, us;
 	uint16_t id = kern_random() & 0xffff;
-	int seq, got = 0, error;
+	int seq, got = 0, error, s;
 
 	if (count > PING6_MAXSEQ)
 		count = PING6_MAXSEQ;
@@ -429,8 +429,10 @@ ping6_run(const struct in6_addr *dst, int count, int size, int gap,
 		    verbose)
 			printf("ping6: send: error %d\n", error);
 		deadline = ticks + 2 * hz;
+		s = net_lock();		/* the reply is set under it */
 		while (ps.rtt[seq] == 0 && ticks < deadline)
 			tsleep(&ps, 0, "ping6", deadline - ticks);
+		net_unlock(s);
 		if (ps.rtt[seq] != 0) {
 			us = ps.rtt[seq] / 1000;
 			got++;

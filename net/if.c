@@ -131,6 +131,18 @@ if_output(struct ifnet *ifp, struct mbuf *m)
 	return (error);
 }
 
+int
+net_lock(void)
+{
+	return (splnet());
+}
+
+void
+net_unlock(int s)
+{
+	splx(s);
+}
+
 void
 netintr_schedule(void)
 {

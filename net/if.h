@@ -81,6 +81,15 @@ void	if_input(struct ifnet *, struct mbuf *);
 int	if_output(struct ifnet *, struct mbuf *);
 /* Wake the netintr thread. */
 void	netintr_schedule(void);
+/*
+ * The network lock (this round, one lock for the whole stack): the
+ * spl(9) net level, which on several CPUs also takes the big lock.
+ * netintr holds it for each frame, the drivers' interrupt handlers run
+ * under it, and a thread that waits for the stack holds it from its
+ * test to its tsleep, which drops it while asleep.
+ */
+int	net_lock(void);
+void	net_unlock(int);
 /* Run the input queues now, at most NETINTR_BUDGET frames (self-tests). */
 int	netintr_poll(void);
 #define NETINTR_BUDGET	256		/* frames per netintr pass */

@@ -342,7 +342,7 @@ ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 	char a[INET_ADDRSTRLEN];
 	uint64_t min = ~0ULL, max = 0, sum = 0, deadline;
 	uint16_t id = kern_random() & 0xffff;
-	int seq, got = 0, error;
+	int seq, got = 0, error, s;
 
 	if (count > PING_MAXSEQ)
 		count = PING_MAXSEQ;
@@ -361,8 +361,10 @@ ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 				printf("ping: send: error %d\n", error);
 		}
 		deadline = ticks + hz;
+		s = net_lock();		/* the reply is set under it */
 		while (ps.rtt[seq] == 0 && ticks < deadline)
 			tsleep(&ps, 0, "ping", deadline - ticks);
+		net_unlock(s);
 		if (ps.rtt[seq] != 0) {
 			uint64_t us = ps.rtt[seq] / 1000;
 

@@ -315,7 +315,7 @@ SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT...: send a datagram, print a "
 	uint64_t deadline;
 	size_t len;
 	long dport;
-	int error, i;
+	int error, i, s;
 
 	if (argc < 4)
 		return (shell_usage(argv[0]));
@@ -339,8 +339,10 @@ SHELL_CMD(udpsend, "udpsend ADDR PORT TEXT...: send a datagram, print a "
 	if (error != 0)
 		printf("udpsend: error %d\n", error);
 	deadline = ticks + hz;
+	s = net_lock();			/* the reply is set under it */
 	while (!st.got && ticks < deadline)
 		tsleep(&st, 0, "udpsend", deadline - ticks);
+	net_unlock(s);
 	udp_unbind(up);
 	if (st.got)
 		printf("reply from %s port %u: %s\n", inet_fmt(st.from, a),

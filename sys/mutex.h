@@ -3,7 +3,7 @@
  *
  * A spin mutex excludes every other CPU and, on its own CPU, every
  * interrupt handler: mtx_enter masks interrupts (the level goes to
- * IPL_HIGH) and spins, in ticket order, until the mutex is free.  The
+ * IPL_HIGH) and spins until the mutex is free.  The
  * level from before the first mutex a CPU takes is kept in its
  * cpu_info with a count, so mutexes nest and the last mtx_leave puts
  * the level back.  A mutex does not take the interim big lock, and the
@@ -11,9 +11,9 @@
  * its own data (and wakeup(9), which takes the scheduler's mutex).
  *
  * Invariants: mtx_owner is the CPU between mtx_enter and mtx_leave and
- * NULL otherwise; mtx_serving != mtx_next exactly while it is held or
- * waited for; no CPU sleeps or switches while holding one (mi_switch's
- * hand-off of the scheduler's mutex is the only exception).
+ * NULL otherwise; mtx_lock is 1 exactly while it is held; no CPU
+ * sleeps or switches while holding one (mi_switch's hand-off of the
+ * scheduler's mutex is the only exception).
  */
 #ifndef _SYS_MUTEX_H_
 #define _SYS_MUTEX_H_
@@ -23,14 +23,13 @@
 struct cpu_info;
 
 struct mutex {
-	volatile u_int		 mtx_next;	/* next ticket to hand out */
-	volatile u_int		 mtx_serving;	/* ticket that holds it */
+	volatile u_int		 mtx_lock;	/* 1 while held */
 	struct cpu_info * volatile mtx_owner;
 	const char		*mtx_name;
 	volatile u_long		 mtx_contended;	/* entries that had to spin */
 };
 
-#define MUTEX_INITIALIZER(name)	{ 0, 0, NULL, (name), 0 }
+#define MUTEX_INITIALIZER(name)	{ 0, NULL, (name), 0 }
 
 void	mtx_init(struct mutex *, const char *);
 void	mtx_enter(struct mutex *);

@@ -193,6 +193,13 @@ SELFTEST(kern, heap_exhaustion)
 	free(p, M_KTEST);
 }
 
+/*
+ * The turn is tested and changed at splhigh, and the tsleep is inside
+ * the same section: on one CPU that keeps the other thread out, on
+ * several the big lock does (the waker changes the turn under it, the
+ * sleeper is on its sleep queue before it lets go); without it a
+ * wakeup between the test and the tsleep would be lost for good.
+ */
 struct pingpong {
 	int	 turn;
 	int	 rounds;
@@ -203,14 +210,16 @@ static void
 pingpong_thread(void *arg)
 {
 	struct pingpong *pp = arg;
-	int me = 1, i;
+	int me = 1, i, s;
 
 	for (i = 0; i < pp->rounds; i++) {
+		s = splhigh();
 		while (pp->turn != me)
 			tsleep(pp, 0, "pong", 0);
 		pp->seen[me]++;
 		pp->turn = 0;
 		wakeup(pp);
+		splx(s);
 	}
 }
 
@@ -218,18 +227,22 @@ SELFTEST(kern, sleep_wakeup)
 {
 	struct pingpong pp = { 0, 100, { 0, 0 } };
 	struct thread *td;
-	int i;
+	int i, s;
 
 	td = kthread_create(pingpong_thread, &pp, "pingpong");
 	for (i = 0; i < pp.rounds; i++) {
+		s = splhigh();
 		while (pp.turn != 0)
 			tsleep(&pp, 0, "ping", 0);
 		pp.seen[0]++;
 		pp.turn = 1;
 		wakeup(&pp);
+		splx(s);
 	}
+	s = splhigh();
 	while (pp.turn != 0)
 		tsleep(&pp, 0, "ping", 0);
+	splx(s);
 	kthread_join(td);
 	ST_ASSERT_EQ(pp.seen[0], 100);
 	ST_ASSERT_EQ(pp.seen[1], 100);
@@ -352,8 +365,11 @@ static int join_go;	/* read after each sleep: tsleep is a call */
 static void
 join_target(void *arg)
 {
+	int s = splhigh();
+
 	while (!join_go)
 		tsleep(&join_go, 0, "jtarget", 0);
+	splx(s);
 }
 
 static void
@@ -370,6 +386,7 @@ SELFTEST(kern, join_misuse_panics)
 {
 	struct panic_catch pc;
 	struct thread *t, *j;
+	int i, s;
 
 	join_go = 1;
 	t = kthread_create(join_target, NULL, "jonce");
@@ -383,13 +400,17 @@ SELFTEST(kern, join_misuse_panics)
 	join_go = 0;
 	t = kthread_create(join_target, NULL, "jtarget");
 	j = kthread_create(join_fn, t, "jjoiner");
-	yield();				/* j starts and waits for t */
-	yield();
+	/* j starts, on this CPU or another, and waits for t. */
+	for (i = 0; i < 10 * hz && t->t_joiner == NULL; i++)
+		tsleep(&join_go, 0, "jwait", 1);
+	ST_ASSERT(t->t_joiner == j);
 	ST_ASSERT(selftest_panics(join_fn, t, &pc));
 	ST_ASSERT(strstr(pc.pc_msg, "jtarget is already being joined by "
 	    "jjoiner"));
+	s = splhigh();
 	join_go = 1;
 	wakeup(&join_go);
+	splx(s);
 	kthread_join(j);			/* j joined t: both are gone */
 }
 
