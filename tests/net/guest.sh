@@ -11,6 +11,7 @@
 #                                     far (netstat -m -v, copies.awk)
 #   kstat SECTION LABEL               the netstat -s counter "N LABEL"
 #                                     of SECTION ("udp6", "echoed")
+# SMP=N boots it with N CPUs (as tests/qemu.sh).
 #
 # The serial port reads a fifo that stays open on fd 3 and writes the
 # console log; kcmd waits for the next "mbufk> " prompt, bounded.
@@ -62,6 +63,17 @@ kstat() {
 
 guest_alive() { [ -n "$GPID" ] && kill -0 "$GPID" 2>/dev/null; }
 
+# The machine: SMP=N gives it N CPUs, as tests/qemu.sh does (MTTCG).
+guest_machine() {
+	if [ "${SMP:-1}" -gt 1 ] && [ "${ACCEL:-tcg}" = tcg ]; then
+		echo "-machine pc -accel tcg,thread=multi -smp $SMP"
+	elif [ "${SMP:-1}" -gt 1 ]; then
+		echo "-machine pc,accel=${ACCEL} -smp $SMP"
+	else
+		echo "-machine pc,accel=${ACCEL:-tcg}"
+	fi
+}
+
 guest_boot() {
 	GDIR=$1
 	CON=$GDIR/console.log
@@ -74,7 +86,7 @@ guest_boot() {
 	# and $! must be QEMU's timeout, not a subshell.
 	# shellcheck disable=SC2086
 	ip netns exec "$NS" timeout 900 qemu-system-x86_64 \
-	    -machine pc,accel="${ACCEL:-tcg}" -cpu max -m "${GUEST_MEM:-128M}" \
+	    $(guest_machine) -cpu max -m "${GUEST_MEM:-128M}" \
 	    -no-reboot -display none -serial stdio -monitor none \
 	    -kernel build/kernel.elf -append "$2" $NS_QEMU_NET \
 	    < "$_fifo" > "$CON" 2>&1 &
