@@ -12,7 +12,8 @@
 # echo over IPv4, then over IPv6 (both guests are 2001:db8::2; the
 # reflector turns IPv4 around only, so its IPv6 columns are n/a).  The
 # load generator keeps 8 requests in flight for SECS seconds per
-# figure.  Figures only.
+# figure.  Rows (a2) and (a'2) boot mbufk on two CPUs (-smp 2,
+# MTTCG), the rest on one.  Figures only.
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${SECS:-5}
 . tests/net/ns.sh
@@ -35,7 +36,7 @@ boot() {
 	rm -f "$log" build/qemu-rate.pid
 	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
-	ns_exec timeout 300 qemu-system-x86_64 -machine pc,accel=tcg -cpu max \
+	ns_exec timeout 300 qemu-system-x86_64 ${QMACH:--machine pc,accel=tcg} -cpu max \
 	    -m 256M -no-reboot -display none -monitor none \
 	    -pidfile build/qemu-rate.pid -serial file:"$log" $NS_QEMU_NET \
 	    -kernel "$2" $3 -append "$4" > "$log.qemu" 2>&1 &
@@ -114,6 +115,11 @@ printf '  %-28s %9s %9s %9s %9s %9s %9s %10s\n' "" "UDP 64" "UDP 1472" \
 row "(a) mbufk" build/kernel.elf "" "selftest=none" "em0: inet" a
 row "(a') mbufk, no DIAGNOSTIC" build/kernel-rel.elf "" "selftest=none" \
     "em0: inet" r
+QMACH="-machine pc -accel tcg,thread=multi -smp 2"
+row "(a2) mbufk -smp 2" build/kernel.elf "" "selftest=none" "em0: inet" a2
+row "(a'2) no DIAGNOSTIC, -smp 2" build/kernel-rel.elf "" "selftest=none" \
+    "em0: inet" r2
+QMACH=
 row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
     "reflector mode" b v4only
 row "(c) Linux $(basename "$vmlinuz")" "$vmlinuz" \
@@ -132,6 +138,8 @@ ratios "(a)/(b)" a b
 ratios "(a)/(c)" a c
 ratios "(a')/(b)" r b
 ratios "(a')/(c)" r c
+ratios "(a2)/(a)" a2 a
+ratios "(a'2)/(a')" r2 r
 
 echo
 echo "7. boot under TCG (QEMU start to ...)"
