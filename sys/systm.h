@@ -113,11 +113,24 @@ void	giant_begin(void);
  * restoring the level costs a compare and the arch's mask instruction,
  * not two calls.
  */
+/*
+ * The running CPU's level and interrupt nesting: fields of its
+ * cpu_info, unless the machine keeps them in variables of its own (a
+ * one-CPU port's <machine/cpu.h> defines MD_SPL_GLOBALS).
+ */
+#ifdef MD_SPL_GLOBALS
+extern volatile int spl_level, spl_intrnest;
+#define CPU_IPL		spl_level
+#define CPU_INTRNEST	spl_intrnest
+#else
+#define CPU_IPL		(curcpu()->ci_ipl)
+#define CPU_INTRNEST	(curcpu()->ci_intrnest)
+#endif
+
 static inline int
 splraise(int level)
 {
-	struct cpu_info *ci = curcpu();
-	int old = ci->ci_ipl;
+	int old = CPU_IPL;
 
 	/*
 	 * Masking again when already masked changes nothing, and not
@@ -129,26 +142,24 @@ splraise(int level)
 	if (__predict_false(smp_giant) && old == IPL_NONE)
 		giant_enter();
 #endif
-	ci->ci_ipl = (level == IPL_HIGH || level > old) ? level : old;
+	CPU_IPL = (level == IPL_HIGH || level > old) ? level : old;
 	return (old);
 }
 
 static inline void
 splx(int level)
 {
-	struct cpu_info *ci = curcpu();
-
-	if (level == IPL_NONE && ci->ci_intrnest == 0) {
+	if (level == IPL_NONE && CPU_INTRNEST == 0) {
 #if MD_MULTIPROCESSOR
-		if (__predict_false(ci->ci_giant))
+		if (__predict_false(curcpu()->ci_giant))
 			giant_exit();
 #endif
-		ci->ci_ipl = IPL_NONE;
+		CPU_IPL = IPL_NONE;
 		md_intr_enable();
 	} else {
 		if (level > IPL_NONE)
 			md_intr_disable();
-		ci->ci_ipl = level;
+		CPU_IPL = level;
 	}
 }
 
@@ -156,15 +167,13 @@ static inline int splsoftnet(void) { return (splraise(IPL_SOFTNET)); }
 static inline int splnet(void) { return (splraise(IPL_NET)); }
 static inline int splclock(void) { return (splraise(IPL_CLOCK)); }
 static inline int splhigh(void) { return (splraise(IPL_HIGH)); }
-static inline int curipl(void) { return (curcpu()->ci_ipl); }
-static inline bool in_interrupt(void) { return (curcpu()->ci_intrnest > 0); }
+static inline int curipl(void) { return (CPU_IPL); }
+static inline bool in_interrupt(void) { return (CPU_INTRNEST > 0); }
 
 static inline bool
 cansleep(void)
 {
-	struct cpu_info *ci = curcpu();
-
-	return (ci->ci_intrnest == 0 && ci->ci_ipl == IPL_NONE);
+	return (CPU_INTRNEST == 0 && CPU_IPL == IPL_NONE);
 }
 
 int	spl0(void);

@@ -155,19 +155,22 @@ SELFTEST(msys, no_fallback_wait)
 	struct thread *td;
 	void *held, *small;
 	bool slept, stillslept;
-	int ssw;
+	int ssw, i;
 
 	three_init(&tp, 1);
 	memset(&w, 0, sizeof(w));
 	held = msys_alloc(250, M_WAIT, NULL);
 	td = kthread_create(class_waiter, &w, "msyswait");
-	yield();
+	/* It may run on another CPU: wait (bounded) until it sleeps. */
+	for (i = 0; i < 10 * hz && !(w.started && tp.p256.mp_waiters == 1);
+	    i++)
+		tsleep(&w, 0, "msyswt", 1);
 	slept = w.started && w.buf == NULL && tp.p256.mp_waiters == 1;
 	/* Traffic in another class does not feed it. */
 	small = msys_alloc(10, M_WAIT, NULL);
 	msys_free(&tp.p32, small);
 	ssw = td->t_switches;
-	yield();
+	tsleep(&w, 0, "msyswt", 2);	/* time for a wrong wakeup to show */
 	stillslept = w.buf == NULL && td->t_switches == ssw;
 	msys_free(&tp.p256, held);		/* this one does */
 	kthread_join(td);
