@@ -22,11 +22,30 @@
 
 #define IPL_TOOKGIANT	0x100	/* in ci_intr_savedipl: intr_enter took it */
 
+#if MD_MULTIPROCESSOR
+/* Out of line and always called: see spl0. */
+static void __attribute__((noinline))
+spl0_drop_giant(void)
+{
+	md_intr_disable();
+	if (CPU_INTRNEST == 0 && curcpu()->ci_giant)
+		giant_exit();
+}
+#endif
+
+/*
+ * The first interrupt after boot lands on spl0's unmask: the call
+ * before it is unconditional, so spl0 has its frame by then and a
+ * debugger unwinds from the interrupt to kern_main (suite-32).
+ */
 int
 spl0(void)
 {
 	int old = curipl();
 
+#if MD_MULTIPROCESSOR
+	spl0_drop_giant();
+#endif
 	splx(IPL_NONE);
 	return (old);
 }
