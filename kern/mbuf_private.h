@@ -29,13 +29,35 @@ struct m_region;
 
 /*
  * The size of the data area an mbuf has of its own: MLEN, or what a
- * packet header and its user header leave of it.
+ * packet header and its user header leave of it; for a pool's mbuf
+ * (M_POOL) its block less the header, less the packet and user headers
+ * it holds.
  */
 static inline int
 m_intsize(struct mbuf *m)
 {
+	if (__predict_false(m->m_flags & M_POOL))
+		return (m->m_hdr.mh_dlen - ((m->m_flags & M_PKTHDR) ?
+		    (int)sizeof(struct pkthdr) + m->m_pkthdr.ph_uhlen : 0));
 	return ((m->m_flags & M_PKTHDR) ? (int)(MHLEN - M_UHSPACE(m)) :
 	    (int)MLEN);
+}
+
+/*
+ * Pool mbufs (M_POOL, uipc_osmbuf.c): m_poolinit makes the block blk of
+ * the pool omp, of dlen data bytes past the header, an mbuf; m_free
+ * gives it back through os_mbuf_blkput.
+ */
+struct mbuf *m_poolinit(void *blk, struct os_mbuf_pool *omp, int dlen,
+	    int flags, u_int uhlen, int lead);
+void	 os_mbuf_blkput(struct mbuf *m);
+
+/* Drop m's packet header flag, and its Mynewt length with it. */
+static inline void
+m_pkthdr_drop(struct mbuf *m)
+{
+	m->m_flags &= ~M_PKTHDR;
+	m->m_hdr.mh_pkthdr_len = 0;
 }
 
 /* The walk to an offset (uipc_mbuf.c). */

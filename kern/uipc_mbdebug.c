@@ -60,7 +60,8 @@ m_sanity(struct mbuf *m0, char *why, size_t whylen)
 			return (-1);
 		}
 		if ((m->m_flags & M_PKTHDR) &&
-		    (m->m_pkthdr.ph_uhlen > M_MAXUHLEN ||
+		    (m->m_pkthdr.ph_uhlen > ((m->m_flags & M_POOL) ?
+		    m->m_hdr.mh_dlen - (int)sizeof(struct pkthdr) : M_MAXUHLEN) ||
 		    m->m_pkthdr.ph_nregions > M_MAXREGIONS)) {
 			mb_snprintf(why, whylen, "mbuf %p: user header %u or "
 			    "regions %u out of range", (void *)m,
@@ -89,7 +90,8 @@ m_sanity(struct mbuf *m0, char *why, size_t whylen)
 		}
 		if ((m->m_flags & M_EXT) == 0) {
 			start = m->m_dat;	/* a former header mbuf */
-			size = MLEN;
+			size = (m->m_flags & M_POOL) ? m->m_hdr.mh_dlen :
+			    (int)MLEN;
 		}
 		if (m->m_data < start ||
 		    m->m_data + m->m_len > start + size) {

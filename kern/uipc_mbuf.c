@@ -158,12 +158,51 @@ m_init(struct mbuf *m, int type, int flags)
 	m->m_len = 0;
 	m->m_type = type;
 	m->m_flags = flags;
+	m->m_hdr.mh_omp = NULL;
+	m->m_hdr.mh_uflags = 0;
 	if (flags & M_PKTHDR) {
+		m->m_hdr.mh_pkthdr_len = sizeof(struct pkthdr);
 		memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
 		m->m_data = m->m_pktdat;
-	} else
+	} else {
+		m->m_hdr.mh_pkthdr_len = 0;
 		m->m_data = m->m_dat;
+	}
 	MBSTAT_ADD(m_mtypes[type], 1);
+	return (m);
+}
+
+/*
+ * A pool's block as an mbuf (os_mbuf(9)): the header at the block's
+ * start, dlen data bytes after it; with M_PKTHDR the packet header and
+ * uhlen bytes of user header open the data buffer, as in Mynewt.
+ */
+struct mbuf *
+m_poolinit(void *blk, struct os_mbuf_pool *omp, int dlen, int flags,
+    u_int uhlen, int lead)
+{
+	struct mbuf *m = blk;
+	int hdr = (flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) + uhlen : 0;
+
+	MBP_ASSERTMSG(hdr + lead <= dlen && hdr <= 255, "m_poolinit: %d "
+	    "header and %d leading bytes do not fit a %d-byte block", hdr,
+	    lead, dlen);
+	m->m_next = NULL;
+	m->m_nextpkt = NULL;
+	m->m_len = 0;
+	m->m_type = MT_DATA;
+	m->m_flags = M_POOL | (flags & M_PKTHDR);
+	m->m_hdr.mh_omp = omp;
+	m->m_hdr.mh_dlen = dlen;
+	m->m_hdr.mh_uflags = 0;
+	m->m_hdr.mh_pkthdr_len = hdr;
+	if (flags & M_PKTHDR) {
+		memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
+		m->m_pkthdr.ph_uhlen = uhlen;
+		memset(M_UHDR(m), 0, uhlen);
+	}
+	m->m_data = m->m_dat + hdr + lead;
+	MBSTAT_ADD(m_mtypes[MT_DATA], 1);
 	return (m);
 }
 
@@ -220,6 +259,7 @@ m_gethdr_uh(int how, int type, u_int uhlen)
 	if ((m = m_gethdr(how, type)) == NULL)
 		return (NULL);
 	m->m_pkthdr.ph_uhlen = uhlen;
+	m->m_hdr.mh_pkthdr_len += uhlen;
 	memset(M_UHDR(m), 0, uhlen);
 	m->m_data = m_start(m);
 	return (m);
@@ -251,6 +291,8 @@ m_setext(struct mbuf *m, caddr_t buf, u_int size,
 {
 	MBP_ASSERTMSG((m->m_flags & M_EXT) == 0 && m->m_len == 0,
 	    "m_setext: mbuf %p already has storage or data", (void *)m);
+	MBP_ASSERTMSG((m->m_flags & M_POOL) == 0, "m_setext: mbuf %p is a "
+	    "pool's block (os_mbuf(9)): its storage is the block", (void *)m);
 	m->m_ext.ext_buf = buf;
 	m->m_ext.ext_size = size;
 	m->m_ext.ext_flags = flags;
@@ -386,7 +428,10 @@ m_free(struct mbuf *m)
 	if (m->m_flags & M_EXT)
 		m_extfree(m);
 	MBSTAT_SUB(m_mtypes[m->m_type], 1);
-	mb_release(m);
+	if (__predict_false(m->m_flags & M_POOL))
+		os_mbuf_blkput(m);
+	else
+		mb_release(m);
 	return (n);
 }
 
@@ -411,9 +456,14 @@ m_copy_pkthdr(struct mbuf *to, struct mbuf *from)
 	    "packet header", (void *)from);
 	MBP_ASSERTMSG(to->m_len == 0, "pkthdr: mbuf %p is not empty",
 	    (void *)to);
-	to->m_flags = (to->m_flags & (M_EXT | M_RDONLY)) |
+	MBP_ASSERTMSG((to->m_flags & M_POOL) == 0 || to->m_hdr.mh_dlen >=
+	    (int)sizeof(struct pkthdr) + uhlen, "pkthdr: pool mbuf %p cannot "
+	    "hold a packet header and %d bytes of user header", (void *)to,
+	    uhlen);
+	to->m_flags = (to->m_flags & (M_EXT | M_RDONLY | M_POOL)) |
 	    (from->m_flags & M_COPYFLAGS);
 	to->m_pkthdr = from->m_pkthdr;		/* regions included */
+	to->m_hdr.mh_pkthdr_len = sizeof(struct pkthdr) + uhlen;
 	if (uhlen > 0)
 		memcpy(M_UHDR(to), M_UHDR(from), uhlen);
 	if ((to->m_flags & M_EXT) == 0)
@@ -426,7 +476,7 @@ m_move_pkthdr1(struct mbuf *to, struct mbuf *from)
 {
 	int n = m_copy_pkthdr(to, from);
 
-	from->m_flags &= ~M_PKTHDR;
+	m_pkthdr_drop(from);
 	from->m_pkthdr.ph_uhlen = 0;
 	from->m_pkthdr.ph_nregions = 0;
 	return (n);
@@ -894,7 +944,7 @@ m_cat(struct mbuf *m, struct mbuf *n)
 		m = m->m_next;
 	while (n != NULL) {
 		M_LIVE(n);
-		n->m_flags &= ~M_PKTHDR;
+		m_pkthdr_drop(n);
 		if (n->m_len > m_trailingspace(m)) {
 			m->m_next = n;
 			return;

@@ -306,25 +306,29 @@ os_mempool_info_get_next(struct os_mempool *mp, struct os_mempool_info *omi)
 
 /* ---- mbuf pools ------------------------------------------------------ */
 
-static void
-os_mbuf_extfree(caddr_t buf, size_t size, void *arg)
+/* m_free's way back for a pool's mbuf: its block returns to the pool. */
+void
+os_mbuf_blkput(struct mbuf *m)
 {
-	struct os_mbuf_pool *omp = arg;
+	struct os_mbuf_pool *omp = m->m_hdr.mh_omp;
 
-	if (os_memblock_put(omp->omp_pool, buf) != OS_OK)
-		mbp_panic("os_mbuf: storage %p is not a block of pool %s", buf,
-		    omp->omp_pool->name ? omp->omp_pool->name : "?");
+	if (os_memblock_put(omp->omp_pool, m) != OS_OK)
+		mbp_panic("os_mbuf: mbuf %p is not a block of pool %s",
+		    (void *)m, omp->omp_pool->name ? omp->omp_pool->name : "?");
 }
 
-static const struct m_extops os_mbuf_extops = { os_mbuf_extfree, NULL };
-
+/*
+ * Mynewt's geometry: a block of buf_len bytes is an os_mbuf header and
+ * buf_len - sizeof(struct os_mbuf) bytes of data buffer, whatever its
+ * size (only a block too small for the header itself is refused).
+ */
 int
 os_mbuf_pool_init(struct os_mbuf_pool *omp, struct os_mempool *mp,
     uint16_t buf_len, uint16_t nbufs)
 {
 	if (omp == NULL || mp == NULL)
 		return (OS_INVALID_PARM);
-	if (buf_len <= sizeof(struct os_mbuf) || buf_len > mp->mp_block_size ||
+	if (buf_len < sizeof(struct os_mbuf) || buf_len > mp->mp_block_size ||
 	    nbufs > mp->mp_num_blocks)
 		return (OS_EINVAL);
 	omp->omp_databuf_len = buf_len - sizeof(struct os_mbuf);
@@ -333,64 +337,66 @@ os_mbuf_pool_init(struct os_mbuf_pool *omp, struct os_mempool *mp,
 	return (OS_OK);
 }
 
-/* The pool whose block m holds, or NULL for native storage. */
-struct os_mbuf_pool *
-os_mbuf_omp(const struct os_mbuf *m)
+/* The pool whose block m is, or NULL for a native mbuf. */
+static inline struct os_mbuf_pool *
+om_pool(const struct mbuf *m)
 {
-	if ((m->m_flags & M_EXT) && m->m_ext.ext_ops == &os_mbuf_extops)
-		return (m->m_ext.ext_arg);
-	return (NULL);
+	return ((m->m_flags & M_POOL) ? m->m_hdr.mh_omp : NULL);
+}
+
+struct os_mbuf_pool *
+os_mbuf_omp(const struct os_mbuf *om)
+{
+	return (om_pool(os_mbuf_tom(om)));
 }
 
 int
-os_mbuf_pkthdr_len(const struct os_mbuf *m)
+os_mbuf_pkthdr_len(const struct os_mbuf *om)
 {
+	const struct mbuf *m = os_mbuf_tom(om);
+
 	if ((m->m_flags & M_PKTHDR) == 0)
 		return (0);
 	return (sizeof(struct os_mbuf_pkthdr) + m->m_pkthdr.ph_uhlen);
 }
 
-/* Give the new mbuf m a block of omp; on failure free m. */
+/* An mbuf of omp: leadingspace free bytes, or a packet header. */
 static struct mbuf *
-os_mbuf_attach(struct os_mbuf_pool *omp, struct mbuf *m, void *blk,
-    int lead)
+om_get(struct os_mbuf_pool *omp, int lead, int flags, u_int uhlen)
 {
-	if (m == NULL) {
-		os_memblock_put(omp->omp_pool, blk);
+	void *blk;
+
+	if ((blk = os_memblock_get(omp->omp_pool)) == NULL)
 		return (NULL);
-	}
-	m_extadd(m, blk, omp->omp_databuf_len, &os_mbuf_extops, omp, 0,
-	    M_DONTWAIT);
-	m->m_data += lead;
-	return (m);
+	return (m_poolinit(blk, omp, omp->omp_databuf_len, flags, uhlen,
+	    lead));
 }
 
 struct os_mbuf *
 os_mbuf_get(struct os_mbuf_pool *omp, uint16_t leadingspace)
 {
-	void *blk;
-
 	if (omp == NULL || leadingspace > omp->omp_databuf_len)
 		return (NULL);
-	if ((blk = os_memblock_get(omp->omp_pool)) == NULL)
+	return (os_mbuf_fromm(om_get(omp, leadingspace, 0, 0)));
+}
+
+/* A packet header mbuf of omp, or NULL when its headers do not fit. */
+static struct mbuf *
+om_gethdr(struct os_mbuf_pool *omp, u_int uhlen)
+{
+	u_int hdr = sizeof(struct os_mbuf_pkthdr) + uhlen;
+
+	if (hdr > 255 || hdr > omp->omp_databuf_len)
 		return (NULL);
-	return (os_mbuf_attach(omp, m_get(M_DONTWAIT, MT_DATA), blk,
-	    leadingspace));
+	return (om_get(omp, 0, M_PKTHDR, uhlen));
 }
 
 struct os_mbuf *
 os_mbuf_get_pkthdr(struct os_mbuf_pool *omp, uint8_t user_pkthdr_len)
 {
-	void *blk;
-
-	if (omp == NULL || user_pkthdr_len > M_MAXUHLEN ||
-	    sizeof(struct os_mbuf_pkthdr) + user_pkthdr_len >
-	    omp->omp_databuf_len)
+	if (omp == NULL)
 		return (NULL);
-	if ((blk = os_memblock_get(omp->omp_pool)) == NULL)
-		return (NULL);
-	return (os_mbuf_attach(omp, m_gethdr_uh(M_DONTWAIT, MT_DATA,
-	    user_pkthdr_len), blk, 0));
+	return (os_mbuf_fromm(om_gethdr(omp, user_pkthdr_len)));
 }
 
 /* ---- chains ---------------------------------------------------------- */
@@ -404,7 +410,7 @@ static struct mbuf *
 os_mbuf_new(struct os_mbuf_pool *omp, struct mbuf *m, int want)
 {
 	if (omp != NULL)
-		return (os_mbuf_get(omp, 0));
+		return (om_get(omp, 0, 0, 0));
 	if (want > (int)MLEN)
 		return (msys_get(M_DONTWAIT, m->m_type, want));
 	return (m_get(M_DONTWAIT, m->m_type));
@@ -439,8 +445,9 @@ os_mbuf_pktadd(struct mbuf *om, int n)
 }
 
 uint16_t
-os_mbuf_len(const struct os_mbuf *om)
+os_mbuf_len(const struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	uint16_t len = 0;
 
 	for (; om != NULL; om = om->m_next)
@@ -448,11 +455,9 @@ os_mbuf_len(const struct os_mbuf *om)
 	return (len);
 }
 
-struct os_mbuf *
-os_mbuf_off(const struct os_mbuf *om, int off, uint16_t *out_off)
+static struct mbuf *
+om_off(struct mbuf *m, int off, uint16_t *out_off)
 {
-	struct mbuf *m = (struct mbuf *)om;
-
 	if (off < 0)
 		return (NULL);
 	for (; m != NULL; m = m->m_next) {
@@ -465,14 +470,20 @@ os_mbuf_off(const struct os_mbuf *om, int off, uint16_t *out_off)
 	return (NULL);
 }
 
+struct os_mbuf *
+os_mbuf_off(const struct os_mbuf *om, int off, uint16_t *out_off)
+{
+	return (os_mbuf_fromm(om_off(os_mbuf_tom(om), off, out_off)));
+}
+
 /*
  * Append what fits: the last mbuf's trailing space, then new mbufs of
  * the head's pool (native ones for a native head) until one cannot be
  * had.  The packet length counts what went in; OS_ENOMEM says the rest
  * did not (Mynewt's contract).
  */
-int
-os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
+static int
+om_append(struct mbuf *om, const void *data, int len)
 {
 	struct os_mbuf_pool *omp;
 	struct mbuf *last, *n;
@@ -481,7 +492,7 @@ os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
 
 	if (om == NULL)
 		return (OS_EINVAL);
-	omp = os_mbuf_omp(om);
+	omp = om_pool(om);
 	last = os_mbuf_last(om);
 	for (n = last; rem > 0; n = NULL) {
 		if (n == NULL) {
@@ -501,19 +512,27 @@ os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
 }
 
 int
-os_mbuf_appendfrom(struct os_mbuf *dst, const struct os_mbuf *src,
+os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
+{
+	return (om_append(os_mbuf_tom(om), data, len));
+}
+
+int
+os_mbuf_appendfrom(struct os_mbuf *dst_, const struct os_mbuf *src_,
     uint16_t src_off, uint16_t len)
 {
+	struct mbuf *dst = os_mbuf_tom(dst_);
+	struct mbuf *src = os_mbuf_tom(src_);
 	const struct mbuf *m;
 	uint16_t off;
 	int count, rc;
 
-	m = os_mbuf_off(src, src_off, &off);
+	m = om_off(src, src_off, &off);
 	while (len > 0) {
 		if (m == NULL)
 			return (OS_EINVAL);
 		count = MIN(len, m->m_len - off);
-		if ((rc = os_mbuf_append(dst, mtod(m, char *) + off, count)) != 0)
+		if ((rc = om_append(dst, mtod(m, char *) + off, count)) != 0)
 			return (rc);
 		len -= count;
 		m = m->m_next;
@@ -526,15 +545,15 @@ os_mbuf_appendfrom(struct os_mbuf *dst, const struct os_mbuf *src,
 static struct mbuf *
 os_mbuf_dup1(struct mbuf *m)
 {
-	struct os_mbuf_pool *omp = os_mbuf_omp(m);
+	struct os_mbuf_pool *omp = om_pool(m);
 	struct mbuf *n;
 	int lead = m_leadingspace(m);
 
 	if (omp != NULL) {
 		if (m->m_flags & M_PKTHDR)
-			n = os_mbuf_get_pkthdr(omp, m->m_pkthdr.ph_uhlen);
+			n = om_gethdr(omp, m->m_pkthdr.ph_uhlen);
 		else
-			n = os_mbuf_get(omp, 0);
+			n = om_get(omp, 0, 0, 0);
 	} else if (m->m_flags & M_PKTHDR)
 		n = msys_gethdr(M_DONTWAIT, m->m_type, lead + m->m_len,
 		    m->m_pkthdr.ph_uhlen);
@@ -558,8 +577,9 @@ os_mbuf_dup1(struct mbuf *m)
  * copy's layout, and its guaranteed regions, are the original's.
  */
 struct os_mbuf *
-os_mbuf_dup(struct os_mbuf *om)
+os_mbuf_dup(struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct mbuf *top = NULL, **np = &top, *n;
 
 	for (; om != NULL; om = om->m_next) {
@@ -572,7 +592,7 @@ os_mbuf_dup(struct os_mbuf *om)
 		*np = n;
 		np = &n->m_next;
 	}
-	return (top);
+	return (os_mbuf_fromm(top));
 }
 
 /*
@@ -582,8 +602,9 @@ os_mbuf_dup(struct os_mbuf *om)
  * refused first, with OS_EINVAL and nothing written.
  */
 int
-os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
+os_mbuf_copyinto(struct os_mbuf *om_, int off, const void *src, int len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct mbuf *cur, *m;
 	const char *sp = src;
 	uint16_t coff;
@@ -591,7 +612,7 @@ os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
 
 	if (om == NULL || len < 0)
 		return (-1);
-	if ((cur = os_mbuf_off(om, off, &coff)) == NULL)
+	if ((cur = om_off(om, off, &coff)) == NULL)
 		return (-1);
 	for (m = cur, pos = -coff; m != NULL && pos < len; m = m->m_next) {
 		if (m->m_len > 0 && pos + m->m_len > 0 && m_readonly(m))
@@ -613,15 +634,16 @@ os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
 		coff = 0;
 	}
 	/* Append the rest; the packet length covers what went in. */
-	rc = os_mbuf_append(cur, sp, len);
+	rc = om_append(cur, sp, len);
 	if ((om->m_flags & M_PKTHDR) && cur != om)
 		om->m_pkthdr.len = m_length(om);
 	return (rc);
 }
 
 int
-os_mbuf_copydata(const struct os_mbuf *m, int off, int len, void *dst)
+os_mbuf_copydata(const struct os_mbuf *m_, int off, int len, void *dst)
 {
+	struct mbuf *m = os_mbuf_tom(m_);
 	if (len == 0)
 		return (0);
 	if (m == NULL || off < 0 || len < 0 ||
@@ -636,8 +658,9 @@ os_mbuf_copydata(const struct os_mbuf *m, int off, int len, void *dst)
  * last mbuf frees the mbufs left empty at the end.
  */
 void
-os_mbuf_adj(struct os_mbuf *om, int req_len)
+os_mbuf_adj(struct os_mbuf *om_, int req_len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct mbuf *m;
 	int rem;
 
@@ -657,15 +680,16 @@ os_mbuf_adj(struct os_mbuf *om, int req_len)
 
 /* 0 when equal, memcmp's sign otherwise, INT_MAX when the chain ends. */
 int
-os_mbuf_cmpf(const struct os_mbuf *om, int off, const void *data, int len)
+os_mbuf_cmpf(const struct os_mbuf *om_, int off, const void *data, int len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	const char *d = data;
 	uint16_t moff;
 	int count, rc;
 
 	if (len <= 0)
 		return (0);
-	if ((om = os_mbuf_off(om, off, &moff)) == NULL)
+	if ((om = om_off(om, off, &moff)) == NULL)
 		return (INT_MAX);
 	for (;;) {
 		count = MIN(om->m_len - moff, len);
@@ -683,15 +707,17 @@ os_mbuf_cmpf(const struct os_mbuf *om, int off, const void *data, int len)
 }
 
 int
-os_mbuf_cmpm(const struct os_mbuf *om1, uint16_t offset1,
-    const struct os_mbuf *om2, uint16_t offset2, uint16_t len)
+os_mbuf_cmpm(const struct os_mbuf *om1_, uint16_t offset1,
+    const struct os_mbuf *om2_, uint16_t offset2, uint16_t len)
 {
+	struct mbuf *om1 = os_mbuf_tom(om1_);
+	struct mbuf *om2 = os_mbuf_tom(om2_);
 	const struct mbuf *a, *b;
 	uint16_t ao = 0, bo = 0;
 	int count, rc;
 
-	a = os_mbuf_off(om1, offset1, &ao);
-	b = os_mbuf_off(om2, offset2, &bo);
+	a = om_off(om1, offset1, &ao);
+	b = om_off(om2, offset2, &bo);
 	while (len > 0) {
 		while (a != NULL && ao >= a->m_len) {
 			a = a->m_next;
@@ -720,15 +746,16 @@ os_mbuf_cmpm(const struct os_mbuf *om1, uint16_t offset1,
  * packet header forward each time.  On failure the chain is freed.
  */
 struct os_mbuf *
-os_mbuf_prepend(struct os_mbuf *om, int len)
+os_mbuf_prepend(struct os_mbuf *om_, int len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct os_mbuf_pool *omp;
 	struct mbuf *p;
 	int lead, total = len;
 
 	if (om == NULL || len < 0)
 		return (NULL);
-	omp = os_mbuf_omp(om);
+	omp = om_pool(om);
 	for (;;) {
 		lead = MIN(len, m_leadingspace(om));
 		om->m_data -= lead;
@@ -737,7 +764,7 @@ os_mbuf_prepend(struct os_mbuf *om, int len)
 		if (len == 0)
 			break;
 		if ((om->m_flags & M_PKTHDR) && omp != NULL)
-			p = os_mbuf_get_pkthdr(omp, om->m_pkthdr.ph_uhlen);
+			p = om_gethdr(omp, om->m_pkthdr.ph_uhlen);
 		else if (om->m_flags & M_PKTHDR)
 			p = msys_gethdr(M_DONTWAIT, om->m_type, len,
 			    om->m_pkthdr.ph_uhlen);
@@ -757,13 +784,15 @@ os_mbuf_prepend(struct os_mbuf *om, int len)
 		om->m_pkthdr.len += total;
 		m_region_insert(om, 0, total);
 	}
-	return (om);
+	return (os_mbuf_fromm(om));
 }
 
 struct os_mbuf *
-os_mbuf_prepend_pullup(struct os_mbuf *om, uint16_t len)
+os_mbuf_prepend_pullup(struct os_mbuf *om_, uint16_t len)
 {
-	if ((om = os_mbuf_prepend(om, len)) == NULL)
+	struct os_mbuf *om;
+
+	if ((om = os_mbuf_prepend(om_, len)) == NULL)
 		return (NULL);
 	return (os_mbuf_pullup(om, len));
 }
@@ -773,8 +802,10 @@ os_mbuf_prepend_pullup(struct os_mbuf *om, uint16_t len)
  * length of first grows by second's; second's header goes.
  */
 void
-os_mbuf_concat(struct os_mbuf *first, struct os_mbuf *second)
+os_mbuf_concat(struct os_mbuf *first_, struct os_mbuf *second_)
 {
+	struct mbuf *first = os_mbuf_tom(first_);
+	struct mbuf *second = os_mbuf_tom(second_);
 	struct mbuf *m;
 	int add = 0;
 
@@ -788,7 +819,7 @@ os_mbuf_concat(struct os_mbuf *first, struct os_mbuf *second)
 			add += m->m_len;
 	os_mbuf_pktadd(first, add);
 	if (second->m_flags & M_PKTHDR) {
-		second->m_flags &= ~M_PKTHDR;
+		m_pkthdr_drop(second);
 		second->m_pkthdr.ph_uhlen = 0;
 		second->m_pkthdr.ph_nregions = 0;
 	}
@@ -800,15 +831,16 @@ os_mbuf_concat(struct os_mbuf *first, struct os_mbuf *second)
  * mbuf of the pool holds or none can be had.
  */
 void *
-os_mbuf_extend(struct os_mbuf *om, uint16_t len)
+os_mbuf_extend(struct os_mbuf *om_, uint16_t len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct os_mbuf_pool *omp;
 	struct mbuf *last, *n;
 	void *p;
 
 	if (om == NULL)
 		return (NULL);
-	omp = os_mbuf_omp(om);
+	omp = om_pool(om);
 	if (len > os_mbuf_maxnew(omp))
 		return (NULL);
 	last = os_mbuf_last(om);
@@ -833,29 +865,30 @@ os_mbuf_extend(struct os_mbuf *om, uint16_t len)
  * itself when the next one can take its packet header.
  */
 struct os_mbuf *
-os_mbuf_trim_front(struct os_mbuf *om)
+os_mbuf_trim_front(struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct mbuf *cur;
 
 	if (om == NULL || om->m_len != 0)
-		return (om);
+		return (os_mbuf_fromm(om));
 	while ((cur = om->m_next) != NULL && cur->m_len == 0)
 		om->m_next = m_free(cur);
 	if (cur == NULL)
-		return (om);
+		return (os_mbuf_fromm(om));
 	if (om->m_flags & M_PKTHDR) {
 		/* The header lives in the mbuf, the data in its storage. */
 		if ((cur->m_flags & M_EXT) == 0)
-			return (om);
+			return (os_mbuf_fromm(om));
 		cur->m_flags |= om->m_flags & M_COPYFLAGS;
 		cur->m_pkthdr = om->m_pkthdr;
 		if (om->m_pkthdr.ph_uhlen > 0)
 			memcpy(M_UHDR(cur), M_UHDR(om), om->m_pkthdr.ph_uhlen);
-		om->m_flags &= ~M_PKTHDR;
+		m_pkthdr_drop(om);
 	}
 	om->m_next = NULL;
 	m_free(om);
-	return (cur);
+	return (os_mbuf_fromm(cur));
 }
 
 /*
@@ -866,15 +899,16 @@ os_mbuf_trim_front(struct os_mbuf *om)
  * when mbufs run out.
  */
 int
-os_mbuf_widen(struct os_mbuf *om, uint16_t off, uint16_t len)
+os_mbuf_widen(struct os_mbuf *om_, uint16_t off, uint16_t len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct os_mbuf_pool *omp;
 	struct mbuf *edge, *first = NULL, **np = &first, *n, *last = NULL;
 	struct m_region *r;
 	uint16_t sub;
 	int rem, i, nr;
 
-	if (om == NULL || (edge = os_mbuf_off(om, off, &sub)) == NULL)
+	if (om == NULL || (edge = om_off(om, off, &sub)) == NULL)
 		return (SYS_EINVAL);
 	if ((om->m_flags & M_PKTHDR) && (r = m_regions(om, &nr)) != NULL)
 		for (i = 0; i < nr; i++)
@@ -885,7 +919,7 @@ os_mbuf_widen(struct os_mbuf *om, uint16_t off, uint16_t len)
 		    edge->m_len - sub);
 		edge->m_len += len;
 	} else {
-		omp = os_mbuf_omp(om);
+		omp = om_pool(om);
 		for (rem = len; rem > 0; rem -= n->m_len) {
 			if ((n = os_mbuf_new(omp, om, rem)) == NULL) {
 				m_freem(first);
@@ -896,7 +930,7 @@ os_mbuf_widen(struct os_mbuf *om, uint16_t off, uint16_t len)
 			np = &n->m_next;
 		}
 		/* The bytes after the gap move behind it. */
-		if (os_mbuf_append(last, mtod(edge, char *) + sub,
+		if (om_append(last, mtod(edge, char *) + sub,
 		    edge->m_len - sub) != 0) {
 			m_freem(first);
 			return (SYS_ENOMEM);
@@ -946,8 +980,10 @@ os_mbuf_packcut(struct mbuf *head, int end, int count)
  * space; emptied mbufs are freed.  Guaranteed regions stay whole.
  */
 struct os_mbuf *
-os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
+os_mbuf_pack_chains(struct os_mbuf *m1_, struct os_mbuf *m2_)
 {
+	struct mbuf *m1 = os_mbuf_tom(m1_);
+	struct mbuf *m2 = os_mbuf_tom(m2_);
 	struct mbuf *cur, *next;
 	caddr_t start;
 	int room, count, end = 0;
@@ -955,7 +991,7 @@ os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
 	if (m1 == NULL)
 		return (NULL);
 	if (m2 != NULL)
-		os_mbuf_concat(m1, m2);
+		os_mbuf_concat(m1_, m2_);
 	for (cur = m1; cur != NULL; cur = next) {
 		if ((room = m_leadingspace(cur)) > 0) {
 			start = mtod(cur, caddr_t) - room;
@@ -980,7 +1016,7 @@ os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
 				cur->m_next = next = m_free(next);
 		}
 	}
-	return (m1);
+	return (os_mbuf_fromm(m1));
 }
 
 /* A new head for os_mbuf_pullup: a block of the chain's pool. */
@@ -991,7 +1027,7 @@ os_mbuf_pullnew(struct mbuf *n, int len, void *arg)
 
 	if (len > omp->omp_databuf_len)
 		return (NULL);
-	return (os_mbuf_get(omp, 0));
+	return (om_get(omp, 0, 0, 0));
 }
 
 /*
@@ -1001,28 +1037,31 @@ os_mbuf_pullnew(struct mbuf *n, int len, void *arg)
  * Guaranteed regions are not cut; on failure the chain is freed.
  */
 struct os_mbuf *
-os_mbuf_pullup(struct os_mbuf *om, uint16_t len)
+os_mbuf_pullup(struct os_mbuf *om_, uint16_t len)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	struct os_mbuf_pool *omp;
 
 	if (om == NULL)
 		return (NULL);
-	if ((omp = os_mbuf_omp(om)) == NULL)
-		return (m_pullup(om, len));
-	return (m_pullup1(om, len, os_mbuf_pullnew, omp));
+	if ((omp = om_pool(om)) == NULL)
+		return (os_mbuf_fromm(m_pullup(om, len)));
+	return (os_mbuf_fromm(m_pullup1(om, len, os_mbuf_pullnew, omp)));
 }
 
 int
-os_mbuf_free(struct os_mbuf *om)
+os_mbuf_free(struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	if (om != NULL)
 		m_free(om);
 	return (OS_OK);
 }
 
 int
-os_mbuf_free_chain(struct os_mbuf *om)
+os_mbuf_free_chain(struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	m_freem(om);
 	return (OS_OK);
 }
@@ -1088,14 +1127,15 @@ os_mqueue_get(struct os_mqueue *mq)
 		m->m_nextpkt = NULL;
 	}
 	mbp_splx(s);
-	return (m);
+	return (os_mbuf_fromm(m));
 }
 
 /* Only a packet (a header mbuf) goes on a queue: OS_EINVAL otherwise. */
 int
 os_mqueue_put(struct os_mqueue *mq, struct os_eventq *evq,
-    struct os_mbuf *om)
+    struct os_mbuf *om_)
 {
+	struct mbuf *om = os_mbuf_tom(om_);
 	int s;
 
 	if (om == NULL || (om->m_flags & M_PKTHDR) == 0)

@@ -35,6 +35,7 @@
 #endif
 
 struct ifnet;
+struct os_mbuf_pool;
 
 #define MLEN		(MSIZE - sizeof(struct m_hdr))	/* normal data len */
 #define MHLEN		(MLEN - sizeof(struct pkthdr))	/* data len w/pkthdr */
@@ -55,6 +56,10 @@ struct m_hdr {
 	int		 mh_len;	/* amount of data in this mbuf */
 	short		 mh_type;	/* type of data (MT_*) */
 	u_short		 mh_flags;	/* flags (M_*) */
+	struct os_mbuf_pool *mh_omp;	/* M_POOL: the pool of its block */
+	uint16_t	 mh_dlen;	/* M_POOL: data buffer after m_hdr */
+	uint8_t		 mh_uflags;	/* Mynewt's om_flags (the user's) */
+	uint8_t		 mh_pkthdr_len;	/* Mynewt's om_pkthdr_len */
 };
 
 /*
@@ -74,9 +79,9 @@ struct pkthdr {
 	int		 len;		/* total packet length */
 	int		 csum_flags;	/* checksum offload (a driver's) */
 	uint32_t	 csum_data;	/* its data; copied, never read here */
-	uint16_t	 ph_uhlen;	/* user header length, 0 = none */
+	uint8_t		 ph_uhlen;	/* user header length, 0 = none */
 	uint8_t		 ph_nregions;	/* guaranteed regions in use */
-	uint8_t		 ph_pad;
+	uint16_t	 ph_uflags;	/* Mynewt's omp_flags (the user's) */
 	struct m_region	 ph_regions[M_MAXREGIONS];
 };
 
@@ -155,9 +160,11 @@ CTASSERT(roundup(sizeof(struct m_ext), 8) == M_UHOFF);
  * M_UHSPACE(m) bytes into m_pktdat.  M_MAXUHLEN bounds it.
  */
 #define M_MAXUHLEN	64
-#define M_UHSPACE(m)	((m)->m_pkthdr.ph_uhlen == 0 ? 0 :		\
+#define M_UHSPACE(m)	(((m)->m_flags & M_POOL) ? (m)->m_pkthdr.ph_uhlen : \
+	    (m)->m_pkthdr.ph_uhlen == 0 ? 0 :				\
 	    M_UHOFF + roundup((m)->m_pkthdr.ph_uhlen, 8))
-#define M_UHDR(m)	((void *)((m)->m_pktdat + M_UHOFF))
+#define M_UHDR(m)	((void *)((m)->m_pktdat +			\
+	    (((m)->m_flags & M_POOL) ? 0 : M_UHOFF)))
 CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
 
 /* mbuf types (m_type) */
@@ -173,6 +180,7 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
 #define M_PKTHDR	0x0002	/* start of record */
 #define M_EOR		0x0004	/* end of record */
 #define M_RDONLY	0x0008	/* storage is read-only to this holder */
+#define M_POOL		0x0010	/* the mbuf is a pool's block (os_mbuf(9)) */
 #define M_BCAST		0x0100	/* sent/received as link-level broadcast */
 #define M_MCAST		0x0200	/* sent/received as link-level multicast */
 /* flags copied along with the packet header */

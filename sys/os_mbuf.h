@@ -118,20 +118,97 @@ struct os_mbuf_pool {
 };
 
 /*
- * Mynewt's packet header, kept for the block-size formula
- * (sizeof(struct os_mbuf_pkthdr)); the native struct pkthdr is what a
- * packet header mbuf really carries.
+ * Mynewt's packet header is the native one (struct pkthdr) under
+ * Mynewt's names: omp_len is the low 16 bits of the packet length,
+ * omp_flags the user's flags (ph_uflags), omp_next (Mynewt's packet
+ * queues) lies over rcvif.  It opens a packet header mbuf's data buffer.
  */
 struct os_mbuf_pkthdr {
-	uint16_t	 omp_len;
-	uint16_t	 omp_flags;
-	STAILQ_ENTRY(os_mbuf_pkthdr) omp_next;
+	union {
+		struct pkthdr	 omp_native;	/* the native view */
+		struct {
+			STAILQ_ENTRY(os_mbuf_pkthdr) omp_next;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			uint16_t	 omp_len;
+			uint16_t	 omp_lenhi;
+#else
+			uint16_t	 omp_lenhi;
+			uint16_t	 omp_len;
+#endif
+			int		 omp_csum_flags;
+			uint32_t	 omp_csum_data;
+			uint8_t		 omp_uhlen;
+			uint8_t		 omp_nregions;
+			uint16_t	 omp_flags;
+		};
+	};
 };
+CTASSERT(sizeof(struct os_mbuf_pkthdr) == sizeof(struct pkthdr));
+CTASSERT(offsetof(struct os_mbuf_pkthdr, omp_len) ==
+    offsetof(struct pkthdr, len) + (__BYTE_ORDER__ ==
+    __ORDER_LITTLE_ENDIAN__ ? 0 : 2));
+CTASSERT(offsetof(struct os_mbuf_pkthdr, omp_flags) ==
+    offsetof(struct pkthdr, ph_uflags));
 
-/* The os_mbuf is the native mbuf; Mynewt's field names map onto it. */
-#define os_mbuf		mbuf
-#define om_data		m_data
-#define om_len		m_len
+/*
+ * Mynewt's mbuf is the native mbuf's header under Mynewt's names, with
+ * the block's data buffer after it (om_databuf).  om_len is the low 16
+ * bits of m_len (an os_mbuf pool's mbuf never holds more than 65535
+ * bytes); om_flags and om_pkthdr_len are the header's mh_uflags and
+ * mh_pkthdr_len; om_omp is the pool whose block the mbuf is (NULL for
+ * an MSIZE mbuf); m_hdr is the native view of the same bytes.
+ * sizeof(struct os_mbuf) is the header alone, as in Mynewt.
+ */
+struct os_mbuf {
+	union {
+		struct m_hdr	 m_hdr;		/* the native view */
+		struct {
+			SLIST_ENTRY(os_mbuf) om_next;
+			struct os_mbuf	*om_nextpkt;
+			uint8_t		*om_data;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			uint16_t	 om_len;
+			uint16_t	 om_lenhi;
+#else
+			uint16_t	 om_lenhi;
+			uint16_t	 om_len;
+#endif
+			short		 om_type;
+			u_short		 om_mflags;
+			struct os_mbuf_pool *om_omp;
+			uint16_t	 om_dlen;
+			uint8_t		 om_flags;
+			uint8_t		 om_pkthdr_len;
+		};
+	};
+	uint8_t		 om_databuf[0];
+};
+CTASSERT(sizeof(struct os_mbuf) == sizeof(struct m_hdr));
+CTASSERT(offsetof(struct os_mbuf, om_databuf) == offsetof(struct mbuf,
+    m_dat));
+CTASSERT(offsetof(struct os_mbuf, om_data) == offsetof(struct m_hdr,
+    mh_data));
+CTASSERT(offsetof(struct os_mbuf, om_len) == offsetof(struct m_hdr,
+    mh_len) + (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 0 : 2));
+CTASSERT(offsetof(struct os_mbuf, om_omp) == offsetof(struct m_hdr,
+    mh_omp));
+CTASSERT(offsetof(struct os_mbuf, om_flags) == offsetof(struct m_hdr,
+    mh_uflags));
+CTASSERT(offsetof(struct os_mbuf, om_pkthdr_len) ==
+    offsetof(struct m_hdr, mh_pkthdr_len));
+
+/* The two views of one mbuf. */
+static inline struct mbuf *
+os_mbuf_tom(const struct os_mbuf *om)
+{
+	return ((struct mbuf *)(uintptr_t)om);
+}
+
+static inline struct os_mbuf *
+os_mbuf_fromm(const struct mbuf *m)
+{
+	return ((struct os_mbuf *)(uintptr_t)m);
+}
 
 int	os_mbuf_pool_init(struct os_mbuf_pool *, struct os_mempool *,
 	    uint16_t, uint16_t);
@@ -162,22 +239,23 @@ int	os_mbuf_free_chain(struct os_mbuf *);
 struct os_mbuf_pool *os_mbuf_omp(const struct os_mbuf *);
 int	os_mbuf_pkthdr_len(const struct os_mbuf *);
 
-/* Accessors (Mynewt's macros); each is a function underneath. */
+/* Accessors (Mynewt's macros, with Mynewt's geometry). */
 #define OS_MBUF_F_MASK(n)		(1 << (n))
-#define OS_MBUF_DATA(om, type)		((type)(void *)(om)->m_data)
-#define OS_MBUF_PKTHDR(om)		(&(om)->m_pkthdr)
+#define OS_MBUF_DATA(om, type)		((type)(void *)(om)->om_data)
+#define OS_MBUF_PKTHDR(om)						\
+	((struct os_mbuf_pkthdr *)(void *)&(om)->om_databuf[0])
 #define OS_MBUF_PKTHDR_TO_MBUF(hdr)					\
-	((struct os_mbuf *)(void *)((char *)(hdr) -			\
-	    offsetof(struct mbuf, m_pkthdr)))
-#define OS_MBUF_PKTLEN(om)		((om)->m_pkthdr.len)
+	((struct os_mbuf *)(void *)((uint8_t *)(hdr) -			\
+	    sizeof(struct os_mbuf)))
+#define OS_MBUF_PKTLEN(om)		(OS_MBUF_PKTHDR(om)->omp_len)
 #define OS_MBUF_IS_PKTHDR(om)		(os_mbuf_pkthdr_len(om) != 0)
-#define OS_MBUF_USRHDR(om)		M_UHDR(om)
+#define OS_MBUF_USRHDR(om)		M_UHDR(os_mbuf_tom(om))
 #define OS_MBUF_USRHDR_TO_MBUF(uh)					\
-	((struct os_mbuf *)(void *)((char *)(uh) - M_UHOFF -		\
-	    offsetof(struct mbuf, m_pktdat)))
-#define OS_MBUF_USRHDR_LEN(om)		((om)->m_pkthdr.ph_uhlen)
-#define OS_MBUF_LEADINGSPACE(om)	m_leadingspace(om)
-#define OS_MBUF_TRAILINGSPACE(om)	m_trailingspace(om)
+	((struct os_mbuf *)(void *)((uint8_t *)(uh) -			\
+	    sizeof(struct os_mbuf_pkthdr) - sizeof(struct os_mbuf)))
+#define OS_MBUF_USRHDR_LEN(om)		(OS_MBUF_PKTHDR(om)->omp_uhlen)
+#define OS_MBUF_LEADINGSPACE(om)	m_leadingspace(os_mbuf_tom(om))
+#define OS_MBUF_TRAILINGSPACE(om)	m_trailingspace(os_mbuf_tom(om))
 
 /*
  * Mynewt's event and packet queues, as much of them as os_mqueue needs:

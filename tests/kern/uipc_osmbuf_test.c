@@ -55,7 +55,7 @@ nmbufs(struct os_mbuf *m)
 {
 	int n = 0;
 
-	for (; m != NULL; m = m->m_next)
+	for (; m != NULL; m = SLIST_NEXT(m, om_next))
 		n++;
 	return (n);
 }
@@ -64,7 +64,7 @@ nmbufs(struct os_mbuf *m)
 static bool
 all_from(struct os_mbuf *m, struct os_mbuf_pool *omp)
 {
-	for (; m != NULL; m = m->m_next)
+	for (; m != NULL; m = SLIST_NEXT(m, om_next))
 		if (os_mbuf_omp(m) != omp)
 			return (false);
 	return (true);
@@ -76,7 +76,7 @@ holds(struct os_mbuf *m, const uint8_t *want, int len)
 {
 	static uint8_t buf[4096];
 
-	if (m_length(m) != len || len > (int)sizeof(buf))
+	if (m_length(os_mbuf_tom(m)) != len || len > (int)sizeof(buf))
 		return (false);
 	if (os_mbuf_copydata(m, 0, len, buf) != 0)
 		return (false);
@@ -499,8 +499,8 @@ SELFTEST_FLAGS(os_mbuf, pools, 0)
 	ST_ASSERT(m != NULL);
 	i = OS_MBUF_LEADINGSPACE(m) == 10 && OS_MBUF_TRAILINGSPACE(m) == 22 &&
 	    !OS_MBUF_IS_PKTHDR(m) && os_mbuf_pkthdr_len(m) == 0 &&
-	    m->om_len == 0 && (m->m_flags & M_EXT) &&
-	    (caddr_t)m->m_ext.ext_buf == (caddr_t)memtiny;
+	    m->om_len == 0 && (m->om_mflags & M_POOL) &&
+	    (caddr_t)m == (caddr_t)memtiny;
 	os_mbuf_free(m);
 	ST_ASSERT(i);
 	/* os_mbuf_get_pkthdr: the user header lives outside the data. */
@@ -512,7 +512,7 @@ SELFTEST_FLAGS(os_mbuf, pools, 0)
 	    OS_MBUF_USRHDR_LEN(h) == 12 &&
 	    ((uint8_t *)OS_MBUF_USRHDR(h))[0] == 0 &&
 	    OS_MBUF_TRAILINGSPACE(h) == 32 && OS_MBUF_PKTLEN(h) == 0 &&
-	    OS_MBUF_PKTHDR(h)->ph_uhlen == 12;
+	    OS_MBUF_PKTHDR(h)->omp_uhlen == 12;
 	os_mbuf_free_chain(h);
 	ST_ASSERT(i);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
@@ -544,7 +544,7 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	 */
 	rc2 = os_mbuf_append(om, data + 40, 100);
 	n2 = nmbufs(om);
-	last2 = om->m_next->om_len;
+	last2 = SLIST_NEXT(om, om_next)->om_len;
 	free2 = ptiny.mp.mp_num_free;
 	len2 = OS_MBUF_PKTLEN(om);
 	ok2 = holds(om, data, 128) && all_from(om, &ptiny.omp);
@@ -570,7 +570,7 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
 
 	/* A native chain grows with native mbufs; short, it keeps what fit. */
-	m = m_gethdr(M_WAIT, MT_DATA);
+	m = os_mbuf_fromm(m_gethdr(M_WAIT, MT_DATA));
 	rc1 = os_mbuf_append(m, data, 300);
 	mb_fail_after(0);
 	rc7 = os_mbuf_append(m, data + 300, 2000);
@@ -579,7 +579,7 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	ok7 = len7 >= 300 && len7 < 2300 && holds(m, data, len7);
 	rc2 = os_mbuf_append(m, data + len7, 2300 - len7);
 	ok2 = holds(m, data, 2300) && os_mbuf_omp(m) == NULL;
-	m_freem(m);
+	os_mbuf_free_chain(m);
 	ST_ASSERT_EQ(rc1, 0);
 	ST_ASSERT_EQ(rc7, OS_ENOMEM);
 	ST_ASSERT(ok7);
@@ -623,10 +623,10 @@ SELFTEST_FLAGS(os_mbuf, copyinto, 0)
 	ok2 = ok2 && holds(om, snap, 70) && nmbufs(om) == 3 &&
 	    ptiny.mp.mp_num_free == 1;
 	/* Shared storage is read-only: refused, nothing written. */
-	c = m_copym(om, 0, M_COPYALL, M_WAIT);
+	c = os_mbuf_fromm(m_copym(os_mbuf_tom(om), 0, M_COPYALL, M_WAIT));
 	rc[6] = os_mbuf_copyinto(om, 0, x, 4);
 	ok3 = holds(om, snap, 70) && holds(c, snap, 70);
-	m_freem(c);
+	os_mbuf_free_chain(c);
 	rc[7] = os_mbuf_copyinto(om, 0, x, 4);		/* writable again */
 	memcpy(model, x, 4);
 	ok4 = holds(om, model, 70);
@@ -670,11 +670,11 @@ SELFTEST_FLAGS(os_mbuf, copydata, 0)
 	rc[4] = os_mbuf_copydata(NULL, 0, 1, buf);
 	ok2 = memcmp(buf, sentinel, sizeof(buf)) == 0;	/* untouched */
 	/* A native chain reads the same way. */
-	nat = m_gethdr(M_WAIT, MT_DATA);
-	m_copyback(nat, 0, 70, model, M_WAIT);
+	nat = os_mbuf_fromm(m_gethdr(M_WAIT, MT_DATA));
+	m_copyback(os_mbuf_tom(nat), 0, 70, model, M_WAIT);
 	rc[5] = os_mbuf_copydata(nat, 0, 70, buf);
 	ok3 = memcmp(buf, model, 70) == 0;
-	m_freem(nat);
+	os_mbuf_free_chain(nat);
 	os_mbuf_free_chain(om);
 	ST_ASSERT_EQ(rc[0], 0);
 	ST_ASSERT(ok1);
@@ -727,10 +727,10 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 	ST_ASSERT(om != NULL && n != NULL);
 	os_mbuf_append(om, data, 10);
 	os_mbuf_append(n, data + 10, 20);
-	om->m_next = n;
-	om->m_pkthdr.len = 30;
+	SLIST_NEXT(om, om_next) = n;
+	OS_MBUF_PKTLEN(om) = 30;
 	r = os_mbuf_pullup(om, 25);
-	ok[1] = r == om && r->om_len == 25 && r->m_next == n &&
+	ok[1] = r == om && r->om_len == 25 && SLIST_NEXT(r, om_next) == n &&
 	    n->om_len == 5 && holds(r, data, 30) &&
 	    ptiny.mp.mp_num_free == 2;
 	os_mbuf_free_chain(r);
@@ -770,17 +770,17 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 	ok[4] = r == NULL && fr[3] == 4;
 
 	/* A native chain goes through m_pullup. */
-	om = m_gethdr(M_WAIT, MT_DATA);
-	n = m_get(M_WAIT, MT_DATA);
+	om = os_mbuf_fromm(m_gethdr(M_WAIT, MT_DATA));
+	n = os_mbuf_fromm(m_get(M_WAIT, MT_DATA));
 	memcpy(mtod(om, char *), data, 5);
 	om->m_len = 5;
 	memcpy(mtod(n, char *), data + 5, 30);
 	n->m_len = 30;
-	om->m_next = n;
-	om->m_pkthdr.len = 35;
+	SLIST_NEXT(om, om_next) = n;
+	OS_MBUF_PKTLEN(om) = 35;
 	r = os_mbuf_pullup(om, 20);
 	ok[5] = r != NULL && r->m_len >= 20 && holds(r, data, 35);
-	m_freem(r);
+	os_mbuf_free_chain(r);
 
 	for (i = 0; i < (int)nitems(ok); i++)
 		if (!ok[i])
