@@ -877,11 +877,17 @@ os_mbuf_trim_front(struct os_mbuf *om_)
 	if (cur == NULL)
 		return (os_mbuf_fromm(om));
 	if (om->m_flags & M_PKTHDR) {
-		/* The header lives in the mbuf, the data in its storage. */
-		if ((cur->m_flags & M_EXT) == 0)
+		/*
+		 * A native mbuf keeps its header beside its storage; a pool's
+		 * keeps it at the front of its data buffer, so it needs that
+		 * much leading space (Mynewt's os_mbuf_trim_front).
+		 */
+		if ((cur->m_flags & M_POOL) ? m_leadingspace(cur) <
+		    om->m_hdr.mh_pkthdr_len : (cur->m_flags & M_EXT) == 0)
 			return (os_mbuf_fromm(om));
 		cur->m_flags |= om->m_flags & M_COPYFLAGS;
 		cur->m_pkthdr = om->m_pkthdr;
+		cur->m_hdr.mh_pkthdr_len = om->m_hdr.mh_pkthdr_len;
 		if (om->m_pkthdr.ph_uhlen > 0)
 			memcpy(M_UHDR(cur), M_UHDR(om), om->m_pkthdr.ph_uhlen);
 		m_pkthdr_drop(om);
@@ -1019,13 +1025,18 @@ os_mbuf_pack_chains(struct os_mbuf *m1_, struct os_mbuf *m2_)
 	return (os_mbuf_fromm(m1));
 }
 
-/* A new head for os_mbuf_pullup: a block of the chain's pool. */
+/*
+ * A new head for os_mbuf_pullup: a block of the chain's pool, refused
+ * when len and the packet and user headers it takes over do not fit
+ * its data buffer (Mynewt's os_mbuf_pullup: len > omp_databuf_len -
+ * om_pkthdr_len fails).
+ */
 static struct mbuf *
 os_mbuf_pullnew(struct mbuf *n, int len, void *arg)
 {
 	struct os_mbuf_pool *omp = arg;
 
-	if (len > omp->omp_databuf_len)
+	if (len > omp->omp_databuf_len - n->m_hdr.mh_pkthdr_len)
 		return (NULL);
 	return (om_get(omp, 0, 0, 0));
 }

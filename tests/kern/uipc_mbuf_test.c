@@ -126,9 +126,14 @@ SELFTEST(mbuf, layout)
 {
 	struct mbuf m;
 
+	memset(&m, 0, sizeof(m));	/* M_UHDR reads m_flags (M_POOL) */
 	ST_ASSERT_EQ(sizeof(struct mbuf), MSIZE);
-	/* m_hdr: three pointers, an int, two shorts (32 bytes on LP64). */
-	ST_ASSERT_EQ(MLEN, MSIZE - (3 * sizeof(void *) + 8));
+	/*
+	 * m_hdr: three pointers, an int, two shorts, then os_mbuf(9)'s pool
+	 * pointer, data length and two bytes (48 bytes on LP64, 28 ILP32).
+	 */
+	ST_ASSERT_EQ(MLEN, MSIZE - roundup(4 * sizeof(void *) + 12,
+	    sizeof(void *)));
 	ST_ASSERT_EQ(MHLEN, MLEN - sizeof(struct pkthdr));
 	ST_ASSERT(MINCLSIZE > MHLEN && MINCLSIZE > MLEN);
 	ST_ASSERT_EQ(MCLBYTES, 2048);
@@ -320,7 +325,7 @@ SELFTEST(mbuf, copym)
 {
 	struct mbuf *m, *c;
 	static const char *const specs[] = {
-		"i10 c100 i0 e50 i224", "h0 i0 i5 i0", "c2000 c2000",
+		"i10 c100 i0 e50 i208", "h0 i0 i5 i0", "c2000 c2000",
 		"r30 i0 i1 c1",
 	};
 	static char out[1024];
@@ -586,10 +591,10 @@ SELFTEST(mbuf, cat)
 SELFTEST(mbuf, split)
 {
 	struct mbuf *m, *t;
-	int at, total = 1334;
+	int at, total = 10 + 100 + 208 + 1000;
 
 	for (at = 0; at <= total; at += (at < 20 || at > total - 20) ? 1 : 37) {
-		m = mk_chain("h10 i0 c100 i224 r1000");
+		m = mk_chain("h10 i0 c100 i208 r1000");
 		t = m_split(m, at, M_WAIT);
 		ST_ASSERT(t != NULL);
 		ST_ASSERT(holds_pat(m, 0, at));

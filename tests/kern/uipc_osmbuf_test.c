@@ -74,7 +74,7 @@ all_from(struct os_mbuf *m, struct os_mbuf_pool *omp)
 static bool
 holds(struct os_mbuf *m, const uint8_t *want, int len)
 {
-	static uint8_t buf[4096];
+	static uint8_t buf[8192];
 
 	if (m_length(os_mbuf_tom(m)) != len || len > (int)sizeof(buf))
 		return (false);
@@ -164,13 +164,16 @@ mbuf_usage_example1(uint8_t *mydata, int mydata_length)
 SELFTEST_FLAGS(os_mbuf, example1, 0)
 {
 	/*
-	 * One mbuf's data buffer, one byte more, a few, all 32 mbufs'.  The
-	 * buffer is 92 bytes on LP64, less on ILP32 (a smaller
-	 * os_mbuf_pkthdr), so the lengths follow it.
+	 * The head's payload, one byte more, a few, all 32 mbufs'.  As in
+	 * Mynewt the head's data buffer opens with the packet and user
+	 * headers, so it holds MBUF_PAYLOAD_SIZE bytes and every other mbuf
+	 * its whole data buffer (the buffer's size differs between LP64 and
+	 * ILP32, so the lengths follow it).
 	 */
-	static uint8_t data[MBUF_NUM_MBUFS * 92 + 1];
+	static uint8_t data[MBUF_NUM_MBUFS * (MBUF_MEMBLOCK_SIZE -
+	    sizeof(struct os_mbuf)) + 1];
 	int lens[5];
-	int databuf, i, rc, n, lenok, pool, held;
+	int databuf, head, all, i, rc, n, lenok, pool, held;
 	struct os_mbuf *om;
 
 	ST_ASSERT_EQ(create_mbuf_pool(), 0);
@@ -178,12 +181,14 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 	/* Mynewt's data buffer: payload + packet header + user header. */
 	ST_ASSERT_EQ(databuf, MBUF_PAYLOAD_SIZE +
 	    sizeof(struct os_mbuf_pkthdr) + sizeof(struct user_hdr));
-	ST_ASSERT(databuf <= 92);
+	ST_ASSERT_EQ(databuf, MBUF_MEMBLOCK_SIZE - sizeof(struct os_mbuf));
+	head = MBUF_PAYLOAD_SIZE;
+	all = head + (MBUF_NUM_MBUFS - 1) * databuf;
 	lens[0] = 10;
-	lens[1] = databuf;
-	lens[2] = databuf + 1;
+	lens[1] = head;
+	lens[2] = head + 1;
 	lens[3] = 500;
-	lens[4] = MBUF_NUM_MBUFS * databuf;
+	lens[4] = all;
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
 	pattern(data, sizeof(data), 3);
 	for (i = 0; i < (int)nitems(lens); i++) {
@@ -200,7 +205,7 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 		os_mbuf_free_chain(om);
 		ST_ASSERT(lenok);
 		ST_ASSERT(pool);
-		ST_ASSERT_EQ(n, howmany(lens[i], databuf));
+		ST_ASSERT_EQ(n, 1 + howmany(MAX(lens[i] - head, 0), databuf));
 		ST_ASSERT_EQ(held, n);
 		ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
 	}
@@ -208,7 +213,7 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_min_free, 0);
 	/* One byte more than 32 mbufs hold: the copy fails, nothing leaks. */
 	sent_pkt = NULL;
-	rc = mbuf_usage_example1(data, MBUF_NUM_MBUFS * databuf + 1);
+	rc = mbuf_usage_example1(data, all + 1);
 	ST_ASSERT_EQ(rc, -1);
 	ST_ASSERT(sent_pkt == NULL);
 	ST_ASSERT_EQ(g_mbuf_mempool.mp_num_free, MBUF_NUM_MBUFS);
@@ -284,7 +289,7 @@ rx_packet(uint8_t *wire)
 		return (NULL);
 	uh = OS_MBUF_USRHDR(om);
 	memset(uh->uh_bytes, 0xa5, sizeof(uh->uh_bytes));
-	om->om_data += g_mbuf_pool.omp_databuf_len - 3;
+	om->om_data += OS_MBUF_TRAILINGSPACE(om) - 3;
 	if (os_mbuf_append(om, wire, 24) != 0) {
 		os_mbuf_free_chain(om);
 		return (NULL);
@@ -391,18 +396,22 @@ SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 	f2048 = p2048.mp.mp_num_free;
 	/*
 	 * A packet header request counts the headers (Mynewt's os_msys.c,
-	 * os_msys_get_pkthdr: dsize + pkthdr + user header): 20 + 12 + the
-	 * header wants the 256 pool, empty: NULL; 4 + 12 + header fits 32.
+	 * os_msys_get_pkthdr: dsize + pkthdr + user header), which open
+	 * the data buffer: 20 + 12 would fit the 32 pool, but with the
+	 * packet header it wants the 256 pool, empty: NULL.  With the 256
+	 * block back, 4 + 12 + the header is served from it.
 	 */
 	h20 = os_msys_get_pkthdr(20, sizeof(struct user_hdr));
+	o33 = m33 ? os_mbuf_omp(m33) : NULL;
+	os_mbuf_free(m33);
+	m33 = NULL;
 	h = os_msys_get_pkthdr(4, sizeof(struct user_hdr));
 	nfree2 = os_msys_num_free();
 	o10 = m10 ? os_mbuf_omp(m10) : NULL;
-	o33 = m33 ? os_mbuf_omp(m33) : NULL;
 	o4000 = m4000 ? os_mbuf_omp(m4000) : NULL;
 	oh = h ? os_mbuf_omp(h) : NULL;
 	t4000 = m4000 ? OS_MBUF_TRAILINGSPACE(m4000) : -1;
-	one4000 = m4000 != NULL && m4000->m_next == NULL;
+	one4000 = m4000 != NULL && SLIST_NEXT(m4000, om_next) == NULL;
 	uh = h != NULL ? OS_MBUF_USRHDR_LEN(h) : -1;
 	os_mbuf_free(m10);
 	os_mbuf_free(m33);
@@ -430,9 +439,9 @@ SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 	ST_ASSERT_EQ(f32, 3);			/* ... though 32 had some */
 	ST_ASSERT_EQ(f2048, 1);			/* ... and 2048 too */
 	ST_ASSERT(h20 == NULL);			/* 20 + headers > 32 */
-	ST_ASSERT(oh == &p32.omp);
+	ST_ASSERT(oh == &p256.omp);		/* 4 + headers > 32 */
 	ST_ASSERT_EQ(uh, 12);
-	ST_ASSERT_EQ(nfree2, 3);
+	ST_ASSERT_EQ(nfree2, 4);		/* m10, m4000 and h out */
 	ST_ASSERT(after == NULL);
 	ST_ASSERT_EQ(p32.mp.mp_num_free + p256.mp.mp_num_free +
 	    p2048.mp.mp_num_free, 7);
@@ -442,7 +451,14 @@ SELFTEST_FLAGS(os_mbuf, msys_walkthrough, 0)
 
 static os_membuf_t mem5[OS_MEMPOOL_SIZE(5, 20)];
 static struct tpool ptiny;
-static os_membuf_t memtiny[TPOOL_MEM(4, 32)];
+/*
+ * The chain tests' pool: a packet header mbuf of it holds 32 bytes (its
+ * data buffer opens with the packet header, as in Mynewt), any other
+ * TINY_DB.
+ */
+#define TINY_PH		((int)sizeof(struct os_mbuf_pkthdr))
+#define TINY_DB		(TINY_PH + 32)
+static os_membuf_t memtiny[TPOOL_MEM(4, TINY_DB)];
 
 SELFTEST_FLAGS(os_mbuf, pools, 0)
 {
@@ -484,8 +500,11 @@ SELFTEST_FLAGS(os_mbuf, pools, 0)
 	    OS_OK);
 	ST_ASSERT_EQ(os_mbuf_pool_init(NULL, &ptiny.mp, bs, 4),
 	    OS_INVALID_PARM);
+	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp,
+	    sizeof(struct os_mbuf) - 1, 4), OS_EINVAL);	/* not a header */
 	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, sizeof(struct os_mbuf),
-	    4), OS_EINVAL);		/* no room for data */
+	    4), OS_OK);		/* Mynewt: a header and no data is a pool */
+	ST_ASSERT_EQ(omp.omp_databuf_len, 0);
 	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, bs + 8, 4),
 	    OS_EINVAL);		/* larger than the blocks */
 	ST_ASSERT_EQ(os_mbuf_pool_init(&omp, &ptiny.mp, bs, 5), OS_EINVAL);
@@ -503,16 +522,29 @@ SELFTEST_FLAGS(os_mbuf, pools, 0)
 	    (caddr_t)m == (caddr_t)memtiny;
 	os_mbuf_free(m);
 	ST_ASSERT(i);
-	/* os_mbuf_get_pkthdr: the user header lives outside the data. */
-	ST_ASSERT(os_mbuf_get_pkthdr(&ptiny.omp, M_MAXUHLEN + 1) == NULL);
+	/*
+	 * os_mbuf_get_pkthdr: the packet and user headers open the data
+	 * buffer (Mynewt's os_mbuf.c, os_mbuf_get_pkthdr); a pool whose
+	 * buffer cannot hold them gives NULL, as Mynewt's would.
+	 */
+	ST_ASSERT(os_mbuf_get_pkthdr(&ptiny.omp, 0) == NULL);
+	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
+	ST_ASSERT(os_mbuf_get_pkthdr(&ptiny.omp, 33) == NULL);
 	h = os_mbuf_get_pkthdr(&ptiny.omp, 12);
 	ST_ASSERT(h != NULL);
-	i = OS_MBUF_IS_PKTHDR(h) && os_mbuf_pkthdr_len(h) ==
-	    (int)sizeof(struct os_mbuf_pkthdr) + 12 &&
+	i = OS_MBUF_IS_PKTHDR(h) && os_mbuf_pkthdr_len(h) == TINY_PH + 12 &&
+	    h->om_pkthdr_len == TINY_PH + 12 &&
+	    (void *)OS_MBUF_PKTHDR(h) == (void *)h->om_databuf &&
+	    OS_MBUF_PKTHDR_TO_MBUF(OS_MBUF_PKTHDR(h)) == h &&
+	    (uint8_t *)OS_MBUF_USRHDR(h) == h->om_databuf + TINY_PH &&
+	    OS_MBUF_USRHDR_TO_MBUF(OS_MBUF_USRHDR(h)) == h &&
+	    h->om_data == h->om_databuf + TINY_PH + 12 &&
 	    OS_MBUF_USRHDR_LEN(h) == 12 &&
 	    ((uint8_t *)OS_MBUF_USRHDR(h))[0] == 0 &&
-	    OS_MBUF_TRAILINGSPACE(h) == 32 && OS_MBUF_PKTLEN(h) == 0 &&
-	    OS_MBUF_PKTHDR(h)->omp_uhlen == 12;
+	    OS_MBUF_LEADINGSPACE(h) == 0 &&
+	    OS_MBUF_TRAILINGSPACE(h) == 20 && OS_MBUF_PKTLEN(h) == 0 &&
+	    OS_MBUF_PKTHDR(h)->omp_uhlen == 12 && h->om_omp == &ptiny.omp;
 	os_mbuf_free_chain(h);
 	ST_ASSERT(i);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
@@ -527,7 +559,7 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	int rc1, rc2, rc3, n1, n2, n3, last2, free2, len2, ok2, ok3;
 	int rc5, rc6, rc7, ok7, len7;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 1);
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
 	ST_ASSERT(om != NULL);
@@ -537,20 +569,22 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	rc1 |= os_mbuf_append(om, data + 32, 8);	/* 32 + 8 */
 	n1 = n1 * 10 + nmbufs(om);
 	/*
-	 * 100 more need 24 + 3 x 32 but only two blocks are left: what fits
-	 * goes in (24 + 2 x 32 = 88) and OS_ENOMEM says the rest did not
-	 * (Mynewt's os_mbuf.c, os_mbuf_append: "break" out of the
-	 * allocation loop, then omp_len += len - remainder).
+	 * 3 x TINY_DB more need the second mbuf's TINY_DB - 8 and three
+	 * whole ones, but only two blocks are left: what fits goes in
+	 * (3 x TINY_DB - 8) and OS_ENOMEM says the rest did not (Mynewt's
+	 * os_mbuf.c, os_mbuf_append: "break" out of the allocation loop,
+	 * then omp_len += len - remainder).
 	 */
-	rc2 = os_mbuf_append(om, data + 40, 100);
+	rc2 = os_mbuf_append(om, data + 40, 3 * TINY_DB);
 	n2 = nmbufs(om);
 	last2 = SLIST_NEXT(om, om_next)->om_len;
 	free2 = ptiny.mp.mp_num_free;
 	len2 = OS_MBUF_PKTLEN(om);
-	ok2 = holds(om, data, 128) && all_from(om, &ptiny.omp);
+	ok2 = holds(om, data, 32 + 3 * TINY_DB) && all_from(om, &ptiny.omp);
 	rc3 = os_mbuf_append(om, data, 1);		/* pool empty */
 	n3 = nmbufs(om);
-	ok3 = holds(om, data, 128) && OS_MBUF_PKTLEN(om) == 128;
+	ok3 = holds(om, data, 32 + 3 * TINY_DB) &&
+	    OS_MBUF_PKTLEN(om) == 32 + 3 * TINY_DB;
 	rc5 = os_mbuf_append(om, data, 0);
 	rc6 = os_mbuf_append(NULL, data, 1);
 	os_mbuf_free_chain(om);
@@ -558,8 +592,8 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	ST_ASSERT_EQ(n1, 12);
 	ST_ASSERT_EQ(rc2, OS_ENOMEM);
 	ST_ASSERT_EQ(n2, 4);
-	ST_ASSERT_EQ(last2, 32);
-	ST_ASSERT_EQ(len2, 128);
+	ST_ASSERT_EQ(last2, TINY_DB);
+	ST_ASSERT_EQ(len2, 32 + 3 * TINY_DB);
 	ST_ASSERT(ok2);
 	ST_ASSERT_EQ(free2, 0);
 	ST_ASSERT_EQ(rc3, OS_ENOMEM);
@@ -589,11 +623,12 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 
 SELFTEST_FLAGS(os_mbuf, copyinto, 0)
 {
-	uint8_t model[128], x[100], snap[128];
-	struct os_mbuf *om, *c;
-	int rc[8], n, ok1, ok2, ok3, ok4, fr;
+	uint8_t model[32 + 3 * TINY_DB], x[3 * TINY_DB];
+	uint8_t snap[32 + 3 * TINY_DB];
+	struct os_mbuf *om, *om2, *c;
+	int rc[8], n, ok1, ok2, ok3, ok4, fr, full = 32 + 3 * TINY_DB;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(model, sizeof(model), 5);
 	pattern(x, sizeof(x), 77);
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
@@ -609,41 +644,50 @@ SELFTEST_FLAGS(os_mbuf, copyinto, 0)
 	ok1 = holds(om, model, 70) && OS_MBUF_PKTLEN(om) == 70 &&
 	    all_from(om, &ptiny.omp);
 	/*
-	 * 10 overwritten + 90 new: 26 fit, 64 need two blocks, one left:
-	 * 10 + 26 + 32 go in, OS_ENOMEM for the rest (Mynewt's
-	 * os_mbuf_copyinto returns os_mbuf_append's code).
+	 * 10 overwritten + the rest new, more than the two blocks left
+	 * hold: the chain fills (32 + 3 x TINY_DB bytes), OS_ENOMEM for the
+	 * rest (Mynewt's os_mbuf_copyinto returns os_mbuf_append's code).
 	 */
-	memcpy(model + 60, x, 68);
-	rc[5] = os_mbuf_copyinto(om, 60, x, 100);
+	memcpy(model + 60, x, full - 60);
+	rc[5] = os_mbuf_copyinto(om, 60, x, 3 * TINY_DB);
 	fr = ptiny.mp.mp_num_free;
-	ok2 = holds(om, model, 128) && OS_MBUF_PKTLEN(om) == 128 &&
+	ok2 = holds(om, model, full) && OS_MBUF_PKTLEN(om) == full &&
 	    nmbufs(om) == 4;
-	os_mbuf_adj(om, -58);			/* back to 70 bytes */
+	os_mbuf_adj(om, -(full - 70));		/* back to 70 bytes */
 	memcpy(snap, model, 70);
-	ok2 = ok2 && holds(om, snap, 70) && nmbufs(om) == 3 &&
-	    ptiny.mp.mp_num_free == 1;
-	/* Shared storage is read-only: refused, nothing written. */
+	ok2 = ok2 && holds(om, snap, 70) && nmbufs(om) == 2 &&
+	    ptiny.mp.mp_num_free == 2;
+	/*
+	 * A pool mbuf's data is its own block, never shared: m_copym(9)
+	 * copies it, and writing the original leaves the copy alone.
+	 */
 	c = os_mbuf_fromm(m_copym(os_mbuf_tom(om), 0, M_COPYALL, M_WAIT));
 	rc[6] = os_mbuf_copyinto(om, 0, x, 4);
-	ok3 = holds(om, snap, 70) && holds(c, snap, 70);
-	os_mbuf_free_chain(c);
-	rc[7] = os_mbuf_copyinto(om, 0, x, 4);		/* writable again */
 	memcpy(model, x, 4);
-	ok4 = holds(om, model, 70);
+	ok3 = holds(om, model, 70) && holds(c, snap, 70);
+	os_mbuf_free_chain(c);
+	/* Shared native storage is read-only: refused, nothing written. */
+	c = os_mbuf_fromm(m_getcl(M_WAIT, MT_DATA, M_PKTHDR));
+	os_mbuf_append(c, snap, 70);
+	om2 = os_mbuf_fromm(m_copym(os_mbuf_tom(c), 0, M_COPYALL, M_WAIT));
+	rc[7] = os_mbuf_copyinto(om2, 0, x, 4);
+	ok4 = holds(om2, snap, 70) && holds(c, snap, 70);
+	os_mbuf_free_chain(om2);
+	os_mbuf_free_chain(c);
 	os_mbuf_free_chain(om);
 	ST_ASSERT_EQ(rc[0], 0);
 	ST_ASSERT_EQ(rc[1], -1);
 	ST_ASSERT_EQ(rc[2], 0);
 	ST_ASSERT_EQ(rc[3], 0);
 	ST_ASSERT_EQ(rc[4], 0);
-	ST_ASSERT_EQ(n, 3);
+	ST_ASSERT_EQ(n, 2);			/* 32 + 38 */
 	ST_ASSERT(ok1);
 	ST_ASSERT_EQ(rc[5], OS_ENOMEM);
 	ST_ASSERT_EQ(fr, 0);
 	ST_ASSERT(ok2);
-	ST_ASSERT_EQ(rc[6], OS_EINVAL);
+	ST_ASSERT_EQ(rc[6], 0);
 	ST_ASSERT(ok3);
-	ST_ASSERT_EQ(rc[7], 0);
+	ST_ASSERT_EQ(rc[7], OS_EINVAL);
 	ST_ASSERT(ok4);
 	ST_ASSERT_EQ(os_mbuf_copyinto(NULL, 0, x, 1), -1);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
@@ -655,7 +699,7 @@ SELFTEST_FLAGS(os_mbuf, copydata, 0)
 	struct os_mbuf *om, *nat;
 	int rc[6], ok1, ok2, ok3;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(model, sizeof(model), 9);
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
 	ST_ASSERT(om != NULL);
@@ -695,7 +739,7 @@ split_packet(const uint8_t *data)
 
 	if ((om = os_mbuf_get_pkthdr(&ptiny.omp, 4)) == NULL)
 		return (NULL);
-	om->om_data += ptiny.omp.omp_databuf_len - 3;
+	om->om_data += OS_MBUF_TRAILINGSPACE(om) - 3;
 	if (os_mbuf_append(om, data, 20) != 0) {
 		os_mbuf_free_chain(om);
 		return (NULL);
@@ -710,7 +754,7 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 	u_long mbufs0 = mbstat_mbufs();
 	int ok[6], fr[4], i, nheld;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 11);
 
 	/* Already contiguous: the same mbuf, nothing taken. */
@@ -758,8 +802,9 @@ SELFTEST_FLAGS(os_mbuf, pullup, 0)
 	fr[2] = (int)(mbstat_mbufs() - mbufs0);
 	for (i = 0; i < nheld; i++)
 		os_mbuf_free(hold[i]);
+	/* (a pool's mbufs are its blocks: mbstat counts no native one) */
 	ok[3] = r == NULL && nheld == 2 && fr[0] == 0 && fr[1] == 2 &&
-	    fr[2] == 2;
+	    fr[2] == 0;
 
 	/* Failure, longer than one block: NULL, chain freed. */
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
@@ -794,32 +839,35 @@ SELFTEST_FLAGS(os_mbuf, free_chain, 0)
 	struct panic_catch pc;
 	uint8_t data[40];
 	struct os_mbuf *om, *c, *n;
+	struct mbuf *nm;
 	char name[32];
 	void *b;
 	int fr[3], ok1, ok2;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 13);
 	/* Mixed: a native header mbuf prepended, a shared copy. */
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 0);
 	ST_ASSERT(om != NULL);
 	os_mbuf_append(om, data + 20, 20);
-	M_PREPEND(om, 20, M_WAIT);
-	m_copyback(om, 0, 20, data, M_WAIT);
+	nm = os_mbuf_tom(om);
+	M_PREPEND(nm, 20, M_WAIT);
+	m_copyback(nm, 0, 20, data, M_WAIT);
+	om = os_mbuf_fromm(nm);
 	ok1 = om != NULL && os_mbuf_omp(om) == NULL && holds(om, data, 40) &&
-	    OS_MBUF_PKTLEN(om) == 40 && in_cksum(om, 40) ==
+	    OS_MBUF_PKTLEN(om) == 40 && in_cksum(nm, 40) ==
 	    in_cksum_flat(data, 40);
 	/* More mbufs come as the head's are (Mynewt: om->om_omp): native. */
 	os_mbuf_append(om, data, 30);
-	c = m_copym(om, 0, M_COPYALL, M_WAIT);
+	c = os_mbuf_fromm(m_copym(nm, 0, M_COPYALL, M_WAIT));
 	fr[0] = ptiny.mp.mp_num_free;
 	ST_ASSERT_EQ(os_mbuf_free_chain(om), 0);
-	fr[1] = ptiny.mp.mp_num_free;		/* c still holds them */
+	fr[1] = ptiny.mp.mp_num_free;		/* c copied the block's data */
 	ST_ASSERT_EQ(os_mbuf_free_chain(c), 0);
 	fr[2] = ptiny.mp.mp_num_free;
 	ST_ASSERT(ok1);
 	ST_ASSERT_EQ(fr[0], 3);
-	ST_ASSERT_EQ(fr[1], 3);
+	ST_ASSERT_EQ(fr[1], 4);
 	ST_ASSERT_EQ(fr[2], 4);
 	ST_ASSERT_EQ(os_mbuf_free_chain(NULL), 0);
 	ST_ASSERT_EQ(os_mbuf_free(NULL), 0);
@@ -919,7 +967,7 @@ SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
 	struct os_mbuf *r[4];
 	int ok1, ok2, ok3, i, n, fr;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	ST_ASSERT_EQ(tpool_init(&pbig, membig, 4, 128, "big"), 0);
 	pattern(data, sizeof(data), 3);
 	om = tpacket(&ptiny, data, 40, 0);		/* 32 + 8 */
@@ -929,7 +977,8 @@ SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
 	r[2] = os_mbuf_off(om, 40, &o[2]);		/* the end: last mbuf */
 	r[3] = os_mbuf_off(om, 41, &o[3]);
 	ok1 = os_mbuf_len(om) == 40 && r[0] == om && o[0] == 0 &&
-	    r[1] == om->m_next && o[1] == 1 && r[2] == om->m_next &&
+	    r[1] == SLIST_NEXT(om, om_next) && o[1] == 1 &&
+	    r[2] == SLIST_NEXT(om, om_next) &&
 	    o[2] == 8 && r[3] == NULL;
 	/* A tail from another pool: the copy's mbufs come from each one's. */
 	d = os_mbuf_get(&pbig.omp, 5);
@@ -939,9 +988,11 @@ SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
 	d = os_mbuf_dup(om);
 	ok2 = d != NULL && holds(d, data, 70) && OS_MBUF_PKTLEN(d) == 70 &&
 	    os_mbuf_omp(d) == &ptiny.omp &&
-	    os_mbuf_omp(d->m_next) == &ptiny.omp &&
-	    os_mbuf_omp(d->m_next->m_next) == &pbig.omp &&
-	    OS_MBUF_LEADINGSPACE(d->m_next->m_next) == 5 && nmbufs(d) == 3;
+	    os_mbuf_omp(SLIST_NEXT(d, om_next)) == &ptiny.omp &&
+	    os_mbuf_omp(SLIST_NEXT(SLIST_NEXT(d, om_next), om_next)) ==
+	    &pbig.omp &&
+	    OS_MBUF_LEADINGSPACE(SLIST_NEXT(SLIST_NEXT(d, om_next),
+	    om_next)) == 5 && nmbufs(d) == 3;
 	os_mbuf_free_chain(d);
 	/* The small pool has one block left: the copy fails, takes none. */
 	for (n = 0; n < 4; n++)
@@ -962,11 +1013,11 @@ SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
 
 SELFTEST_FLAGS(os_mbuf, appendfrom_adj_cmp, 0)
 {
-	uint8_t data[80], other[80];
+	uint8_t data[38 + TINY_DB], other[38 + TINY_DB];
 	struct os_mbuf *om, *src, *b;
-	int rc[3], c[6], ok1, ok2, ok3, n2, fr2;
+	int rc[3], c[6], ok1, ok2, ok3, n2, fr2, len = 38 + TINY_DB;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 21);
 	memcpy(other, data, sizeof(other));
 	other[50] ^= 1;
@@ -990,28 +1041,28 @@ SELFTEST_FLAGS(os_mbuf, appendfrom_adj_cmp, 0)
 	os_mbuf_free_chain(src);
 
 	/* adj: Mynewt frees what a tail trim empties beyond the last. */
-	om = tpacket(&ptiny, data, 70, 0);		/* 32 + 32 + 6 */
+	om = tpacket(&ptiny, data, len, 0);	/* 32 + TINY_DB + 6 */
 	ST_ASSERT(om != NULL);
 	os_mbuf_adj(om, -3);				/* last mbuf only */
-	ok2 = nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == 67 &&
-	    holds(om, data, 67);
-	os_mbuf_adj(om, -40);				/* 27 left, in one */
+	ok2 = nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == len - 3 &&
+	    holds(om, data, len - 3);
+	os_mbuf_adj(om, -(len - 3 - 27));		/* 27 left, in one */
 	n2 = nmbufs(om);
 	fr2 = ptiny.mp.mp_num_free;
 	os_mbuf_adj(om, 7);
 	ok3 = OS_MBUF_PKTLEN(om) == 20 && holds(om, data + 7, 20);
 	os_mbuf_free_chain(om);
 	/* A native chain: the same, with m_adj(9)'s trim kept. */
-	b = m_gethdr(M_WAIT, MT_DATA);
+	b = os_mbuf_fromm(m_gethdr(M_WAIT, MT_DATA));
 	os_mbuf_append(b, data, 10);
-	b->m_next = m_get(M_WAIT, MT_DATA);
-	memcpy(mtod(b->m_next, char *), data + 10, 10);
-	b->m_next->m_len = 10;
-	b->m_pkthdr.len = 20;
+	SLIST_NEXT(b, om_next) = os_mbuf_fromm(m_get(M_WAIT, MT_DATA));
+	memcpy(SLIST_NEXT(b, om_next)->om_data, data + 10, 10);
+	SLIST_NEXT(b, om_next)->om_len = 10;
+	OS_MBUF_PKTLEN(b) = 20;
 	os_mbuf_adj(b, -15);
-	ok3 = ok3 && b->m_next == NULL && OS_MBUF_PKTLEN(b) == 5 &&
-	    holds(b, data, 5);
-	m_freem(b);
+	ok3 = ok3 && SLIST_NEXT(b, om_next) == NULL &&
+	    OS_MBUF_PKTLEN(b) == 5 && holds(b, data, 5);
+	os_mbuf_free_chain(b);
 	ST_ASSERT_EQ(rc[0], 0);
 	ST_ASSERT_EQ(rc[1], OS_EINVAL);
 	ST_ASSERT(ok1);
@@ -1035,7 +1086,7 @@ SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
 	void *p[3];
 	int ok1, ok2, ok3, ok4, n, i, fr;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 31);
 	/* 4 bytes of leading space, then 40 more: two new heads. */
 	om = tpacket(&ptiny, data + 44, 10, 4);
@@ -1045,7 +1096,8 @@ SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
 	os_mbuf_copyinto(om, 0, data, 44);
 	ok1 = OS_MBUF_PKTLEN(om) == 54 && holds(om, data, 54) &&
 	    nmbufs(om) == 3 && OS_MBUF_IS_PKTHDR(om) &&
-	    !OS_MBUF_IS_PKTHDR(om->m_next) && OS_MBUF_LEADINGSPACE(om) == 24 &&
+	    !OS_MBUF_IS_PKTHDR(SLIST_NEXT(om, om_next)) &&
+	    OS_MBUF_LEADINGSPACE(om) == 24 &&
 	    all_from(om, &ptiny.omp);
 	om = os_mbuf_prepend_pullup(om, 2);
 	ok1 = ok1 && om != NULL && om->om_len >= 2 &&
@@ -1066,10 +1118,11 @@ SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
 	om = tpacket(&ptiny, data, 10, 0);
 	s2 = tpacket(&ptiny, data + 10, 5, 0);
 	os_mbuf_concat(om, s2);
-	ok3 = om->m_next == s2 && !OS_MBUF_IS_PKTHDR(s2) &&
+	ok3 = SLIST_NEXT(om, om_next) == s2 && !OS_MBUF_IS_PKTHDR(s2) &&
 	    OS_MBUF_PKTLEN(om) == 15 && holds(om, data, 15);
+	/* (s2 was a packet head: its data buffer still opens past one) */
 	p[0] = os_mbuf_extend(om, 27);			/* 5 + 27 = 32 */
-	p[1] = os_mbuf_extend(om, 33);			/* more than a block */
+	p[1] = os_mbuf_extend(om, TINY_DB + 1);		/* more than a block */
 	p[2] = os_mbuf_extend(om, 1);			/* a new mbuf */
 	ok4 = p[0] == mtod(s2, char *) + 5 && p[1] == NULL &&
 	    p[2] != NULL && nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == 43 &&
@@ -1088,19 +1141,36 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	struct os_mbuf *om, *e, *hold[4];
 	int ok1, ok2, ok3, ok4, rc[4], n, i;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 41);
-	/* Empty head, empty second, then data: the data mbuf leads. */
+	/*
+	 * Empty head, empty second, then data with room before it for the
+	 * headers: the data mbuf leads, headers moved in front of its data.
+	 */
 	om = os_mbuf_get_pkthdr(&ptiny.omp, 2);
+	memset(OS_MBUF_USRHDR(om), 0x3c, 2);
 	e = os_mbuf_get(&ptiny.omp, 0);
 	os_mbuf_concat(om, e);
-	e = os_mbuf_get(&ptiny.omp, 0);
+	e = os_mbuf_get(&ptiny.omp, TINY_PH + 2);
 	os_mbuf_append(e, data, 9);
 	os_mbuf_concat(om, e);
 	om = os_mbuf_trim_front(om);
 	ok1 = om == e && OS_MBUF_IS_PKTHDR(om) && OS_MBUF_PKTLEN(om) == 9 &&
 	    OS_MBUF_USRHDR_LEN(om) == 2 && nmbufs(om) == 1 &&
+	    ((uint8_t *)OS_MBUF_USRHDR(om))[1] == 0x3c &&
+	    om->om_pkthdr_len == TINY_PH + 2 && holds(om, data, 9) &&
 	    ptiny.mp.mp_num_free == 3;
+	os_mbuf_free_chain(om);
+	/* No room for them (Mynewt's check): the head stays, empties go. */
+	om = os_mbuf_get_pkthdr(&ptiny.omp, 2);
+	e = os_mbuf_get(&ptiny.omp, 0);
+	os_mbuf_concat(om, e);
+	e = os_mbuf_get(&ptiny.omp, TINY_PH + 1);
+	os_mbuf_append(e, data, 9);
+	os_mbuf_concat(om, e);
+	ok1 = ok1 && os_mbuf_trim_front(om) == om && nmbufs(om) == 2 &&
+	    SLIST_NEXT(om, om_next) == e && OS_MBUF_PKTLEN(om) == 9 &&
+	    ptiny.mp.mp_num_free == 2;
 	os_mbuf_free_chain(om);
 
 	/* widen: in place, across mbufs, and both failures. */
@@ -1112,7 +1182,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	    os_mbuf_cmpf(om, 8, model + 8, 15) == 0 && nmbufs(om) == 1;
 	rc[1] = os_mbuf_widen(om, 10, 20);		/* 23 + 20 > 32 */
 	memmove(model + 30, model + 10, 13);
-	ok2 = ok2 && OS_MBUF_PKTLEN(om) == 43 && m_length(om) == 43 &&
+	ok2 = ok2 && OS_MBUF_PKTLEN(om) == 43 && os_mbuf_len(om) == 43 &&
 	    os_mbuf_cmpf(om, 0, model, 5) == 0 &&
 	    os_mbuf_cmpf(om, 8, model + 8, 2) == 0 &&
 	    os_mbuf_cmpf(om, 30, model + 30, 13) == 0;
@@ -1123,7 +1193,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	rc[3] = os_mbuf_widen(om, 0, 40);		/* pool empty */
 	for (i = 0; i < n; i++)
 		os_mbuf_free(hold[i]);
-	ok3 = OS_MBUF_PKTLEN(om) == 43 && m_length(om) == 43 &&
+	ok3 = OS_MBUF_PKTLEN(om) == 43 && os_mbuf_len(om) == 43 &&
 	    os_mbuf_cmpf(om, 30, model + 30, 13) == 0;
 	os_mbuf_free_chain(om);
 
@@ -1156,22 +1226,24 @@ SELFTEST_FLAGS(os_mbuf, regions, 0)
 {
 	uint8_t data[80];
 	struct os_mbuf *om, *e;
-	struct mbuf *at;
+	struct mbuf *at, *nm;
 	int off, ok1, rc;
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	pattern(data, sizeof(data), 51);
 	om = tpacket(&ptiny, data, 10, 0);
 	e = os_mbuf_get(&ptiny.omp, 0);
 	os_mbuf_append(e, data + 10, 30);
 	os_mbuf_concat(om, e);
 	/* [12, 40) is in the second mbuf; record it as guaranteed. */
-	ST_ASSERT(m_datarange(&om, 12, 28, M_DONTWAIT) != NULL);
+	nm = os_mbuf_tom(om);
+	ST_ASSERT(m_datarange(&nm, 12, 28, M_DONTWAIT) != NULL);
+	om = os_mbuf_fromm(nm);
 	rc = os_mbuf_widen(om, 20, 2);			/* inside: refused */
 	om = os_mbuf_pack_chains(om, NULL);		/* 22 fit, 28 don't */
-	at = m_getptr(om, 12, &off);
+	at = m_getptr(os_mbuf_tom(om), 12, &off);
 	ok1 = holds(om, data, 40) && at != NULL && at->m_len - off >= 28 &&
-	    om->m_pkthdr.ph_nregions == 1;
+	    OS_MBUF_PKTHDR(om)->omp_nregions == 1;
 	os_mbuf_free_chain(om);
 	ST_ASSERT_EQ(rc, SYS_EINVAL);
 	ST_ASSERT(ok1);
@@ -1194,7 +1266,7 @@ SELFTEST_FLAGS(os_mbuf, mqueue, 0)
 	struct os_mbuf *a, *b, *n, *g[3];
 	int rc[3];
 
-	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, 32, "tiny"), 0);
+	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	os_eventq_init(&evq);
 	ST_ASSERT_EQ(os_mqueue_init(&mq, mq_cb, &mq), 0);
 	a = os_mbuf_get_pkthdr(&ptiny.omp, 0);
