@@ -129,8 +129,8 @@ m_flagstr(struct mbuf *m, char *buf, size_t len)
 		const char	*name;
 	} names[] = {
 		{ M_PKTHDR, "PKTHDR" }, { M_EXT, "EXT" }, { M_EOR, "EOR" },
-		{ M_RDONLY, "RDONLY" }, { M_BCAST, "BCAST" },
-		{ M_MCAST, "MCAST" },
+		{ M_RDONLY, "RDONLY" }, { M_POOL, "POOL" },
+		{ M_BCAST, "BCAST" }, { M_MCAST, "MCAST" },
 	};
 	size_t i, n = 0;
 
