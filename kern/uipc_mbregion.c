@@ -9,8 +9,9 @@
  * uipc_mbuf2.c keep the regions true.
  *
  * Invariants: a packet records at most M_MAXREGIONS regions, sorted by
- * offset, pairwise disjoint, each non-empty, inside the packet and no
- * longer than m_contigmax() was when it was recorded; between calls each
+ * offset, pairwise disjoint, each non-empty, inside the packet, ending
+ * at or below M_REGIONMAX (16-bit fields) and no longer than
+ * m_contigmax() was when it was recorded; between calls each
  * lies in the data of one mbuf (m_region_sanity checks it).
  */
 #include <sys/mbuf_port.h>
@@ -124,24 +125,34 @@ m_region_keep(struct mbuf *m, int off, int len)
 
 /*
  * len bytes were inserted at off: shift the regions at or after off.
- * Inserting inside a region would cut it.
+ * A region the shift would carry past M_REGIONMAX is dropped (its
+ * guarantee ends; a 16-bit offset cannot say where it went).  Inserting
+ * inside a region would cut it.
  */
 void
 m_region_insert(struct mbuf *m, int off, int len)
 {
 	struct m_region *r;
-	int i, n;
+	int i, j, n, r0, r1;
 
 	if ((r = m_regions(m, &n)) == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		if ((int)r[i].mr_off >= off)
-			r[i].mr_off += len;
-		else if ((int)(r[i].mr_off + r[i].mr_len) > off)
+	for (i = j = 0; i < n; i++) {
+		r0 = r[i].mr_off;
+		r1 = r0 + r[i].mr_len;
+		if (r0 >= off) {
+			if (r1 + len > M_REGIONMAX)
+				continue;
+			r0 += len;
+		} else if (r1 > off)
 			mbp_panic("m_region_insert: packet %p: %d bytes inserted "
-			    "at %d inside region [%u, %u)", (void *)m, len,
-			    off, r[i].mr_off, r[i].mr_off + r[i].mr_len);
+			    "at %d inside region [%d, %d)", (void *)m, len,
+			    off, r0, r1);
+		r[j].mr_off = r0;
+		r[j].mr_len = r[i].mr_len;
+		j++;
 	}
+	m->m_pkthdr.ph_nregions = j;
 }
 
 /* Record [a, b): it replaces the regions inside it; the table has room. */
@@ -197,13 +208,13 @@ m_region_sanity(struct mbuf *m, char *why, size_t whylen)
 		    (i > 0 && r[i].mr_off < r[i - 1].mr_off +
 		    r[i - 1].mr_len)) {
 			mb_snprintf(why, whylen, "packet %p (len %d): region %d "
-			    "[%u, %u) out of place", (void *)m,
+			    "[%d, %d) out of place", (void *)m,
 			    m->m_pkthdr.len, i, r[i].mr_off,
 			    r[i].mr_off + r[i].mr_len);
 			return (-1);
 		}
 		if (m_locate(m, r[i].mr_off, r[i].mr_len, &o) == NULL) {
-			mb_snprintf(why, whylen, "packet %p: region %d [%u, %u) "
+			mb_snprintf(why, whylen, "packet %p: region %d [%d, %d) "
 			    "is not contiguous", (void *)m, i, r[i].mr_off,
 			    r[i].mr_off + r[i].mr_len);
 			return (-1);
@@ -237,7 +248,7 @@ m_datarange1(struct mbuf **mp, int off, int len, int how, bool rw)
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || off < 0 || len <= 0)
 		mbp_panic("m_datarange: mbuf %p (a packet?), off %d, len %d",
 		    (void *)m, off, len);
-	if (off + len > m->m_pkthdr.len)
+	if (off + len > m->m_pkthdr.len || off + len > M_REGIONMAX)
 		return (NULL);
 	r = m_regions(m, &nr);
 	m_closure(r, nr, &a, &b);

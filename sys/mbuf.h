@@ -65,12 +65,16 @@ struct m_hdr {
 /*
  * A guaranteed-contiguous region of a packet: bytes [mr_off, mr_off +
  * mr_len) of the packet lie in one mbuf and every rearranging call
- * keeps them so (see mbuf(9), m_datarange).
+ * keeps them so (see mbuf(9), m_datarange).  Offsets and lengths are 16
+ * bits, so a region ends at or below M_REGIONMAX: m_datarange refuses a
+ * range that ends past it and a call that would move a region past it
+ * drops the region instead.
  */
 #define M_MAXREGIONS	4
+#define M_REGIONMAX	0xffff		/* highest end offset of a region */
 struct m_region {
-	uint32_t	mr_off;
-	uint32_t	mr_len;
+	uint16_t	mr_off;
+	uint16_t	mr_len;
 };
 
 /* Record/packet header in the first mbuf of a chain (M_PKTHDR). */

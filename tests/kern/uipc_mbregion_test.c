@@ -9,7 +9,8 @@
  * m_pullup does not cut one, m_dup pulls a cut one together again,
  * m_cat leaves them be.  Also m_datarange_rw on read-only and shared
  * storage, the DIAGNOSTIC panics of mptr and mptr_rw, and a failing
- * m_datarange that leaves the packet as it was.
+ * m_datarange that leaves the packet as it was; the 16-bit limit
+ * (M_REGIONMAX) of m_datarange and m_prepend.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -267,5 +268,48 @@ SELFTEST(mbregion, failure)
 	mb_fail_after(-1);
 	ST_ASSERT(m == m0 && m->m_pkthdr.ph_nregions == 0);
 	ST_ASSERT(pdt_holds(m, 0, 120));
+	m_freem(m);
+}
+
+/*
+ * Regions are 16 bits (M_REGIONMAX): on a packet of 66100 bytes,
+ * m_datarange records a range ending at 65535 and refuses one ending
+ * at 65536 or later, leaving the packet and its regions as they were;
+ * m_prepend drops a region it would carry past 65535 and shifts the
+ * others.
+ */
+#define C2000X10	" c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000"
+SELFTEST(mbregion, limit16)
+{
+	struct mbuf *m;
+	uint8_t *p;
+
+	m = pdt_build("i100" C2000X10 C2000X10 C2000X10 " c2000 c2000 c2000");
+	ST_ASSERT_EQ(m->m_pkthdr.len, 66100);
+	p = m_datarange(&m, M_REGIONMAX - 35, 35, M_WAIT);
+	ST_ASSERT(p != NULL && p[34] == PDT_PAT(M_REGIONMAX - 1));
+	ST_ASSERT(region_is(m, 0, M_REGIONMAX - 35, 35));
+	ST_ASSERT(m_datarange(&m, M_REGIONMAX - 35, 36, M_WAIT) == NULL);
+	ST_ASSERT(m_datarange(&m, 66000, 10, M_WAIT) == NULL);
+	ST_ASSERT(m_datarange(&m, M_REGIONMAX, 1, M_WAIT) == NULL);
+	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 1);
+	ST_ASSERT(m_datarange(&m, 10, 10, M_WAIT) != NULL);
+	ST_ASSERT(m_datarange(&m, 65000, 20, M_WAIT) != NULL);
+	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 3);
+	ST_ASSERT(pdt_holds(m, 0, 66100));
+	/* one byte in front: [65500, 65535) would end at 65536 */
+	m = m_prepend(m, 1, M_WAIT);
+	ST_ASSERT(m != NULL && m->m_pkthdr.len == 66101);
+	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 2);
+	ST_ASSERT(region_is(m, 0, 11, 10) && region_is(m, 1, 65001, 20));
+	ST_ASSERT(*mptr(m, uint8_t *, 65001) == PDT_PAT(65000));
+	/* 600 more: [65001, 65021) goes too, [11, 21) moves to [611, 621) */
+	m = m_prepend(m, 600, M_WAIT);
+	ST_ASSERT(m != NULL && m->m_pkthdr.ph_nregions == 1);
+	ST_ASSERT(region_is(m, 0, 611, 10));
+	ST_ASSERT(*mptr(m, uint8_t *, 611) == PDT_PAT(10));
+	m_adj(m, 601);
+	ST_ASSERT(region_is(m, 0, 10, 10));
+	ST_ASSERT(pdt_holds(m, 0, 66100));
 	m_freem(m);
 }

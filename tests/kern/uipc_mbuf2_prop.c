@@ -191,13 +191,16 @@ mr_keep(int off, int len)
 
 /*
  * What m_datarange(off, len) records: [*ap, *bp), or false when it
- * must fail (the union longer than the largest cluster).
+ * must fail (ending past M_REGIONMAX, or the union longer than the
+ * largest cluster).
  */
 static bool
 mr_datarange(int off, int len, int *ap, int *bp)
 {
 	int a = off, b = off + len, i, out = 0, best = 0, bl = 0x7fffffff, u;
 
+	if (b > M_REGIONMAX)
+		return (false);		/* past what a 16-bit region holds */
 	mr_closure(&a, &b);
 	for (i = 0; i < mnreg; i++)
 		if ((int)mreg[i].mr_off < a ||
@@ -219,6 +222,24 @@ mr_datarange(int off, int len, int *ap, int *bp)
 	*ap = a;
 	*bp = b;
 	return (b - a <= m_contigmax());
+}
+
+/*
+ * len bytes were prepended: every region moves up by len, and one that
+ * would end past M_REGIONMAX is dropped.
+ */
+static void
+mr_prepend(int len)
+{
+	int i, j;
+
+	for (i = j = 0; i < mnreg; i++) {
+		if (mreg[i].mr_off + mreg[i].mr_len + len > M_REGIONMAX)
+			continue;
+		mreg[j] = mreg[i];
+		mreg[j++].mr_off += len;
+	}
+	mnreg = j;
 }
 
 static void
@@ -609,8 +630,7 @@ prop_step(struct mbuf **mp, bool inject)
 		mlen += len;
 		for (i = 0; i < len; i++)
 			model[i] = n->m_data[i] = (uint8_t)rnd32();
-		for (i = 0; i < mnreg; i++)
-			mreg[i].mr_off += len;
+		mr_prepend(len);
 		break;
 	case OP_ADJ:
 		len = rndn(mlen / 3 + 1);
