@@ -135,6 +135,16 @@ SELFTEST(mbuf, layout)
 	ST_ASSERT_EQ(MLEN, MSIZE - roundup(4 * sizeof(void *) + 12,
 	    sizeof(void *)));
 	ST_ASSERT_EQ(MHLEN, MLEN - sizeof(struct pkthdr));
+	/*
+	 * pkthdr: a pointer, three 32-bit fields, four bytes, then four
+	 * regions of two 16-bit fields (40 bytes on LP64, 36 ILP32), so
+	 * that m_hdr and pkthdr fit the 89 bytes Mynewt's extend test
+	 * allows (os_mbuf_test_extend, mynewt-core os_mbuf_test.c).
+	 */
+	ST_ASSERT_EQ(sizeof(struct m_region), 4);
+	ST_ASSERT_EQ(sizeof(struct pkthdr), roundup(sizeof(void *) + 16,
+	    sizeof(void *)) + 4 * M_MAXREGIONS);
+	ST_ASSERT(sizeof(struct m_hdr) + sizeof(struct pkthdr) <= 89);
 	ST_ASSERT(MINCLSIZE > MHLEN && MINCLSIZE > MLEN);
 	ST_ASSERT_EQ(MCLBYTES, 2048);
 	ST_ASSERT_EQ(M_WAIT, M_WAITOK);
