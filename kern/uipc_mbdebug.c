@@ -59,6 +59,14 @@ m_sanity(struct mbuf *m0, char *why, size_t whylen)
 			    "header inside a chain", (void *)m, i, (void *)m0);
 			return (-1);
 		}
+		if ((m->m_flags & M_PKTHDR) == 0 &&
+		    m->m_hdr.mh_pkthdr_len != 0) {
+			mb_snprintf(why, whylen, "mbuf %p (#%d of %p): no packet "
+			    "header but om_pkthdr_len %u (M_PKTHDR cleared by "
+			    "hand, not m_demote)", (void *)m, i, (void *)m0,
+			    m->m_hdr.mh_pkthdr_len);
+			return (-1);
+		}
 		if ((m->m_flags & M_PKTHDR) &&
 		    (m->m_pkthdr.ph_uhlen > ((m->m_flags & M_POOL) ?
 		    m->m_hdr.mh_dlen - (int)sizeof(struct pkthdr) : M_MAXUHLEN) ||

@@ -957,6 +957,35 @@ m_cat(struct mbuf *m, struct mbuf *n)
 	}
 }
 
+/*
+ * Strip the packet header from every mbuf of the chain m0 after the
+ * first, and from m0 too when all is set, as FreeBSD's m_demote does:
+ * each loses M_PKTHDR with its user header and regions, and its os_mbuf
+ * om_pkthdr_len (even one left stale by clearing M_PKTHDR by hand), and
+ * keeps of its other flags only the storage ones (M_EXT, M_RDONLY,
+ * M_POOL) and those in flags.  A demoted mbuf may not be on a packet
+ * queue (m_nextpkt set): that is the caller's mistake and panics.
+ */
+void
+m_demote(struct mbuf *m0, int all, int flags)
+{
+	struct mbuf *m;
+
+	for (m = all ? m0 : m0->m_next; m != NULL; m = m->m_next) {
+		M_LIVE(m);
+		if (m->m_nextpkt != NULL)
+			mbp_panic("m_demote: mbuf %p of chain %p is on a packet "
+			    "queue (m_nextpkt %p)", (void *)m, (void *)m0,
+			    (void *)m->m_nextpkt);
+		if (m->m_flags & M_PKTHDR) {
+			m->m_pkthdr.ph_uhlen = 0;
+			m->m_pkthdr.ph_nregions = 0;
+		}
+		m_pkthdr_drop(m);	/* a stale om_pkthdr_len too */
+		m->m_flags &= M_EXT | M_RDONLY | M_POOL | flags;
+	}
+}
+
 void
 m_catpkt(struct mbuf *m, struct mbuf *n)
 {

@@ -232,7 +232,7 @@ ip6q_finish(struct ip6q *q, int *offp, int *nxtoffp, int *nxtp)
 			m = e->e_m;
 		else {
 			m->m_pkthdr.len += e->e_m->m_pkthdr.len;
-			e->e_m->m_flags &= ~M_PKTHDR;
+			m_demote(e->e_m, 1, 0);
 			for (t = m; t->m_next != NULL; t = t->m_next)
 				continue;
 			t->m_next = e->e_m;

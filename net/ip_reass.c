@@ -212,7 +212,7 @@ ip_reass_link(struct mbuf *m, struct mbuf *n)
 	struct mbuf *t;
 
 	m->m_pkthdr.len += n->m_pkthdr.len;
-	n->m_flags &= ~M_PKTHDR;
+	m_demote(n, 1, 0);
 	for (t = m; t->m_next != NULL; t = t->m_next)
 		continue;
 	t->m_next = n;

@@ -230,6 +230,7 @@ struct mbuf	*m_pullup(struct mbuf *m, int len);
 void		 m_adj(struct mbuf *m, int len);
 void		 m_cat(struct mbuf *m, struct mbuf *n);
 void		 m_catpkt(struct mbuf *m, struct mbuf *n);
+void		 m_demote(struct mbuf *m0, int all, int flags);
 struct mbuf	*m_split(struct mbuf *m, int len, int how);
 int		 m_length(struct mbuf *m);
 struct mbuf	*m_getptr(struct mbuf *m, int loc, int *off);

@@ -656,10 +656,14 @@ rx6_cb(void *arg, struct mbuf *m, const struct in6_addr *src,
     uint16_t sport, uint16_t dport)
 {
 	static uint8_t tmp[9000];
+	char why[160];
 	int len = m->m_pkthdr.len;
 
 	rx6.count++;
 	rx6.len = len;
+	/* a sound chain: reassembly demotes its fragments (m_demote) */
+	if (m_sanity(m, why, sizeof(why)) != 0)
+		rx6.bad++;
 	if (rx6.want != NULL && len <= (int)sizeof(tmp)) {
 		m_copydata(m, 0, len, tmp);
 		if (memcmp(tmp, rx6.want, len) != 0)

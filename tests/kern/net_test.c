@@ -371,10 +371,14 @@ rx_cb(void *arg, struct mbuf *m, struct in_addr src, uint16_t sport,
     uint16_t dport)
 {
 	static uint8_t tmp[9000];
+	char why[160];
 	int len = m->m_pkthdr.len;
 
 	rx.count++;
 	rx.len = len;
+	/* a sound chain: reassembly demotes its fragments (m_demote) */
+	if (m_sanity(m, why, sizeof(why)) != 0)
+		rx.bad++;
 	if (rx.want != NULL) {
 		if (len != rx.wantlen || len > (int)sizeof(tmp))
 			rx.bad++;

@@ -598,6 +598,64 @@ SELFTEST(mbuf, cat)
 	m_freem(m);
 }
 
+/*
+ * m_demote strips packet headers as FreeBSD's does (sys/kern/uipc_mbuf.c,
+ * m_demote: every mbuf after the first, the first too with all, keeping
+ * the storage flags and the caller's); here it also clears the os_mbuf
+ * om_pkthdr_len that clearing M_PKTHDR by hand left stale (m_sanity
+ * now reports that), and it panics on an mbuf still on a queue.
+ */
+SELFTEST(mbuf, demote)
+{
+	struct panic_catch pc;
+	struct mbuf *m, *n;
+	char why[160];
+
+	m = pdt_build("i10");
+	n = pdt_build("c100 i5");
+	ST_ASSERT(m_datarange(&n, 0, 10, M_WAIT) != NULL);
+	n->m_flags |= M_BCAST | M_EOR;
+	n->m_next->m_flags |= M_MCAST;
+	m_demote(n, 0, 0);			/* the first keeps all */
+	ST_ASSERT((n->m_flags & (M_PKTHDR | M_BCAST | M_EOR | M_EXT)) ==
+	    (M_PKTHDR | M_BCAST | M_EOR | M_EXT));
+	ST_ASSERT_EQ(n->m_next->m_flags & M_MCAST, 0);
+	ST_ASSERT_EQ(n->m_pkthdr.ph_nregions, 1);
+	ST_ASSERT(n->m_hdr.mh_pkthdr_len != 0);
+	m_demote(n, 1, M_EOR);
+	ST_ASSERT_EQ(n->m_flags, M_EXT | M_EOR);
+	ST_ASSERT_EQ(n->m_hdr.mh_pkthdr_len, 0);
+	ST_ASSERT(m_sanity(n, why, sizeof(why)) == 0);
+	m->m_next = n;
+	m->m_pkthdr.len += 105;
+	ST_ASSERT(m_sanity(m, why, sizeof(why)) == 0);
+	ST_ASSERT(pdt_holds(m->m_next, 0, 105));
+	/* the old way, by hand: the stale om_pkthdr_len is caught */
+	n = pdt_build("c7");
+	n->m_flags &= ~M_PKTHDR;
+	m->m_next->m_next->m_next = n;
+	m->m_pkthdr.len += 7;
+	ST_ASSERT(m_sanity(m, why, sizeof(why)) != 0);
+	ST_ASSERT(strstr(why, "om_pkthdr_len") != NULL);
+	m_demote(m, 0, 0);
+	ST_ASSERT(m_sanity(m, why, sizeof(why)) == 0);
+	/* a demoted mbuf on a queue is the caller's mistake */
+	n = pdt_build("i3");
+	n->m_nextpkt = m;
+	if (PANIC_TRY(&pc)) {
+		m_demote(n, 1, 0);
+		panic_catch_pop(&pc);
+		n->m_nextpkt = NULL;
+		m_freem(n);
+		m_freem(m);
+		ST_FAIL("m_demote of a queued mbuf did not panic");
+	}
+	ST_ASSERT(strstr(pc.pc_msg, "m_demote") != NULL);
+	n->m_nextpkt = NULL;
+	m_freem(n);
+	m_freem(m);
+}
+
 SELFTEST(mbuf, split)
 {
 	struct mbuf *m, *t;

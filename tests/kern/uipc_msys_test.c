@@ -196,9 +196,13 @@ SELFTEST(msys, mbufs_by_size)
 		{ 9000, 9216 },
 	};
 	struct mbuf *m[nitems(tab)], *h, *small, *inh;
-	char data[100];
+	char data[128];
 	u_long cl = mbstat.m_clusters;
 	int i, out128 = mpipe_out(msys_select(128));
+	/* one byte more than a header mbuf with the largest user header holds */
+	int big = MHLEN - (M_UHOFF + roundup(M_MAXUHLEN, 8)) + 1;
+
+	ST_ASSERT(big <= 128 && big <= (int)MHLEN);
 
 	for (i = 0; i < (int)nitems(tab); i++) {
 		m[i] = msys_get(M_DONTWAIT, MT_DATA, tab[i].size);
@@ -213,13 +217,13 @@ SELFTEST(msys, mbufs_by_size)
 	ST_ASSERT(msys_gethdr(M_DONTWAIT, MT_DATA, 20000, 0) == NULL);
 	/* What fits in the mbuf's own data area takes no class buffer. */
 	small = msys_get(M_WAIT, MT_DATA, MLEN);
-	inh = msys_gethdr(M_WAIT, MT_HEADER, 100, 0);
+	inh = msys_gethdr(M_WAIT, MT_HEADER, big, 0);
 	ST_ASSERT(!(small->m_flags & M_EXT) && !(inh->m_flags & M_EXT));
 	ST_ASSERT(M_TRAILINGSPACE(small) >= MLEN);
 	m_free(small);
 	m_freem(inh);
-	/* With the largest user header, 100 bytes no longer fit: 128. */
-	h = msys_gethdr(M_WAIT, MT_HEADER, 100, M_MAXUHLEN);
+	/* With the largest user header, big bytes no longer fit: 128. */
+	h = msys_gethdr(M_WAIT, MT_HEADER, big, M_MAXUHLEN);
 	for (i = 0; i < (int)nitems(tab); i++) {
 		ST_ASSERT(m[i]->m_flags & M_EXT);
 		ST_ASSERT_EQ(m[i]->m_ext.ext_size, tab[i].extsize);
@@ -232,8 +236,8 @@ SELFTEST(msys, mbufs_by_size)
 	ST_ASSERT_EQ(h->m_ext.ext_size, 128);
 	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128 + 1);
 	memset(data, 0x77, sizeof(data));
-	m_copyback(h, 0, sizeof(data), data, M_WAIT);
-	ST_ASSERT_EQ(h->m_len, 100);			/* one buffer */
+	m_copyback(h, 0, big, data, M_WAIT);
+	ST_ASSERT_EQ(h->m_len, big);			/* one buffer */
 	for (i = 0; i < (int)nitems(tab); i++)
 		m_free(m[i]);
 	m_freem(h);
