@@ -61,10 +61,10 @@ m_sanity(struct mbuf *m0, char *why, size_t whylen)
 		}
 		if ((m->m_flags & M_PKTHDR) == 0 &&
 		    m->m_hdr.mh_pkthdr_len != 0) {
-			mb_snprintf(why, whylen, "mbuf %p (#%d of %p): no packet "
-			    "header but om_pkthdr_len %u (M_PKTHDR cleared by "
-			    "hand, not m_demote)", (void *)m, i, (void *)m0,
-			    m->m_hdr.mh_pkthdr_len);
+			mb_snprintf(why, whylen, "mbuf %p (#%d of %p): no "
+			    "packet header but om_pkthdr_len %u (M_PKTHDR "
+			    "cleared by hand, not m_demote)", (void *)m, i,
+			    (void *)m0, m->m_hdr.mh_pkthdr_len);
 			return (-1);
 		}
 		if ((m->m_flags & M_PKTHDR) &&

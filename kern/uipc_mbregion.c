@@ -214,9 +214,9 @@ m_region_sanity(struct mbuf *m, char *why, size_t whylen)
 			return (-1);
 		}
 		if (m_locate(m, r[i].mr_off, r[i].mr_len, &o) == NULL) {
-			mb_snprintf(why, whylen, "packet %p: region %d [%d, %d) "
-			    "is not contiguous", (void *)m, i, r[i].mr_off,
-			    r[i].mr_off + r[i].mr_len);
+			mb_snprintf(why, whylen, "packet %p: region %d "
+			    "[%d, %d) is not contiguous", (void *)m, i,
+			    r[i].mr_off, r[i].mr_off + r[i].mr_len);
 			return (-1);
 		}
 	}

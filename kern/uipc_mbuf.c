@@ -974,9 +974,9 @@ m_demote(struct mbuf *m0, int all, int flags)
 	for (m = all ? m0 : m0->m_next; m != NULL; m = m->m_next) {
 		M_LIVE(m);
 		if (m->m_nextpkt != NULL)
-			mbp_panic("m_demote: mbuf %p of chain %p is on a packet "
-			    "queue (m_nextpkt %p)", (void *)m, (void *)m0,
-			    (void *)m->m_nextpkt);
+			mbp_panic("m_demote: mbuf %p of chain %p is on a "
+			    "packet queue (m_nextpkt %p)", (void *)m,
+			    (void *)m0, (void *)m->m_nextpkt);
 		if (m->m_flags & M_PKTHDR) {
 			m->m_pkthdr.ph_uhlen = 0;
 			m->m_pkthdr.ph_nregions = 0;

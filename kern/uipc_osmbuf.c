@@ -5,18 +5,18 @@
  * What it is for: running code written against Mynewt's os_mempool,
  * os_mbuf and os_msys calls on this kernel's mbufs.  A memory pool is a
  * free list threaded through fixed-size blocks of the caller's memory.
- * An mbuf pool takes one block per mbuf and attaches it to a native mbuf
- * as external storage (m_extadd); the storage's free method puts the
- * block back, so m_free(9) and os_mbuf_free_chain are the same thing and
- * a pool of N blocks runs out after N mbufs, as in Mynewt.  The mbuf
- * itself comes from the mbuf pipe; the packet header and the user header
- * live in it (M_UHDR), so the block is all data.  Following Mynewt's
- * definition, a pool's data buffer is its block length less
- * sizeof(struct os_mbuf).
+ * An mbuf pool's block is an mbuf (M_POOL): struct os_mbuf, the native
+ * struct m_hdr, opens it and the data buffer is the rest, so a pool's
+ * data buffer is its block length less sizeof(struct os_mbuf), as in
+ * Mynewt.  A packet header mbuf's data buffer opens with the packet
+ * header and the user header (om_pkthdr_len bytes), as in Mynewt.
+ * m_free(9) gives the block back (os_mbuf_blkput), so m_free and
+ * os_mbuf_free_chain are the same thing and a pool of N blocks runs out
+ * after N mbufs.
  *
  * Invariants:
- *   - a block is on its pool's free list or is the storage of one mbuf
- *     (and of the m_copym copies sharing it); it goes back exactly once;
+ *   - a block is on its pool's free list or is one live mbuf (copies of
+ *     a pool mbuf are deep); it goes back exactly once;
  *   - mp_num_free counts the free list; os_mempool_out counts the blocks
  *     out over every pool (the "os_mempool blocks" leak probe);
  *   - every call that fails for want of memory leaves what the caller
@@ -34,7 +34,7 @@
 #include "mbuf_private.h"
 
 #ifndef INT_MAX
-#define INT_MAX		0x7fffffff	/* os_mbuf_cmpf: the chain ended */
+#define INT_MAX		0x7fffffff	/* os_mbuf_cmpf: chain ended */
 #endif
 
 /* ---- memory pools ---------------------------------------------------- */
@@ -248,8 +248,8 @@ os_memblock_put_from_cb(struct os_mempool *mp, void *block)
 		SLIST_FOREACH(f, mp, mb_next)
 			if (f == b) {
 				mbp_splx(s);
-				mbp_panic("os_memblock_put: pool %s: block %p is "
-				    "already free (double free)", mp->name ?
+				mbp_panic("os_memblock_put: pool %s: block %p "
+				    "is already free (double free)", mp->name ?
 				    mp->name : "?", block);
 			}
 	}
@@ -445,13 +445,13 @@ os_mbuf_pktadd(struct mbuf *om, int n)
 }
 
 uint16_t
-os_mbuf_len(const struct os_mbuf *om_)
+os_mbuf_len(const struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	uint16_t len = 0;
 
-	for (; om != NULL; om = om->m_next)
-		len += om->m_len;
+	for (; m != NULL; m = m->m_next)
+		len += m->m_len;
 	return (len);
 }
 
@@ -518,21 +518,21 @@ os_mbuf_append(struct os_mbuf *om, const void *data, uint16_t len)
 }
 
 int
-os_mbuf_appendfrom(struct os_mbuf *dst_, const struct os_mbuf *src_,
+os_mbuf_appendfrom(struct os_mbuf *dst, const struct os_mbuf *src,
     uint16_t src_off, uint16_t len)
 {
-	struct mbuf *dst = os_mbuf_tom(dst_);
-	struct mbuf *src = os_mbuf_tom(src_);
+	struct mbuf *to = os_mbuf_tom(dst);
+	struct mbuf *from = os_mbuf_tom(src);
 	const struct mbuf *m;
 	uint16_t off;
 	int count, rc;
 
-	m = om_off(src, src_off, &off);
+	m = om_off(from, src_off, &off);
 	while (len > 0) {
 		if (m == NULL)
 			return (OS_EINVAL);
 		count = MIN(len, m->m_len - off);
-		if ((rc = om_append(dst, mtod(m, char *) + off, count)) != 0)
+		if ((rc = om_append(to, mtod(m, char *) + off, count)) != 0)
 			return (rc);
 		len -= count;
 		m = m->m_next;
@@ -577,18 +577,18 @@ os_mbuf_dup1(struct mbuf *m)
  * copy's layout, and its guaranteed regions, are the original's.
  */
 struct os_mbuf *
-os_mbuf_dup(struct os_mbuf *om_)
+os_mbuf_dup(struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct mbuf *top = NULL, **np = &top, *n;
 
-	for (; om != NULL; om = om->m_next) {
-		if ((n = os_mbuf_dup1(om)) == NULL) {
+	for (; m != NULL; m = m->m_next) {
+		if ((n = os_mbuf_dup1(m)) == NULL) {
 			m_freem(top);
 			return (NULL);
 		}
-		memcpy(mtod(n, char *), mtod(om, char *), om->m_len);
-		n->m_len = om->m_len;
+		memcpy(mtod(n, char *), mtod(m, char *), m->m_len);
+		n->m_len = m->m_len;
 		*np = n;
 		np = &n->m_next;
 	}
@@ -602,22 +602,22 @@ os_mbuf_dup(struct os_mbuf *om_)
  * refused first, with OS_EINVAL and nothing written.
  */
 int
-os_mbuf_copyinto(struct os_mbuf *om_, int off, const void *src, int len)
+os_mbuf_copyinto(struct os_mbuf *om, int off, const void *src, int len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
-	struct mbuf *cur, *m;
+	struct mbuf *m = os_mbuf_tom(om);
+	struct mbuf *cur, *x;
 	const char *sp = src;
 	uint16_t coff;
 	int count, rc, pos;
 
-	if (om == NULL || len < 0)
+	if (m == NULL || len < 0)
 		return (-1);
-	if ((cur = om_off(om, off, &coff)) == NULL)
+	if ((cur = om_off(m, off, &coff)) == NULL)
 		return (-1);
-	for (m = cur, pos = -coff; m != NULL && pos < len; m = m->m_next) {
-		if (m->m_len > 0 && pos + m->m_len > 0 && m_readonly(m))
+	for (x = cur, pos = -coff; x != NULL && pos < len; x = x->m_next) {
+		if (x->m_len > 0 && pos + x->m_len > 0 && m_readonly(x))
 			return (OS_EINVAL);
-		pos += m->m_len;
+		pos += x->m_len;
 	}
 	for (;;) {
 		count = MIN(cur->m_len - coff, len);
@@ -635,21 +635,22 @@ os_mbuf_copyinto(struct os_mbuf *om_, int off, const void *src, int len)
 	}
 	/* Append the rest; the packet length covers what went in. */
 	rc = om_append(cur, sp, len);
-	if ((om->m_flags & M_PKTHDR) && cur != om)
-		om->m_pkthdr.len = m_length(om);
+	if ((m->m_flags & M_PKTHDR) && cur != m)
+		m->m_pkthdr.len = m_length(m);
 	return (rc);
 }
 
 int
-os_mbuf_copydata(const struct os_mbuf *m_, int off, int len, void *dst)
+os_mbuf_copydata(const struct os_mbuf *om, int off, int len, void *dst)
 {
-	struct mbuf *m = os_mbuf_tom(m_);
+	struct mbuf *m = os_mbuf_tom(om);
+
 	if (len == 0)
 		return (0);
 	if (m == NULL || off < 0 || len < 0 ||
-	    (long)off + len > m_length((struct mbuf *)m))
+	    (long)off + len > m_length(m))
 		return (-1);
-	m_copydata((struct mbuf *)m, off, len, dst);
+	m_copydata(m, off, len, dst);
 	return (0);
 }
 
@@ -658,66 +659,66 @@ os_mbuf_copydata(const struct os_mbuf *m_, int off, int len, void *dst)
  * last mbuf frees the mbufs left empty at the end.
  */
 void
-os_mbuf_adj(struct os_mbuf *om_, int req_len)
+os_mbuf_adj(struct os_mbuf *om, int req_len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
-	struct mbuf *m;
+	struct mbuf *m = os_mbuf_tom(om);
+	struct mbuf *x;
 	int rem;
 
-	if (om == NULL)
+	if (m == NULL)
 		return;
-	if (req_len >= 0 || os_mbuf_last(om)->m_len >= -req_len) {
-		m_adj(om, req_len);
+	if (req_len >= 0 || os_mbuf_last(m)->m_len >= -req_len) {
+		m_adj(m, req_len);
 		return;
 	}
-	rem = MAX(m_length(om) + req_len, 0);
-	m_adj(om, req_len);
-	for (m = om; m->m_len != rem; m = m->m_next)
-		rem -= m->m_len;
-	m_freem(m->m_next);
-	m->m_next = NULL;
+	rem = MAX(m_length(m) + req_len, 0);
+	m_adj(m, req_len);
+	for (x = m; x->m_len != rem; x = x->m_next)
+		rem -= x->m_len;
+	m_freem(x->m_next);
+	x->m_next = NULL;
 }
 
 /* 0 when equal, memcmp's sign otherwise, INT_MAX when the chain ends. */
 int
-os_mbuf_cmpf(const struct os_mbuf *om_, int off, const void *data, int len)
+os_mbuf_cmpf(const struct os_mbuf *om, int off, const void *data, int len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	const char *d = data;
 	uint16_t moff;
 	int count, rc;
 
 	if (len <= 0)
 		return (0);
-	if ((om = om_off(om, off, &moff)) == NULL)
+	if ((m = om_off(m, off, &moff)) == NULL)
 		return (INT_MAX);
 	for (;;) {
-		count = MIN(om->m_len - moff, len);
-		if (count > 0 && (rc = memcmp(mtod(om, char *) + moff, d,
+		count = MIN(m->m_len - moff, len);
+		if (count > 0 && (rc = memcmp(mtod(m, char *) + moff, d,
 		    count)) != 0)
 			return (rc);
 		d += count;
 		len -= count;
 		if (len == 0)
 			return (0);
-		if ((om = om->m_next) == NULL)
+		if ((m = m->m_next) == NULL)
 			return (INT_MAX);
 		moff = 0;
 	}
 }
 
 int
-os_mbuf_cmpm(const struct os_mbuf *om1_, uint16_t offset1,
-    const struct os_mbuf *om2_, uint16_t offset2, uint16_t len)
+os_mbuf_cmpm(const struct os_mbuf *om1, uint16_t offset1,
+    const struct os_mbuf *om2, uint16_t offset2, uint16_t len)
 {
-	struct mbuf *om1 = os_mbuf_tom(om1_);
-	struct mbuf *om2 = os_mbuf_tom(om2_);
+	struct mbuf *m1 = os_mbuf_tom(om1);
+	struct mbuf *m2 = os_mbuf_tom(om2);
 	const struct mbuf *a, *b;
 	uint16_t ao = 0, bo = 0;
 	int count, rc;
 
-	a = om_off(om1, offset1, &ao);
-	b = om_off(om2, offset2, &bo);
+	a = om_off(m1, offset1, &ao);
+	b = om_off(m2, offset2, &bo);
 	while (len > 0) {
 		while (a != NULL && ao >= a->m_len) {
 			a = a->m_next;
@@ -746,55 +747,55 @@ os_mbuf_cmpm(const struct os_mbuf *om1_, uint16_t offset1,
  * packet header forward each time.  On failure the chain is freed.
  */
 struct os_mbuf *
-os_mbuf_prepend(struct os_mbuf *om_, int len)
+os_mbuf_prepend(struct os_mbuf *om, int len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct os_mbuf_pool *omp;
 	struct mbuf *p;
 	int lead, total = len;
 
-	if (om == NULL || len < 0)
+	if (m == NULL || len < 0)
 		return (NULL);
-	omp = om_pool(om);
+	omp = om_pool(m);
 	for (;;) {
-		lead = MIN(len, m_leadingspace(om));
-		om->m_data -= lead;
-		om->m_len += lead;
+		lead = MIN(len, m_leadingspace(m));
+		m->m_data -= lead;
+		m->m_len += lead;
 		len -= lead;
 		if (len == 0)
 			break;
-		if ((om->m_flags & M_PKTHDR) && omp != NULL)
-			p = om_gethdr(omp, om->m_pkthdr.ph_uhlen);
-		else if (om->m_flags & M_PKTHDR)
-			p = msys_gethdr(M_DONTWAIT, om->m_type, len,
-			    om->m_pkthdr.ph_uhlen);
+		if ((m->m_flags & M_PKTHDR) && omp != NULL)
+			p = om_gethdr(omp, m->m_pkthdr.ph_uhlen);
+		else if (m->m_flags & M_PKTHDR)
+			p = msys_gethdr(M_DONTWAIT, m->m_type, len,
+			    m->m_pkthdr.ph_uhlen);
 		else
-			p = os_mbuf_new(omp, om, len);
+			p = os_mbuf_new(omp, m, len);
 		if (p == NULL) {
-			m_freem(om);
+			m_freem(m);
 			return (NULL);
 		}
-		if (om->m_flags & M_PKTHDR)
-			m_move_pkthdr(p, om);
+		if (m->m_flags & M_PKTHDR)
+			m_move_pkthdr(p, m);
 		p->m_data += m_trailingspace(p);
-		p->m_next = om;
-		om = p;
+		p->m_next = m;
+		m = p;
 	}
-	if (om->m_flags & M_PKTHDR) {
-		om->m_pkthdr.len += total;
-		m_region_insert(om, 0, total);
+	if (m->m_flags & M_PKTHDR) {
+		m->m_pkthdr.len += total;
+		m_region_insert(m, 0, total);
 	}
-	return (os_mbuf_fromm(om));
+	return (os_mbuf_fromm(m));
 }
 
 struct os_mbuf *
-os_mbuf_prepend_pullup(struct os_mbuf *om_, uint16_t len)
+os_mbuf_prepend_pullup(struct os_mbuf *om, uint16_t len)
 {
-	struct os_mbuf *om;
+	struct os_mbuf *p;
 
-	if ((om = os_mbuf_prepend(om_, len)) == NULL)
+	if ((p = os_mbuf_prepend(om, len)) == NULL)
 		return (NULL);
-	return (os_mbuf_pullup(om, len));
+	return (os_mbuf_pullup(p, len));
 }
 
 /*
@@ -802,26 +803,26 @@ os_mbuf_prepend_pullup(struct os_mbuf *om_, uint16_t len)
  * length of first grows by second's; second's header goes.
  */
 void
-os_mbuf_concat(struct os_mbuf *first_, struct os_mbuf *second_)
+os_mbuf_concat(struct os_mbuf *first, struct os_mbuf *second)
 {
-	struct mbuf *first = os_mbuf_tom(first_);
-	struct mbuf *second = os_mbuf_tom(second_);
-	struct mbuf *m;
+	struct mbuf *m = os_mbuf_tom(first);
+	struct mbuf *n = os_mbuf_tom(second);
+	struct mbuf *x;
 	int add = 0;
 
-	if (second == NULL)
+	if (n == NULL)
 		return;
-	os_mbuf_last(first)->m_next = second;
-	if (second->m_flags & M_PKTHDR)
-		add = second->m_pkthdr.len;
+	os_mbuf_last(m)->m_next = n;
+	if (n->m_flags & M_PKTHDR)
+		add = n->m_pkthdr.len;
 	else
-		for (m = second; m != NULL; m = m->m_next)
-			add += m->m_len;
-	os_mbuf_pktadd(first, add);
-	if (second->m_flags & M_PKTHDR) {
-		m_pkthdr_drop(second);
-		second->m_pkthdr.ph_uhlen = 0;
-		second->m_pkthdr.ph_nregions = 0;
+		for (x = n; x != NULL; x = x->m_next)
+			add += x->m_len;
+	os_mbuf_pktadd(m, add);
+	if (n->m_flags & M_PKTHDR) {
+		m_pkthdr_drop(n);
+		n->m_pkthdr.ph_uhlen = 0;
+		n->m_pkthdr.ph_nregions = 0;
 	}
 }
 
@@ -831,21 +832,21 @@ os_mbuf_concat(struct os_mbuf *first_, struct os_mbuf *second_)
  * mbuf of the pool holds or none can be had.
  */
 void *
-os_mbuf_extend(struct os_mbuf *om_, uint16_t len)
+os_mbuf_extend(struct os_mbuf *om, uint16_t len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct os_mbuf_pool *omp;
 	struct mbuf *last, *n;
 	void *p;
 
-	if (om == NULL)
+	if (m == NULL)
 		return (NULL);
-	omp = om_pool(om);
+	omp = om_pool(m);
 	if (len > os_mbuf_maxnew(omp))
 		return (NULL);
-	last = os_mbuf_last(om);
+	last = os_mbuf_last(m);
 	if (m_trailingspace(last) < len) {
-		if ((n = os_mbuf_new(omp, om, len)) == NULL)
+		if ((n = os_mbuf_new(omp, m, len)) == NULL)
 			return (NULL);
 		if (m_trailingspace(n) < len) {
 			m_free(n);
@@ -856,7 +857,7 @@ os_mbuf_extend(struct os_mbuf *om_, uint16_t len)
 	}
 	p = mtod(last, char *) + last->m_len;
 	last->m_len += len;
-	os_mbuf_pktadd(om, len);
+	os_mbuf_pktadd(m, len);
 	return (p);
 }
 
@@ -865,35 +866,35 @@ os_mbuf_extend(struct os_mbuf *om_, uint16_t len)
  * itself when the next one can take its packet header.
  */
 struct os_mbuf *
-os_mbuf_trim_front(struct os_mbuf *om_)
+os_mbuf_trim_front(struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct mbuf *cur;
 
-	if (om == NULL || om->m_len != 0)
-		return (os_mbuf_fromm(om));
-	while ((cur = om->m_next) != NULL && cur->m_len == 0)
-		om->m_next = m_free(cur);
+	if (m == NULL || m->m_len != 0)
+		return (os_mbuf_fromm(m));
+	while ((cur = m->m_next) != NULL && cur->m_len == 0)
+		m->m_next = m_free(cur);
 	if (cur == NULL)
-		return (os_mbuf_fromm(om));
-	if (om->m_flags & M_PKTHDR) {
+		return (os_mbuf_fromm(m));
+	if (m->m_flags & M_PKTHDR) {
 		/*
 		 * A native mbuf keeps its header beside its storage; a pool's
 		 * keeps it at the front of its data buffer, so it needs that
 		 * much leading space (Mynewt's os_mbuf_trim_front).
 		 */
 		if ((cur->m_flags & M_POOL) ? m_leadingspace(cur) <
-		    om->m_hdr.mh_pkthdr_len : (cur->m_flags & M_EXT) == 0)
-			return (os_mbuf_fromm(om));
-		cur->m_flags |= om->m_flags & M_COPYFLAGS;
-		cur->m_pkthdr = om->m_pkthdr;
-		cur->m_hdr.mh_pkthdr_len = om->m_hdr.mh_pkthdr_len;
-		if (om->m_pkthdr.ph_uhlen > 0)
-			memcpy(M_UHDR(cur), M_UHDR(om), om->m_pkthdr.ph_uhlen);
-		m_pkthdr_drop(om);
+		    m->m_hdr.mh_pkthdr_len : (cur->m_flags & M_EXT) == 0)
+			return (os_mbuf_fromm(m));
+		cur->m_flags |= m->m_flags & M_COPYFLAGS;
+		cur->m_pkthdr = m->m_pkthdr;
+		cur->m_hdr.mh_pkthdr_len = m->m_hdr.mh_pkthdr_len;
+		if (m->m_pkthdr.ph_uhlen > 0)
+			memcpy(M_UHDR(cur), M_UHDR(m), m->m_pkthdr.ph_uhlen);
+		m_pkthdr_drop(m);
 	}
-	om->m_next = NULL;
-	m_free(om);
+	m->m_next = NULL;
+	m_free(m);
 	return (os_mbuf_fromm(cur));
 }
 
@@ -905,29 +906,30 @@ os_mbuf_trim_front(struct os_mbuf *om_)
  * when mbufs run out.
  */
 int
-os_mbuf_widen(struct os_mbuf *om_, uint16_t off, uint16_t len)
+os_mbuf_widen(struct os_mbuf *om, uint16_t off, uint16_t len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct os_mbuf_pool *omp;
 	struct mbuf *edge, *first = NULL, **np = &first, *n, *last = NULL;
 	struct m_region *r;
 	uint16_t sub;
 	int rem, i, nr;
 
-	if (om == NULL || (edge = om_off(om, off, &sub)) == NULL)
+	if (m == NULL || (edge = om_off(m, off, &sub)) == NULL)
 		return (SYS_EINVAL);
-	if ((om->m_flags & M_PKTHDR) && (r = m_regions(om, &nr)) != NULL)
+	if ((m->m_flags & M_PKTHDR) && (r = m_regions(m, &nr)) != NULL)
 		for (i = 0; i < nr; i++)
-			if (r[i].mr_off < off && r[i].mr_off + r[i].mr_len > off)
+			if (r[i].mr_off < off &&
+			    r[i].mr_off + r[i].mr_len > off)
 				return (SYS_EINVAL);
 	if (m_trailingspace(edge) >= len) {
-		memmove(mtod(edge, char *) + sub + len, mtod(edge, char *) + sub,
-		    edge->m_len - sub);
+		memmove(mtod(edge, char *) + sub + len,
+		    mtod(edge, char *) + sub, edge->m_len - sub);
 		edge->m_len += len;
 	} else {
-		omp = om_pool(om);
+		omp = om_pool(m);
 		for (rem = len; rem > 0; rem -= n->m_len) {
-			if ((n = os_mbuf_new(omp, om, rem)) == NULL) {
+			if ((n = os_mbuf_new(omp, m, rem)) == NULL) {
 				m_freem(first);
 				return (SYS_ENOMEM);
 			}
@@ -945,9 +947,9 @@ os_mbuf_widen(struct os_mbuf *om_, uint16_t off, uint16_t len)
 		os_mbuf_last(last)->m_next = edge->m_next;
 		edge->m_next = first;
 	}
-	if (om->m_flags & M_PKTHDR) {
-		om->m_pkthdr.len += len;
-		m_region_insert(om, off, len);
+	if (m->m_flags & M_PKTHDR) {
+		m->m_pkthdr.len += len;
+		m_region_insert(m, off, len);
 	}
 	return (0);
 }
@@ -986,19 +988,19 @@ os_mbuf_packcut(struct mbuf *head, int end, int count)
  * space; emptied mbufs are freed.  Guaranteed regions stay whole.
  */
 struct os_mbuf *
-os_mbuf_pack_chains(struct os_mbuf *m1_, struct os_mbuf *m2_)
+os_mbuf_pack_chains(struct os_mbuf *m1, struct os_mbuf *m2)
 {
-	struct mbuf *m1 = os_mbuf_tom(m1_);
-	struct mbuf *m2 = os_mbuf_tom(m2_);
+	struct mbuf *m = os_mbuf_tom(m1);
+	struct mbuf *n = os_mbuf_tom(m2);
 	struct mbuf *cur, *next;
 	caddr_t start;
 	int room, count, end = 0;
 
-	if (m1 == NULL)
+	if (m == NULL)
 		return (NULL);
-	if (m2 != NULL)
-		os_mbuf_concat(m1_, m2_);
-	for (cur = m1; cur != NULL; cur = next) {
+	if (n != NULL)
+		os_mbuf_concat(m1, m2);
+	for (cur = m; cur != NULL; cur = next) {
 		if ((room = m_leadingspace(cur)) > 0) {
 			start = mtod(cur, caddr_t) - room;
 			memmove(start, mtod(cur, caddr_t), cur->m_len);
@@ -1008,11 +1010,11 @@ os_mbuf_pack_chains(struct os_mbuf *m1_, struct os_mbuf *m2_)
 		next = cur->m_next;
 		room = m_trailingspace(cur);
 		while (room > 0 && next != NULL) {
-			count = os_mbuf_packcut(m1, end, MIN(room, next->m_len));
+			count = os_mbuf_packcut(m, end, MIN(room, next->m_len));
 			if (count == 0 && next->m_len > 0)
 				break;
-			memcpy(mtod(cur, char *) + cur->m_len, mtod(next, char *),
-			    count);
+			memcpy(mtod(cur, char *) + cur->m_len,
+			    mtod(next, char *), count);
 			cur->m_len += count;
 			end += count;
 			room -= count;
@@ -1022,7 +1024,7 @@ os_mbuf_pack_chains(struct os_mbuf *m1_, struct os_mbuf *m2_)
 				cur->m_next = next = m_free(next);
 		}
 	}
-	return (os_mbuf_fromm(m1));
+	return (os_mbuf_fromm(m));
 }
 
 /*
@@ -1048,32 +1050,32 @@ os_mbuf_pullnew(struct mbuf *n, int len, void *arg)
  * Guaranteed regions are not cut; on failure the chain is freed.
  */
 struct os_mbuf *
-os_mbuf_pullup(struct os_mbuf *om_, uint16_t len)
+os_mbuf_pullup(struct os_mbuf *om, uint16_t len)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	struct os_mbuf_pool *omp;
 
-	if (om == NULL)
+	if (m == NULL)
 		return (NULL);
-	if ((omp = om_pool(om)) == NULL)
-		return (os_mbuf_fromm(m_pullup(om, len)));
-	return (os_mbuf_fromm(m_pullup1(om, len, os_mbuf_pullnew, omp)));
+	if ((omp = om_pool(m)) == NULL)
+		return (os_mbuf_fromm(m_pullup(m, len)));
+	return (os_mbuf_fromm(m_pullup1(m, len, os_mbuf_pullnew, omp)));
 }
 
 int
-os_mbuf_free(struct os_mbuf *om_)
+os_mbuf_free(struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
-	if (om != NULL)
-		m_free(om);
+	struct mbuf *m = os_mbuf_tom(om);
+
+	if (m != NULL)
+		m_free(m);
 	return (OS_OK);
 }
 
 int
-os_mbuf_free_chain(struct os_mbuf *om_)
+os_mbuf_free_chain(struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
-	m_freem(om);
+	m_freem(os_mbuf_tom(om));
 	return (OS_OK);
 }
 
@@ -1144,17 +1146,17 @@ os_mqueue_get(struct os_mqueue *mq)
 /* Only a packet (a header mbuf) goes on a queue: OS_EINVAL otherwise. */
 int
 os_mqueue_put(struct os_mqueue *mq, struct os_eventq *evq,
-    struct os_mbuf *om_)
+    struct os_mbuf *om)
 {
-	struct mbuf *om = os_mbuf_tom(om_);
+	struct mbuf *m = os_mbuf_tom(om);
 	int s;
 
-	if (om == NULL || (om->m_flags & M_PKTHDR) == 0)
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0)
 		return (OS_EINVAL);
 	s = mbp_splhigh();
-	om->m_nextpkt = NULL;
-	*mq->mq_lastp = om;
-	mq->mq_lastp = &om->m_nextpkt;
+	m->m_nextpkt = NULL;
+	*mq->mq_lastp = m;
+	mq->mq_lastp = &m->m_nextpkt;
 	mbp_splx(s);
 	if (evq != NULL)
 		os_eventq_put(evq, &mq->mq_ev);

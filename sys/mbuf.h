@@ -71,7 +71,7 @@ struct m_hdr {
  * drops the region instead.
  */
 #define M_MAXREGIONS	4
-#define M_REGIONMAX	0xffff		/* highest end offset of a region */
+#define M_REGIONMAX	0xffff		/* highest end of a region */
 struct m_region {
 	uint16_t	mr_off;
 	uint16_t	mr_len;

@@ -278,7 +278,8 @@ SELFTEST(mbregion, failure)
  * m_prepend drops a region it would carry past 65535 and shifts the
  * others.
  */
-#define C2000X10	" c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000 c2000"
+#define C2000X5		" c2000 c2000 c2000 c2000 c2000"
+#define C2000X10	C2000X5 C2000X5
 SELFTEST(mbregion, limit16)
 {
 	struct mbuf *m;

@@ -200,7 +200,7 @@ mr_datarange(int off, int len, int *ap, int *bp)
 	int a = off, b = off + len, i, out = 0, best = 0, bl = 0x7fffffff, u;
 
 	if (b > M_REGIONMAX)
-		return (false);		/* past what a 16-bit region holds */
+		return (false);	/* past a 16-bit region's reach */
 	mr_closure(&a, &b);
 	for (i = 0; i < mnreg; i++)
 		if ((int)mreg[i].mr_off < a ||

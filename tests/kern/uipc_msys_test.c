@@ -199,7 +199,7 @@ SELFTEST(msys, mbufs_by_size)
 	char data[128];
 	u_long cl = mbstat.m_clusters;
 	int i, out128 = mpipe_out(msys_select(128));
-	/* one byte more than a header mbuf with the largest user header holds */
+	/* a byte more than a header mbuf with the largest user header holds */
 	int big = MHLEN - (M_UHOFF + roundup(M_MAXUHLEN, 8)) + 1;
 
 	ST_ASSERT(big <= 128 && big <= (int)MHLEN);
