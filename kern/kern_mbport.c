@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
+#include <sys/mutex.h>
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
@@ -56,6 +57,31 @@ void
 mbp_wakeup(const void *chan)
 {
 	wakeup(chan);
+}
+
+void
+mbp_lock_init(struct mbp_lock *lk, const char *name)
+{
+	mtx_init(&lk->ml_mtx, name);
+}
+
+void
+mbp_lock_enter(struct mbp_lock *lk)
+{
+	mtx_enter(&lk->ml_mtx);
+}
+
+void
+mbp_lock_exit(struct mbp_lock *lk)
+{
+	mtx_leave(&lk->ml_mtx);
+}
+
+int
+mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
+    int timo)
+{
+	return (msleep(chan, &lk->ml_mtx, 0, wmesg, timo));
 }
 
 void
@@ -128,8 +154,16 @@ mbport_count_pipebufs(void)
 	return (mpipe_total_out());
 }
 
+/* The depots' high-water marks keep buffers: not a leak. */
+static void
+mbport_settle(void)
+{
+	(void)mpipe_trim_all();
+}
+
 static struct leakprobe mbport_probes[] = {
-	{ .lp_name = "pipe buffers", .lp_count = mbport_count_pipebufs },
+	{ .lp_name = "pipe buffers", .lp_count = mbport_count_pipebufs,
+	  .lp_settle = mbport_settle },
 	{ .lp_name = "mbufs", .lp_count = mbport_count_mbufs },
 	{ .lp_name = "clusters", .lp_count = mbport_count_clusters },
 	{ .lp_name = "extbufs", .lp_count = mbport_count_extbufs },

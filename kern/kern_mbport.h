@@ -5,7 +5,8 @@
  *
  * Each call is this kernel's own inline (spl(9), counter_add), so the
  * module's fast paths cost what they cost before the seam: no call is
- * added.  The memory type is malloc(9)'s.
+ * added.  The memory type is malloc(9)'s; the lock is a spin
+ * mutex(9); mbp_intr_disable is splhigh without the big lock.
  */
 #ifndef _KERN_KERN_MBPORT_H_
 #define _KERN_KERN_MBPORT_H_
@@ -14,6 +15,8 @@
 #include <sys/errno.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
+#include <sys/cpu.h>
+#include <sys/mutex.h>
 
 #define mbp_memtype		malloc_type
 #define MBP_MEMTYPE_DEFINE(name, shortdesc)				\
@@ -29,6 +32,52 @@ static inline void mbp_splx(int s) { splx(s); }
 static inline bool mbp_cansleep(void) { return (cansleep()); }
 static inline bool mbp_in_interrupt(void) { return (in_interrupt()); }
 static inline int mbp_curipl(void) { return (curipl()); }
+
+/* A spin mutex(9); the functions are in kern_mbport.c. */
+struct mbp_lock {
+	struct mutex	ml_mtx;
+};
+
+#define MBP_MAXCPUS	MAXCPUS
+
+static inline u_int
+mbp_cpu_index(void)
+{
+#if MD_MULTIPROCESSOR
+	return (curcpu()->ci_index);
+#else
+	return (0);
+#endif
+}
+
+static inline u_int
+mbp_ncpu(void)
+{
+	return ((u_int)ncpu);
+}
+
+/*
+ * splhigh and splx on this CPU, without the big lock (smp(9)): what
+ * they protect is this CPU's own.  The level is raised too, so a spin
+ * mutex taken inside leaves the interrupts masked when it is released.
+ */
+static inline int
+mbp_intr_disable(void)
+{
+	int old = CPU_IPL;
+
+	md_intr_disable();
+	CPU_IPL = IPL_HIGH;
+	return (old);
+}
+
+static inline void
+mbp_intr_restore(int s)
+{
+	CPU_IPL = s;
+	if (s == IPL_NONE && CPU_INTRNEST == 0)
+		md_intr_enable();
+}
 
 static inline void
 mbp_counter_add(volatile u_long *c, long v)

@@ -35,13 +35,35 @@
  * without a constructor is checked to be still zero.  MPF_CACHEDATA
  * buffers are never touched.
  *
+ * Per CPU (Bonwick's magazines, FreeBSD UMA's buckets, NetBSD's
+ * pool_cache(9)): in front of the array, now the depot, each CPU has a
+ * cache of up to mp_cmax buffers which mpipe_take and mpipe_put use
+ * with interrupts masked on that CPU alone and no lock.  mpipe_init
+ * prefills the depot with MBP_MAXCPUS * mp_cmax buffers more than nnom
+ * (mp_ccap) and never lets the pipe shrink below that, so the depot
+ * holds what nnom promises however many sit in caches it cannot reach
+ * (FreeBSD's uma_core.c counts cached items against a zone's limit the
+ * same way).  A cache
+ * that is empty refills with half its capacity from the depot in one
+ * locked section, one that is full gives half back, so a burst costs
+ * one lock per mp_cmax / 2 buffers.  A pipe without a cap, or without
+ * room under it for a full cache on every CPU, has mp_cmax 0 and
+ * works as on one CPU, through the depot, with the seed's exact
+ * reserve.  While a thread sleeps for a buffer
+ * every free on every CPU goes to the depot, with that CPU's whole
+ * cache, and wakes it.
+ *
  * Invariants: 1 <= mp_nnom <= mp_nmax, 0 <= mp_nint <= mp_nnom,
- * 0 <= mp_nfree <= mp_nnom, mp_nnom <= mp_total <= mp_nmax (mpipe_free
- * gives a buffer back only from a full array); mp_array[0 .. mp_nfree-1]
- * are the free buffers; under AddressSanitizer free buffers are
- * poisoned; every field changes only at splhigh, so interrupt handlers
- * may allocate and free; nothing here sleeps except mpipe_alloc_waitok
- * (and mpipe_init's prefill when the caller may sleep).
+ * 0 <= mp_nfree <= mpipe_dmax(mp) <= mp_slots, mp_nnom + mp_ccap <=
+ * mp_total <= mp_nmax (mpipe_free gives a buffer back only from a full
+ * depot); mp_array[0 .. mp_nfree-1] and each cache's mc_buf[0 ..
+ * mc_n-1] are the free buffers; under AddressSanitizer free buffers
+ * are poisoned; the depot and the counters change only under mp_lock,
+ * a cache only on its own CPU with its interrupts masked, so interrupt
+ * handlers may allocate and free; nothing here needs the big lock;
+ * nothing sleeps except mpipe_alloc_waitok (and mpipe_init's prefill
+ * and mpipe_sethiwat when the caller may sleep).  Lock order: the list
+ * lock, then a pipe's.
  */
 #include <sys/mbuf_port.h>
 #include <sys/queue.h>
@@ -69,6 +91,48 @@ struct mpipe_drain {
 static LIST_HEAD(, malloc_pipe) mpipe_list = LIST_HEAD_INITIALIZER(mpipe_list);
 static struct mpipe_drain mpipe_drains[MPIPE_NDRAIN];
 static int mpipe_draining;	/* drain hooks are running: no recursion */
+static struct mbp_lock mpipe_list_lock;	/* the list and the drain hooks */
+static bool mpipe_list_ready;
+
+/* The list's lock, made at the first mpipe_init (at boot, one CPU). */
+static struct mbp_lock *
+mpipe_listlock(void)
+{
+	if (!mpipe_list_ready) {
+		mbp_lock_init(&mpipe_list_lock, "mpipe list");
+		mpipe_list_ready = true;
+	}
+	return (&mpipe_list_lock);
+}
+
+/* The depot's fill at which a free goes back to mbp_malloc. */
+static inline int
+mpipe_dmax(const struct malloc_pipe *mp)
+{
+	return (MAX(mp->mp_nnom + mp->mp_ccap, mp->mp_keep));
+}
+
+/* Free buffers in every cache (other CPUs' counts read unlocked). */
+static int
+mpipe_ncached(const struct malloc_pipe *mp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MBP_MAXCPUS; i++)
+		n += ((volatile struct mpipe_cache *)&mp->mp_cache[i])->mc_n;
+	return (n);
+}
+
+/* Count a buffer going out; under mp_lock. */
+static inline void
+mpipe_took(struct malloc_pipe *mp, const struct mpipe_cache *mc)
+{
+	int out = mp->mp_total - mp->mp_nfree - mc->mc_n;
+
+	mp->mp_gets++;
+	if (out > mp->mp_hiwat)
+		mp->mp_hiwat = out;
+}
 
 /* mpipe_free zeroes a buffer it keeps (DragonFly's default). */
 static inline bool
@@ -194,6 +258,9 @@ mpipe_inarray(struct malloc_pipe *mp, void *buf)
 	for (i = 0; i < mp->mp_nfree; i++)
 		if (mp->mp_array[i] == buf)
 			return (true);
+	for (i = 0; i < mpipe_mycache(mp)->mc_n; i++)
+		if (mpipe_mycache(mp)->mc_buf[i] == buf)
+			return (true);
 #else
 	(void)mp;
 	(void)buf;
@@ -221,7 +288,7 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 {
 	int wait = mbp_cansleep() ? MBP_WAITOK : MBP_NOWAIT;
 	void *buf;
-	int s;
+	int i;
 
 	MBP_ASSERTMSG(bytes > 0, "mpipe_init: bad size %d for type %s", bytes,
 	    mbp_memtype_name(type));
@@ -249,22 +316,36 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 #if defined(MPIPE_POISON) || defined(__SANITIZE_ADDRESS__)
 	mp->mp_hooks = MPIPE_HTAKE | MPIPE_HPUT;
 #endif
-	mp->mp_array = mbp_malloc(nnom * sizeof(void *), M_MPIPE, wait);
-	if (mp->mp_array == NULL)
+	/*
+	 * Caches only where the cap leaves room for a full one on every
+	 * CPU: a small pipe keeps the seed's exact reserve.
+	 */
+	mp->mp_cmax = (nmax - nnom) / MBP_MAXCPUS >= MPIPE_CACHE &&
+	    nmax != MPIPE_NOCAP ? MPIPE_CACHE : 0;
+	mp->mp_ccap = MBP_MAXCPUS * mp->mp_cmax;
+	mp->mp_slots = nnom + mp->mp_ccap;
+	mbp_lock_init(&mp->mp_lock, "mpipe");
+	mp->mp_array = mbp_malloc(mp->mp_slots * sizeof(void *), M_MPIPE,
+	    wait);
+	mp->mp_cache = mbp_malloc(MBP_MAXCPUS * sizeof(struct mpipe_cache),
+	    M_MPIPE, wait | MBP_ZERO);
+	if (mp->mp_array == NULL || mp->mp_cache == NULL)
 		mbp_panic("mpipe_init: pipe %s: no memory for its array",
 		    mp->mp_name);
-	while (mp->mp_nfree < nnom) {
+	for (i = 0; i < MBP_MAXCPUS; i++)
+		mp->mp_cache[i].mc_max = mp->mp_cmax;
+	while (mp->mp_nfree < mp->mp_slots) {
 		if ((buf = mpipe_sysalloc(mp, wait)) == NULL)
 			mbp_panic("mpipe_init: pipe %s: no memory for reserve "
 			    "buffer %d of %d", mp->mp_name, mp->mp_nfree + 1,
-			    nnom);
+			    mp->mp_slots);
 		mpipe_stash(mp, buf);
 		mp->mp_array[mp->mp_nfree++] = buf;
 		mp->mp_total++;
 	}
-	s = mbp_splhigh();
+	mbp_lock_enter(mpipe_listlock());
 	LIST_INSERT_HEAD(&mpipe_list, mp, mp_link);
-	mbp_splx(s);
+	mbp_lock_exit(&mpipe_list_lock);
 }
 
 void
@@ -274,32 +355,31 @@ mpipe_setname(struct malloc_pipe *mp, const char *name)
 }
 
 /*
- * The interrupt share (an extension): nint of the array's buffers are
- * for interrupt context only.  When nint is not 0 the array is topped
- * up to all its nnom now, from mbp_malloc under the cap, so that the
- * share and the threads' nnom - nint are both there before they are
- * needed, however many buffers the caller already holds (a driver's
- * receive ring).
+ * The interrupt share (an extension): nint of the depot's buffers are
+ * for interrupt context only.  When nint is not 0 the depot is topped
+ * up to nnom now, from mbp_malloc under the cap, so that the share and
+ * the threads' nnom - nint are both there before they are needed,
+ * however many buffers the caller already holds (a driver's receive
+ * ring).
  */
 void
 mpipe_setintr(struct malloc_pipe *mp, int nint)
 {
 	void *buf;
-	int s;
 
 	MBP_ASSERTMSG(mp->mp_flags & MPF_INT, "mpipe_setintr: pipe %s was not "
 	    "made with MPF_INT", mp->mp_name);
 	MBP_ASSERTMSG(nint >= 0 && nint <= mp->mp_nnom, "mpipe_setintr: pipe %s: "
 	    "interrupt share %d outside 0..nnom (%d)", mp->mp_name, nint,
 	    mp->mp_nnom);
-	s = mbp_splhigh();
+	mbp_lock_enter(&mp->mp_lock);
 	mp->mp_nint = nint;
 	while (nint > 0 && mp->mp_nfree < mp->mp_nnom &&
 	    mp->mp_total < mp->mp_nmax) {
 		mp->mp_total++;		/* hold the slot */
-		mbp_splx(s);
+		mbp_lock_exit(&mp->mp_lock);
 		buf = mpipe_sysalloc(mp, MBP_NOWAIT);
-		s = mbp_splhigh();
+		mbp_lock_enter(&mp->mp_lock);
 		if (buf == NULL) {
 			mp->mp_total--;
 			break;
@@ -312,36 +392,135 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 				mbp_wakeup(mp);
 			continue;
 		}
-		/* Frees filled the array meanwhile: this one is spare. */
+		/* Frees filled the depot meanwhile: this one is spare. */
 		mp->mp_total--;
 		mp->mp_sysfrees++;
-		mbp_splx(s);
+		mbp_lock_exit(&mp->mp_lock);
 		if (mp->mp_deconstruct != NULL)
 			mp->mp_deconstruct(buf, mp->mp_priv);
 		mbp_free(buf, mp->mp_type);
-		s = mbp_splhigh();
+		mbp_lock_enter(&mp->mp_lock);
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&mp->mp_lock);
+}
+
+/*
+ * The high-water mark (an extension, mpipe.9): the depot keeps up to
+ * nkeep free buffers (at least what nnom and the caches need) before a
+ * free goes back to mbp_malloc, so that a burst of up to nkeep buffers
+ * out at once is served from the depot once the pipe has grown to it.
+ * Nothing is allocated ahead.  Thread context; 0, or ENOBUFS (the
+ * pipe unchanged) when there is no memory for the bigger depot.
+ */
+int
+mpipe_sethiwat(struct malloc_pipe *mp, int nkeep)
+{
+	void **na, **old = NULL;
+	int slots;
+
+	MBP_ASSERTMSG(nkeep >= 0, "mpipe_sethiwat: pipe %s: negative mark %d",
+	    mp->mp_name, nkeep);
+	nkeep = MIN(nkeep, mp->mp_nmax);
+	slots = MAX(nkeep, mp->mp_nnom + MBP_MAXCPUS * mp->mp_cmax);
+	na = NULL;
+	if (slots > mp->mp_slots) {
+		na = mbp_malloc(slots * sizeof(void *), M_MPIPE,
+		    mbp_cansleep() ? MBP_WAITOK : MBP_NOWAIT);
+		if (na == NULL)
+			return (ENOBUFS);
+	}
+	mbp_lock_enter(&mp->mp_lock);
+	if (na != NULL && slots > mp->mp_slots) {
+		memcpy(na, mp->mp_array, mp->mp_nfree * sizeof(void *));
+		old = mp->mp_array;
+		mp->mp_array = na;
+		mp->mp_slots = slots;
+		na = NULL;
+	}
+	mp->mp_keep = nkeep;
+	mbp_lock_exit(&mp->mp_lock);
+	if (old != NULL)
+		mbp_free(old, M_MPIPE);
+	if (na != NULL)
+		mbp_free(na, M_MPIPE);
+	return (0);
+}
+
+/*
+ * Give back to mbp_malloc the depot's buffers while the pipe has more
+ * than its reserve (nnom and the caches' share): what a high-water
+ * mark or the caches keep on top of it; the mark stays.  Any context;
+ * returns how many went.
+ */
+int
+mpipe_trim(struct malloc_pipe *mp)
+{
+	void *buf;
+	int n = 0;
+
+	mbp_lock_enter(&mp->mp_lock);
+	while (mp->mp_nfree > 0 && mp->mp_total > mp->mp_nnom + mp->mp_ccap) {
+		buf = mp->mp_array[--mp->mp_nfree];
+		mp->mp_total--;
+		mp->mp_sysfrees++;
+		mbp_lock_exit(&mp->mp_lock);
+		mbp_unpoison(buf, mp->mp_bytes);
+		if (mp->mp_deconstruct != NULL)
+			mp->mp_deconstruct(buf, mp->mp_priv);
+		mbp_free(buf, mp->mp_type);
+		n++;
+		mbp_lock_enter(&mp->mp_lock);
+	}
+	mbp_lock_exit(&mp->mp_lock);
+	return (n);
+}
+
+/* mpipe_trim on every pipe; thread context (the list lock is dropped). */
+int
+mpipe_trim_all(void)
+{
+	struct malloc_pipe *mp;
+	int n = 0;
+
+	mbp_lock_enter(mpipe_listlock());
+	LIST_FOREACH(mp, &mpipe_list, mp_link) {
+		if (mp->mp_keep == 0 && mp->mp_cmax == 0)
+			continue;
+		mbp_lock_exit(&mpipe_list_lock);
+		n += mpipe_trim(mp);
+		mbp_lock_enter(&mpipe_list_lock);
+	}
+	mbp_lock_exit(&mpipe_list_lock);
+	return (n);
 }
 
 void
 mpipe_done(malloc_pipe_t mp)
 {
+	struct mpipe_cache *mc;
 	void *buf;
-	int s, out;
+	int i, out;
 
 	/* A zeroed pipe, or one already done: nothing to do (DragonFly). */
 	if (mp->mp_array == NULL)
 		return;
-	s = mbp_splhigh();
-	out = mp->mp_total - mp->mp_nfree;
+	mbp_lock_enter(&mp->mp_lock);
+	out = mp->mp_total - mp->mp_nfree - mpipe_ncached(mp);
 	if (out != 0 || mp->mp_waiters != 0) {
-		mbp_splx(s);
+		mbp_lock_exit(&mp->mp_lock);
 		mbp_panic("mpipe_done: pipe %s has %d buffers outstanding and %d "
 		    "waiters", mp->mp_name, out, mp->mp_waiters);
 	}
+	mbp_lock_exit(&mp->mp_lock);
+	mbp_lock_enter(&mpipe_list_lock);
 	LIST_REMOVE(mp, mp_link);
-	mbp_splx(s);
+	mbp_lock_exit(&mpipe_list_lock);
+	/* Nobody else may use a pipe being done: its caches are ours. */
+	for (i = 0; i < MBP_MAXCPUS; i++) {
+		mc = &mp->mp_cache[i];
+		while (mc->mc_n > 0)
+			mp->mp_array[mp->mp_nfree++] = mc->mc_buf[--mc->mc_n];
+	}
 	while (mp->mp_nfree > 0) {
 		buf = mp->mp_array[--mp->mp_nfree];
 		mp->mp_total--;
@@ -351,7 +530,9 @@ mpipe_done(malloc_pipe_t mp)
 		mbp_free(buf, mp->mp_type);
 	}
 	mbp_free(mp->mp_array, M_MPIPE);
+	mbp_free(mp->mp_cache, M_MPIPE);
 	mp->mp_array = NULL;
+	mp->mp_cache = NULL;
 	mp->mp_nnom = mp->mp_nmax = mp->mp_nint = 0;
 }
 
@@ -359,16 +540,16 @@ mpipe_done(malloc_pipe_t mp)
 static bool
 mpipe_run_drains(void)
 {
-	int i, s;
+	int i;
 	bool ran = false;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&mpipe_list_lock);
 	if (mpipe_draining) {
-		mbp_splx(s);
+		mbp_lock_exit(&mpipe_list_lock);
 		return (false);
 	}
 	mpipe_draining = 1;
-	mbp_splx(s);
+	mbp_lock_exit(&mpipe_list_lock);
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		void (*fn)(void *) = mpipe_drains[i].md_fn;
 
@@ -382,41 +563,56 @@ mpipe_run_drains(void)
 }
 
 /*
- * The slow path: the array has nothing this context may take.  Borrow
- * from mbp_malloc under the cap, then drain, then fail or sleep.  The
- * last check and the sleep are at splhigh together, so a free from an
- * interrupt handler cannot slip between them.
+ * The slow path: this CPU's cache has nothing (or the pipe has work to
+ * do on each buffer).  Under mp_lock: the cache, then the depot (and
+ * the cache refilled with half its capacity from above the interrupt
+ * share), then mbp_malloc under the cap, then the drain hooks, then
+ * fail or sleep.  The last check and the sleep are under mp_lock
+ * together (mbp_lock_sleep), so a free on any CPU cannot slip between
+ * them.
  */
 static void *
 mpipe_get(struct malloc_pipe *mp, bool canwait)
 {
 	bool mtried = false, drained = false;
+	struct mpipe_cache *mc;
 	void *buf;
-	int s, n;
+	int n, k, avail;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&mp->mp_lock);
 	for (;;) {
+		/* Under mp_lock this CPU is ours, but a sleep may move us. */
+		mc = mpipe_mycache(mp);
+		if (mc->mc_n > 0) {
+			buf = mc->mc_buf[--mc->mc_n];
+			goto got;
+		}
 		n = mp->mp_nfree;
-		if (n > mp->mp_nint || (n > 0 && mbp_in_interrupt())) {
+		avail = mbp_in_interrupt() ? n : n - mp->mp_nint;
+		if (avail > 0) {
 			if (n <= mp->mp_nint)
 				mp->mp_intres++;
 			buf = mp->mp_array[--n];
+			avail--;
+			/* Half a cache more, unless someone is waiting. */
+			k = mp->mp_waiters != 0 ? 0 :
+			    MIN(mc->mc_max / 2, MAX(n - mp->mp_nint, 0));
+			n -= k;
+			memcpy(mc->mc_buf, &mp->mp_array[n], k * sizeof(void *));
+			mc->mc_n = k;
 			mp->mp_nfree = n;
-			mpipe_took(mp);
-			mbp_splx(s);
-			mpipe_ready(mp, buf);
-			return (buf);
+			goto got;
 		}
 		if (!mtried && mp->mp_total < mp->mp_nmax) {
 			mtried = true;
 			mp->mp_total++;		/* hold the slot */
-			mbp_splx(s);
+			mbp_lock_exit(&mp->mp_lock);
 			buf = mpipe_sysalloc(mp, MBP_NOWAIT);
-			s = mbp_splhigh();
+			mbp_lock_enter(&mp->mp_lock);
 			if (buf != NULL) {
 				mp->mp_mallocs++;
-				mpipe_took(mp);
-				mbp_splx(s);
+				mpipe_took(mp, mpipe_mycache(mp));
+				mbp_lock_exit(&mp->mp_lock);
 				return (buf);
 			}
 			mp->mp_total--;
@@ -424,28 +620,40 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 		}
 		if (!drained) {
 			drained = true;
-			mbp_splx(s);
+			mbp_lock_exit(&mp->mp_lock);
 			if (mpipe_run_drains()) {
 				mtried = false;
-				s = mbp_splhigh();
+				mbp_lock_enter(&mp->mp_lock);
 				mp->mp_drains++;
 			} else
-				s = mbp_splhigh();
+				mbp_lock_enter(&mp->mp_lock);
 			continue;
 		}
 		if (!canwait) {
 			mp->mp_fails++;
-			mbp_splx(s);
+			mbp_lock_exit(&mp->mp_lock);
 			return (NULL);
 		}
-		/* Under the cap but no memory: poll; at the cap: a free. */
+		/*
+		 * Under the cap but no memory: poll.  At the cap: a free,
+		 * which from now on every CPU brings to the depot; buffers
+		 * another CPU cached before that come back with its next
+		 * free, or are found by the poll when it frees meanwhile.
+		 */
 		mp->mp_waits++;
 		mp->mp_waiters++;
-		mbp_sleep(mp, "mpipe", mp->mp_total < mp->mp_nmax ?
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		(void)mbp_lock_sleep(&mp->mp_lock, mp, "mpipe",
+		    mp->mp_total < mp->mp_nmax || mpipe_ncached(mp) > 0 ?
 		    MAX(mbp_hz() / 10, 1) : 0);
 		mp->mp_waiters--;
 		mtried = drained = false;
 	}
+got:
+	mpipe_took(mp, mc);
+	mbp_lock_exit(&mp->mp_lock);
+	mpipe_ready(mp, buf);
+	return (buf);
 }
 
 void *
@@ -474,46 +682,63 @@ mpipe_alloc_waitok(struct malloc_pipe *mp)
 }
 
 /*
- * All of mpipe_free: the buffer goes into the array while the array has
- * a free slot (zeroed first when the pipe zeroes), and to mbp_malloc
- * through the destructor only when the array is full, as in DragonFly's
+ * All of mpipe_free: the buffer goes into this CPU's cache while it has
+ * room and nobody waits; otherwise into the depot with half the cache
+ * (all of it when a thread waits, which is woken) while the depot has
+ * room (zeroed first when the pipe zeroes), and to mbp_malloc through
+ * the destructor only when the depot is full, as in DragonFly's
  * mpipe_free; mpipe_put (sys/mpipe.h) is its common case, inline.
  */
 void
 mpipe_putslow(struct malloc_pipe *mp, void *buf)
 {
-	int s, n;
+	struct mpipe_cache *mc;
+	int n, k, room;
 
 	mpipe_checkfree(mp, buf);
-	s = mbp_splhigh();
+	if (mpipe_zeroes(mp))
+		memset(buf, 0, mp->mp_bytes);
+	mbp_lock_enter(&mp->mp_lock);
+	mc = mpipe_mycache(mp);
 	n = mp->mp_nfree;
 	if (mpipe_inarray(mp, buf)) {
-		mbp_splx(s);
+		mbp_lock_exit(&mp->mp_lock);
 		mbp_panic("mpipe_free: pipe %s: %p freed but it is already free "
 		    "(double free)", mp->mp_name, buf);
 	}
-	if (mp->mp_total <= n) {
-		mbp_splx(s);
+	if (mp->mp_total <= n + mc->mc_n) {
+		mbp_lock_exit(&mp->mp_lock);
 		mbp_panic("mpipe_free: pipe %s: %p freed but no buffer is out",
 		    mp->mp_name, buf);
 	}
 	mp->mp_puts++;
-	if (n < mp->mp_nnom) {
-		if (mpipe_zeroes(mp))
-			memset(buf, 0, mp->mp_bytes);
-		mpipe_stash(mp, buf);
-		mp->mp_array[n] = buf;
-		mp->mp_nfree = n + 1;
-		if (mp->mp_waiters != 0)
-			mbp_wakeup(mp);
-		mbp_splx(s);
+	mpipe_stash(mp, buf);
+	if (mp->mp_waiters == 0 && mc->mc_n < mc->mc_max) {
+		mc->mc_buf[mc->mc_n++] = buf;
+		mbp_lock_exit(&mp->mp_lock);
 		return;
 	}
-	mp->mp_total--;
-	mp->mp_sysfrees++;
+	room = mpipe_dmax(mp) - n;
+	if (room > 0) {
+		mp->mp_array[n++] = buf;
+		room--;
+		buf = NULL;
+	}
+	k = MIN(mp->mp_waiters != 0 ? mc->mc_n : mc->mc_n / 2, room);
+	mc->mc_n -= k;
+	memcpy(&mp->mp_array[n], &mc->mc_buf[mc->mc_n], k * sizeof(void *));
+	mp->mp_nfree = n + k;
 	if (mp->mp_waiters != 0)
 		mbp_wakeup(mp);
-	mbp_splx(s);
+	if (buf == NULL) {
+		mbp_lock_exit(&mp->mp_lock);
+		return;
+	}
+	/* The depot is full (and the cache): back to mbp_malloc. */
+	mp->mp_total--;
+	mp->mp_sysfrees++;
+	mbp_lock_exit(&mp->mp_lock);
+	mbp_unpoison(buf, mp->mp_bytes);
 	if (mp->mp_deconstruct != NULL)
 		mp->mp_deconstruct(buf, mp->mp_priv);
 	mbp_free(buf, mp->mp_type);
@@ -526,41 +751,68 @@ mpipe_free(struct malloc_pipe *mp, void *buf)
 		mpipe_put(mp, buf);
 }
 
+/* Free buffers: the depot and every cache (a snapshot). */
+int
+mpipe_nfree(const struct malloc_pipe *mp)
+{
+	if (mp->mp_cache == NULL)
+		return (mp->mp_nfree);
+	return (mp->mp_nfree + mpipe_ncached(mp));
+}
+
 int
 mpipe_out(const struct malloc_pipe *mp)
 {
-	int s, out;
+	return (mp->mp_total - mpipe_nfree(mp));
+}
 
-	s = mbp_splhigh();
-	out = mp->mp_total - mp->mp_nfree;
-	mbp_splx(s);
-	return (out);
+/* Allocations: through the depot and from every CPU's cache. */
+u_long
+mpipe_gets(const struct malloc_pipe *mp)
+{
+	u_long n = mp->mp_gets;
+	int i;
+
+	for (i = 0; mp->mp_cache != NULL && i < MBP_MAXCPUS; i++)
+		n += mp->mp_cache[i].mc_gets;
+	return (n);
+}
+
+u_long
+mpipe_puts(const struct malloc_pipe *mp)
+{
+	u_long n = mp->mp_puts;
+	int i;
+
+	for (i = 0; mp->mp_cache != NULL && i < MBP_MAXCPUS; i++)
+		n += mp->mp_cache[i].mc_puts;
+	return (n);
 }
 
 int
 mpipe_drain_register(void (*fn)(void *), void *arg)
 {
-	int i, s;
+	int i;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(mpipe_listlock());
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		if (mpipe_drains[i].md_fn == NULL) {
 			mpipe_drains[i].md_arg = arg;
 			mpipe_drains[i].md_fn = fn;
-			mbp_splx(s);
+			mbp_lock_exit(&mpipe_list_lock);
 			return (0);
 		}
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&mpipe_list_lock);
 	return (ENOSPC);
 }
 
 void
 mpipe_drain_deregister(void (*fn)(void *), void *arg)
 {
-	int i, s;
+	int i;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(mpipe_listlock());
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
 		if (mpipe_drains[i].md_fn == fn &&
 		    mpipe_drains[i].md_arg == arg) {
@@ -569,7 +821,7 @@ mpipe_drain_deregister(void (*fn)(void *), void *arg)
 			break;
 		}
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&mpipe_list_lock);
 }
 
 long
@@ -577,12 +829,11 @@ mpipe_total_out(void)
 {
 	struct malloc_pipe *mp;
 	long n = 0;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(mpipe_listlock());
 	LIST_FOREACH(mp, &mpipe_list, mp_link)
-		n += mp->mp_total - mp->mp_nfree;
-	mbp_splx(s);
+		n += mpipe_out(mp);
+	mbp_lock_exit(&mpipe_list_lock);
 	return (n);
 }
 
@@ -604,8 +855,8 @@ mpipe_print(const struct malloc_pipe *mp)
 	else
 		mbp_printf("%5d", mp->mp_nmax);
 	mbp_printf(" %4d %5d %5d %5d %8lu %8lu %5lu %5lu %5lu %6lu %6lu %5lu\n",
-	    mp->mp_nint, mp->mp_nfree, mp->mp_total - mp->mp_nfree,
-	    mp->mp_hiwat, mp->mp_gets, mp->mp_puts, mp->mp_fails,
+	    mp->mp_nint, mpipe_nfree(mp), mpipe_out(mp),
+	    mp->mp_hiwat, mpipe_gets(mp), mpipe_puts(mp), mp->mp_fails,
 	    mp->mp_waits, mp->mp_drains, mp->mp_mallocs, mp->mp_sysfrees,
 	    mp->mp_intres);
 }

@@ -170,12 +170,24 @@ struct snap {
 	int			 ntype, nprobe;
 };
 
+/* Let every subsystem give back what it only caches (lp_settle). */
+static void
+snap_settle(void)
+{
+	struct leakprobe *lp;
+
+	SLIST_FOREACH(lp, &leakprobes, lp_next)
+		if (lp->lp_settle != NULL)
+			lp->lp_settle();
+}
+
 static void
 snap_take(struct snap *sn)
 {
 	struct malloc_type *t;
 	struct leakprobe *lp;
 
+	snap_settle();
 	sn->ntype = sn->nprobe = 0;
 	MALLOC_TYPE_FOREACH(t) {
 		if (sn->ntype == MAXSNAP)
@@ -198,6 +210,7 @@ snap_differs(struct snap *before, char *why, size_t len)
 	struct malloc_type *t;
 	int i;
 
+	snap_settle();
 	for (i = 0; i < before->nprobe; i++) {
 		long now = before->probe[i]->lp_count();
 

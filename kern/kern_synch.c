@@ -430,6 +430,35 @@ tsleep(const void *ident, int priority, const char *wmesg, int timo)
 	return (sleepq_block(ident, wmesg, timo) ? EWOULDBLOCK : 0);
 }
 
+/*
+ * tsleep with an interlock: mtx, the only spin mutex the caller holds,
+ * is released only once the thread is on its sleep queue under
+ * sched_lock, so a wakeup issued by a holder of mtx after the caller's
+ * check is not lost; mtx is held again on return.
+ */
+int
+msleep(const void *ident, struct mutex *mtx, int priority, const char *wmesg,
+    int timo)
+{
+	struct cpu_info *ci = curcpu();
+	bool timedout;
+
+	(void)priority;
+	if (in_interrupt())
+		panic("msleep(\"%s\") called from interrupt context", wmesg);
+	if (!mtx_owned(mtx) || ci->ci_mtx_count != 1)
+		panic("msleep(\"%s\"): %s must be the only spin mutex held "
+		    "(cpu%u holds %d)", wmesg, mtx->mtx_name, ci->ci_index,
+		    ci->ci_mtx_count);
+	KASSERTMSG(ci->ci_curthread != ci->ci_idlethread,
+	    "msleep: the idle thread may not sleep");
+	mtx_enter(&sched_lock);
+	mtx_leave(mtx);
+	timedout = sleepq_block(ident, wmesg, timo);
+	mtx_enter(mtx);
+	return (timedout ? EWOULDBLOCK : 0);
+}
+
 static void
 endtsleep(void *arg)
 {

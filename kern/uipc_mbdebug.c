@@ -208,14 +208,15 @@ mbstat_print(void)
 	u_long outb, freeb, fails, waits;
 
 	mbp_printf("%lu/%d/%d/%d mbufs in use (current/cache/total/max)\n",
-	    mbstat_mbufs(), mp->mp_nfree, mp->mp_total, mp->mp_nmax);
+	    mbstat_mbufs(), mpipe_nfree(mp), mp->mp_total, mp->mp_nmax);
 	mbp_printf("%lu/%d/%d/%d mbuf clusters in use (current/cache/total/max)\n",
-	    mbstat.m_clusters, cp->mp_nfree, cp->mp_total, cp->mp_nmax);
+	    mbstat.m_clusters, mpipe_nfree(cp), cp->mp_total, cp->mp_nmax);
 	mbp_printf("%lu/%lu external buffers in use (current/total)\n",
 	    mbstat.m_extbufs, mbstat.m_extadds);
 	msys_print_brief(&outb, &freeb, &fails, &waits);
 	outb += mbstat_mbufs() * MSIZE + mbstat.m_clusters * MCLBYTES;
-	freeb += (u_long)mp->mp_nfree * MSIZE + (u_long)cp->mp_nfree * MCLBYTES;
+	freeb += (u_long)mpipe_nfree(mp) * MSIZE +
+	    (u_long)mpipe_nfree(cp) * MCLBYTES;
 	mbp_printf("%luK/%luK/%luK bytes allocated to network "
 	    "(current/cache/total)\n", outb / 1024, freeb / 1024,
 	    (outb + freeb) / 1024);

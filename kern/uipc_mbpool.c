@@ -54,6 +54,7 @@ MBP_MEMTYPE_DEFINE(M_MBUFREF, "mbufref");
 #define MB_REFNNOM	64
 #define NMBUFS		8192
 #define NMBCLUSTERS	4096
+#define MB_HIWAT	4096	/* mbufs and clusters the depots keep */
 
 struct malloc_pipe mb_mbuf_pipe;
 struct malloc_pipe mb_cluster_pipe;
@@ -154,7 +155,7 @@ mbstat_mbufs(void)
 u_long
 mbstat_gets(void)
 {
-	return (mb_mbuf_pipe.mp_gets);
+	return (mpipe_gets(&mb_mbuf_pipe));
 }
 
 caddr_t
@@ -197,6 +198,9 @@ mb_poolinit(void)
 	    MIN(MB_CLNNOM, nmbclusters / 2), nmbclusters,
 	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&mb_cluster_pipe, "cluster");
+	/* A burst of MB_HIWAT is served from the depots (mpipe_sethiwat). */
+	(void)mpipe_sethiwat(&mb_mbuf_pipe, MB_HIWAT);
+	(void)mpipe_sethiwat(&mb_cluster_pipe, MB_HIWAT);
 	mpipe_init(&mb_ref_pipe, M_MBUFREF, sizeof(u_int),
 	    MIN(MB_REFNNOM, nmbufs / 2), nmbufs, MPF_NOZERO, NULL, NULL,
 	    NULL);

@@ -223,10 +223,10 @@ msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
 		if ((mp = msys_tab[i]) == &mb_cluster_pipe)
 			continue;
 		mbp_printf("%d/%d/%d/%d %d-byte size class buffers in use "
-		    "(current/cache/total/max)\n", mpipe_out(mp), mp->mp_nfree,
+		    "(current/cache/total/max)\n", mpipe_out(mp), mpipe_nfree(mp),
 		    mp->mp_total, mp->mp_nmax, mp->mp_bytes);
 		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;
-		*freeb += (u_long)mp->mp_nfree * mp->mp_bytes;
+		*freeb += (u_long)mpipe_nfree(mp) * mp->mp_bytes;
 		*fails += mp->mp_fails;
 		*waits += mp->mp_waits;
 	}
@@ -246,7 +246,7 @@ msys_print(void)
 		mp = msys_tab[i];
 		mbp_printf("%-8d %-12s %5d %5d %5d %5d %8lu %5lu %5lu\n",
 		    mp->mp_bytes, mp->mp_name, mp->mp_nnom, mp->mp_nmax,
-		    mp->mp_nfree, mpipe_out(mp), mp->mp_gets, mp->mp_fails,
+		    mpipe_nfree(mp), mpipe_out(mp), mpipe_gets(mp), mp->mp_fails,
 		    mp->mp_waits);
 	}
 }

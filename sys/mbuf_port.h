@@ -14,11 +14,12 @@
  * Invariants: the module calls nothing else (tests/suite-13-module.sh
  * checks with nm that the module's objects leave exactly these names
  * undefined); every name the module defines is its own (m_*, mb*,
- * mpipe_*, msys_*, os_*, in_cksum*, mq_*, M_*).  The module runs on one
- * CPU: its shared state changes only with interrupts masked
- * (mbp_splhigh).  For SMP, the names mbp_lock, mbp_lock_init,
- * mbp_lock_enter and mbp_lock_exit are reserved: a spin lock that also
- * masks interrupts, taken where the module raises mbp_splhigh today.
+ * mpipe_*, msys_*, os_*, in_cksum*, mq_*, M_*).  On several CPUs the
+ * pipes (mpipe(9)) keep their shared state under an mbp_lock, a spin
+ * lock that also masks interrupts on its CPU, and their per-CPU caches
+ * with interrupts masked on this CPU alone (mbp_intr_disable); the rest
+ * of the module still changes its shared state at mbp_splhigh, which on
+ * this kernel is serialised by the interim big lock (smp(9)).
  */
 #ifndef _SYS_MBUF_PORT_H_
 #define _SYS_MBUF_PORT_H_
@@ -104,6 +105,14 @@ int	 (memcmp)(const void *, const void *, size_t);
  *   void mbp_counter_add(volatile u_long *, long)	add, atomic against
  *	interrupt handlers of this CPU;
  *   u_int mbp_refcnt_add(volatile u_int *, int)	same, returns new value;
+ *   struct mbp_lock	a spin lock that masks interrupts (below);
+ *   MBP_MAXCPUS	the most CPUs the port runs (1 on one CPU);
+ *   u_int mbp_cpu_index(void)	the running CPU, 0 .. MBP_MAXCPUS - 1;
+ *   u_int mbp_ncpu(void)	the CPUs running now (1 .. MBP_MAXCPUS);
+ *   int  mbp_intr_disable(void)	mask every interrupt on this CPU alone
+ *	(no lock, on any CPU); return what mbp_intr_restore wants back;
+ *   void mbp_intr_restore(int)	undo it; the pair nests inside and
+ *	around mbp_splhigh and mbp_lock_enter;
  *   mbp_poison(p, n), mbp_unpoison(p, n), mbp_ispoisoned(p)  a memory
  *	checker's hooks (no-ops, and 0, without one);
  *   ENOBUFS EPERM EMSGSIZE EINVAL EEXIST ENOSPC EWOULDBLOCK: the host's
@@ -160,6 +169,28 @@ void	 mbp_panic(const char *fmt, ...) __dead __printflike(1, 2);
 int	 mbp_printf(const char *fmt, ...) __printflike(1, 2);
 /* mbp_vsnprintf: format into buf (always terminated); the C return. */
 int	 mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/*
+ * mbp_lock: a spin lock that also masks interrupts on the CPU that holds
+ * it, as NetBSD's spin mutex(9) and FreeBSD's mtx_lock_spin.
+ * mbp_lock_init: make it free; before first use, once.  mbp_lock_enter:
+ * any context; mask this CPU's interrupts and spin until no other CPU
+ * holds it; taking a lock this CPU already holds is a bug (the port may
+ * panic).  mbp_lock_exit: release it and put this CPU's interrupt state
+ * back as it was before the matching enter.  Locks nest (released in
+ * any order); while one is held the caller may call mbp_wakeup,
+ * mbp_printf, mbp_panic and other mbp_lock functions only, never
+ * mbp_malloc, mbp_free or mbp_sleep.  mbp_lock_sleep: thread context,
+ * the caller holds lk and no other lock, and was at the lowest level
+ * when it took it; like mbp_sleep, but lk is released only once the
+ * thread is asleep (a wakeup issued by a holder of lk after the caller's
+ * check is never lost) and is held again when it returns.
+ */
+void	 mbp_lock_init(struct mbp_lock *lk, const char *name);
+void	 mbp_lock_enter(struct mbp_lock *lk);
+void	 mbp_lock_exit(struct mbp_lock *lk);
+int	 mbp_lock_sleep(struct mbp_lock *lk, const void *chan,
+	    const char *wmesg, int timo);
 
 /* mbp_hz: clock ticks per second (the unit of mbp_sleep's timo). */
 int	 mbp_hz(void);

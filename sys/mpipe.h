@@ -1,5 +1,6 @@
 /*
- * sys/mpipe.h: malloc pipelines, mpipe(9), as DragonFly defines them.
+ * sys/mpipe.h: malloc pipelines, mpipe(9), as DragonFly defines them,
+ * with a cache per CPU in front of each.
  *
  * A pipe is a reserve of equal-sized buffers of one memory type (mbp_malloc).  It
  * is prefilled with nnom buffers when it is made, so those nnom
@@ -8,16 +9,23 @@
  * existence.  mpipe_alloc_nowait never sleeps and may return NULL;
  * mpipe_alloc_waitok sleeps at the cap and never returns NULL;
  * mpipe_free puts a buffer back into the array unless the array is
- * full, and only then gives it back to mbp_malloc.  The one extension
- * that changes who may take a buffer, an interrupt share set aside by
- * mpipe_setintr, is off unless a pipe's owner asks for it (mpipe.9,
+ * full, and only then gives it back to mbp_malloc.  The extensions
+ * that change who may take a buffer or how many are kept, the
+ * interrupt share (mpipe_setintr) and the high-water mark
+ * (mpipe_sethiwat), are off unless a pipe's owner asks (mpipe.9,
  * STANDARDS).
  *
+ * Per CPU (mpipe.9, CACHES): each CPU has a cache of up to mc_max free
+ * buffers, used with interrupts masked on that CPU alone and no lock;
+ * the array ("the depot") is behind them under mp_lock.  The pipe's
+ * reserve is nnom plus every cache's capacity (under the cap), so the
+ * depot always holds what nnom promises whatever sits in the caches.
+ *
  * Invariants: 1 <= mp_nnom <= mp_nmax; 0 <= mp_nint <= mp_nnom;
- * 0 <= mp_nfree <= mp_nnom (the array has mp_nnom slots); mp_nnom <=
- * mp_total <= mp_nmax; the buffers out are mp_total - mp_nfree; every
- * field changes only at splhigh, in kern_mpipe.c or in the inline
- * common cases below (mpipe_take, mpipe_put), which keep the same rules.
+ * mp_ccap is the sum of the caches' mc_max; 0 <= mp_nfree <= mpipe_dmax
+ * <= mp_slots; mp_nnom + mp_ccap <= mp_total <= mp_nmax; the buffers out are mp_total - mp_nfree - the
+ * caches' mc_n; the depot fields change only under mp_lock, a cache
+ * only on its CPU with interrupts masked there.
  */
 #ifndef _SYS_MPIPE_H_
 #define _SYS_MPIPE_H_
@@ -42,8 +50,26 @@ typedef struct mbp_memtype *malloc_type_t;
 #define MPIPE_HTAKE	0x01	/* on the way out (DIAGNOSTIC, ASan) */
 #define MPIPE_HPUT	0x02	/* on the way in (zeroing, junk, ASan) */
 
+/*
+ * A CPU's cache: a LIFO like the depot's, and the fast paths' counters.
+ * Only its own CPU touches it, with interrupts masked there.
+ */
+#define MPIPE_CACHE	32	/* most buffers a CPU's cache holds */
+
+struct mpipe_cache {
+	int		 mc_n;		/* buffers in mc_buf */
+	int		 mc_max;	/* capacity granted, 0 .. mp_cmax */
+	u_long		 mc_gets;	/* allocations from the cache */
+	u_long		 mc_puts;	/* frees into the cache */
+	void		*mc_buf[MPIPE_CACHE];
+	char		 mc_pad[40];	/* 320 bytes: no line shared */
+};
+
 struct malloc_pipe {
-	void		**mp_array;	/* LIFO of free buffers, nnom slots */
+	struct mpipe_cache *mp_cache;	/* MBP_MAXCPUS of them */
+	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
+	int		 mp_waiters;	/* threads asleep in alloc_waitok */
+	void		**mp_array;	/* the depot: LIFO of free buffers */
 	int		 mp_nfree;	/* buffers in mp_array */
 	int		 mp_nint;	/* of them, kept for interrupts */
 	int		 mp_total;	/* buffers in existence (free + out) */
@@ -51,8 +77,11 @@ struct malloc_pipe {
 	int		 mp_nmax;	/* cap on mp_total */
 	int		 mp_flags;
 	int		 mp_bytes;
-	int		 mp_waiters;	/* threads asleep in alloc_waitok */
-	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
+	int		 mp_slots;	/* size of mp_array */
+	int		 mp_cmax;	/* a cache's capacity when granted */
+	int		 mp_ccap;	/* capacity granted to all caches */
+	int		 mp_keep;	/* high-water mark (mpipe_sethiwat) */
+	struct mbp_lock	 mp_lock;	/* the depot and the counters below */
 	struct mbp_memtype *mp_type;
 	void		(*mp_construct)(void *buf, void *priv);
 	void		(*mp_deconstruct)(void *buf, void *priv);
@@ -60,16 +89,20 @@ struct malloc_pipe {
 	char		 mp_name[MPIPE_NAMELEN];
 	LIST_ENTRY(malloc_pipe) mp_link;	/* on the list of all pipes */
 
-	/* Statistics (mpipe_print_all, the "mpipes" shell command). */
-	u_long		 mp_gets;	/* successful allocations */
-	u_long		 mp_puts;	/* mpipe_free calls */
+	/*
+	 * Statistics (mpipe_print_all, the "mpipes" shell command); the
+	 * caches count their own gets and puts (mpipe_gets, mpipe_puts
+	 * sum them).
+	 */
+	u_long		 mp_gets;	/* allocations through the depot */
+	u_long		 mp_puts;	/* frees through the depot */
 	u_long		 mp_fails;	/* mpipe_alloc_nowait returned NULL */
 	u_long		 mp_waits;	/* sleeps in mpipe_alloc_waitok */
 	u_long		 mp_drains;	/* times the drain hooks were run */
 	u_long		 mp_mallocs;	/* buffers borrowed from mbp_malloc */
 	u_long		 mp_sysfrees;	/* buffers given back to mbp_malloc */
 	u_long		 mp_intres;	/* interrupt allocations from nint */
-	int		 mp_hiwat;	/* most buffers out at once */
+	int		 mp_hiwat;	/* most out at once, seen by the depot */
 };
 typedef struct malloc_pipe *malloc_pipe_t;
 
@@ -95,67 +128,76 @@ void	mpipe_free(malloc_pipe_t mpipe, void *buf);
  */
 void	mpipe_putslow(struct malloc_pipe *mpipe, void *buf);
 
-/* Count a buffer going out; at splhigh. */
-static inline void
-mpipe_took(struct malloc_pipe *mp)
+/* This CPU's cache; interrupts masked on this CPU. */
+static inline struct mpipe_cache *
+mpipe_mycache(struct malloc_pipe *mp)
 {
-	int out = mp->mp_total - mp->mp_nfree;
-
-	mp->mp_gets++;
-	if (out > mp->mp_hiwat)
-		mp->mp_hiwat = out;
+	return (&mp->mp_cache[mbp_cpu_index()]);
 }
 
-/* A buffer from above the interrupt share, or NULL: the caller decides. */
+/*
+ * A buffer from this CPU's cache, or NULL: the caller decides (the
+ * depot, mbp_malloc, a sleep).  No lock; interrupts masked on this CPU.
+ */
 static inline void *
 mpipe_take(struct malloc_pipe *mp)
 {
+	struct mpipe_cache *mc;
 	void *buf;
 	int s, n;
 
-	s = mbp_splhigh();
-	n = mp->mp_nfree;
+	s = mbp_intr_disable();
+	mc = mpipe_mycache(mp);
+	n = mc->mc_n;
 	if (__predict_false(mp->mp_hooks & MPIPE_HTAKE) ||
-	    __predict_false(n <= mp->mp_nint)) {
-		mbp_splx(s);
+	    __predict_false(n == 0)) {
+		mbp_intr_restore(s);
 		return (NULL);
 	}
-	buf = mp->mp_array[--n];
-	mp->mp_nfree = n;
-	mpipe_took(mp);
-	mbp_splx(s);
+	buf = mc->mc_buf[--n];
+	mc->mc_n = n;
+	mc->mc_gets++;
+	mbp_intr_restore(s);
 	return (buf);
 }
 
 /*
- * mpipe_free without the NULL check.  The slow path takes a free into a
- * full array (the buffer goes back to mbp_malloc), the frees that zero
- * or poison the buffer or wake a waiter, and a free when no buffer is
- * out (mp_total <= n), where it panics.
+ * mpipe_free without the NULL check: into this CPU's cache.  The slow
+ * path takes a free into a full cache (half of it goes to the depot),
+ * the frees that zero or poison the buffer, and every free while a
+ * thread waits for a buffer (the cache goes to the depot, the waiter
+ * is woken).
  */
 static inline void
 mpipe_put(struct malloc_pipe *mp, void *buf)
 {
+	struct mpipe_cache *mc;
 	int s, n;
 
-	s = mbp_splhigh();
-	n = mp->mp_nfree;
+	s = mbp_intr_disable();
+	mc = mpipe_mycache(mp);
+	n = mc->mc_n;
 	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) | mp->mp_waiters) ||
-	    __predict_false(n >= mp->mp_nnom) ||
-	    __predict_false(mp->mp_total <= n)) {
-		mbp_splx(s);
+	    __predict_false(n >= mc->mc_max)) {
+		mbp_intr_restore(s);
 		mpipe_putslow(mp, buf);
 		return;
 	}
-	mp->mp_puts++;
-	mp->mp_array[n] = buf;
-	mp->mp_nfree = n + 1;
-	mbp_splx(s);
+	mc->mc_buf[n] = buf;
+	mc->mc_n = n + 1;
+	mc->mc_puts++;
+	mbp_intr_restore(s);
 }
 
 void	mpipe_setname(struct malloc_pipe *mpipe, const char *name);
 void	mpipe_setintr(struct malloc_pipe *mpipe, int nint);
+int	mpipe_sethiwat(struct malloc_pipe *mpipe, int nkeep);
+int	mpipe_trim(struct malloc_pipe *mpipe);
+int	mpipe_trim_all(void);
 int	mpipe_out(const struct malloc_pipe *mpipe);
+int	mpipe_nfree(const struct malloc_pipe *mpipe);
+u_long	mpipe_gets(const struct malloc_pipe *mpipe);
+u_long	mpipe_puts(const struct malloc_pipe *mpipe);
 
 int	mpipe_drain_register(void (*fn)(void *), void *arg);
 void	mpipe_drain_deregister(void (*fn)(void *), void *arg);

@@ -36,6 +36,8 @@ void	mtx_enter(struct mutex *);
 bool	mtx_enter_try(struct mutex *);
 void	mtx_leave(struct mutex *);
 bool	mtx_owned(const struct mutex *);
+int	msleep(const void *ident, struct mutex *mtx, int priority,
+	    const char *wmesg, int timo);
 
 #define MUTEX_ASSERT_LOCKED(m) do {					\
 	if (!mtx_owned(m))						\

@@ -64,11 +64,14 @@ bool	selftest_failed(void);
 
 /*
  * Leak probes: a subsystem registers a function that returns how many
- * objects are outstanding; the harness checks it around every case.
+ * objects are outstanding; the harness checks it around every case,
+ * after calling every probe's lp_settle (when not NULL), which gives
+ * back what a subsystem keeps only as a cache (mpipe_trim_all).
  */
 struct leakprobe {
 	const char		*lp_name;
 	long			(*lp_count)(void);
+	void			(*lp_settle)(void);	/* or NULL */
 	SLIST_ENTRY(leakprobe)	 lp_next;
 };
 void	leakprobe_register(struct leakprobe *);

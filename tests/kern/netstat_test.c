@@ -31,11 +31,11 @@ SELFTEST(netstat, memory)
 	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
 	snprintf(want, sizeof(want), "%lu/%d/%d/%d mbufs in use "
 	    "(current/cache/total/max)\n", mbstat_mbufs(),
-	    mb_mbuf_pipe.mp_nfree, mb_mbuf_pipe.mp_total, mb_mbuf_pipe.mp_nmax);
+	    mpipe_nfree(&mb_mbuf_pipe), mb_mbuf_pipe.mp_total, mb_mbuf_pipe.mp_nmax);
 	ST_ASSERT(strncmp(out, want, strlen(want)) == 0);	/* first */
 	snprintf(want, sizeof(want), "\n%lu/%d/%d/%d mbuf clusters in use "
 	    "(current/cache/total/max)\n", mbstat.m_clusters,
-	    mb_cluster_pipe.mp_nfree, mb_cluster_pipe.mp_total,
+	    mpipe_nfree(&mb_cluster_pipe), mb_cluster_pipe.mp_total,
 	    mb_cluster_pipe.mp_nmax);
 	ST_ASSERT(strstr(out, want) != NULL);
 	ST_ASSERT(strstr(out, "640-byte size class buffers in use") != NULL);

@@ -497,7 +497,7 @@ ms_balanced(struct malloc_pipe *mp)
 
 	s = splhigh();
 	ok = mp->mp_nfree >= 0 && mp->mp_total <= mp->mp_nmax &&
-	    mp->mp_gets - mp->mp_puts == (u_long)(mp->mp_total - mp->mp_nfree);
+	    mpipe_gets(mp) - mpipe_puts(mp) == (u_long)mpipe_out(mp);
 	splx(s);
 	return (ok);
 }
@@ -511,7 +511,7 @@ SELFTEST(smp, mbufs_across_cpus)
 	memset(&ms, 0, sizeof(ms));
 	mtx_init(&ms.qmtx, "mbufq");
 	ms.n = smp_nthreads();
-	out0 = mb_mbuf_pipe.mp_gets - mb_mbuf_pipe.mp_puts;
+	out0 = mpipe_gets(&mb_mbuf_pipe) - mpipe_puts(&mb_mbuf_pipe);
 	for (i = 0; i < ms.n; i++)
 		td[i] = kthread_create(ms_thread, NULL, "mbstress");
 	for (i = 0; i < ms.n; i++)
@@ -521,7 +521,7 @@ SELFTEST(smp, mbufs_across_cpus)
 		ms.freed++;
 	}
 	ms.qn = 0;
-	out1 = mb_mbuf_pipe.mp_gets - mb_mbuf_pipe.mp_puts;
+	out1 = mpipe_gets(&mb_mbuf_pipe) - mpipe_puts(&mb_mbuf_pipe);
 	printf("# mbuf stress: %d threads on %d CPUs, %ld chains, %ld freed "
 	    "on another CPU than their own\n", ms.n, ncpu, ms.made, ms.cross);
 	ST_ASSERT(ms.made > 0);

@@ -266,9 +266,9 @@ ft_balanced(struct malloc_pipe *mp)
 	bool ok;
 
 	s = splhigh();
-	ok = mp->mp_nfree >= 0 && mp->mp_nfree <= mp->mp_nnom &&
-	    mp->mp_nfree <= mp->mp_total && mp->mp_total <= mp->mp_nmax &&
-	    mp->mp_gets - mp->mp_puts == (u_long)(mp->mp_total - mp->mp_nfree);
+	ok = mp->mp_nfree >= 0 && mp->mp_nfree <= mp->mp_slots &&
+	    mpipe_nfree(mp) <= mp->mp_total && mp->mp_total <= mp->mp_nmax &&
+	    mpipe_gets(mp) - mpipe_puts(mp) == (u_long)mpipe_out(mp);
 	splx(s);
 	return (ok);
 }

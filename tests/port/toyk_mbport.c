@@ -92,6 +92,48 @@ mbp_sleep(const void *chan, const char *wmesg, int timo)
 }
 
 void
+mbp_lock_init(struct mbp_lock *lk, const char *name)
+{
+	lk->ml_name = name;
+	lk->ml_held = 0;
+	lk->ml_s = 0;
+}
+
+void
+mbp_lock_enter(struct mbp_lock *lk)
+{
+	int s = mbp_splhigh();
+
+	if (lk->ml_held)
+		mbp_panic("mbp_lock_enter: %s is already held", lk->ml_name);
+	lk->ml_held = 1;
+	lk->ml_s = s;
+}
+
+void
+mbp_lock_exit(struct mbp_lock *lk)
+{
+	if (!lk->ml_held)
+		mbp_panic("mbp_lock_exit: %s is not held", lk->ml_name);
+	lk->ml_held = 0;
+	mbp_splx(lk->ml_s);
+}
+
+/* One CPU: the level is still raised while asleep, as in mbp_sleep. */
+int
+mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
+    int timo)
+{
+	int s = lk->ml_s, r;
+
+	lk->ml_held = 0;
+	r = mbp_sleep(chan, wmesg, timo);
+	lk->ml_held = 1;
+	lk->ml_s = s;
+	return (r);
+}
+
+void
 mbp_wakeup(const void *chan)
 {
 	tk_wakeup(chan);

@@ -48,6 +48,42 @@ mbp_splx(int s)
 	tk_ipl = s;
 }
 
+/*
+ * One CPU: a lock is a flag that says it is held, and its masking is
+ * toyk's level; the CPU's own masking is mbp_splhigh.
+ */
+struct mbp_lock {
+	const char	*ml_name;
+	int		 ml_held;
+	int		 ml_s;		/* level before mbp_lock_enter */
+};
+
+#define MBP_MAXCPUS	1
+
+static inline unsigned int
+mbp_cpu_index(void)
+{
+	return (0);
+}
+
+static inline unsigned int
+mbp_ncpu(void)
+{
+	return (1);
+}
+
+static inline int
+mbp_intr_disable(void)
+{
+	return (mbp_splhigh());
+}
+
+static inline void
+mbp_intr_restore(int s)
+{
+	mbp_splx(s);
+}
+
 static inline bool
 mbp_cansleep(void)
 {
