@@ -47,12 +47,6 @@ mbp_memtype_name(const struct mbp_memtype *type)
 	return (type->ks_shortdesc);
 }
 
-int
-mbp_sleep(const void *chan, const char *wmesg, int timo)
-{
-	return (tsleep(chan, 0, wmesg, timo));
-}
-
 void
 mbp_wakeup(const void *chan)
 {

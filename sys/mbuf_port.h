@@ -144,14 +144,6 @@ void	 mbp_memtype_init(struct mbp_memtype *type);
 /* mbp_memtype_name: type's short name ("mbuf"); never NULL. */
 const char *mbp_memtype_name(const struct mbp_memtype *type);
 
-/*
- * mbp_sleep: thread context only.  The caller has raised mbp_splhigh
- * and checked its condition; the port sleeps on chan until mbp_wakeup
- * (chan) or, when timo > 0, timo ticks, without losing a wakeup issued
- * after that check; it returns at the caller's level, 0 when woken and
- * EWOULDBLOCK when the time ran out.
- */
-int	 mbp_sleep(const void *chan, const char *wmesg, int timo);
 /* mbp_wakeup: wake every thread asleep on chan; any context; no sleep. */
 void	 mbp_wakeup(const void *chan);
 
@@ -182,8 +174,9 @@ int	 mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * mbp_printf, mbp_panic and other mbp_lock functions only, never
  * mbp_malloc, mbp_free or mbp_sleep.  mbp_lock_sleep: thread context,
  * the caller holds lk and no other lock, and was at the lowest level
- * when it took it; like mbp_sleep, but lk is released only once the
- * thread is asleep (a wakeup issued by a holder of lk after the caller's
+ * when it took it; sleeps on chan until mbp_wakeup(chan) or, when timo
+ * > 0, timo ticks (0 when woken, EWOULDBLOCK when the time ran out);
+ * lk is released only once the thread is asleep (a wakeup issued by a holder of lk after the caller's
  * check is never lost) and is held again when it returns.
  */
 void	 mbp_lock_init(struct mbp_lock *lk, const char *name);
@@ -192,7 +185,7 @@ void	 mbp_lock_exit(struct mbp_lock *lk);
 int	 mbp_lock_sleep(struct mbp_lock *lk, const void *chan,
 	    const char *wmesg, int timo);
 
-/* mbp_hz: clock ticks per second (the unit of mbp_sleep's timo). */
+/* mbp_hz: clock ticks per second (the unit of mbp_lock_sleep's timo). */
 int	 mbp_hz(void);
 
 /*

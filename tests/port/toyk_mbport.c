@@ -81,16 +81,6 @@ mbp_memtype_name(const struct mbp_memtype *type)
 	return (type->ks_shortdesc != NULL ? type->ks_shortdesc : "?");
 }
 
-int
-mbp_sleep(const void *chan, const char *wmesg, int timo)
-{
-	int s = tk_ipl, r;
-
-	r = tk_sleep(chan, timo);
-	tk_ipl = s;
-	return (r ? EWOULDBLOCK : 0);
-}
-
 void
 mbp_lock_init(struct mbp_lock *lk, const char *name)
 {
@@ -119,7 +109,7 @@ mbp_lock_exit(struct mbp_lock *lk)
 	mbp_splx(lk->ml_s);
 }
 
-/* One CPU: the level is still raised while asleep, as in mbp_sleep. */
+/* One CPU: toyk sleeps at any level; the caller's comes back. */
 int
 mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
     int timo)
@@ -127,10 +117,11 @@ mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
 	int s = lk->ml_s, r;
 
 	lk->ml_held = 0;
-	r = mbp_sleep(chan, wmesg, timo);
+	r = tk_sleep(chan, timo);
+	tk_ipl = s;
 	lk->ml_held = 1;
 	lk->ml_s = s;
-	return (r);
+	return (r ? EWOULDBLOCK : 0);
 }
 
 void
