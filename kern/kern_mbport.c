@@ -13,6 +13,7 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
+#include <sys/cpu.h>
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
@@ -69,6 +70,12 @@ void
 mbp_lock_exit(struct mbp_lock *lk)
 {
 	mtx_leave(&lk->ml_mtx);
+}
+
+void
+mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
+{
+	cpu_xcall(cpu, fn, arg);
 }
 
 int

@@ -49,7 +49,11 @@
  * one lock per mp_cmax / 2 buffers.  A pipe without a cap, or without
  * room under it for a full cache on every CPU, has mp_cmax 0 and
  * works as on one CPU, through the depot, with the seed's exact
- * reserve.  While a thread sleeps for a buffer
+ * reserve.  When the depot is empty and the pipe can grow no
+ * more, the allocator brings the other CPUs' caches to the depot by a
+ * cross-call to each (mbp_xcall, mpipe_reclaim) before the drain hooks
+ * run, so the cap is reachable from any CPU: a buffer cached on an
+ * idle CPU is never out of reach.  While a thread sleeps for a buffer
  * every free on every CPU goes to the depot, with that CPU's whole
  * cache, and wakes it.
  *
@@ -121,6 +125,53 @@ mpipe_ncached(const struct malloc_pipe *mp)
 	for (i = 0; i < MBP_MAXCPUS; i++)
 		n += ((volatile struct mpipe_cache *)&mp->mp_cache[i])->mc_n;
 	return (n);
+}
+
+/*
+ * On the CPU whose cache it empties, called by mbp_xcall for a caller
+ * that holds mp_lock on its behalf: this CPU's cached buffers go to the
+ * depot, as many as it has room for.
+ */
+static void
+mpipe_flush_here(void *arg)
+{
+	struct malloc_pipe *mp = arg;
+	struct mpipe_cache *mc = mpipe_mycache(mp);
+	int k = MIN(mc->mc_n, mpipe_dmax(mp) - mp->mp_nfree);
+
+	if (k <= 0)
+		return;
+	mc->mc_n -= k;
+	memcpy(&mp->mp_array[mp->mp_nfree], &mc->mc_buf[mc->mc_n],
+	    k * sizeof(void *));
+	mp->mp_nfree += k;
+}
+
+/*
+ * Bring the other CPUs' cached buffers to the depot, one CPU at a time
+ * (mbp_xcall); under mp_lock, which the targets never take for it.
+ * Without all, only the CPUs whose caches look non-empty are asked;
+ * with it every one, so that each has seen what the caller stored
+ * before (mp_waiters).  True when the depot grew.
+ */
+static bool
+mpipe_reclaim(struct malloc_pipe *mp, bool all)
+{
+	u_int i, me = mbp_cpu_index(), ncpu = mbp_ncpu();
+	int n0 = mp->mp_nfree;
+
+	if (mp->mp_cmax == 0)
+		return (false);
+	/* This CPU's own cache is empty here: asking it costs nothing. */
+	for (i = 0; i < ncpu && i < MBP_MAXCPUS; i++) {
+		if (!all &&
+		    ((volatile struct mpipe_cache *)&mp->mp_cache[i])->mc_n == 0)
+			continue;
+		mbp_xcall(i, mpipe_flush_here, mp);
+		if (i != me)
+			mp->mp_reclaims++;
+	}
+	return (mp->mp_nfree > n0);
 }
 
 /* Count a buffer going out; under mp_lock. */
@@ -618,6 +669,9 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 			mp->mp_total--;
 			continue;
 		}
+		/* At the cap or out of memory: what other CPUs cache. */
+		if (mpipe_reclaim(mp, false))
+			continue;
 		if (!drained) {
 			drained = true;
 			mbp_lock_exit(&mp->mp_lock);
@@ -636,16 +690,18 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 		}
 		/*
 		 * Under the cap but no memory: poll.  At the cap: a free,
-		 * which from now on every CPU brings to the depot; buffers
-		 * another CPU cached before that come back with its next
-		 * free, or are found by the poll when it frees meanwhile.
+		 * which from now on every CPU brings to the depot; what
+		 * the other CPUs cached before they saw mp_waiters is
+		 * brought now, by asking every one of them.
 		 */
-		mp->mp_waits++;
 		mp->mp_waiters++;
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (mpipe_reclaim(mp, true)) {
+			mp->mp_waiters--;
+			continue;
+		}
+		mp->mp_waits++;
 		(void)mbp_lock_sleep(&mp->mp_lock, mp, "mpipe",
-		    mp->mp_total < mp->mp_nmax || mpipe_ncached(mp) > 0 ?
-		    MAX(mbp_hz() / 10, 1) : 0);
+		    mp->mp_total < mp->mp_nmax ? MAX(mbp_hz() / 10, 1) : 0);
 		mp->mp_waiters--;
 		mtried = drained = false;
 	}

@@ -65,6 +65,7 @@ lock_wait(struct mutex *mtx)
 		    __atomic_exchange_n(&mtx->mtx_lock, 1,
 		    __ATOMIC_ACQUIRE) == 0)
 			return (spins);
+		cpu_xcall_poll();	/* the holder may be waiting for us */
 		lock_pause();
 		if ((++spins & LOCK_CHECK_MASK) != 0)
 			continue;

@@ -11,7 +11,8 @@
  *
  * Invariants: a field of ci is written only by the CPU ci describes,
  * except ci_idling, which any CPU may clear when it wakes ci with an
- * IPI, and the counters, which only their CPU increments; ncpu is
+ * IPI, the cross-call slot (ci_xc_*), which the CPU that holds
+ * ci_xc_busy fills and ci empties once it ran the call, and the counters, which only their CPU increments; ncpu is
  * fixed once the secondary CPUs are started (md_cpu_start_secondary)
  * and never changes after.
  */
@@ -45,6 +46,11 @@ struct cpu_info {
 	volatile u_long	 ci_nipi;	/* wakeup IPIs received */
 	volatile u_long	 ci_nidle;	/* times it halted idle */
 	volatile u_long	 ci_giant_spins; /* loops waiting for the big lock */
+	/* a cross-call to run here (cpu_xcall), and who may post one */
+	void		(*volatile ci_xc_fn)(void *);
+	void		*volatile ci_xc_arg;
+	volatile int	 ci_xc_busy;
+	volatile u_long	 ci_nxcall;	/* cross-calls run here */
 };
 
 extern struct cpu_info cpu_info[MAXCPUS];
@@ -61,5 +67,7 @@ cpu_number(void)
 
 void	cpu_info_init(struct cpu_info *, u_int index, u_int hwid);
 void	cpu_print_all(void);
+void	cpu_xcall(u_int index, void (*fn)(void *), void *arg);
+void	cpu_xcall_poll(void);
 
 #endif /* !_SYS_CPU_H_ */

@@ -185,6 +185,18 @@ void	 mbp_lock_exit(struct mbp_lock *lk);
 int	 mbp_lock_sleep(struct mbp_lock *lk, const void *chan,
 	    const char *wmesg, int timo);
 
+/*
+ * mbp_xcall: run fn(arg) on CPU cpu (an mbp_cpu_index) with its
+ * interrupts masked, at a point outside any section where that CPU
+ * masked them itself (mbp_intr_disable, mbp_lock_enter) other than a
+ * wait for a lock, and return once it has run; at once when cpu is this
+ * CPU; nothing when cpu is not running.  Any context; the caller may
+ * hold mbp_locks (the target answers while it waits for one); fn takes
+ * no lock, does not sleep and calls no mbp_ function.
+ * A port on one CPU calls fn(arg) for cpu 0.
+ */
+void	 mbp_xcall(u_int cpu, void (*fn)(void *), void *arg);
+
 /* mbp_hz: clock ticks per second (the unit of mbp_lock_sleep's timo). */
 int	 mbp_hz(void);
 

@@ -367,6 +367,7 @@ mp_ipi_intr(void)
 {
 	curcpu()->ci_nipi++;
 	lapic_write(LAPIC_EOI, 0);
+	cpu_xcall_poll();
 }
 
 /* Stop every other CPU with an NMI; wait a little for them to stop. */

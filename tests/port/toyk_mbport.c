@@ -109,6 +109,19 @@ mbp_lock_exit(struct mbp_lock *lk)
 	mbp_splx(lk->ml_s);
 }
 
+/* One CPU: a call for cpu 0 runs here, masked. */
+void
+mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
+{
+	int s;
+
+	if (cpu != 0)
+		return;
+	s = mbp_splhigh();
+	fn(arg);
+	mbp_splx(s);
+}
+
 /* One CPU: toyk sleeps at any level; the caller's comes back. */
 int
 mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
