@@ -81,9 +81,11 @@ cpu_xcall_poll(void)
 	fn = __atomic_load_n(&ci->ci_xc_fn, __ATOMIC_ACQUIRE);
 	if (__predict_true(fn == NULL))
 		return;
+	/* Claimed first: a spin inside fn must not run it again. */
+	__atomic_store_n(&ci->ci_xc_fn, NULL, __ATOMIC_RELAXED);
 	fn(ci->ci_xc_arg);
 	ci->ci_nxcall++;
-	__atomic_store_n(&ci->ci_xc_fn, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&ci->ci_xc_done, 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -120,9 +122,10 @@ cpu_xcall(u_int index, void (*fn)(void *), void *arg)
 	while (__atomic_exchange_n(&ci->ci_xc_busy, 1, __ATOMIC_ACQUIRE) != 0)
 		cpu_xcall_wait(t0, index);
 	ci->ci_xc_arg = arg;
+	ci->ci_xc_done = 0;
 	__atomic_store_n(&ci->ci_xc_fn, fn, __ATOMIC_RELEASE);
 	md_cpu_wake(ci);
-	while (__atomic_load_n(&ci->ci_xc_fn, __ATOMIC_ACQUIRE) != NULL)
+	while (__atomic_load_n(&ci->ci_xc_done, __ATOMIC_ACQUIRE) == 0)
 		cpu_xcall_wait(t0, index);
 	__atomic_store_n(&ci->ci_xc_busy, 0, __ATOMIC_RELEASE);
 	xcall_restore(s);

@@ -545,11 +545,21 @@ mpipe_trim_all(void)
 	return (n);
 }
 
+/* A free buffer leaves the pipe for mbp_malloc, through the destructor. */
+static void
+mpipe_sysfree(struct malloc_pipe *mp, void *buf)
+{
+	mp->mp_total--;
+	mbp_unpoison(buf, mp->mp_bytes);
+	if (mp->mp_deconstruct != NULL)
+		mp->mp_deconstruct(buf, mp->mp_priv);
+	mbp_free(buf, mp->mp_type);
+}
+
 void
 mpipe_done(malloc_pipe_t mp)
 {
 	struct mpipe_cache *mc;
-	void *buf;
 	int i, out;
 
 	/* A zeroed pipe, or one already done: nothing to do (DragonFly). */
@@ -566,20 +576,17 @@ mpipe_done(malloc_pipe_t mp)
 	mbp_lock_enter(&mpipe_list_lock);
 	LIST_REMOVE(mp, mp_link);
 	mbp_lock_exit(&mpipe_list_lock);
-	/* Nobody else may use a pipe being done: its caches are ours. */
+	/*
+	 * Nobody else may use a pipe being done: its caches are ours.
+	 * They go back one by one (the depot may have no room for them).
+	 */
 	for (i = 0; i < MBP_MAXCPUS; i++) {
 		mc = &mp->mp_cache[i];
 		while (mc->mc_n > 0)
-			mp->mp_array[mp->mp_nfree++] = mc->mc_buf[--mc->mc_n];
+			mpipe_sysfree(mp, mc->mc_buf[--mc->mc_n]);
 	}
-	while (mp->mp_nfree > 0) {
-		buf = mp->mp_array[--mp->mp_nfree];
-		mp->mp_total--;
-		mbp_unpoison(buf, mp->mp_bytes);
-		if (mp->mp_deconstruct != NULL)
-			mp->mp_deconstruct(buf, mp->mp_priv);
-		mbp_free(buf, mp->mp_type);
-	}
+	while (mp->mp_nfree > 0)
+		mpipe_sysfree(mp, mp->mp_array[--mp->mp_nfree]);
 	mbp_free(mp->mp_array, M_MPIPE);
 	mbp_free(mp->mp_cache, M_MPIPE);
 	mp->mp_array = NULL;

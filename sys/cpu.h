@@ -50,6 +50,7 @@ struct cpu_info {
 	void		(*volatile ci_xc_fn)(void *);
 	void		*volatile ci_xc_arg;
 	volatile int	 ci_xc_busy;
+	volatile int	 ci_xc_done;	/* ci ran the call posted last */
 	volatile u_long	 ci_nxcall;	/* cross-calls run here */
 };
 

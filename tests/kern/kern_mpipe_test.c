@@ -22,6 +22,7 @@
 #include <sys/malloc.h>
 #include <sys/proc.h>
 #include <sys/callout.h>
+#include <sys/cpu.h>
 #include <sys/mpipe.h>
 #include <sys/selftest.h>
 
@@ -217,6 +218,90 @@ SELFTEST(mpipe, reserve_heap_exhausted)
 	mpipe_done(&mp);
 }
 
+/* What a cross-call frees on its CPU: into that CPU's cache. */
+struct xfree {
+	struct malloc_pipe	*mp;
+	void			**bufs;
+	int			 n;
+};
+
+static void
+xfree_here(void *arg)
+{
+	struct xfree *x = arg;
+	int i;
+
+	for (i = 0; i < x->n; i++)
+		mpipe_free(x->mp, x->bufs[i]);
+}
+
+/*
+ * The cap is reachable from any CPU.  With every buffer out, another
+ * CPU frees half of them (a cross-call, so they land in its cache);
+ * this CPU, masked so that it stays where it is, then takes buffers
+ * until the pipe says no: all nmax come out, those the other CPU
+ * cached through mpipe_reclaim, and only then does it fail.  Before
+ * the reclaim they were stranded and the pipe failed with half its
+ * buffers free.  FreeBSD drains per-CPU buckets into the zone the same
+ * way before it gives up (sys/vm/uma_core.c, pcpu_cache_drain_safe).
+ */
+#define XNMAX	(4 + MAXCPUS * MPIPE_CACHE + 16)
+
+SELFTEST(mpipe, cap_reached_across_cpus)
+{
+	static struct malloc_pipe mp;
+	static void *bufs[XNMAX];
+	struct xfree x;
+	u_long r0, f0, balance;
+	u_int me, other;
+	int i, n, s, out;
+	bool stayed, cached;
+	void *extra;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, XNMAX, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-xcpu");
+	cached = mp.mp_cmax == MPIPE_CACHE;
+	s = splhigh();
+	for (n = 0; n < XNMAX; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	me = cpu_number();
+	other = ncpu > 1 ? (me + 1) % ncpu : me;
+	/*
+	 * The test's own pipe: xfree_here may take its lock on the other
+	 * CPU (mpipe_putslow), since nothing else ever holds it.
+	 */
+	x.mp = &mp;
+	x.bufs = bufs;
+	x.n = MIN(n, MPIPE_CACHE);	/* one cache's worth */
+	cpu_xcall(other, xfree_here, &x);
+	r0 = mp.mp_reclaims;
+	f0 = mp.mp_fails;
+	for (i = 0; i < x.n; i++)
+		if ((bufs[i] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	stayed = cpu_number() == me;
+	splx(s);
+	out = mpipe_out(&mp);
+	extra = mpipe_alloc_nowait(&mp);	/* at the cap: NULL */
+	mpipe_free(&mp, extra);
+	for (; i < x.n; i++)
+		bufs[i] = NULL;
+	for (i = 0; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
+	mpipe_done(&mp);		/* panics if any is still out */
+	ST_ASSERT(cached);
+	ST_ASSERT(stayed);
+	ST_ASSERT_EQ(n, XNMAX);
+	ST_ASSERT_EQ(out, XNMAX);
+	ST_ASSERT_EQ(mp.mp_fails, f0 + 1);	/* only the extra one */
+	if (other != me)
+		ST_ASSERT(mp.mp_reclaims > r0);
+	ST_ASSERT(extra == NULL);
+	ST_ASSERT_EQ(balance, 0);
+}
+
 struct waiter {
 	struct malloc_pipe	*mp;
 	void			*buf;
@@ -248,13 +333,17 @@ SELFTEST(mpipe, waitok_sleeps_at_cap)
 	struct thread *wt, *ft;
 	void *a, *b;
 	bool blocked;
+	int i;
 
 	mpipe_init(&mp, M_MPTEST, 64, 1, 2, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-cap");
 	a = mpipe_alloc_waitok(&mp);
 	b = mpipe_alloc_waitok(&mp);
 	wt = kthread_create(waiter_thread, &w, "mpwaiter");
-	yield();		/* it runs and goes to sleep */
+	/* It runs, on this CPU or another, and goes to sleep (bounded). */
+	for (i = 0; i < 100000 &&
+	    *(volatile int *)&mp.mp_waiters == 0; i++)
+		yield();
 	blocked = w.started && w.buf == NULL && mp.mp_waiters == 1;
 	f.mp = &mp;
 	f.buf = a;
