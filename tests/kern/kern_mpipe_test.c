@@ -22,7 +22,6 @@
 #include <sys/malloc.h>
 #include <sys/proc.h>
 #include <sys/callout.h>
-#include <sys/cpu.h>
 #include <sys/mpipe.h>
 #include <sys/selftest.h>
 
@@ -237,7 +236,7 @@ xfree_here(void *arg)
 
 /*
  * The cap is reachable from any CPU.  With every buffer out, another
- * CPU frees half of them (a cross-call, so they land in its cache);
+ * CPU frees a cache's worth (mbp_xcall, so they land in its cache);
  * this CPU, masked so that it stays where it is, then takes buffers
  * until the pipe says no: all nmax come out, those the other CPU
  * cached through mpipe_reclaim, and only then does it fail.  Before
@@ -245,7 +244,7 @@ xfree_here(void *arg)
  * buffers free.  FreeBSD drains per-CPU buckets into the zone the same
  * way before it gives up (sys/vm/uma_core.c, pcpu_cache_drain_safe).
  */
-#define XNMAX	(4 + MAXCPUS * MPIPE_CACHE + 16)
+#define XNMAX	(4 + MBP_MAXCPUS * MPIPE_CACHE + 16)
 
 SELFTEST(mpipe, cap_reached_across_cpus)
 {
@@ -261,12 +260,12 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	mpipe_init(&mp, M_MPTEST, 64, 4, XNMAX, MPF_NOZERO, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-xcpu");
 	cached = mp.mp_cmax == MPIPE_CACHE;
-	s = splhigh();
+	s = mbp_splhigh();
 	for (n = 0; n < XNMAX; n++)
 		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
 			break;
-	me = cpu_number();
-	other = ncpu > 1 ? (me + 1) % ncpu : me;
+	me = mbp_cpu_index();
+	other = mbp_ncpu() > 1 ? (me + 1) % mbp_ncpu() : me;
 	/*
 	 * The test's own pipe: xfree_here may take its lock on the other
 	 * CPU (mpipe_putslow), since nothing else ever holds it.
@@ -274,14 +273,14 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	x.mp = &mp;
 	x.bufs = bufs;
 	x.n = MIN(n, MPIPE_CACHE);	/* one cache's worth */
-	cpu_xcall(other, xfree_here, &x);
+	mbp_xcall(other, xfree_here, &x);
 	r0 = mp.mp_reclaims;
 	f0 = mp.mp_fails;
 	for (i = 0; i < x.n; i++)
 		if ((bufs[i] = mpipe_alloc_nowait(&mp)) == NULL)
 			break;
-	stayed = cpu_number() == me;
-	splx(s);
+	stayed = mbp_cpu_index() == me;
+	mbp_splx(s);
 	out = mpipe_out(&mp);
 	extra = mpipe_alloc_nowait(&mp);	/* at the cap: NULL */
 	mpipe_free(&mp, extra);
