@@ -536,6 +536,81 @@ SELFTEST(smp, mbufs_across_cpus)
 		ST_ASSERT(ms.cross > 0);
 }
 
+/* ---- M_WAIT at a pipe's cap, on every CPU ---------------------- */
+
+/*
+ * Threads on every CPU take mpipe_alloc_waitok from a pipe whose cap
+ * is below what they hold plus what the CPUs' caches can keep, so they
+ * meet the cap with free buffers sitting in other CPUs' caches: each
+ * must be served, by a reclaim (mpipe_reclaim) or a free on another
+ * CPU waking it, never left asleep (a lost wakeup or a stranded cache
+ * hangs the run).  Afterwards the books balance and nothing is out.
+ */
+#define WS_HOLD		64	/* buffers a thread holds at once */
+#define WS_ROUNDS	150
+
+static struct {
+	struct malloc_pipe	 mp;
+	volatile int		 ready, n;
+	volatile long		 moved;	/* batches freed on another CPU */
+} ws;
+
+static void
+ws_thread(void *arg)
+{
+	void *b[WS_HOLD];
+	u_int cpu;
+	int r, i;
+
+	(void)arg;
+	smp_barrier(&ws.ready, ws.n);
+	for (r = 0; r < WS_ROUNDS; r++) {
+		cpu = cpu_number();
+		for (i = 0; i < WS_HOLD; i++) {
+			b[i] = mpipe_alloc_waitok(&ws.mp);
+			if (i == WS_HOLD / 2)
+				yield();	/* the others reach the cap too */
+		}
+		yield();
+		if (cpu_number() != cpu)
+			__atomic_fetch_add(&ws.moved, 1, __ATOMIC_RELAXED);
+		for (i = 0; i < WS_HOLD; i++)
+			mpipe_free(&ws.mp, b[i]);
+	}
+}
+
+SELFTEST(smp, mpipe_waitok_at_cap)
+{
+	struct thread *td[SMP_NTHREADS];
+	int i, nmax, out;
+	u_long balance;
+
+	memset(&ws, 0, sizeof(ws));
+	ws.n = smp_nthreads();
+	/* Caches on (room for them) but the threads' holdings near the cap. */
+	nmax = MAX(ws.n * WS_HOLD + 4, 4 + MAXCPUS * MPIPE_CACHE);
+	mpipe_init(&ws.mp, M_TEMP, 64, 4, nmax, MPF_NOZERO, NULL, NULL,
+	    NULL);
+	mpipe_setname(&ws.mp, "smp-waitok");
+	for (i = 0; i < ws.n; i++)
+		td[i] = kthread_create(ws_thread, NULL, "wsstress");
+	for (i = 0; i < ws.n; i++)
+		kthread_join(td[i]);
+	out = mpipe_out(&ws.mp);
+	balance = mpipe_gets(&ws.mp) - mpipe_puts(&ws.mp);
+	printf("# waitok at the cap: %d threads on %d CPUs, cap %d, %lu "
+	    "sleeps, %lu reclaims, %d most out, %ld batches freed on another "
+	    "CPU\n", ws.n,
+	    ncpu, nmax, ws.mp.mp_waits, ws.mp.mp_reclaims, ws.mp.mp_hiwat,
+	    ws.moved);
+	ST_ASSERT(ws.mp.mp_total <= nmax);
+	ST_ASSERT(ws.mp.mp_hiwat <= nmax);
+	mpipe_done(&ws.mp);		/* panics if any is out */
+	ST_ASSERT_EQ(out, 0);
+	ST_ASSERT_EQ(balance, 0);
+	ST_ASSERT_EQ(mpipe_gets(&ws.mp), (u_long)ws.n * WS_ROUNDS * WS_HOLD);
+}
+
 /* ---- a panic on another CPU than 0 (named only) ----------------- */
 
 static void
