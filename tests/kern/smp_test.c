@@ -583,7 +583,7 @@ SELFTEST(smp, mpipe_waitok_at_cap)
 {
 	struct thread *td[SMP_NTHREADS];
 	int i, nmax, out;
-	u_long balance;
+	u_long balance, gets;
 
 	memset(&ws, 0, sizeof(ws));
 	ws.n = smp_nthreads();
@@ -597,7 +597,8 @@ SELFTEST(smp, mpipe_waitok_at_cap)
 	for (i = 0; i < ws.n; i++)
 		kthread_join(td[i]);
 	out = mpipe_out(&ws.mp);
-	balance = mpipe_gets(&ws.mp) - mpipe_puts(&ws.mp);
+	gets = mpipe_gets(&ws.mp);
+	balance = gets - mpipe_puts(&ws.mp);
 	printf("# waitok at the cap: %d threads on %d CPUs, cap %d, %lu "
 	    "sleeps, %lu reclaims, %d most out, %ld batches freed on another "
 	    "CPU\n", ws.n,
@@ -608,7 +609,7 @@ SELFTEST(smp, mpipe_waitok_at_cap)
 	mpipe_done(&ws.mp);		/* panics if any is out */
 	ST_ASSERT_EQ(out, 0);
 	ST_ASSERT_EQ(balance, 0);
-	ST_ASSERT_EQ(mpipe_gets(&ws.mp), (u_long)ws.n * WS_ROUNDS * WS_HOLD);
+	ST_ASSERT_EQ(gets, (u_long)ws.n * WS_ROUNDS * WS_HOLD);
 }
 
 /* ---- a panic on another CPU than 0 (named only) ----------------- */
