@@ -623,7 +623,8 @@ SELFTEST(mbuf2, small_classes)
  * KAME's contract (NetBSD mbuf.9, m_pulldown: "it is guaranteed that
  * the mbuf pointed to by n does not have a shared external storage,
  * therefore it is safe to update the contiguous region"; the
- * sharedcluster test of NetBSD sys/kern/uipc_mbuf2.c): the range the
+ * sharedcluster test of NetBSD sys/kern/uipc_mbuf2.c rev 1.6.4.3,
+ * lines 120 and 126, and its m_dup of the tail at 136-137): the range the
  * caller asked for may be written, even when it already lay in one
  * mbuf whose storage is shared or read-only.  Writing through the
  * result never changes a copy made with m_copym before the call.
@@ -673,10 +674,11 @@ SELFTEST(mbuf2, result_writable)
 }
 
 /*
- * len 0, as KAME takes it (NetBSD sys/kern/uipc_mbuf2.c: no check of
- * len, the walk to off, "mbuf chain too short" when off is at or past
- * the end): the mbuf holding off, nothing moved; past the end the
- * chain is freed.
+ * len 0, as KAME takes it (NetBSD sys/kern/uipc_mbuf2.c rev 1.6.4.3:
+ * line 100 checks only len > MCLBYTES; lines 105-118 walk to off and
+ * free the chain, "mbuf chain too short", when off is at or past the
+ * end): the mbuf holding off, nothing moved; past the end the chain is
+ * freed.
  */
 SELFTEST(mbuf2, len_zero)
 {
