@@ -208,10 +208,17 @@ if /usr/bin/python3 -c 'import scapy' > /dev/null 2>&1; then
 	[ $rc -eq 0 ] && hasnt "$W/deps-scapy.out" APT-GET
 	result "deps.sh scapy: found with /usr/bin/python3 ($rc), no apt-get"
 	if command -v setpriv > /dev/null 2>&1; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		    env PATH="$(pwd)/$stub:$PATH" sh tests/deps.sh scapy \
+		# The user may not reach this tree (a clone in a 0700
+		# directory): give it a readable copy of the script and stub.
+		u=$(mktemp -d /tmp/mbk-deps.XXXXXX)
+		cp tests/deps.sh "$u/deps.sh"
+		cp -r "$stub" "$u/stub"
+		chmod -R a+rX "$u"
+		(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    env PATH="$u/stub:$PATH" sh "$u/deps.sh" scapy) \
 		    > "$W/deps-user.out" 2>&1
 		rc=$?
+		rm -rf "$u"
 		[ $rc -eq 0 ]
 		result "deps.sh scapy as a user: passes ($rc)"
 	fi
