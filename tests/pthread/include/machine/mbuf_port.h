@@ -1,0 +1,179 @@
+/*
+ * tests/pthread/include/machine/mbuf_port.h: the inline half of the
+ * mbuf module's seam, mbuf_port(9), for the threads-as-CPUs port: each
+ * POSIX thread that pt_run starts is a CPU (tests/pthread/pt_mbport.c
+ * is the other half and says what the module's caches rely on).
+ *
+ * Invariants: pt_curcpu is the CPU this thread runs as (its own, or
+ * the target's while it runs an mbp_xcall function), -1 in a thread
+ * that is no CPU; a CPU's "interrupt" exclusion, pc_excl, is held by
+ * exactly one thread at a time (its own thread inside mbp_intr_disable
+ * .. mbp_intr_restore, or a caller of mbp_xcall), and pt_depth counts
+ * this thread's nesting of it, like NetBSD's ci_mtx_count; the spl
+ * level pt_ipl is per thread and, when raised, holds the big lock that
+ * serialises what the module changes at mbp_splhigh.  Nothing here
+ * includes a C library header: the module's files are compiled
+ * against the kernel's headers alone, as on every port.
+ */
+#ifndef _PT_MACHINE_MBUF_PORT_H_
+#define _PT_MACHINE_MBUF_PORT_H_
+
+/* A memory type: the port's counts, atomic (pt_mbport.c). */
+struct mbp_memtype {
+	const char		*mt_name;
+	long			 mt_inuse;	/* blocks held now */
+	long			 mt_memuse;	/* bytes held now */
+	long			 mt_calls;	/* successful mbp_malloc calls */
+	long			 mt_fails;	/* MBP_NOWAIT calls that failed */
+	struct mbp_memtype	*mt_next;	/* pt_memtypes, for leak checks */
+	int			 mt_attached;
+};
+
+#define MBP_MEMTYPE_DEFINE(name, shortdesc)				\
+	struct mbp_memtype name[1] = { { .mt_name = shortdesc } }
+#define MBP_MEMTYPE_DECLARE(name)	extern struct mbp_memtype name[1]
+
+#define MBP_MAXCPUS	4
+
+/* A CPU: its exclusion word, alone on its cache line. */
+struct pt_cpu {
+	int		pc_excl;	/* 1 while someone runs as this CPU masked */
+	char		pc_pad[60];
+};
+
+extern struct pt_cpu pt_cpus[MBP_MAXCPUS];
+extern unsigned int pt_ncpus;		/* CPUs running (pt_run) */
+extern __thread int pt_curcpu;		/* see above */
+extern __thread int pt_depth;		/* nesting of pc_excl */
+extern __thread int pt_ipl;		/* this thread's spl level */
+
+void	pt_excl_wait(struct pt_cpu *);	/* contended pc_excl */
+void	pt_nocpu(const char *);		/* panic: caller is no CPU */
+int	pt_splraise(int);		/* the big lock's side of spl */
+void	pt_splx(int);
+
+#define PT_IPL_NET	2
+#define PT_IPL_HIGH	4
+
+static inline unsigned int
+mbp_cpu_index(void)
+{
+	if (__builtin_expect(pt_curcpu < 0, 0))
+		pt_nocpu("mbp_cpu_index");
+	return ((unsigned int)pt_curcpu);
+}
+
+static inline unsigned int
+mbp_ncpu(void)
+{
+	return (__atomic_load_n(&pt_ncpus, __ATOMIC_RELAXED));
+}
+
+/*
+ * Take this CPU's exclusion (a test-and-set word; an mbp_xcall caller
+ * may hold it for a moment) unless this thread has it already; the
+ * pair nests and counts, so locks may be released in any order.
+ */
+static inline int
+mbp_intr_disable(void)
+{
+	struct pt_cpu *pc = &pt_cpus[mbp_cpu_index()];
+
+	if (pt_depth++ == 0 &&
+	    __builtin_expect(__atomic_exchange_n(&pc->pc_excl, 1,
+	    __ATOMIC_ACQUIRE) != 0, 0))
+		pt_excl_wait(pc);
+	return (pt_depth - 1);
+}
+
+static inline void
+mbp_intr_restore(int s)
+{
+	(void)s;
+	if (--pt_depth == 0)
+		__atomic_store_n(&pt_cpus[pt_curcpu].pc_excl, 0,
+		    __ATOMIC_RELEASE);
+}
+
+static inline int
+mbp_splhigh(void)
+{
+	return (pt_splraise(PT_IPL_HIGH));
+}
+
+static inline int
+mbp_splnet(void)
+{
+	return (pt_splraise(PT_IPL_NET));
+}
+
+static inline void
+mbp_splx(int s)
+{
+	pt_splx(s);
+}
+
+/* No interrupt handlers here: every CPU thread may sleep at level 0. */
+static inline bool
+mbp_cansleep(void)
+{
+	return (pt_curcpu >= 0 && pt_ipl == 0 && pt_depth == 0);
+}
+
+static inline bool
+mbp_in_interrupt(void)
+{
+	return (false);
+}
+
+static inline int
+mbp_curipl(void)
+{
+	return (pt_ipl);
+}
+
+/* As this kernel's counter_add on several CPUs: one atomic add. */
+static inline void
+mbp_counter_add(volatile unsigned long *c, long v)
+{
+	__atomic_fetch_add(c, (unsigned long)v, __ATOMIC_RELAXED);
+}
+
+static inline unsigned int
+mbp_refcnt_add(volatile unsigned int *c, int v)
+{
+	return (__atomic_add_fetch(c, (unsigned int)v, __ATOMIC_ACQ_REL));
+}
+
+/* The mbp_lock: a test-and-set word with its owner (pt_mbport.c). */
+struct mbp_lock {
+	int		 ml_word;	/* 1 while held */
+	int		 ml_owner;	/* holder's CPU + 1, 0 when free */
+	const char	*ml_name;
+};
+
+/* AddressSanitizer's hooks, as this kernel's KASAN_POISON. */
+#if defined(__SANITIZE_ADDRESS__)
+void	__asan_poison_memory_region(void const volatile *, unsigned long);
+void	__asan_unpoison_memory_region(void const volatile *, unsigned long);
+int	__asan_address_is_poisoned(void const volatile *);
+#define mbp_poison(p, n)	__asan_poison_memory_region((p), (n))
+#define mbp_unpoison(p, n)	__asan_unpoison_memory_region((p), (n))
+#define mbp_ispoisoned(p)	__asan_address_is_poisoned(p)
+#else
+#define mbp_poison(p, n)	do { } while (0)
+#define mbp_unpoison(p, n)	do { } while (0)
+#define mbp_ispoisoned(p)	0
+#endif
+
+/* Linux's error numbers (pt_mbport.c checks them against <errno.h>). */
+#define EPERM		1
+#define EEXIST		17
+#define EINVAL		22
+#define ENOSPC		28
+#define EAGAIN		11
+#define EWOULDBLOCK	EAGAIN
+#define EMSGSIZE	90
+#define ENOBUFS		105
+
+#endif /* !_PT_MACHINE_MBUF_PORT_H_ */

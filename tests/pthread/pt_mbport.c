@@ -1,0 +1,565 @@
+/*
+ * tests/pthread/pt_mbport.c: the threads-as-CPUs port of the mbuf
+ * module, mbuf_port(9): every function sys/mbuf_port.h declares, over
+ * POSIX threads, each thread pt_run starts being one CPU.  With
+ * include/machine/mbuf_port.h it is all the port; the module's files
+ * (tests/port/modfiles.sh) are compiled unchanged against the kernel's
+ * headers, this file against the C library's.
+ *
+ * What the module's per-CPU caches (kern/kern_mpipe.c, sys/mpipe.h)
+ * assume, and how it holds here:
+ *   - a cache is touched only "on" its CPU with that CPU's interrupts
+ *     masked (mpipe_take, mpipe_put, and under mp_lock), or by an
+ *     mbp_xcall function run "on" it.  mbp_intr_disable takes the CPU's
+ *     exclusion word, and mbp_xcall runs fn in the caller's thread with
+ *     pt_curcpu set to the target while holding the target's word, so
+ *     the two never overlap and fn sees the target's cache;
+ *   - mbp_cpu_index is stable inside a masked section: a thread is its
+ *     CPU for its whole life (no migration), except while it runs an
+ *     xcall function, which calls no mbp_ function;
+ *   - an xcall is answered by a CPU that waits for a lock (the seam's
+ *     contract): every wait here (an mbp_lock, the big lock, another
+ *     CPU's word for mbp_xcall) gives up the waiter's own word until
+ *     the wait is over, so two CPUs that cross-call each other, or one
+ *     that holds a pipe's lock and calls a CPU waiting for it, make
+ *     progress; a sleeping CPU holds no word at all;
+ *   - a wakeup issued under the sleeper's lock is never lost: the
+ *     sleeper enters the sleep queue (under pt_sq_mtx) before it
+ *     releases the lock, and mbp_wakeup takes pt_sq_mtx.
+ * mbp_splhigh and mbp_splnet take a big lock on the way up from level
+ * 0 (the rest of the module's shared state, as this kernel's interim
+ * big lock, smp(9)); counters are atomic adds, as this kernel's
+ * counter_add on several CPUs.
+ *
+ * Invariants: pc_excl of a CPU is held by one thread at most; the big
+ * lock is held exactly by the threads whose pt_ipl is not 0 (one);
+ * a memory type's mt_inuse and mt_memuse are what it holds now;
+ * MBP_NOWAIT never sleeps; MBP_WAITOK never returns NULL.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <malloc.h>
+#include <sys/queue.h>
+
+#include <sys/mbuf_port.h>
+#include "pt.h"
+
+_Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
+    ENOSPC == 28 && EWOULDBLOCK == EAGAIN && EAGAIN == 11 &&
+    EMSGSIZE == 90 && ENOBUFS == 105, "machine/mbuf_port.h errno");
+
+#define PT_HZ		100
+#define PT_SPINS	64	/* pauses before a contended wait yields */
+
+struct pt_cpu pt_cpus[MBP_MAXCPUS];
+unsigned int pt_ncpus = 1;
+__thread int pt_curcpu = -1;
+__thread int pt_depth;
+__thread int pt_ipl;
+
+static int pt_biglock;			/* spl's lock, a test-and-set word */
+static u_long pt_nxcalls, pt_nsleeps;
+
+/* Sleepers, one record each on its thread's stack. */
+struct pt_sleeper {
+	const void		*ps_chan;
+	int			 ps_woken;
+	pthread_cond_t		 ps_cv;
+	TAILQ_ENTRY(pt_sleeper)	 ps_link;
+};
+static TAILQ_HEAD(, pt_sleeper) pt_sleepq =
+    TAILQ_HEAD_INITIALIZER(pt_sleepq);
+static pthread_mutex_t pt_sq_mtx = PTHREAD_MUTEX_INITIALIZER;
+
+static pthread_mutex_t pt_mt_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct mbp_memtype *pt_mtlist;
+
+static void
+pt_pause(int *spins)
+{
+	if (++*spins < PT_SPINS)
+		__builtin_ia32_pause();
+	else {
+		*spins = 0;
+		sched_yield();
+	}
+}
+
+/* Someone runs as this CPU (an xcall): wait for the word. */
+void
+pt_excl_wait(struct pt_cpu *pc)
+{
+	int spins = 0;
+
+	while (__atomic_exchange_n(&pc->pc_excl, 1, __ATOMIC_ACQUIRE) != 0)
+		pt_pause(&spins);
+}
+
+/*
+ * Take a test-and-set word, answering cross-calls meanwhile: while it
+ * waits, a thread that holds its own CPU's word gives it up.
+ */
+static void
+pt_spin_acquire(int *word)
+{
+	struct pt_cpu *pc;
+	int spins = 0;
+
+	if (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) == 0)
+		return;
+	pc = pt_depth > 0 ? &pt_cpus[pt_curcpu] : NULL;
+	if (pc != NULL)
+		__atomic_store_n(&pc->pc_excl, 0, __ATOMIC_RELEASE);
+	while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0)
+		pt_pause(&spins);
+	if (pc != NULL)
+		pt_excl_wait(pc);
+}
+
+void
+pt_nocpu(const char *what)
+{
+	mbp_panic("%s: called from a thread that is no CPU (not started by "
+	    "pt_run)", what);
+}
+
+/* Raise this thread's level; from 0 it takes the big lock first. */
+int
+pt_splraise(int ipl)
+{
+	int s = pt_ipl;
+
+	if (pt_curcpu < 0)
+		pt_nocpu("mbp_splhigh");
+	if (s == 0)
+		pt_spin_acquire(&pt_biglock);
+	if (ipl > s)
+		pt_ipl = ipl;
+	return (s);
+}
+
+void
+pt_splx(int s)
+{
+	if (s < 0 || s > PT_IPL_HIGH || (pt_ipl == 0 && s != 0))
+		mbp_panic("mbp_splx(%d) at level %d: not a level "
+		    "mbp_splhigh or mbp_splnet returned", s, pt_ipl);
+	if (pt_ipl != 0 && s == 0) {
+		pt_ipl = 0;
+		__atomic_store_n(&pt_biglock, 0, __ATOMIC_RELEASE);
+	} else
+		pt_ipl = s;
+}
+
+void *
+mbp_malloc(size_t size, struct mbp_memtype *type, int flags)
+{
+	void *p;
+
+	if ((flags & MBP_WAITOK) && !mbp_cansleep())
+		mbp_panic("mbp_malloc: MBP_WAITOK for %zu bytes of %s where "
+		    "cpu%d cannot sleep (level %d, %d masked)", size,
+		    type->mt_name, pt_curcpu, pt_ipl, pt_depth);
+	if (size > 0 && size % 4096 == 0)
+		p = aligned_alloc(4096, size);
+	else
+		p = malloc(size > 0 ? size : 1);
+	if (p == NULL) {
+		if (flags & MBP_WAITOK)
+			mbp_panic("mbp_malloc: the host has no %zu bytes for %s",
+			    size, type->mt_name);
+		__atomic_fetch_add(&type->mt_fails, 1, __ATOMIC_RELAXED);
+		return (NULL);
+	}
+	if (flags & MBP_ZERO)
+		memset(p, 0, size);
+	__atomic_fetch_add(&type->mt_inuse, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&type->mt_memuse, (long)malloc_usable_size(p),
+	    __ATOMIC_RELAXED);
+	__atomic_fetch_add(&type->mt_calls, 1, __ATOMIC_RELAXED);
+	return (p);
+}
+
+void
+mbp_free(void *addr, struct mbp_memtype *type)
+{
+	if (addr == NULL)
+		return;
+	if (__atomic_sub_fetch(&type->mt_inuse, 1, __ATOMIC_RELAXED) < 0)
+		mbp_panic("mbp_free: %p: type %s has nothing allocated", addr,
+		    type->mt_name);
+	__atomic_fetch_sub(&type->mt_memuse, (long)malloc_usable_size(addr),
+	    __ATOMIC_RELAXED);
+	free(addr);
+}
+
+void
+mbp_memtype_init(struct mbp_memtype *type)
+{
+	pthread_mutex_lock(&pt_mt_mtx);
+	if (!type->mt_attached) {
+		type->mt_attached = 1;
+		type->mt_next = pt_mtlist;
+		pt_mtlist = type;
+	}
+	pthread_mutex_unlock(&pt_mt_mtx);
+}
+
+const char *
+mbp_memtype_name(const struct mbp_memtype *type)
+{
+	return (type->mt_name != NULL ? type->mt_name : "?");
+}
+
+struct mbp_memtype *
+pt_memtypes(void)
+{
+	struct mbp_memtype *l;
+
+	pthread_mutex_lock(&pt_mt_mtx);
+	l = pt_mtlist;
+	pthread_mutex_unlock(&pt_mt_mtx);
+	return (l);
+}
+
+void
+mbp_lock_init(struct mbp_lock *lk, const char *name)
+{
+	lk->ml_word = 0;
+	lk->ml_owner = 0;
+	lk->ml_name = name;
+}
+
+void
+mbp_lock_enter(struct mbp_lock *lk)
+{
+	int me;
+
+	(void)mbp_intr_disable();
+	me = pt_curcpu + 1;
+	if (__atomic_load_n(&lk->ml_owner, __ATOMIC_RELAXED) == me)
+		mbp_panic("mbp_lock_enter: lock %s is already held by cpu%d",
+		    lk->ml_name, me - 1);
+	pt_spin_acquire(&lk->ml_word);
+	__atomic_store_n(&lk->ml_owner, me, __ATOMIC_RELAXED);
+}
+
+void
+mbp_lock_exit(struct mbp_lock *lk)
+{
+	if (__atomic_load_n(&lk->ml_owner, __ATOMIC_RELAXED) !=
+	    pt_curcpu + 1)
+		mbp_panic("mbp_lock_exit: lock %s is not held by cpu%d",
+		    lk->ml_name, pt_curcpu);
+	__atomic_store_n(&lk->ml_owner, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lk->ml_word, 0, __ATOMIC_RELEASE);
+	mbp_intr_restore(0);
+}
+
+/*
+ * Run fn(arg) as CPU cpu: this thread takes the target's word (the
+ * target is then outside its masked sections, or waiting for a lock,
+ * or asleep) and sets pt_curcpu to it while fn runs.
+ */
+void
+mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
+{
+	int me = pt_curcpu, s;
+
+	if (me < 0)
+		pt_nocpu("mbp_xcall");
+	if (cpu >= mbp_ncpu())
+		return;
+	if ((int)cpu == me) {
+		s = mbp_intr_disable();
+		fn(arg);
+		mbp_intr_restore(s);
+		return;
+	}
+	pt_spin_acquire(&pt_cpus[cpu].pc_excl);
+	pt_curcpu = (int)cpu;
+	fn(arg);
+	pt_curcpu = me;
+	__atomic_store_n(&pt_cpus[cpu].pc_excl, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&pt_nxcalls, 1, __ATOMIC_RELAXED);
+}
+
+int
+mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
+    int timo)
+{
+	struct pt_sleeper ps;
+	struct timespec ts;
+	int r = 0;
+
+	if (__atomic_load_n(&lk->ml_owner, __ATOMIC_RELAXED) !=
+	    pt_curcpu + 1 || pt_depth != 1 || pt_ipl != 0)
+		mbp_panic("mbp_lock_sleep(%s): cpu%d must hold lock %s alone "
+		    "at level 0 (level %d, %d masked)", wmesg, pt_curcpu,
+		    lk->ml_name, pt_ipl, pt_depth);
+	ps.ps_chan = chan;
+	ps.ps_woken = 0;
+	pthread_cond_init(&ps.ps_cv, NULL);
+	if (timo > 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)timo * (1000000000L / PT_HZ);
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+	}
+	pthread_mutex_lock(&pt_sq_mtx);
+	TAILQ_INSERT_TAIL(&pt_sleepq, &ps, ps_link);
+	/* Queued: now the lock and this CPU's word may go. */
+	mbp_lock_exit(lk);
+	__atomic_fetch_add(&pt_nsleeps, 1, __ATOMIC_RELAXED);
+	while (!ps.ps_woken && r == 0) {
+		if (timo > 0)
+			r = pthread_cond_timedwait(&ps.ps_cv, &pt_sq_mtx, &ts);
+		else
+			r = pthread_cond_wait(&ps.ps_cv, &pt_sq_mtx);
+	}
+	if (!ps.ps_woken)
+		TAILQ_REMOVE(&pt_sleepq, &ps, ps_link);
+	r = ps.ps_woken ? 0 : EWOULDBLOCK;
+	pthread_mutex_unlock(&pt_sq_mtx);
+	pthread_cond_destroy(&ps.ps_cv);
+	mbp_lock_enter(lk);
+	return (r);
+}
+
+void
+mbp_wakeup(const void *chan)
+{
+	struct pt_sleeper *ps, *next;
+
+	pthread_mutex_lock(&pt_sq_mtx);
+	for (ps = TAILQ_FIRST(&pt_sleepq); ps != NULL; ps = next) {
+		next = TAILQ_NEXT(ps, ps_link);
+		if (ps->ps_chan != chan)
+			continue;
+		TAILQ_REMOVE(&pt_sleepq, ps, ps_link);
+		ps->ps_woken = 1;
+		pthread_cond_signal(&ps->ps_cv);
+	}
+	pthread_mutex_unlock(&pt_sq_mtx);
+}
+
+void
+mbp_panic(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "panic: cpu%d: %s\n", pt_curcpu, msg);
+	fflush(stdout);
+	abort();
+}
+
+int
+mbp_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	return (n);
+}
+
+int
+mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return (vsnprintf(buf, size, fmt, ap));
+}
+
+int
+mbp_hz(void)
+{
+	return (PT_HZ);
+}
+
+/* Tunables: what the program set before mbinit. */
+static struct {
+	const char	*t_name;
+	long		 t_val;
+} pt_tunables[8];
+
+void
+pt_set_tunable(const char *name, long val)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(pt_tunables); i++) {
+		if (pt_tunables[i].t_name == NULL ||
+		    strcmp(pt_tunables[i].t_name, name) == 0) {
+			pt_tunables[i].t_name = name;
+			pt_tunables[i].t_val = val;
+			return;
+		}
+	}
+	mbp_panic("pt_set_tunable: no room for %s", name);
+}
+
+bool
+mbp_tunable(const char *name, long *valp)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(pt_tunables); i++) {
+		if (pt_tunables[i].t_name != NULL &&
+		    strcmp(pt_tunables[i].t_name, name) == 0) {
+			*valp = pt_tunables[i].t_val;
+			return (true);
+		}
+	}
+	return (false);
+}
+
+/* ---- starting CPUs ---------------------------------------------- */
+
+static pthread_barrier_t pt_bar;
+
+struct pt_start {
+	int	  ps_cpu;
+	void	(*ps_fn)(int, void *);
+	void	 *ps_arg;
+};
+
+void
+pt_init(void)
+{
+	pt_curcpu = 0;
+	pt_ncpus = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static void *
+pt_cpu_main(void *v)
+{
+	struct pt_start *st = v;
+
+	pt_curcpu = st->ps_cpu;
+	st->ps_fn(st->ps_cpu, st->ps_arg);
+	if (pt_depth != 0 || pt_ipl != 0)
+		mbp_panic("cpu%d returned with %d masked at level %d",
+		    pt_curcpu, pt_depth, pt_ipl);
+	return (NULL);
+}
+
+/* CPUs 1 .. ncpu-1 are new threads; CPU 0 is the caller. */
+void
+pt_run(int ncpu, void (*fn)(int, void *), void *arg)
+{
+	pthread_t td[MBP_MAXCPUS];
+	struct pt_start st[MBP_MAXCPUS];
+	int i;
+
+	if (ncpu < 1 || ncpu > MBP_MAXCPUS || pt_curcpu != 0)
+		mbp_panic("pt_run: %d CPUs (1..%d), from cpu0 only", ncpu,
+		    MBP_MAXCPUS);
+	pthread_barrier_init(&pt_bar, NULL, (unsigned)ncpu);
+	__atomic_store_n(&pt_ncpus, (unsigned)ncpu, __ATOMIC_RELAXED);
+	for (i = 0; i < ncpu; i++) {
+		st[i].ps_cpu = i;
+		st[i].ps_fn = fn;
+		st[i].ps_arg = arg;
+		if (i > 0 && pthread_create(&td[i], NULL, pt_cpu_main,
+		    &st[i]) != 0)
+			mbp_panic("pt_run: cannot start cpu%d", i);
+	}
+	pt_cpu_main(&st[0]);
+	pt_curcpu = 0;
+	for (i = 1; i < ncpu; i++)
+		pthread_join(td[i], NULL);
+	__atomic_store_n(&pt_ncpus, 1, __ATOMIC_RELAXED);
+	pthread_barrier_destroy(&pt_bar);
+}
+
+void
+pt_barrier(void)
+{
+	pthread_barrier_wait(&pt_bar);
+}
+
+uint64_t
+pt_nsec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+void
+pt_yield(void)
+{
+	sched_yield();
+}
+
+static int pt_wd_secs;
+static const char *pt_wd_what;
+
+static void *
+pt_wd_main(void *v)
+{
+	(void)v;
+	sleep((unsigned)pt_wd_secs);
+	fprintf(stderr, "pt: watchdog: %s did not finish in %d s (a hang)\n",
+	    pt_wd_what, pt_wd_secs);
+	fflush(stdout);
+	_exit(3);
+}
+
+/* Leave the process with status 3 if it is still running in secs. */
+void
+pt_watchdog(int secs, const char *what)
+{
+	pthread_t td;
+
+	pt_wd_secs = secs;
+	pt_wd_what = what;
+	if (pthread_create(&td, NULL, pt_wd_main, NULL) == 0)
+		pthread_detach(td);
+}
+
+void
+pt_exit(int status)
+{
+	fflush(stdout);
+	exit(status);
+}
+
+u_long
+pt_xcalls(void)
+{
+	return (__atomic_load_n(&pt_nxcalls, __ATOMIC_RELAXED));
+}
+
+u_long
+pt_sleeps(void)
+{
+	return (__atomic_load_n(&pt_nsleeps, __ATOMIC_RELAXED));
+}
+
+bool
+pt_getenv_long(const char *name, long *valp)
+{
+	const char *v = getenv(name);
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return (false);
+	*valp = strtol(v, &end, 10);
+	return (*end == '\0');
+}

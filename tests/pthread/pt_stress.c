@@ -1,0 +1,502 @@
+/*
+ * tests/pthread/pt_stress.c: a concurrency stress of the mbuf module on
+ * the threads-as-CPUs port (pt_mbport.c), for ThreadSanitizer and for
+ * AddressSanitizer with UndefinedBehaviorSanitizer
+ * (tests/suite-18-tsan.sh).
+ *
+ *   pt_stress [NCPU ...]	(default 2 4; PT_ROUNDS=n sets the rounds)
+ *
+ * For each NCPU, that many threads-as-CPUs at once:
+ *   A. allocate and free mbufs (M_WAIT and M_DONTWAIT), clusters, msys
+ *      size classes (msys_get, msys_alloc) and chains grown by
+ *      m_copyback, and pass chains to the next CPU through an mbufq,
+ *      sometimes with an m_copym copy sharing the storage freed here:
+ *      allocated on one CPU, freed on another, reference counts dropped
+ *      on two; every byte is checked on the far side; M_DONTWAIT at the
+ *      cap of a small pipe must fail cleanly (NULL, nothing lost);
+ *   B. M_WAIT at the mbuf pipe's cap: nmbufs is 1023 and each CPU holds
+ *      up to 1024 / NCPU mbufs at once, so the CPUs together want one
+ *      more than the cap and some sleep until another CPU frees; no
+ *      allocation can deadlock (NCPU * (hold - 1) < cap);
+ *   C. the same with mpipe_alloc_waitok on a pipe of 159 buffers whose
+ *      caches hold 128 of them, so the allocators must reclaim other
+ *      CPUs' caches (mbp_xcall) and sleep.
+ * Between A and B, with every CPU holding a known number of mbufs and
+ * clusters, CPU 0 checks every pipe's books (gets - puts == out) and
+ * the holdings; after each NCPU and at the end nothing is out, and
+ * once every pipe is done (mpipe_trim_all, mpipe_done) every memory
+ * type holds nothing.  A hang (a lost wakeup) is caught by a watchdog.
+ * Output: one "ok N ..." or "not ok N ..." a check, then
+ * "P passed, F failed"; the exit status is 0 when F is 0.
+ */
+#include <sys/mbuf_port.h>
+#include <sys/mbuf.h>
+#include <sys/mpipe.h>
+#include <sys/msys.h>
+#include <sys/os_mbuf.h>
+#include "pt.h"
+
+MBP_MEMTYPE_DEFINE(M_PTSTRESS, "ptstress");
+
+#define ST_QLEN		16	/* chains queued for one CPU at most */
+#define ST_MAXLEN	6000	/* longest chain passed */
+#define ST_NMBUFS	1023	/* the mbuf pipe's cap (phase B) */
+#define ST_WAITCAP	159	/* phase C's pipe: 31 + 4 caches of 32 */
+#define ST_SMALLCAP	40	/* phase A's M_DONTWAIT pipe */
+#define ST_HELD_M	8	/* mbufs each CPU holds at the check */
+#define ST_HELD_CL	2	/* clusters each CPU holds at the check */
+
+struct st_cpu {
+	struct mbufq	sc_q;		/* chains other CPUs passed here */
+	uint64_t	sc_rand;
+	u_long		sc_sent;	/* chains queued to the next CPU */
+	u_long		sc_recv;	/* chains received and checked */
+	u_long		sc_bad;		/* chains whose bytes were wrong */
+	u_long		sc_qdrops;	/* chains the full queue freed */
+	u_long		sc_dwfails;	/* M_DONTWAIT NULLs (clean) */
+	u_long		sc_waitgets;	/* phase B and C allocations */
+	u_long		sc_errs;	/* a call broke its contract */
+	struct mbuf	*sc_held[ST_HELD_M + ST_HELD_CL];
+	char		sc_pad[64];
+};
+
+static struct st_cpu st_cpus[MBP_MAXCPUS];
+static struct malloc_pipe st_waitpipe, st_smallpipe;
+static int st_ncpu;
+static long st_rounds = 1500;
+static int st_pass, st_fail;
+static bool st_midok;
+static long st_holders;		/* CPUs holding their share, per round */
+
+static void
+st_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)mbp_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+static void
+st_check(bool ok, const char *what, long a, long b)
+{
+	if (ok) {
+		st_pass++;
+		mbp_printf("ok %d %s\n", st_pass + st_fail, what);
+	} else {
+		st_fail++;
+		mbp_printf("not ok %d %s # %ld, %ld\n", st_pass + st_fail,
+		    what, a, b);
+	}
+}
+
+static uint32_t
+st_rand(struct st_cpu *sc)
+{
+	uint64_t x = sc->sc_rand;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	sc->sc_rand = x;
+	return ((uint32_t)(x >> 16));
+}
+
+/* The byte at off of chain seq from CPU cpu. */
+static inline u_char
+st_byte(int cpu, u_long seq, int off)
+{
+	return ((u_char)(cpu * 131 + seq * 7 + off * 13 + (off >> 8)));
+}
+
+/* A chain of len bytes (header: seq, cpu, len), or NULL when short. */
+static struct mbuf *
+st_chain(int cpu, u_long seq, int len)
+{
+	u_char buf[ST_MAXLEN];
+	struct mbuf *m;
+	int i;
+
+	if ((m = m_gethdr(M_DONTWAIT, MT_DATA)) == NULL)
+		return (NULL);
+	for (i = 0; i < len; i++)
+		buf[i] = st_byte(cpu, seq, i);
+	memcpy(buf, &seq, sizeof(seq));
+	buf[sizeof(seq)] = (u_char)cpu;
+	if (m_copyback(m, 0, len, buf, M_DONTWAIT) != 0) {
+		m_freem(m);		/* m_copyback keeps what it built */
+		return (NULL);
+	}
+	return (m);
+}
+
+/* Check a chain from another CPU, byte by byte. */
+static bool
+st_verify(struct mbuf *m)
+{
+	u_char buf[ST_MAXLEN];
+	u_long seq;
+	int cpu, i, len = m->m_pkthdr.len;
+
+	if (len < 16 || len > ST_MAXLEN || m_length(m) != len)
+		return (false);
+	m_copydata(m, 0, len, buf);
+	memcpy(&seq, buf, sizeof(seq));
+	cpu = buf[sizeof(seq)];
+	if (cpu >= st_ncpu)
+		return (false);
+	for (i = sizeof(seq) + 1; i < len; i++)
+		if (buf[i] != st_byte(cpu, seq, i))
+			return (false);
+	return (true);
+}
+
+static void
+st_drain(struct st_cpu *sc)
+{
+	struct mbuf *m;
+
+	while ((m = mq_dequeue(&sc->sc_q)) != NULL) {
+		if (st_verify(m))
+			sc->sc_recv++;
+		else
+			sc->sc_bad++;
+		m_freem(m);
+	}
+}
+
+static const int st_msys_sizes[] = { 60, 200, 600, 1400, 2000, 9000 };
+
+/* Phase A, one round on CPU cpu. */
+static void
+st_round_a(int cpu, struct st_cpu *sc, long r)
+{
+	struct st_cpu *next = &st_cpus[(cpu + 1) % st_ncpu];
+	struct malloc_pipe *mp;
+	struct mbuf *m, *n;
+	void *b[ST_SMALLCAP + 1];
+	int i, k, len;
+
+	/* One mbuf; M_WAIT never returns NULL. */
+	m = m_get((r & 1) ? M_WAIT : M_DONTWAIT, MT_DATA);
+	if (m == NULL && (r & 1))
+		sc->sc_errs++;
+	else if (m == NULL)
+		sc->sc_dwfails++;
+	m_free(m);
+	/* A cluster. */
+	if ((m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR)) != NULL) {
+		if ((m->m_flags & M_EXT) == 0)
+			sc->sc_errs++;
+		m_freem(m);
+	} else
+		sc->sc_dwfails++;
+	/* A size class, as an mbuf and as raw storage. */
+	i = st_rand(sc) % nitems(st_msys_sizes);
+	if ((m = msys_get(M_DONTWAIT, MT_DATA, st_msys_sizes[i])) != NULL)
+		m_freem(m);
+	else
+		sc->sc_dwfails++;
+	if ((b[0] = msys_alloc(st_msys_sizes[i], M_DONTWAIT, &mp)) != NULL)
+		msys_free(mp, b[0]);
+	else
+		sc->sc_dwfails++;
+	/* A chain for the next CPU, sometimes with a copy freed here. */
+	len = 16 + st_rand(sc) % (ST_MAXLEN - 16);
+	if ((m = st_chain(cpu, sc->sc_sent, len)) == NULL)
+		sc->sc_dwfails++;
+	else {
+		n = (r % 4) == 0 ? m_copym(m, 0, M_COPYALL, M_DONTWAIT) : NULL;
+		sc->sc_sent++;
+		if (mq_enqueue(&next->sc_q, m) != 0)
+			sc->sc_qdrops++;
+		if (n != NULL) {
+			if (m_length(n) != len)
+				sc->sc_errs++;
+			m_freem(n);
+		}
+	}
+	st_drain(sc);
+	/* M_DONTWAIT at a small pipe's cap: NULL, and nothing lost. */
+	if ((r % 8) == 0) {
+		for (k = 0; k <= ST_SMALLCAP; k++)
+			if ((b[k] = mpipe_alloc_nowait(&st_smallpipe)) == NULL)
+				break;
+		if (k > ST_SMALLCAP)
+			sc->sc_errs++;	/* more than the cap */
+		else
+			sc->sc_dwfails++;
+		while (k > 0)
+			mpipe_free(&st_smallpipe, b[--k]);
+	}
+}
+
+/*
+ * Hold up to hold buffers of an allocator that sleeps at its cap, one
+ * in five tried first without waiting; then free them all.
+ */
+static void
+st_hold(struct st_cpu *sc, long round, int hold, bool mbufs)
+{
+	void *held[ST_NMBUFS + 1];
+	uint64_t t0;
+	long n;
+	int k;
+
+	for (k = 0; k < hold; k++) {
+		held[k] = NULL;
+		if ((k % 5) == 0) {
+			held[k] = mbufs ? (void *)m_get(M_DONTWAIT, MT_DATA) :
+			    mpipe_alloc_nowait(&st_waitpipe);
+			if (held[k] == NULL)
+				sc->sc_dwfails++;
+		}
+		if (held[k] == NULL)
+			held[k] = mbufs ? (void *)m_get(M_WAIT, MT_DATA) :
+			    mpipe_alloc_waitok(&st_waitpipe);
+		if (held[k] == NULL)
+			sc->sc_errs++;
+		else
+			sc->sc_waitgets++;
+	}
+	/*
+	 * Hold them until every CPU holds its share (never: together they
+	 * want one more than the cap) or 5 ms, so that some CPU sleeps.
+	 */
+	n = __atomic_add_fetch(&st_holders, 1, __ATOMIC_RELAXED);
+	t0 = pt_nsec();
+	while ((n = __atomic_load_n(&st_holders, __ATOMIC_RELAXED)) <
+	    (round + 1) * st_ncpu && pt_nsec() - t0 < 5000000)
+		pt_yield();
+	while (k > 0) {
+		k--;
+		if (held[k] == NULL)
+			continue;
+		if (mbufs)
+			m_free(held[k]);
+		else
+			mpipe_free(&st_waitpipe, held[k]);
+	}
+}
+
+/* The books of one pipe: gets - puts == out. */
+static bool
+st_books(const struct malloc_pipe *mp)
+{
+	return (mpipe_gets(mp) - mpipe_puts(mp) == (u_long)mpipe_out(mp));
+}
+
+static bool
+st_allbooks(void)
+{
+	bool ok = st_books(&mb_mbuf_pipe) && st_books(&mb_cluster_pipe) &&
+	    st_books(&mb_ref_pipe) && st_books(&st_waitpipe) &&
+	    st_books(&st_smallpipe);
+	int i;
+
+	for (i = 0; i < msys_nclasses(); i++)
+		ok = ok && st_books(msys_class(i));
+	return (ok);
+}
+
+/* CPU 0 between two barriers: every CPU holds its share. */
+static void
+st_midcheck(void)
+{
+	int n = st_ncpu;
+
+	st_midok = st_allbooks() &&
+	    mpipe_out(&mb_mbuf_pipe) == n * (ST_HELD_M + ST_HELD_CL) &&
+	    mpipe_out(&mb_cluster_pipe) == n * ST_HELD_CL &&
+	    mbstat.m_clusters == (u_long)(n * ST_HELD_CL) &&
+	    mpipe_out(&st_waitpipe) == 0 && mpipe_out(&st_smallpipe) == 0;
+}
+
+static void
+st_cpu_main(int cpu, void *arg)
+{
+	struct st_cpu *sc = &st_cpus[cpu];
+	long r;
+	int i;
+
+	(void)arg;
+	for (r = 0; r < st_rounds; r++)
+		st_round_a(cpu, sc, r);
+	pt_barrier();
+	st_drain(sc);		/* nobody queues any more */
+	for (i = 0; i < ST_HELD_M; i++)
+		sc->sc_held[i] = m_get(M_WAIT, MT_DATA);
+	for (; i < ST_HELD_M + ST_HELD_CL; i++)
+		sc->sc_held[i] = m_getcl(M_WAIT, MT_DATA, 0);
+	pt_barrier();
+	if (cpu == 0)
+		st_midcheck();
+	pt_barrier();
+	for (i = 0; i < ST_HELD_M + ST_HELD_CL; i++)
+		m_freem(sc->sc_held[i]);
+	pt_barrier();
+	/* Each round starts together, so the CPUs want the cap + 1. */
+	if (cpu == 0)
+		st_holders = 0;
+	for (r = 0; r < st_rounds / 100 + 4; r++) {
+		pt_barrier();
+		st_hold(sc, r, (ST_NMBUFS + 1) / st_ncpu, true);
+	}
+	pt_barrier();
+	if (cpu == 0)
+		st_holders = 0;
+	for (r = 0; r < st_rounds / 20 + 10; r++) {
+		pt_barrier();
+		st_hold(sc, r, (ST_WAITCAP + 1) / st_ncpu, false);
+	}
+}
+
+/* Everything the module counts as out is 0. */
+static bool
+st_nothing_out(void)
+{
+	return (mbstat_mbufs() == 0 && mbstat.m_clusters == 0 &&
+	    mbstat.m_extbufs == 0 && mbstat.m_refs == 0 &&
+	    mpipe_total_out() == 0 && os_mempool_nout() == 0);
+}
+
+static void
+st_run(int ncpu)
+{
+	u_long sent = 0, recv = 0, bad = 0, drops = 0, fails = 0, errs = 0;
+	u_long wgets = 0, w0, r0, c0, x0, s0;
+	char what[160];
+	int i;
+
+	st_ncpu = ncpu;
+	for (i = 0; i < ncpu; i++) {
+		mq_init(&st_cpus[i].sc_q, ST_QLEN);
+		st_cpus[i].sc_rand = 0x9e3779b97f4a7c15ULL * (i + 1);
+	}
+	w0 = mb_mbuf_pipe.mp_waits;
+	c0 = st_waitpipe.mp_waits;
+	r0 = mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims;
+	x0 = pt_xcalls();
+	s0 = pt_sleeps();
+	pt_run(ncpu, st_cpu_main, NULL);
+	for (i = 0; i < ncpu; i++) {
+		struct st_cpu *sc = &st_cpus[i];
+
+		sent += sc->sc_sent;
+		recv += sc->sc_recv;
+		bad += sc->sc_bad;
+		drops += sc->sc_qdrops;
+		fails += sc->sc_dwfails;
+		errs += sc->sc_errs;
+		wgets += sc->sc_waitgets;
+		memset(sc, 0, sizeof(*sc));
+	}
+	mbp_printf("# %d CPUs: %lu chains passed, %lu checked, %lu dropped "
+	    "by a full queue, %lu M_DONTWAIT NULLs, %lu M_WAIT holds, "
+	    "%lu+%lu sleeps at the caps, %lu reclaims, %lu xcalls, "
+	    "%lu port sleeps\n", ncpu, sent, recv, drops, fails, wgets,
+	    mb_mbuf_pipe.mp_waits - w0, st_waitpipe.mp_waits - c0,
+	    mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims - r0,
+	    pt_xcalls() - x0, pt_sleeps() - s0);
+	st_snprintf(what, sizeof(what), "%d CPUs: every chain passed to "
+	    "another CPU arrived whole (sent = checked + dropped)", ncpu);
+	st_check(sent == recv + drops && bad == 0 && recv > 0, what,
+	    (long)sent, (long)(recv + drops));
+	st_snprintf(what, sizeof(what), "%d CPUs: no call broke its "
+	    "contract (M_WAIT NULL, a cap exceeded, a wrong length)", ncpu);
+	st_check(errs == 0, what, (long)errs, 0);
+	st_snprintf(what, sizeof(what), "%d CPUs: with every CPU holding "
+	    "mbufs and clusters, gets - puts == out for every pipe and out "
+	    "is what they hold", ncpu);
+	st_check(st_midok, what, mpipe_out(&mb_mbuf_pipe), 0);
+	st_snprintf(what, sizeof(what), "%d CPUs: M_DONTWAIT at a cap "
+	    "failed cleanly (NULLs seen) and M_WAIT slept there and was "
+	    "woken by frees on other CPUs", ncpu);
+	st_check(fails > 0 && mb_mbuf_pipe.mp_waits > w0 &&
+	    st_waitpipe.mp_waits > c0, what, (long)fails,
+	    (long)(st_waitpipe.mp_waits - c0));
+	st_snprintf(what, sizeof(what), "%d CPUs: afterwards gets - puts "
+	    "== out == 0 for every pipe; no mbuf, cluster, reference or "
+	    "pipe buffer out", ncpu);
+	st_check(st_allbooks() && st_nothing_out() &&
+	    mb_mbuf_pipe.mp_total <= ST_NMBUFS &&
+	    st_waitpipe.mp_total <= ST_WAITCAP, what,
+	    (long)mbstat_mbufs(), mpipe_total_out());
+}
+
+/* Every pipe done, every memory type must hold nothing. */
+static void
+st_finish(void)
+{
+	struct mbp_memtype *t;
+	char what[160];
+	int i, n;
+
+	(void)mpipe_trim_all();
+	mpipe_done(&st_waitpipe);
+	mpipe_done(&st_smallpipe);
+	n = msys_nclasses();
+	for (i = 0; i < n; i++)
+		mpipe_done(msys_class(i));
+	mpipe_done(&mb_mbuf_pipe);
+	mpipe_done(&mb_cluster_pipe);
+	mpipe_done(&mb_ref_pipe);
+	for (t = pt_memtypes(); t != NULL; t = t->mt_next) {
+		st_snprintf(what, sizeof(what), "memory type %s holds nothing "
+		    "once every pipe is done", mbp_memtype_name(t));
+		st_check(t->mt_inuse == 0 && t->mt_memuse == 0, what,
+		    t->mt_inuse, t->mt_memuse);
+	}
+}
+
+static int
+st_atoi(const char *s)
+{
+	int n = 0;
+
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	return (*s == '\0' ? n : -1);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *dflt[] = { "2", "4" };
+	const char **cpus = (const char **)argv + 1;
+	int i, n, ncpus = argc - 1;
+
+	pt_init();
+	if (ncpus == 0) {
+		cpus = dflt;
+		ncpus = 2;
+	}
+	(void)pt_getenv_long("PT_ROUNDS", &st_rounds);
+	pt_watchdog(120, "pt_stress");
+	pt_set_tunable("nmbufs", ST_NMBUFS);
+	mbinit();
+	mbp_memtype_init(M_PTSTRESS);
+	mpipe_init(&st_waitpipe, M_PTSTRESS, 64, ST_WAITCAP - 4 * MPIPE_CACHE,
+	    ST_WAITCAP, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&st_waitpipe, "pt-waitok");
+	mpipe_init(&st_smallpipe, M_PTSTRESS, 128, 8, ST_SMALLCAP, 0, NULL,
+	    NULL, NULL);
+	mpipe_setname(&st_smallpipe, "pt-small");
+	st_check(st_waitpipe.mp_cmax == MPIPE_CACHE && MBP_MAXCPUS == 4,
+	    "the waitok pipe has a cache of 32 on each of 4 CPUs",
+	    st_waitpipe.mp_cmax, MBP_MAXCPUS);
+	for (i = 0; i < ncpus; i++) {
+		n = st_atoi(cpus[i]);
+		if (n < 1 || n > MBP_MAXCPUS || 1024 % n != 0) {
+			mbp_printf("pt_stress: %s: a CPU count 1, 2 or 4\n",
+			    cpus[i]);
+			pt_exit(2);
+		}
+		st_run(n);
+	}
+	mpipe_print_all();
+	st_finish();
+	mbp_printf("%d passed, %d failed\n", st_pass, st_fail);
+	pt_exit(st_fail == 0 ? 0 : 1);
+}
