@@ -35,6 +35,8 @@ why() {
 		    "peers make bench links in, and valgrind for its" \
 		    "instruction counts" ;;
 	valgrind) echo "valgrind, for instruction counts" ;;
+	tsan)	echo "gcc's ThreadSanitizer and AddressSanitizer runtimes, for" \
+		    "the threads-as-CPUs stress (tests/suite-18-tsan.sh)" ;;
 	s390x)	echo "the s390x cross compiler, its libc and UBSan, and" \
 		    "qemu-user, for the big-endian build (make portable," \
 		    "make test)" ;;
@@ -90,6 +92,11 @@ for what in "$@"; do
 		    need="$need libubsan1-i386-cross" ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ||
 		    need="$need valgrind" ;;
+	# gcc -print-file-name prints the bare name when it has no such file.
+	tsan)	[ "$(gcc -print-file-name=libtsan.so)" != libtsan.so ] ||
+		    need="$need libtsan2"
+		[ "$(gcc -print-file-name=libasan.so)" != libasan.so ] ||
+		    need="$need libasan8" ;;
 	*)	echo "deps.sh: unknown tool group $what" >&2; exit 2 ;;
 	esac
 	[ "$need" = "$before" ] || reasons="$reasons

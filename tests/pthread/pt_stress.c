@@ -313,6 +313,39 @@ st_midcheck(void)
 	    mpipe_out(&st_waitpipe) == 0 && mpipe_out(&st_smallpipe) == 0;
 }
 
+/*
+ * The port's own contract first: a plain counter per CPU changed only
+ * "on" its CPU, in masked sections and by cross-calls from the others,
+ * must come out exact (and, under ThreadSanitizer, without a report).
+ */
+static long st_excl[MBP_MAXCPUS];
+static u_long st_xcwrong;
+
+static void
+st_excl_xcall(void *arg)
+{
+	if (mbp_cpu_index() != (u_int)(uintptr_t)arg)
+		__atomic_fetch_add(&st_xcwrong, 1, __ATOMIC_RELAXED);
+	st_excl[mbp_cpu_index()]++;
+}
+
+static void
+st_excl_round(int cpu)
+{
+	int s, k;
+
+	for (k = 0; k < 200; k++) {
+		s = mbp_intr_disable();
+		st_excl[cpu]++;
+		mbp_intr_restore(s);
+		if ((k % 4) == 0) {
+			u_int to = (u_int)(cpu + 1) % (u_int)st_ncpu;
+
+			mbp_xcall(to, st_excl_xcall, (void *)(uintptr_t)to);
+		}
+	}
+}
+
 static void
 st_cpu_main(int cpu, void *arg)
 {
@@ -321,6 +354,9 @@ st_cpu_main(int cpu, void *arg)
 	int i;
 
 	(void)arg;
+	for (r = 0; r < 20; r++)
+		st_excl_round(cpu);
+	pt_barrier();
 	for (r = 0; r < st_rounds; r++)
 		st_round_a(cpu, sc, r);
 	pt_barrier();
@@ -374,6 +410,9 @@ st_run(int ncpu)
 		mq_init(&st_cpus[i].sc_q, ST_QLEN);
 		st_cpus[i].sc_rand = 0x9e3779b97f4a7c15ULL * (i + 1);
 	}
+	for (i = 0; i < MBP_MAXCPUS; i++)
+		st_excl[i] = 0;
+	st_xcwrong = 0;
 	w0 = mb_mbuf_pipe.mp_waits;
 	c0 = st_waitpipe.mp_waits;
 	r0 = mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims;
@@ -399,6 +438,14 @@ st_run(int ncpu)
 	    mb_mbuf_pipe.mp_waits - w0, st_waitpipe.mp_waits - c0,
 	    mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims - r0,
 	    pt_xcalls() - x0, pt_sleeps() - s0);
+	for (i = 0; i < ncpu; i++)
+		if (st_excl[i] != 20 * 250)
+			break;
+	st_snprintf(what, sizeof(what), "%d CPUs: the port's masked sections "
+	    "and cross-calls exclude each other (per-CPU counts exact, each "
+	    "xcall ran as its target)", ncpu);
+	st_check(i == ncpu && st_xcwrong == 0, what,
+	    i < ncpu ? st_excl[i] : 0, (long)st_xcwrong);
 	st_snprintf(what, sizeof(what), "%d CPUs: every chain passed to "
 	    "another CPU arrived whole (sent = checked + dropped)", ncpu);
 	st_check(sent == recv + drops && bad == 0 && recv > 0, what,
@@ -425,12 +472,22 @@ st_run(int ncpu)
 	    (long)mbstat_mbufs(), mpipe_total_out());
 }
 
+static void
+st_typecheck(const struct mbp_memtype *t)
+{
+	char what[160];
+
+	st_snprintf(what, sizeof(what), "memory type %s holds nothing once "
+	    "every pipe is done", mbp_memtype_name(t));
+	st_check(t->mt_inuse == 0 && t->mt_memuse == 0, what, t->mt_inuse,
+	    t->mt_memuse);
+}
+
 /* Every pipe done, every memory type must hold nothing. */
 static void
 st_finish(void)
 {
 	struct mbp_memtype *t;
-	char what[160];
 	int i, n;
 
 	(void)mpipe_trim_all();
@@ -442,12 +499,13 @@ st_finish(void)
 	mpipe_done(&mb_mbuf_pipe);
 	mpipe_done(&mb_cluster_pipe);
 	mpipe_done(&mb_ref_pipe);
-	for (t = pt_memtypes(); t != NULL; t = t->mt_next) {
-		st_snprintf(what, sizeof(what), "memory type %s holds nothing "
-		    "once every pipe is done", mbp_memtype_name(t));
-		st_check(t->mt_inuse == 0 && t->mt_memuse == 0, what,
-		    t->mt_inuse, t->mt_memuse);
-	}
+	/* The types the module starts, then the two it uses without. */
+	for (t = pt_memtypes(); t != NULL; t = t->mt_next)
+		st_typecheck(t);
+	if (!M_MPIPE->mt_attached)
+		st_typecheck(M_MPIPE);
+	if (!M_MSYS->mt_attached)
+		st_typecheck(M_MSYS);
 }
 
 static int

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The threads-as-CPUs port (tests/pthread, mbuf_port(9)): the mbuf
+# module's files compiled unchanged with each POSIX thread a CPU, and
+# the concurrency stress pt_stress over it on 2 and then 4 CPUs
+# (mbufs, clusters, size classes and chains passed between CPUs,
+# M_WAIT sleeping at a pipe's cap and woken from another CPU,
+# M_DONTWAIT failing there, the books and the leak checks; see
+# tests/pthread/pt_stress.c), built twice:
+#   - under ThreadSanitizer: every check passes and TSan reports
+#     nothing (halt_on_error: the first report fails the run);
+#   - under AddressSanitizer and UndefinedBehaviorSanitizer: the same.
+# A watchdog in the program fails a hang (a lost wakeup) after 120 s;
+# the whole suite takes about 30 s on two loaded cores.
+cd "$(dirname "$0")/.." || exit 1
+p=0; f=0
+ok() { echo "ok $*"; p=$((p + 1)); }
+nok() { echo "not ok $*"; f=$((f + 1)); }
+sh tests/deps.sh tsan || { echo "0 passed, 1 failed"; exit 1; }
+rounds=${PT_ROUNDS:-3000}
+for mode in tsan asan; do
+	out=build/pt-$mode
+	log=$out/stress.log
+	mkdir -p "$out"
+	if sh tests/pthread/build.sh $mode "$out" > "$out/build.log" 2>&1; then
+		ok "$mode: the module's files build unchanged on the threads-as-CPUs port"
+	else
+		nok "$mode: the port builds"; cat "$out/build.log"
+		continue
+	fi
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
+	ASAN_OPTIONS="detect_leaks=1 abort_on_error=0" \
+	UBSAN_OPTIONS="print_stacktrace=1" \
+	PT_ROUNDS=$rounds timeout 300 "./$out/pt_stress" 2 4 > "$log" 2>&1
+	rc=$?
+	grep -E '^(ok|not ok|#) ' "$log" | sed 's/^/  /'
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	case $last in
+	*" passed, 0 failed")
+		[ "$rc" -eq 0 ] &&
+		    ok "$mode: pt_stress 2 4: $last, exit 0" ||
+		    nok "$mode: pt_stress 2 4: $last but exit $rc" ;;
+	*)	nok "$mode: pt_stress 2 4: ${last:-no summary} (exit $rc)" ;;
+	esac
+	if grep -qE 'ThreadSanitizer|AddressSanitizer|LeakSanitizer|runtime error:|^panic:|watchdog' "$log"; then
+		nok "$mode: a sanitizer report, a panic or a hang:"
+		grep -E -A14 'WARNING: ThreadSanitizer|ERROR: |runtime error:|^panic:|watchdog' "$log" | head -60
+	else
+		ok "$mode: no sanitizer report, no panic, no hang"
+	fi
+done
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
