@@ -174,6 +174,18 @@ mpipe_reclaim(struct malloc_pipe *mp, bool all)
 	return (mp->mp_nfree > n0);
 }
 
+/*
+ * Under mp_lock: mpipe_put reads mp_waiters without it (sys/mpipe.h),
+ * so it changes with one atomic store; a free that read the old value
+ * is brought to the depot by the waiter's mpipe_reclaim.
+ */
+static inline void
+mpipe_setwaiters(struct malloc_pipe *mp, int d)
+{
+	__atomic_store_n(&mp->mp_waiters, mp->mp_waiters + d,
+	    __ATOMIC_RELAXED);
+}
+
 /* Count a buffer going out; under mp_lock. */
 static inline void
 mpipe_took(struct malloc_pipe *mp, const struct mpipe_cache *mc)
@@ -608,15 +620,23 @@ mpipe_run_drains(void)
 	}
 	mpipe_draining = 1;
 	mbp_lock_exit(&mpipe_list_lock);
+	/* Each hook read under the list lock, called without it. */
 	for (i = 0; i < MPIPE_NDRAIN; i++) {
-		void (*fn)(void *) = mpipe_drains[i].md_fn;
+		void (*fn)(void *);
+		void *arg;
 
+		mbp_lock_enter(&mpipe_list_lock);
+		fn = mpipe_drains[i].md_fn;
+		arg = mpipe_drains[i].md_arg;
+		mbp_lock_exit(&mpipe_list_lock);
 		if (fn != NULL) {
-			fn(mpipe_drains[i].md_arg);
+			fn(arg);
 			ran = true;
 		}
 	}
+	mbp_lock_enter(&mpipe_list_lock);
 	mpipe_draining = 0;
+	mbp_lock_exit(&mpipe_list_lock);
 	return (ran);
 }
 
@@ -701,15 +721,15 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 		 * the other CPUs cached before they saw mp_waiters is
 		 * brought now, by asking every one of them.
 		 */
-		mp->mp_waiters++;
+		mpipe_setwaiters(mp, 1);
 		if (mpipe_reclaim(mp, true)) {
-			mp->mp_waiters--;
+			mpipe_setwaiters(mp, -1);
 			continue;
 		}
-		mp->mp_waits++;
+		mbp_counter_add(&mp->mp_waits, 1);	/* mb_syncwaits reads it */
 		(void)mbp_lock_sleep(&mp->mp_lock, mp, "mpipe",
 		    mp->mp_total < mp->mp_nmax ? MAX(mbp_hz() / 10, 1) : 0);
-		mp->mp_waiters--;
+		mpipe_setwaiters(mp, -1);
 		mtried = drained = false;
 	}
 got:

@@ -93,18 +93,29 @@ mb_fail_after(long n)
 	mb_failafter = n < 0 ? -1 : n;
 }
 
-/* mbstat.m_wait is the sleeps of every pipe behind the mbuf module. */
+/*
+ * mbstat.m_wait is the sleeps of every pipe behind the mbuf module.
+ * Any CPU may run this while others sleep in a pipe: the pipes' counts
+ * (changed with mbp_counter_add) are read, and the sum stored, with
+ * single atomic accesses.
+ */
+static u_long
+mb_pipewaits(const struct malloc_pipe *mp)
+{
+	return (__atomic_load_n(&mp->mp_waits, __ATOMIC_RELAXED));
+}
+
 static void
 mb_syncwaits(void)
 {
-	u_long w = mb_mbuf_pipe.mp_waits + mb_cluster_pipe.mp_waits +
-	    mb_ref_pipe.mp_waits;
+	u_long w = mb_pipewaits(&mb_mbuf_pipe) +
+	    mb_pipewaits(&mb_cluster_pipe) + mb_pipewaits(&mb_ref_pipe);
 	int i;
 
 	for (i = 0; i < msys_nclasses(); i++)
 		if (msys_class(i) != &mb_cluster_pipe)
-			w += msys_class(i)->mp_waits;
-	mbstat.m_wait = w;
+			w += mb_pipewaits(msys_class(i));
+	__atomic_store_n(&mbstat.m_wait, w, __ATOMIC_RELAXED);
 }
 
 /*
@@ -133,8 +144,9 @@ mb_get(struct malloc_pipe *mp, int how, u_long *outst)
 static void
 mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
 {
-	MBP_ASSERTMSG(*outst > 0, "mb_put: %p (%s): none outstanding", p,
-	    mp->mp_name);
+	/* Other CPUs change the count meanwhile (mbp_counter_add). */
+	MBP_ASSERTMSG(__atomic_load_n(outst, __ATOMIC_RELAXED) > 0,
+	    "mb_put: %p (%s): none outstanding", p, mp->mp_name);
 	mbp_counter_add(outst, -1);
 	mpipe_free(mp, p);
 }

@@ -407,8 +407,10 @@ m_extfree(struct mbuf *m)
 	u_int *rc = ext->ext_refcnt;
 
 	if (rc != NULL) {
-		MBP_ASSERTMSG(*rc > 0, "m_free: mbuf %p: storage %p has a "
-		    "reference count of 0", (void *)m, ext->ext_buf);
+		/* Other CPUs' holders drop theirs meanwhile: read once. */
+		MBP_ASSERTMSG(__atomic_load_n(rc, __ATOMIC_RELAXED) > 0,
+		    "m_free: mbuf %p: storage %p has a reference count of 0",
+		    (void *)m, ext->ext_buf);
 		if (mbp_refcnt_add(rc, -1) > 0)
 			return;
 		mb_refrelease(rc);

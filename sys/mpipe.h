@@ -68,7 +68,8 @@ struct mpipe_cache {
 struct malloc_pipe {
 	struct mpipe_cache *mp_cache;	/* MBP_MAXCPUS of them */
 	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
-	int		 mp_waiters;	/* threads asleep in alloc_waitok */
+	int		 mp_waiters;	/* threads asleep in alloc_waitok
+					   (read unlocked by mpipe_put) */
 	void		**mp_array;	/* the depot: LIFO of free buffers */
 	int		 mp_nfree;	/* buffers in mp_array */
 	int		 mp_nint;	/* of them, kept for interrupts */
@@ -178,7 +179,8 @@ mpipe_put(struct malloc_pipe *mp, void *buf)
 	s = mbp_intr_disable();
 	mc = mpipe_mycache(mp);
 	n = mc->mc_n;
-	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) | mp->mp_waiters) ||
+	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) |
+	    __atomic_load_n(&mp->mp_waiters, __ATOMIC_RELAXED)) ||
 	    __predict_false(n >= mc->mc_max)) {
 		mbp_intr_restore(s);
 		mpipe_putslow(mp, buf);
