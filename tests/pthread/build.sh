@@ -43,7 +43,7 @@ libs="-lpthread"
 if [ "$mode" = bench ]; then
 	if pkg-config --exists libdpdk 2>/dev/null; then
 		md="$md tests/pthread/pt_dpdk.c tests/bench/peer/peer_dpdk.c"
-		MD="$MD -DPT_DPDK $(pkg-config --cflags libdpdk)"
+		MD="$MD -DPT_DPDK -Itests/bench/peer $(pkg-config --cflags libdpdk)"
 		libs="$libs $(pkg-config --libs libdpdk)"
 	else
 		md="$md tests/pthread/pt_dpdk.c"

@@ -10,19 +10,26 @@
  * assume, and how it holds here:
  *   - a cache is touched only "on" its CPU with that CPU's interrupts
  *     masked (mpipe_take, mpipe_put, and under mp_lock), or by an
- *     mbp_xcall function run "on" it.  mbp_intr_disable takes the CPU's
- *     exclusion word, and mbp_xcall runs fn in the caller's thread with
- *     pt_curcpu set to the target while holding the target's word, so
- *     the two never overlap and fn sees the target's cache;
+ *     mbp_xcall function run "on" it.  mbp_intr_disable marks the CPU
+ *     busy, and mbp_xcall runs fn in the caller's thread with
+ *     pt_curcpu set to the target once the target is not busy and
+ *     cannot become so (pc_xreq), so the two never overlap and fn sees
+ *     the target's cache.  The fast path pays no atomic
+ *     read-modify-write and no fence for this: a store, a load and a
+ *     store; the cross-caller pays membarrier(2), which runs a full
+ *     barrier on every running thread of the process (the asymmetric
+ *     Dekker exclusion of, e.g., Linux's rseq users and folly's
+ *     AsymmetricMemoryBarrier): after it, either the caller sees the
+ *     target busy or the target sees pc_xreq and steps back;
  *   - mbp_cpu_index is stable inside a masked section: a thread is its
  *     CPU for its whole life (no migration), except while it runs an
  *     xcall function, which calls no mbp_ function;
  *   - an xcall is answered by a CPU that waits for a lock (the seam's
- *     contract): every wait here (an mbp_lock, the big lock, another
- *     CPU's word for mbp_xcall) gives up the waiter's own word until
- *     the wait is over, so two CPUs that cross-call each other, or one
- *     that holds a pipe's lock and calls a CPU waiting for it, make
- *     progress; a sleeping CPU holds no word at all;
+ *     contract): every wait here (an mbp_lock, the big lock, a target
+ *     of mbp_xcall) clears the waiter's own pc_busy until the wait is
+ *     over, so two CPUs that cross-call each other, or one that holds
+ *     a pipe's lock and calls a CPU waiting for it, make progress; a
+ *     sleeping CPU is never busy;
  *   - a wakeup issued under the sleeper's lock is never lost: the
  *     sleeper enters the sleep queue (under pt_sq_mtx) before it
  *     releases the lock, and mbp_wakeup takes pt_sq_mtx.
@@ -31,7 +38,9 @@
  * big lock, smp(9)); counters are atomic adds, as this kernel's
  * counter_add on several CPUs.
  *
- * Invariants: pc_excl of a CPU is held by one thread at most; the big
+ * Invariants: at most one thread runs as a CPU with its interrupts
+ * masked (its own with pc_busy set and pc_xreq clear, or the one
+ * cross-caller holding pc_xlock once pc_busy was seen clear); the big
  * lock is held exactly by the threads whose pt_ipl is not 0 (one);
  * a memory type's mt_inuse and mt_memuse are what it holds now;
  * MBP_NOWAIT never sleeps; MBP_WAITOK never returns NULL.
@@ -47,6 +56,8 @@
 #include <unistd.h>
 #include <malloc.h>
 #include <sys/queue.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
 
 #include <sys/mbuf_port.h>
 #include "pt.h"
@@ -58,7 +69,7 @@ _Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
 #define PT_HZ		100
 #define PT_SPINS	64	/* pauses before a contended wait yields */
 
-struct pt_cpu pt_cpus[MBP_MAXCPUS];
+struct pt_cpu pt_cpus[MBP_MAXCPUS] __attribute__((aligned(64)));
 unsigned int pt_ncpus = 1;
 __thread int pt_curcpu = -1;
 __thread int pt_depth;
@@ -92,20 +103,50 @@ pt_pause(int *spins)
 	}
 }
 
-/* Someone runs as this CPU (an xcall): wait for the word. */
+/*
+ * This CPU was found cross-called on its way into a masked section:
+ * step back (not busy) until the call is done, and try again.
+ */
 void
 pt_excl_wait(struct pt_cpu *pc)
 {
 	int spins = 0;
 
-	while (__atomic_exchange_n(&pc->pc_excl, 1, __ATOMIC_ACQUIRE) != 0)
-		pt_pause(&spins);
+	do {
+		__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
+			pt_pause(&spins);
+		__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	} while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0);
 }
 
-/*
- * Take a test-and-set word, answering cross-calls meanwhile: while it
- * waits, a thread that holds its own CPU's word gives it up.
- */
+/* A wait begins: a masked CPU lets cross-calls in; NULL if unmasked. */
+static struct pt_cpu *
+pt_wait_begin(void)
+{
+	struct pt_cpu *pc;
+
+	if (pt_depth == 0)
+		return (NULL);
+	pc = &pt_cpus[pt_curcpu];
+	__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
+	return (pc);
+}
+
+/* ... and ends: masked again, as on the way into a section. */
+static void
+pt_wait_end(struct pt_cpu *pc)
+{
+	if (pc == NULL)
+		return;
+	__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
+		pt_excl_wait(pc);
+}
+
+/* Take a test-and-set word, answering cross-calls while it waits. */
 static void
 pt_spin_acquire(int *word)
 {
@@ -114,13 +155,20 @@ pt_spin_acquire(int *word)
 
 	if (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) == 0)
 		return;
-	pc = pt_depth > 0 ? &pt_cpus[pt_curcpu] : NULL;
-	if (pc != NULL)
-		__atomic_store_n(&pc->pc_excl, 0, __ATOMIC_RELEASE);
+	pc = pt_wait_begin();
 	while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0)
 		pt_pause(&spins);
-	if (pc != NULL)
-		pt_excl_wait(pc);
+	pt_wait_end(pc);
+}
+
+/* A full barrier on every running thread of this process. */
+static void
+pt_membarrier(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0,
+	    0) != 0)
+		mbp_panic("membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): %s",
+		    strerror(errno));
 }
 
 void
@@ -264,14 +312,17 @@ mbp_lock_exit(struct mbp_lock *lk)
 }
 
 /*
- * Run fn(arg) as CPU cpu: this thread takes the target's word (the
- * target is then outside its masked sections, or waiting for a lock,
- * or asleep) and sets pt_curcpu to it while fn runs.
+ * Run fn(arg) as CPU cpu: this thread announces the call (pc_xreq),
+ * makes every thread pass a barrier, waits until the target is not
+ * busy (outside its masked sections, or waiting for a lock, or asleep;
+ * it cannot become busy again while pc_xreq is set), and sets
+ * pt_curcpu to it while fn runs.
  */
 void
 mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 {
-	int me = pt_curcpu, s;
+	struct pt_cpu *tc, *pc;
+	int me = pt_curcpu, s, spins = 0;
 
 	if (me < 0)
 		pt_nocpu("mbp_xcall");
@@ -283,11 +334,21 @@ mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 		mbp_intr_restore(s);
 		return;
 	}
-	pt_spin_acquire(&pt_cpus[cpu].pc_excl);
+	tc = &pt_cpus[cpu];
+	pt_spin_acquire(&tc->pc_xlock);
+	__atomic_store_n(&tc->pc_xreq, 1, __ATOMIC_RELAXED);
+	pt_membarrier();
+	if (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0) {
+		pc = pt_wait_begin();
+		while (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0)
+			pt_pause(&spins);
+		pt_wait_end(pc);
+	}
 	pt_curcpu = (int)cpu;
 	fn(arg);
 	pt_curcpu = me;
-	__atomic_store_n(&pt_cpus[cpu].pc_excl, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&tc->pc_xreq, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&tc->pc_xlock, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&pt_nxcalls, 1, __ATOMIC_RELAXED);
 }
 
@@ -439,6 +500,10 @@ struct pt_start {
 void
 pt_init(void)
 {
+	if (syscall(SYS_membarrier,
+	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0)
+		mbp_panic("pt_init: membarrier(2) cannot register (Linux 4.14 "
+		    "or later is needed for mbp_xcall): %s", strerror(errno));
 	pt_curcpu = 0;
 	pt_ncpus = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -6,10 +6,10 @@
  *
  * Invariants: pt_curcpu is the CPU this thread runs as (its own, or
  * the target's while it runs an mbp_xcall function), -1 in a thread
- * that is no CPU; a CPU's "interrupt" exclusion, pc_excl, is held by
- * exactly one thread at a time (its own thread inside mbp_intr_disable
- * .. mbp_intr_restore, or a caller of mbp_xcall), and pt_depth counts
- * this thread's nesting of it, like NetBSD's ci_mtx_count; the spl
+ * that is no CPU; a CPU's "interrupt" exclusion is had by one thread at
+ * a time: its own thread inside mbp_intr_disable .. mbp_intr_restore
+ * (pc_busy), or a caller of mbp_xcall (pc_xreq); pt_depth counts this
+ * thread's nesting, like NetBSD's ci_mtx_count; the spl
  * level pt_ipl is per thread and, when raised, holds the big lock that
  * serialises what the module changes at mbp_splhigh.  Nothing here
  * includes a C library header: the module's files are compiled
@@ -35,10 +35,18 @@ struct mbp_memtype {
 
 #define MBP_MAXCPUS	4
 
-/* A CPU: its exclusion word, alone on its cache line. */
+/*
+ * A CPU's exclusion, an asymmetric Dekker pair (pt_mbport.c): its own
+ * thread marks pc_busy and checks pc_xreq with no atomic
+ * read-modify-write and no fence; a cross-caller sets pc_xreq, makes
+ * every running thread pass a full barrier (membarrier(2)), then waits
+ * for pc_busy to clear.  Alone on its cache line.
+ */
 struct pt_cpu {
-	int		pc_excl;	/* 1 while someone runs as this CPU masked */
-	char		pc_pad[60];
+	int		pc_busy;	/* its thread is in a masked section */
+	int		pc_xreq;	/* an xcall runs, or is about to */
+	int		pc_xlock;	/* one cross-caller at a time */
+	char		pc_pad[52];
 };
 
 extern struct pt_cpu pt_cpus[MBP_MAXCPUS];
@@ -47,7 +55,7 @@ extern __thread int pt_curcpu;		/* see above */
 extern __thread int pt_depth;		/* nesting of pc_excl */
 extern __thread int pt_ipl;		/* this thread's spl level */
 
-void	pt_excl_wait(struct pt_cpu *);	/* contended pc_excl */
+void	pt_excl_wait(struct pt_cpu *);	/* an xcall runs as this CPU */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
 int	pt_splraise(int);		/* the big lock's side of spl */
 void	pt_splx(int);
@@ -70,19 +78,24 @@ mbp_ncpu(void)
 }
 
 /*
- * Take this CPU's exclusion (a test-and-set word; an mbp_xcall caller
- * may hold it for a moment) unless this thread has it already; the
- * pair nests and counts, so locks may be released in any order.
+ * Mask this CPU: mark it busy, then look for a cross-call (the compiler
+ * may not swap the two; the cross-caller's membarrier orders them for
+ * the processor).  The pair nests and counts, so locks may be released
+ * in any order; only the outermost pair touches the CPU.
  */
 static inline int
 mbp_intr_disable(void)
 {
-	struct pt_cpu *pc = &pt_cpus[mbp_cpu_index()];
+	struct pt_cpu *pc;
 
-	if (pt_depth++ == 0 &&
-	    __builtin_expect(__atomic_exchange_n(&pc->pc_excl, 1,
-	    __ATOMIC_ACQUIRE) != 0, 0))
-		pt_excl_wait(pc);
+	if (pt_depth++ == 0) {
+		pc = &pt_cpus[mbp_cpu_index()];
+		__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (__builtin_expect(__atomic_load_n(&pc->pc_xreq,
+		    __ATOMIC_ACQUIRE) != 0, 0))
+			pt_excl_wait(pc);
+	}
 	return (pt_depth - 1);
 }
 
@@ -91,7 +104,7 @@ mbp_intr_restore(int s)
 {
 	(void)s;
 	if (--pt_depth == 0)
-		__atomic_store_n(&pt_cpus[pt_curcpu].pc_excl, 0,
+		__atomic_store_n(&pt_cpus[pt_curcpu].pc_busy, 0,
 		    __ATOMIC_RELEASE);
 }
 
