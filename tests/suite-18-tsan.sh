@@ -41,9 +41,11 @@ for mode in tsan asan; do
 		    nok "$mode: pt_stress 2 4: $last but exit $rc" ;;
 	*)	nok "$mode: pt_stress 2 4: ${last:-no summary} (exit $rc)" ;;
 	esac
-	if grep -qE 'ThreadSanitizer|AddressSanitizer|LeakSanitizer|runtime error:|^panic:|watchdog' "$log"; then
+	bad='ThreadSanitizer|AddressSanitizer|LeakSanitizer|runtime error:'
+	bad="$bad|^panic:|watchdog"
+	if grep -qE "$bad" "$log"; then
 		nok "$mode: a sanitizer report, a panic or a hang:"
-		grep -E -A14 'WARNING: ThreadSanitizer|ERROR: |runtime error:|^panic:|watchdog' "$log" | head -60
+		grep -E -A14 "$bad" "$log" | head -60
 	else
 		ok "$mode: no sanitizer report, no panic, no hang"
 	fi

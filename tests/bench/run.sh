@@ -3,7 +3,10 @@
 #  1. the host benchmarks (build/bench/kernel: optimised, peers linked);
 #  2. instructions per alloc+free pair under callgrind (repeatable on a
 #     noisy machine);
-#  3. the QEMU packet-rate figures when root (tests/bench/qemu-rate.sh).
+#  3. the QEMU packet-rate figures when root (tests/bench/qemu-rate.sh);
+#  4. the SMP rows (section 8): allocation pairs on 1 and 2
+#     threads-as-CPUs beside DPDK's cached mempool on 1 and 2 lcores
+#     (tests/pthread/pt_bench.c, built by tests/pthread/build.sh bench).
 cd "$(dirname "$0")/../.." || exit 1
 iters=${ITERS:-200000}
 echo "== make bench: $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname -r)"
@@ -37,4 +40,12 @@ if [ "$(id -u)" -eq 0 ] && [ -f tests/bench/qemu-rate.sh ]; then
 else
 	echo
 	echo "6. QEMU packet rate: needs root (a tap in a network namespace)"
+fi
+echo
+if sh tests/pthread/build.sh bench build/pt-bench > build/pt-bench.log 2>&1
+then
+	./build/pt-bench/pt_bench 2>&1 | grep -v '^EAL:\|^TELEMETRY'
+else
+	echo "8. SMP rows: tests/pthread/build.sh bench failed:"
+	sed 's/^/  /' build/pt-bench.log
 fi

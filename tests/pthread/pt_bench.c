@@ -2,7 +2,7 @@
  * tests/pthread/pt_bench.c: allocation pairs per second on the
  * threads-as-CPUs port (each POSIX thread a CPU; -O2, no DIAGNOSTIC, no
  * sanitizer), beside DPDK's mempool with a per-lcore cache, for
- * "make bench" (tests/bench/run.sh, section 7).
+ * "make bench" (tests/bench/run.sh, section 8).
  *
  *   pt_bench		PT_ITERS pairs a thread a run (2000000),
  *			PT_RUNS runs a row (7), PT_ROWS a bit mask of the
@@ -215,7 +215,7 @@ pb_print(const struct pb_row *r, const struct pb_row *one)
 	int w, f;
 
 	if (r->r_na) {
-		mbp_printf("  %-34s %9s\n", r->r_name, "n/a");
+		mbp_printf("  %-32s %8s\n", r->r_name, "n/a");
 		return;
 	}
 	ratio[0] = '\0';
@@ -232,7 +232,7 @@ pb_print(const struct pb_row *r, const struct pb_row *one)
 		ratio[5] = '\0';
 	}
 	/* mbp_printf has no %f: tenths by hand. */
-	mbp_printf("  %-34s %5ld.%02ld %6ld.%ld %5ld.%ld-%ld.%ld %6s\n",
+	mbp_printf("  %-32s %5ld.%02ld %5ld.%ld %6ld.%ld-%ld.%ld %5s\n",
 	    r->r_name, (long)mps, (long)(mps * 100) % 100, (long)ns,
 	    (long)(ns * 10) % 10, (long)lo, (long)(lo * 10) % 10, (long)hi,
 	    (long)(hi * 10) % 10, ratio);
@@ -242,13 +242,20 @@ int
 main(int argc, char **argv)
 {
 	static struct pb_row rows[] = {
-		{ .r_name = "m_get+m_free, 1 CPU", .r_kind = PB_MGET, .r_ncpu = 1 },
-		{ .r_name = "m_get+m_free, 2 CPUs", .r_kind = PB_MGET, .r_ncpu = 2 },
-		{ .r_name = "m_getcl+m_freem, 1 CPU", .r_kind = PB_MGETCL, .r_ncpu = 1 },
-		{ .r_name = "m_getcl+m_freem, 2 CPUs", .r_kind = PB_MGETCL, .r_ncpu = 2 },
-		{ .r_name = "m_get on CPU 0, m_free on CPU 1", .r_kind = PB_CROSS, .r_ncpu = 2 },
-		{ .r_name = "DPDK cached pair, 1 lcore", .r_kind = PB_DPDK, .r_ncpu = 1 },
-		{ .r_name = "DPDK cached pair, 2 lcores", .r_kind = PB_DPDK, .r_ncpu = 2 },
+		{ .r_name = "m_get+m_free, 1 CPU",
+		  .r_kind = PB_MGET, .r_ncpu = 1 },
+		{ .r_name = "m_get+m_free, 2 CPUs",
+		  .r_kind = PB_MGET, .r_ncpu = 2 },
+		{ .r_name = "m_getcl+m_freem, 1 CPU",
+		  .r_kind = PB_MGETCL, .r_ncpu = 1 },
+		{ .r_name = "m_getcl+m_freem, 2 CPUs",
+		  .r_kind = PB_MGETCL, .r_ncpu = 2 },
+		{ .r_name = "m_get on CPU 0, m_free on 1",
+		  .r_kind = PB_CROSS, .r_ncpu = 2 },
+		{ .r_name = "DPDK cached pair, 1 lcore",
+		  .r_kind = PB_DPDK, .r_ncpu = 1 },
+		{ .r_name = "DPDK cached pair, 2 lcores",
+		  .r_kind = PB_DPDK, .r_ncpu = 2 },
 	};
 	bool dpdk;
 	long run, warm, mask = -1;
@@ -280,18 +287,20 @@ main(int argc, char **argv)
 			    (rows[i].r_ns[run] = pb_run(&rows[i], pb_iters)) <= 0)
 				rows[i].r_na = true;
 	warm = pb_iters / 4;
-	mbp_printf("7. SMP: allocation pairs on the threads-as-CPUs port "
-	    "(tests/pthread, -O2), each\n   thread a CPU; %ld pairs a CPU a "
-	    "run, %ld runs a row taking turns (after %ld\n   warm-up pairs); "
-	    "median, and ns/pair of the fastest-slowest run; DPDK: %s\n",
-	    pb_iters, pb_runs, warm, dpdk ? "yes" : "no");
-	mbp_printf("  %-34s %8s %8s %11s %6s\n", "", "Mpairs/s", "ns/pair",
-	    "range", "2/1");
+	mbp_printf("8. SMP: allocation pairs on the threads-as-CPUs port "
+	    "(tests/pthread, -O2),\n   each thread a CPU; %ld pairs a CPU a "
+	    "run, %ld runs a row, the rows taking\n   turns, after %ld "
+	    "warm-up pairs; the median run, the fastest-slowest beside\n"
+	    "   it; DPDK %s\n", pb_iters, pb_runs, warm, dpdk ? "linked" :
+	    "not linked (n/a)");
+	mbp_printf("  %-32s %8s %7s %13s %5s\n", "", "Mpairs/s", "ns/pair",
+	    "range ns", "2/1");
 	for (i = 0; i < nitems(rows); i++)
 		pb_print(&rows[i], rows[i].r_ncpu == 2 && i > 0 &&
 		    rows[i - 1].r_kind == rows[i].r_kind ? &rows[i - 1] : NULL);
 	mbp_printf("  (ns/pair is per CPU: wall time x CPUs / pairs; the "
-	    "cross-CPU row's pairs\n   are the mbufs passed, its CPUs 2)\n");
+	    "cross-CPU row counts\n   the mbufs passed, on 2 CPUs; 2/1 is "
+	    "pairs a second on 2 over 1)\n");
 	if (mpipe_total_out() != 0 || mbstat_mbufs() != 0)
 		mbp_panic("pt_bench: %ld pipe buffers still out",
 		    mpipe_total_out());
