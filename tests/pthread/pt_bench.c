@@ -232,10 +232,11 @@ pb_print(const struct pb_row *r, const struct pb_row *one)
 		ratio[5] = '\0';
 	}
 	/* mbp_printf has no %f: tenths by hand. */
-	mbp_printf("  %-32s %5ld.%02ld %5ld.%ld %6ld.%ld-%ld.%ld %5s\n",
+	mbp_printf("  %-32s %5ld.%02ld %5ld.%ld %6ld.%ld-%ld.%ld",
 	    r->r_name, (long)mps, (long)(mps * 100) % 100, (long)ns,
 	    (long)(ns * 10) % 10, (long)lo, (long)(lo * 10) % 10, (long)hi,
-	    (long)(hi * 10) % 10, ratio);
+	    (long)(hi * 10) % 10);
+	mbp_printf(ratio[0] != '\0' ? " %5s\n" : "\n", ratio);
 }
 
 int
