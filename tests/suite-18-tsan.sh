@@ -4,7 +4,9 @@
 # the concurrency stress pt_stress over it on 2 and then 4 CPUs
 # (mbufs, clusters, size classes and chains passed between CPUs,
 # M_WAIT sleeping at a pipe's cap and woken from another CPU,
-# M_DONTWAIT failing there, the books and the leak checks; see
+# M_DONTWAIT failing there, a receive ring refilled from an interrupt
+# handler out of the pipes' interrupt share while the other CPUs hold
+# clusters to the cap, the books and the leak checks; see
 # tests/pthread/pt_stress.c), built twice:
 #   - under ThreadSanitizer: every check passes and TSan reports
 #     nothing (halt_on_error: the first report fails the run);

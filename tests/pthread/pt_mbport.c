@@ -33,6 +33,8 @@
  *   - a wakeup issued under the sleeper's lock is never lost: the
  *     sleeper enters the sleep queue (under pt_sq_mtx) before it
  *     releases the lock, and mbp_wakeup takes pt_sq_mtx.
+ * pt_interrupt runs a function as an interrupt handler of the calling
+ * CPU (masked, mbp_in_interrupt() true), for a device's refill.
  * mbp_splhigh and mbp_splnet take a big lock on the way up from level
  * 0 (the rest of the module's shared state, as this kernel's interim
  * big lock, smp(9)); counters are atomic adds, as this kernel's
@@ -74,6 +76,7 @@ unsigned int pt_ncpus = 1;
 __thread int pt_curcpu = -1;
 __thread int pt_depth;
 __thread int pt_ipl;
+__thread int pt_intr_nest;
 
 static int pt_biglock;			/* spl's lock, a test-and-set word */
 static u_long pt_nxcalls, pt_nsleeps;
@@ -549,6 +552,22 @@ pt_run(int ncpu, void (*fn)(int, void *), void *arg)
 		pthread_join(td[i], NULL);
 	__atomic_store_n(&pt_ncpus, 1, __ATOMIC_RELAXED);
 	pthread_barrier_destroy(&pt_bar);
+}
+
+/*
+ * An "interrupt" on this CPU: fn runs now, masked, with
+ * mbp_in_interrupt() true, as a device's handler would.
+ */
+void
+pt_interrupt(void (*fn)(void *), void *arg)
+{
+	int s;
+
+	s = mbp_intr_disable();
+	pt_intr_nest++;
+	fn(arg);
+	pt_intr_nest--;
+	mbp_intr_restore(s);
 }
 
 void

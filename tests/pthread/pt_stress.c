@@ -20,7 +20,13 @@
  *      allocation can deadlock (NCPU * (hold - 1) < cap);
  *   C. the same with mpipe_alloc_waitok on a pipe of 159 buffers whose
  *      caches hold 128 of them, so the allocators must reclaim other
- *      CPUs' caches (mbp_xcall) and sleep.
+ *      CPUs' caches (mbp_xcall) and sleep;
+ *   D. a NIC's receive refill: the mbuf and cluster pipes set aside an
+ *      interrupt share (mpipe_setintr) and CPU 0's "interrupt handler"
+ *      (pt_interrupt) refills a ring of ST_RING clusters with
+ *      M_DONTWAIT and its thread frees them, while every other CPU
+ *      takes clusters with M_DONTWAIT until the mbuf pipe's cap says
+ *      no; no refill may fail (mpipe(9): the share is the handlers').
  * Between A and B, with every CPU holding a known number of mbufs and
  * clusters, CPU 0 checks every pipe's books (gets - puts == out) and
  * the holdings; after each NCPU and at the end nothing is out, and
@@ -45,6 +51,8 @@ MBP_MEMTYPE_DEFINE(M_PTSTRESS, "ptstress");
 #define ST_SMALLCAP	40	/* phase A's M_DONTWAIT pipe */
 #define ST_HELD_M	8	/* mbufs each CPU holds at the check */
 #define ST_HELD_CL	2	/* clusters each CPU holds at the check */
+#define ST_RING		64	/* phase D's receive ring */
+#define ST_NINT		ST_RING	/* ... and the pipes' interrupt share */
 
 struct st_cpu {
 	struct mbufq	sc_q;		/* chains other CPUs passed here */
@@ -56,6 +64,10 @@ struct st_cpu {
 	u_long		sc_dwfails;	/* M_DONTWAIT NULLs (clean) */
 	u_long		sc_waitgets;	/* phase B and C allocations */
 	u_long		sc_errs;	/* a call broke its contract */
+	u_long		sc_refills;	/* phase D: ring slots refilled */
+	u_long		sc_nicfails;	/* phase D: refills that failed */
+	u_long		sc_capfails;	/* phase D: the others' NULLs */
+	struct mbuf	*sc_ring[ST_RING];
 	struct mbuf	*sc_held[ST_HELD_M + ST_HELD_CL];
 	char		sc_pad[64];
 };
@@ -280,6 +292,61 @@ st_hold(struct st_cpu *sc, long round, int hold, bool mbufs)
 	}
 }
 
+/* Phase D, in CPU 0's "interrupt": fill every empty ring slot. */
+static void
+st_nic_intr(void *arg)
+{
+	struct st_cpu *sc = arg;
+	int k;
+
+	for (k = 0; k < ST_RING; k++) {
+		if (sc->sc_ring[k] != NULL)
+			continue;
+		if ((sc->sc_ring[k] = m_getcl(M_DONTWAIT, MT_DATA,
+		    M_PKTHDR)) == NULL)
+			sc->sc_nicfails++;
+		else
+			sc->sc_refills++;
+	}
+}
+
+/* Phase D on CPU 0: refill from the interrupt, receive in the thread. */
+static void
+st_nic_round(struct st_cpu *sc)
+{
+	int i, k;
+
+	for (i = 0; i < 8; i++) {
+		pt_interrupt(st_nic_intr, sc);
+		for (k = 0; k < ST_RING; k++) {
+			if (sc->sc_ring[k] != NULL &&
+			    (sc->sc_ring[k]->m_flags & M_EXT) == 0)
+				sc->sc_errs++;
+			m_freem(sc->sc_ring[k]);
+			sc->sc_ring[k] = NULL;
+		}
+		pt_yield();
+	}
+}
+
+/* Phase D elsewhere: clusters until the cap, held a moment, freed. */
+static void
+st_press(struct st_cpu *sc)
+{
+	struct mbuf *held[ST_NMBUFS + 1];
+	int i, k;
+
+	for (k = 0; k < ST_NMBUFS; k++)
+		if ((held[k] = m_getcl(M_DONTWAIT, MT_DATA, 0)) == NULL)
+			break;
+	if (k < ST_NMBUFS)
+		sc->sc_capfails++;
+	for (i = 0; i < 8; i++)
+		pt_yield();
+	while (k > 0)
+		m_freem(held[--k]);
+}
+
 /* The books of one pipe: gets - puts == out. */
 static bool
 st_books(const struct malloc_pipe *mp)
@@ -386,6 +453,23 @@ st_cpu_main(int cpu, void *arg)
 		pt_barrier();
 		st_hold(sc, r, (ST_WAITCAP + 1) / st_ncpu, false);
 	}
+	pt_barrier();
+	if (cpu == 0) {
+		mpipe_setintr(&mb_mbuf_pipe, ST_NINT);
+		mpipe_setintr(&mb_cluster_pipe, ST_NINT);
+	}
+	for (r = 0; r < st_rounds / 50 + 10; r++) {
+		pt_barrier();
+		if (cpu == 0)
+			st_nic_round(sc);
+		else
+			st_press(sc);
+	}
+	pt_barrier();
+	if (cpu == 0) {
+		mpipe_setintr(&mb_mbuf_pipe, 0);
+		mpipe_setintr(&mb_cluster_pipe, 0);
+	}
 }
 
 /* Everything the module counts as out is 0. */
@@ -401,7 +485,8 @@ static void
 st_run(int ncpu)
 {
 	u_long sent = 0, recv = 0, bad = 0, drops = 0, fails = 0, errs = 0;
-	u_long wgets = 0, w0, r0, c0, x0, s0;
+	u_long wgets = 0, w0, r0, c0, x0, s0, refills = 0, nicfails = 0;
+	u_long capfails = 0, intres0;
 	char what[160];
 	int i;
 
@@ -418,6 +503,7 @@ st_run(int ncpu)
 	r0 = mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims;
 	x0 = pt_xcalls();
 	s0 = pt_sleeps();
+	intres0 = mb_mbuf_pipe.mp_intres;
 	pt_run(ncpu, st_cpu_main, NULL);
 	for (i = 0; i < ncpu; i++) {
 		struct st_cpu *sc = &st_cpus[i];
@@ -429,6 +515,9 @@ st_run(int ncpu)
 		fails += sc->sc_dwfails;
 		errs += sc->sc_errs;
 		wgets += sc->sc_waitgets;
+		refills += sc->sc_refills;
+		nicfails += sc->sc_nicfails;
+		capfails += sc->sc_capfails;
 		memset(sc, 0, sizeof(*sc));
 	}
 	mbp_printf("# %d CPUs: %lu chains passed, %lu checked, %lu dropped "
@@ -463,6 +552,15 @@ st_run(int ncpu)
 	st_check(fails > 0 && mb_mbuf_pipe.mp_waits > w0 &&
 	    st_waitpipe.mp_waits > c0, what, (long)fails,
 	    (long)(st_waitpipe.mp_waits - c0));
+	mbp_printf("# %d CPUs: the NIC refilled %lu ring slots from its "
+	    "interrupt (%lu from the share), %lu failed; the others hit the "
+	    "cap %lu times\n", ncpu, refills, mb_mbuf_pipe.mp_intres - intres0,
+	    nicfails, capfails);
+	st_snprintf(what, sizeof(what), "%d CPUs: every refill from the "
+	    "interrupt succeeded (the pipes' interrupt share) while the other "
+	    "CPUs took clusters to the cap", ncpu);
+	st_check(nicfails == 0 && refills > 0 && capfails > 0, what,
+	    (long)nicfails, (long)capfails);
 	st_snprintf(what, sizeof(what), "%d CPUs: afterwards gets - puts "
 	    "== out == 0 for every pipe; no mbuf, cluster, reference or "
 	    "pipe buffer out", ncpu);

@@ -54,6 +54,7 @@ extern unsigned int pt_ncpus;		/* CPUs running (pt_run) */
 extern __thread int pt_curcpu;		/* see above */
 extern __thread int pt_depth;		/* nesting of pc_excl */
 extern __thread int pt_ipl;		/* this thread's spl level */
+extern __thread int pt_intr_nest;	/* in pt_interrupt's handler */
 
 void	pt_excl_wait(struct pt_cpu *);	/* an xcall runs as this CPU */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
@@ -126,17 +127,19 @@ mbp_splx(int s)
 	pt_splx(s);
 }
 
-/* No interrupt handlers here: every CPU thread may sleep at level 0. */
+/* A CPU thread may sleep at level 0, unmasked, outside a handler. */
 static inline bool
 mbp_cansleep(void)
 {
-	return (pt_curcpu >= 0 && pt_ipl == 0 && pt_depth == 0);
+	return (pt_curcpu >= 0 && pt_ipl == 0 && pt_depth == 0 &&
+	    pt_intr_nest == 0);
 }
 
+/* Inside a handler that pt_interrupt runs (masked, on its CPU). */
 static inline bool
 mbp_in_interrupt(void)
 {
-	return (false);
+	return (pt_intr_nest > 0);
 }
 
 static inline int
