@@ -17,9 +17,9 @@
  *     the target's cache.  The fast path pays no atomic
  *     read-modify-write and no fence for this: a store, a load and a
  *     store; the cross-caller pays membarrier(2), which runs a full
- *     barrier on every running thread of the process (the asymmetric
- *     Dekker exclusion of, e.g., Linux's rseq users and folly's
- *     AsymmetricMemoryBarrier): after it, either the caller sees the
+ *     barrier on every running thread of the process (an asymmetric
+ *     Dekker exclusion, the heavy side of folly's
+ *     asymmetricHeavyBarrier): after it, either the caller sees the
  *     target busy or the target sees pc_xreq and steps back;
  *   - mbp_cpu_index is stable inside a masked section: a thread is its
  *     CPU for its whole life (no migration), except while it runs an
