@@ -615,14 +615,29 @@ SELFTEST(smp, mpipe_waitok_at_cap)
 /* ---- a panic on another CPU than 0 (named only) ----------------- */
 
 static void
+panic_here(void *arg)
+{
+	panic("deliberate panic from smp.panic_on_cpu1 on cpu%u (%s)",
+	    cpu_number(), (const char *)arg);
+}
+
+/*
+ * The thread yields until the scheduler moves it off cpu0, for at most
+ * 5 s (a loaded host may leave cpu1's virtual CPU unscheduled that
+ * long); then it has cpu1 panic by cross-call instead, so the test
+ * never depends on where the run queue happened to put it.
+ */
+static void
 panic_thread(void *arg)
 {
-	long i;
+	uint64_t t0 = ticks;
 
-	for (i = 0; i < 10000000 && cpu_number() == 0; i++)
+	while (cpu_number() == 0 && ticks - t0 < 5 * hz)
 		yield();
-	panic("deliberate panic from smp.panic_on_cpu1 on cpu%u",
-	    cpu_number());
+	if (cpu_number() != 0)
+		panic_here("from a thread");
+	cpu_xcall(1, panic_here, "from a cross-call");
+	panic("smp.panic_on_cpu1: cpu1 did not panic");
 }
 
 SELFTEST_FLAGS(smp, panic_on_cpu1, ST_EXPLICIT)
@@ -633,7 +648,7 @@ SELFTEST_FLAGS(smp, panic_on_cpu1, ST_EXPLICIT)
 	if (ncpu < 2)
 		ST_SKIP("one CPU");
 	td = kthread_create(panic_thread, NULL, "panicker");
-	for (i = 0; i < 10 * hz; i++)
+	for (i = 0; i < 20 * hz; i++)
 		tsleep(&td, 0, "panicwait", 1);
 	ST_FAIL("the panicking thread came back");
 }
