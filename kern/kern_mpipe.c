@@ -46,7 +46,8 @@
  * same way).  A cache
  * that is empty refills with half its capacity from the depot in one
  * locked section, one that is full gives half back, so a burst costs
- * one lock per mp_cmax / 2 buffers.  A pipe without a cap, or without
+ * one lock per mp_cmax / 2 buffers (32): Bonwick's loaded and previous
+ * magazines of 32 rounds, kept as one array so that the swap is free.  A pipe without a cap, or without
  * room under it for a full cache on every CPU, has mp_cmax 0 and
  * works as on one CPU, through the depot, with the seed's exact
  * reserve.  When the depot is empty and the pipe can grow no

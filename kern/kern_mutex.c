@@ -138,8 +138,11 @@ mtx_enter(struct mutex *mtx)
 		panic("mtx_enter: %s already held by this CPU (cpu%u)",
 		    mtx->mtx_name, ci->ci_index);
 	}
-	if (lock_wait(mtx) != 0)
+	/* Uncontended: one exchange, no call; else spin (lock_wait). */
+	if (__atomic_exchange_n(&mtx->mtx_lock, 1, __ATOMIC_ACQUIRE) != 0) {
+		(void)lock_wait(mtx);
 		counter_add(&mtx->mtx_contended, 1);
+	}
 	mtx->mtx_owner = ci;
 }
 

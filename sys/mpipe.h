@@ -52,9 +52,12 @@ typedef struct mbp_memtype *malloc_type_t;
 
 /*
  * A CPU's cache: a LIFO like the depot's, and the fast paths' counters.
- * Only its own CPU touches it, with interrupts masked there.
+ * Only its own CPU touches it, with interrupts masked there.  It moves
+ * buffers to and from the depot half a cache at a time, so it works as
+ * Bonwick's pair of magazines (a loaded one and the previous one) of
+ * MPIPE_CACHE / 2 rounds each, without the swap.
  */
-#define MPIPE_CACHE	32	/* most buffers a CPU's cache holds */
+#define MPIPE_CACHE	64	/* most buffers a CPU's cache holds */
 
 struct mpipe_cache {
 	int		 mc_n;		/* buffers in mc_buf */
@@ -62,7 +65,7 @@ struct mpipe_cache {
 	u_long		 mc_gets;	/* allocations from the cache */
 	u_long		 mc_puts;	/* frees into the cache */
 	void		*mc_buf[MPIPE_CACHE];
-	char		 mc_pad[40];	/* 320 bytes: no line shared */
+	char		 mc_pad[40];	/* 576 bytes: no line shared */
 };
 
 struct malloc_pipe {
