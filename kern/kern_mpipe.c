@@ -159,7 +159,7 @@ static bool
 mpipe_reclaim(struct malloc_pipe *mp, bool all)
 {
 	u_int i, me = mbp_cpu_index(), ncpu = mbp_ncpu();
-	int n0 = mp->mp_nfree;
+	int n0 = mp->mp_nfree, n1;
 
 	if (mp->mp_cmax == 0)
 		return (false);
@@ -168,9 +168,12 @@ mpipe_reclaim(struct malloc_pipe *mp, bool all)
 		if (!all &&
 		    ((volatile struct mpipe_cache *)&mp->mp_cache[i])->mc_n == 0)
 			continue;
+		n1 = mp->mp_nfree;
 		mbp_xcall(i, mpipe_flush_here, mp);
-		if (i != me)
-			mp->mp_reclaims++;
+		if (i != me) {
+			mp->mp_xcalls++;
+			mp->mp_reclaims += mp->mp_nfree - n1;
+		}
 	}
 	return (mp->mp_nfree > n0);
 }
@@ -925,9 +928,9 @@ static void
 mpipe_print_header(void)
 {
 	mbp_printf("%-12s %5s %5s %5s %4s %5s %5s %5s %8s %8s %5s %5s %5s %6s "
-	    "%6s %5s\n", "pipe", "size", "nnom", "nmax", "nint", "free", "out",
-	    "hiwat", "gets", "puts", "fails", "waits", "drain", "malloc",
-	    "sysfre", "intr");
+	    "%6s %5s %6s %5s\n", "pipe", "size", "nnom", "nmax", "nint", "free",
+	    "out", "hiwat", "gets", "puts", "fails", "waits", "drain", "malloc",
+	    "sysfre", "intr", "reclm", "xcall");
 }
 
 void
@@ -938,11 +941,11 @@ mpipe_print(const struct malloc_pipe *mp)
 		mbp_printf("%5s", "-");
 	else
 		mbp_printf("%5d", mp->mp_nmax);
-	mbp_printf(" %4d %5d %5d %5d %8lu %8lu %5lu %5lu %5lu %6lu %6lu %5lu\n",
-	    mp->mp_nint, mpipe_nfree(mp), mpipe_out(mp),
+	mbp_printf(" %4d %5d %5d %5d %8lu %8lu %5lu %5lu %5lu %6lu %6lu %5lu "
+	    "%6lu %5lu\n", mp->mp_nint, mpipe_nfree(mp), mpipe_out(mp),
 	    mp->mp_hiwat, mpipe_gets(mp), mpipe_puts(mp), mp->mp_fails,
 	    mp->mp_waits, mp->mp_drains, mp->mp_mallocs, mp->mp_sysfrees,
-	    mp->mp_intres);
+	    mp->mp_intres, mp->mp_reclaims, mp->mp_xcalls);
 }
 
 void

@@ -226,6 +226,9 @@ mbstat_print(void)
 	mbp_printf("%lu/%lu/%lu requests for memory delayed "
 	    "(mbufs/clusters/size classes)\n", mp->mp_waits, cp->mp_waits,
 	    waits);
+	mbp_printf("%lu/%lu buffers reclaimed from other CPUs' caches by "
+	    "%lu/%lu cross-calls (mbufs/clusters)\n", mp->mp_reclaims,
+	    cp->mp_reclaims, mp->mp_xcalls, cp->mp_xcalls);
 }
 
 /* netstat -m -v: the rest of the mbuf counters. */

@@ -106,7 +106,8 @@ struct malloc_pipe {
 	u_long		 mp_mallocs;	/* buffers borrowed from mbp_malloc */
 	u_long		 mp_sysfrees;	/* buffers given back to mbp_malloc */
 	u_long		 mp_intres;	/* interrupt allocations from nint */
-	u_long		 mp_reclaims;	/* other CPUs' caches brought back */
+	u_long		 mp_reclaims;	/* buffers brought from other CPUs' caches */
+	u_long		 mp_xcalls;	/* cross-calls that asked for them */
 	int		 mp_hiwat;	/* most out at once, seen by the depot */
 };
 typedef struct malloc_pipe *malloc_pipe_t;

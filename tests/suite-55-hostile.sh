@@ -172,7 +172,7 @@ EOF
 	disc=$(grep -o '[0-9]* discarded' "$KOUT" | head -1 | grep -o '[0-9]*')
 	kcmd "mpipes" 10
 	cp "$KOUT" "$W/mpipes-after.out"
-	intres=$(awk '$1 == "cluster" {print $NF}' "$KOUT")
+	intres=$(awk '$1 == "cluster" {print $16}' "$KOUT")
 	waits=$(awk '$1 == "cluster" {print $12}' "$KOUT")
 	fails=$(awk '$1 == "cluster" {print $11}' "$KOUT")
 	if [ "$started" -ge 1 ] && [ -n "$doneline" ]; then

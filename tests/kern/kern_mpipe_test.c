@@ -250,11 +250,13 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 {
 	static struct malloc_pipe mp;
 	static void *bufs[XNMAX];
+	static char line[256];
+	char want[32];
 	struct xfree x;
-	u_long r0, f0, balance;
+	u_long r0, c0, f0, balance;
 	u_int me, other;
 	int i, n, s, out;
-	bool stayed, cached;
+	bool stayed, cached, printed;
 	void *extra;
 
 	mpipe_init(&mp, M_MPTEST, 64, 4, XNMAX, MPF_NOZERO, NULL, NULL, NULL);
@@ -275,6 +277,7 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	x.n = MIN(n, MPIPE_CACHE);	/* one cache's worth */
 	mbp_xcall(other, xfree_here, &x);
 	r0 = mp.mp_reclaims;
+	c0 = mp.mp_xcalls;
 	f0 = mp.mp_fails;
 	for (i = 0; i < x.n; i++)
 		if ((bufs[i] = mpipe_alloc_nowait(&mp)) == NULL)
@@ -284,19 +287,32 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	out = mpipe_out(&mp);
 	extra = mpipe_alloc_nowait(&mp);	/* at the cap: NULL */
 	mpipe_free(&mp, extra);
+	/* The pipe's line ends with the two counters the reclaim moved. */
+	cons_capture_start(line, sizeof(line));
+	mpipe_print(&mp);
+	cons_capture_stop();
+	snprintf(want, sizeof(want), " %6lu %5lu\n", mp.mp_reclaims,
+	    mp.mp_xcalls);
+	printed = strlen(line) > strlen(want) &&
+	    strcmp(line + strlen(line) - strlen(want), want) == 0;
 	for (; i < x.n; i++)
 		bufs[i] = NULL;
 	for (i = 0; i < n; i++)
 		mpipe_free(&mp, bufs[i]);
 	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
 	mpipe_done(&mp);		/* panics if any is still out */
+	ST_ASSERT(printed);
 	ST_ASSERT(cached);
 	ST_ASSERT(stayed);
 	ST_ASSERT_EQ(n, XNMAX);
 	ST_ASSERT_EQ(out, XNMAX);
 	ST_ASSERT_EQ(mp.mp_fails, f0 + 1);	/* only the extra one */
-	if (other != me)
-		ST_ASSERT(mp.mp_reclaims > r0);
+	if (other != me) {
+		/* Every buffer the other CPU cached came back, by cross-call. */
+		ST_ASSERT_EQ(mp.mp_reclaims - r0, (u_long)x.n);
+		ST_ASSERT(mp.mp_xcalls > c0);
+	} else
+		ST_ASSERT_EQ(mp.mp_xcalls, c0);
 	ST_ASSERT(extra == NULL);
 	ST_ASSERT_EQ(balance, 0);
 }

@@ -16,7 +16,7 @@
 SELFTEST(netstat, memory)
 {
 	static char out[8192];
-	char line[32], want[64];
+	char line[32], want[128];
 	struct mbuf *m;
 	size_t n;
 	int rc;
@@ -44,6 +44,12 @@ SELFTEST(netstat, memory)
 	    "(mbufs/clusters/size classes)\n") != NULL);
 	ST_ASSERT(strstr(out, " requests for memory delayed "
 	    "(mbufs/clusters/size classes)\n") != NULL);
+	/* The cross-CPU reclaim (mpipe(9)); forced in mpipe.cap_reached_*. */
+	snprintf(want, sizeof(want), "\n%lu/%lu buffers reclaimed from other "
+	    "CPUs' caches by %lu/%lu cross-calls (mbufs/clusters)\n",
+	    mb_mbuf_pipe.mp_reclaims, mb_cluster_pipe.mp_reclaims,
+	    mb_mbuf_pipe.mp_xcalls, mb_cluster_pipe.mp_xcalls);
+	ST_ASSERT(strstr(out, want) != NULL);
 	ST_ASSERT(strstr(out, "allocated to control") == NULL);	/* -v's */
 	ST_ASSERT(strstr(out, "\nmbuf ") == NULL);
 	ST_ASSERT(strstr(out, "\n\n") == NULL);	/* no empty section */

@@ -546,7 +546,7 @@ SELFTEST(smp, mbufs_across_cpus)
  * CPU waking it, never left asleep (a lost wakeup or a stranded cache
  * hangs the run).  Afterwards the books balance and nothing is out.
  */
-#define WS_HOLD		64	/* buffers a thread holds at once */
+#define WS_HOLD		(2 * MPIPE_CACHE)	/* buffers a thread holds at once */
 #define WS_ROUNDS	150
 
 static struct {
