@@ -5,8 +5,10 @@
 # runs threads, spin mutexes, cross-CPU sleep/wakeup, callouts under
 # load, the wakeup IPI, mbufs allocated on one CPU and freed on
 # another); a panic on cpu1 must stop cpu0 and name cpu1; and, as root,
-# the network suite's checks (tests/suite-50-net.sh) with the guest on
-# two CPUs.  SMP=N runs it all on N CPUs instead.
+# the network suite's checks (tests/suite-50-net.sh), the whole hostile
+# battery, the exhaustion test and the IPv6 battery
+# (tests/suite-55-hostile.sh, about 50 s) with the guest on two CPUs.
+# SMP=N runs it all on N CPUs instead.
 cd "$(dirname "$0")/.." || exit 1
 sh tests/deps.sh qemu || { echo "0 passed, 1 failed"; exit 1; }
 n=${SMP:-2}
@@ -38,16 +40,24 @@ else
 	tail -8 "$log"; f=$((f + 1))
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-	SMP=$n sh tests/suite-50-net.sh > build/logs/suite-50-net-smp$n.out 2>&1
-	last=$(tail -n 1 build/logs/suite-50-net-smp$n.out)
-	sed 's/^/  net -smp '"$n"': /' build/logs/suite-50-net-smp$n.out | grep -E 'FAIL|passed'
+# A root suite with the guest on $n CPUs: its failures and summary,
+# its counts added to this suite's.
+smp_suite() {
+	_s=$1 _tag=$2 _out=build/logs/$1-smp$n.out
+	SMP=$n sh "tests/$_s.sh" > "$_out" 2>&1
+	last=$(tail -n 1 "$_out")
+	sed 's/^/  '"$_tag"' -smp '"$n"': /' "$_out" |
+	    grep -E 'FAIL|^  [a-z0-9]* -smp [0-9]*: not ok|passed'
 	case $last in
 	*" passed, "*" failed")
 		p=$((p + $(echo "$last" | awk '{print $1}')))
 		f=$((f + $(echo "$last" | awk '{print $3}'))) ;;
-	*)	echo "  FAIL: the network suite at -smp $n printed no summary"
+	*)	echo "  FAIL: $_s at -smp $n printed no summary"
 		f=$((f + 1)) ;;
 	esac
+}
+if [ "$(id -u)" -eq 0 ]; then
+	smp_suite suite-50-net net
+	smp_suite suite-55-hostile hostile
 fi
 echo "$p passed, $f failed"

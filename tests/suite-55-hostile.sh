@@ -47,7 +47,7 @@ fi
 
 . tests/net/ns.sh
 . tests/net/guest.sh
-W=build/logs/hostile
+W=build/logs/hostile${SMP:+-smp$SMP}
 mkdir -p "$W"
 rm -f "$W"/* 2>/dev/null
 p=0 f=0 n=0
