@@ -335,7 +335,14 @@ mpipe_inarray(struct malloc_pipe *mp, void *buf)
 	return (false);
 }
 
-/* A new buffer from mbp_malloc, zeroed unless MPF_NOZERO, constructed. */
+/*
+ * A new buffer from mbp_malloc, zeroed unless MPF_NOZERO, constructed.
+ * Under DIAGNOSTIC it is marked as handed out (mpipe_ready's mark):
+ * memory that was once this pipe's free buffer may come back from
+ * mbp_malloc with the pipe's junk still in it (a kernel malloc junks
+ * its small chunks but not whole pages), and freeing it must not look
+ * like a double free.
+ */
 static void *
 mpipe_sysalloc(struct malloc_pipe *mp, int wait)
 {
@@ -343,6 +350,10 @@ mpipe_sysalloc(struct malloc_pipe *mp, int wait)
 
 	buf = mbp_malloc(mp->mp_bytes, mp->mp_type, wait |
 	    ((mp->mp_flags & MPF_NOZERO) ? 0 : MBP_ZERO));
+#ifdef MPIPE_POISON
+	if (buf != NULL && mpipe_junked(mp))
+		*(uint64_t *)buf = MPIPE_FRESH;
+#endif
 	if (buf != NULL && mp->mp_construct != NULL)
 		mp->mp_construct(buf, mp->mp_priv);
 	return (buf);

@@ -957,6 +957,49 @@ SELFTEST(mpipe, double_free_panics)
 }
 
 /*
+ * A buffer of a page or more that a full depot gave back to malloc(9)
+ * keeps the junk the pipe wrote into it (malloc junks only its small
+ * chunks, not whole pages), so when malloc hands the same pages back the
+ * pipe must not take the buffer for a free one: freeing it unwritten
+ * once is not a double free.  Before the pipe marked what it takes from
+ * malloc, the second round's free of b panicked "already free (double
+ * free)" (found by mstress at -smp 2 on the 9216-byte size class).
+ */
+#define PGBUF	(2 * PAGE_SIZE + 1024)
+
+SELFTEST(mpipe, page_buffers_back_from_malloc)
+{
+	struct malloc_pipe mp;
+	struct panic_catch pc;
+	void *a, *b;
+	u_long balance;
+	int r = 0, out;
+
+	mpipe_init(&mp, M_MPTEST, PGBUF, 1, 4, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-pages");
+	if (PANIC_TRY(&pc)) {
+		for (r = 0; r < 4; r++) {
+			a = mpipe_alloc_nowait(&mp);	/* the reserve */
+			b = mpipe_alloc_nowait(&mp);	/* from malloc */
+			mpipe_free(&mp, a);
+			mpipe_free(&mp, b);		/* back to malloc */
+			if (a == NULL || b == NULL)
+				break;
+		}
+		panic_catch_pop(&pc);
+	} else
+		ST_FAIL("%s", pc.pc_msg);
+	ST_ASSERT_EQ(r, 4);
+	out = mpipe_out(&mp);
+	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
+	ST_ASSERT_EQ(mp.mp_mallocs, 4);
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);
+	mpipe_done(&mp);
+	ST_ASSERT_EQ(out, 0);
+	ST_ASSERT_EQ(balance, 0);
+}
+
+/*
  * Under DIAGNOSTIC a write to a free buffer is caught when the buffer is
  * handed out again: by the junk of an MPF_NOZERO pipe, by the zeroes of
  * a zeroing pipe.  (AddressSanitizer would stop the write itself.)
