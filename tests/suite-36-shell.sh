@@ -32,6 +32,9 @@ long=$(printf '%0300d' 0)
 	printf 'mwait 100\n'
 	printf 'mwait stop\n'
 	printf 'mwait stop\n'
+	printf 'mstress 0\n'
+	printf 'mstress 5 5\n'
+	printf 'mstress stop\n'
 	for c in help mem threads uptime reboot msys mpipes; do
 		printf '%s x\n' "$c"
 	done
@@ -83,6 +86,9 @@ expect 'udpsend 127.0.0.1 99999 hi' \
 expect 'udpsend 1.2.3 7 hi' 'udpsend: 1.2.3: not an IPv4 address'
 expect 'udpsend' 'usage: udpsend ADDR PORT TEXT...'
 expect 'mwait 10 -1' 'mwait: HOLDMS -1: not a number in 0..60000'
+expect 'mstress 0' 'mstress: SECS 0: not a number in 1..600'
+expect 'mstress 5 5' 'usage: mstress SECS | mstress stop'
+expect 'mstress stop' 'mstress: not running'
 expect 'mwait 100' 'mwait: a thread is still running (mwait stop)'
 expect 'mwait stop' ''
 grep -q '^mwait: stopped after 0 of 5 rounds; all released$' "$log" &&

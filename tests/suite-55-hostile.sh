@@ -17,12 +17,21 @@
 #    that takes what threads may have with M_WAIT: the ring keeps
 #    receiving from its reserve, what it cannot refill is dropped and
 #    counted, the thread completes once the flood stops, nothing leaks.
+# 4. (run third) The mbuf module under stress: nmbclusters=STRESS_CL;
+#    "mstress" (net/mstress.c) runs threads on every CPU that take
+#    mbufs, clusters and size-class buffers with M_WAIT up to what
+#    threads may hold and pass chains to each other, while the same
+#    flood arrives and the ring refills from interrupts; then its books
+#    balance (per pipe, gets - puts = out; every chain freed), chains
+#    were freed on another CPU (SMP > 1), the ring received, a ping is
+#    answered and netstat -m shows only the ring's buffers.
 # 3. The IPv6 battery (tests/net/hostile6.py) in a second namespace
 #    with IPv6 on (NS_IPV6=1; the kernel is 2001:db8::2, ip6fragttl=2):
 #    as 1., the counters in the ip6, icmp6, udp6 and nd6 sections,
 #    "ping -6" after each class.
 #
-# The battery alone: sh tests/suite-55-hostile.sh battery|battery6 [CLASS...]
+# One part: sh tests/suite-55-hostile.sh exhaustion|stress, or the
+# battery alone: sh tests/suite-55-hostile.sh battery|battery6 [CLASS...]
 # (CLASS: a substring of a class name).  Not root: skipped, "0 passed,
 # 0 failed".  Every sending loop is bounded in count and time; the
 # namespace is deleted whatever happens (trap).
@@ -52,6 +61,8 @@ mkdir -p "$W"
 rm -f "$W"/* 2>/dev/null
 p=0 f=0 n=0
 EXH_CL=384
+STRESS_CL=1024
+STRESS_SECS=4
 
 cleanup() { guest_stop; ns_down; }
 trap cleanup EXIT
@@ -116,6 +127,41 @@ ip=$NS_GUEST/24 gw=$NS_HOST ip6=$NS_GUEST6/64" "$@"
 # ---- 2. exhaustion under load ------------------------------------------
 field() { grep -o "$1" "$2" | head -1 | grep -o '[0-9]*' | head -1; }
 
+# flood OUT: in the background (its pid in fp), 1000-byte datagrams to
+# the guest's discard port, one cluster each; bounded (3 s, 1000000
+# datagrams); OUT gets the count sent.
+flood() {
+	ns_exec timeout 20 "$PY" - "$NS_GUEST" > "$1" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setblocking(False)
+t0 = time.monotonic()
+end, n, data = t0 + 3, 0, b"f" * 1000
+while time.monotonic() < end and n < 1000000:
+    try:
+        s.sendto(data, (sys.argv[1], 9))
+        n += 1
+    except (BlockingIOError, OSError):
+        time.sleep(0.0005)
+print("flood: sent %d datagrams in %.1f s" % (n, time.monotonic() - t0))
+EOF
+	fp=$!
+}
+
+# leaks TAG: netstat -m shows only the receive ring's buffers (rg).
+leaks() {
+	kcmd "netstat -m" 10
+	cp "$KOUT" "$W/$1-netstat-m.out"
+	set -- "$1" $(awk -f tests/net/copies.awk "$KOUT")
+	if [ "$2" -eq "$rg" ] && [ "$3" -eq "$rg" ]; then
+		ok "$1: netstat -m: $2 mbufs, $3 clusters in use" \
+		    "(the receive ring's $rg): nothing leaked"
+	else
+		notok "$1: netstat -m # $2 mbufs, $3 clusters in use," \
+		    "expected $rg"
+	fi
+}
+
 exhaustion() {
 	if ! guest_boot "$W" "selftest=none nmbclusters=$EXH_CL \
 ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
@@ -131,23 +177,7 @@ ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
 	want=$((EXH_CL - rg - nint))
 	kcmd "ifconfig em0" 10
 	nb0=$(field '[0-9]* no-cluster drops' "$KOUT")
-	# The flood: 1000-byte datagrams to the discard port, one cluster
-	# each; bounded (3 s, 1000000 datagrams).
-	ns_exec timeout 20 "$PY" - "$NS_GUEST" > "$W/flood.out" 2>&1 <<'EOF' &
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setblocking(False)
-t0 = time.monotonic()
-end, n, data = t0 + 3, 0, b"f" * 1000
-while time.monotonic() < end and n < 1000000:
-    try:
-        s.sendto(data, (sys.argv[1], 9))
-        n += 1
-    except (BlockingIOError, OSError):
-        time.sleep(0.0005)
-print("flood: sent %d datagrams in %.1f s" % (n, time.monotonic() - t0))
-EOF
-	fp=$!
+	flood "$W/flood.out"
 	sleep 0.5
 	t0=$(date +%s%N)
 	# 30 rounds of taking everything threads may have, 50 ms holds:
@@ -198,16 +228,80 @@ EOF
 	else
 		notok "exhaustion: no ping answer after the flood"
 	fi
-	kcmd "netstat -m" 10
-	cp "$KOUT" "$W/exhaustion-netstat-m.out"
-	set -- $(awk -f tests/net/copies.awk "$KOUT")
-	if [ "$1" -eq "$rg" ] && [ "$2" -eq "$rg" ]; then
-		ok "exhaustion: netstat -m: $1 mbufs, $2 clusters in use" \
-		    "(the receive ring's $rg): nothing leaked"
-	else
-		notok "exhaustion: netstat -m # $1 mbufs, $2 clusters in use," \
-		    "expected $rg"
+	leaks exhaustion
+	guest_stop
+}
+
+# ---- 4. the mbuf module under stress while the ring refills ------------
+# mstress (net/mstress.c): threads on every CPU take mbufs, clusters and
+# size-class buffers with M_WAIT up to the cluster pipe's share for
+# threads, passing chains to each other, while the flood arrives and
+# em(4) refills its ring from interrupts; nmbclusters=STRESS_CL leaves
+# the cluster pipe its per-CPU caches (nmax - nnom >= 8 x 64).
+stress() {
+	if ! guest_boot "$W" "selftest=none nmbclusters=$STRESS_CL \
+ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
+		notok "stress: boot with nmbclusters=$STRESS_CL # no prompt in 60 s"
+		return
 	fi
+	cp "$CON" "$W/stress-boot.log"
+	rg=$(ring)
+	kcmd "ifconfig em0" 10
+	rx0=$(field 'rx [0-9]* frames' "$KOUT")
+	kcmd "mpipes" 10
+	cp "$KOUT" "$W/stress-mpipes-before.out"
+	ir0=$(awk '$1 == "cluster" {print $16}' "$KOUT")
+	flood "$W/stress-flood.out"
+	sleep 0.5
+	n0=$(wc -l < "$CON")
+	kcmd "mstress $STRESS_SECS" 10
+	started=$(grep -o 'mstress: started: .*' "$KOUT" | tr -d '\r')
+	# Bounded: the stress's seconds, then its M_WAITs once traffic stops.
+	wait_con 'mstress: \(done\|stopped\)' $((STRESS_SECS + 30)) "$n0"
+	wait "$fp"
+	sent=$(grep -o 'sent [0-9]* datagrams in [0-9.]* s' "$W/stress-flood.out")
+	doneline=$(tail -n +"$((n0 + 1))" "$CON" | grep 'mstress: ' |
+	    grep -v started | tr -d '\r' | head -1)
+	sleep 1
+	kcmd "ifconfig em0" 10
+	cp "$KOUT" "$W/stress-ifconfig.out"
+	rx1=$(field 'rx [0-9]* frames' "$KOUT")
+	kcmd "mpipes" 10
+	cp "$KOUT" "$W/stress-mpipes-after.out"
+	ir1=$(awk '$1 == "cluster" {print $16}' "$KOUT")
+	chains=$(echo "$doneline" | sed -n 's/.* \([0-9]*\) chains.*/\1/p')
+	cross=$(echo "$doneline" |
+	    sed -n 's/.* \([0-9]*\) freed on another.*/\1/p')
+	case $doneline in
+	*"mstress: done: "*"books balance")
+		ok "stress: ${doneline#*mstress: done: }" ;;
+	*)	notok "stress: ${started:-not started} # ${doneline:-no" \
+		    "'mstress: done' within $((STRESS_SECS + 30)) s}" ;;
+	esac
+	if [ "${chains:-0}" -gt 0 ] &&
+	    { [ "${SMP:-1}" -le 1 ] || [ "${cross:-0}" -gt 0 ]; }; then
+		ok "stress: ${chains} chains, ${cross} freed on another CPU" \
+		    "than the one that built them (-smp ${SMP:-1})"
+	else
+		notok "stress: chains ${chains:-?}, freed on another CPU" \
+		    "${cross:-?} (-smp ${SMP:-1})"
+	fi
+	if [ $(( ${rx1:-0} - ${rx0:-0} )) -gt 0 ]; then
+		ok "stress: the ring kept receiving from interrupts:" \
+		    "flood ${sent:-?}, $(( rx1 - rx0 )) frames received," \
+		    "$(( ${ir1:-0} - ${ir0:-0} )) interrupt-reserve allocations"
+	else
+		notok "stress: the ring received nothing # rx ${rx0:-?} ->" \
+		    "${rx1:-?}"
+	fi
+	if ns_exec ping -n -c 2 -W 2 "$NS_GUEST" > "$W/stress-ping.out" 2>&1
+	then
+		ok "stress: ping answered after it:" \
+		    "$(grep -o 'rtt.*' "$W/stress-ping.out")"
+	else
+		notok "stress: no ping answer after the stress"
+	fi
+	leaks stress
 	guest_stop
 }
 
@@ -215,7 +309,8 @@ case $WHAT in
 battery)	battery4 "$@" ;;
 battery6)	battery6 "$@" ;;
 exhaustion)	exhaustion ;;
-*)		battery4; exhaustion; battery6 ;;
+stress)		stress ;;
+*)		battery4; exhaustion; stress; battery6 ;;
 esac
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
