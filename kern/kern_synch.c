@@ -210,15 +210,26 @@ sched_kick(void)
 	}
 }
 
-/* Put td on the run queue.  Called with sched_lock held. */
+/*
+ * Put td on the run queue.  Called with sched_lock held.  Another CPU
+ * is woken for it unless this CPU is idle and the queue was empty: an
+ * interrupt that lands on an idle CPU (the NIC's, the clock's) returns
+ * to the idle loop, which takes the thread at once, and an IPI to a
+ * halted CPU (under MTTCG a host thread to wake) would cost more than
+ * the thread's work; netintr so runs where its interrupt landed.
+ */
 void
 setrunnable(struct thread *td)
 {
+	struct cpu_info *self = curcpu();
+	bool alone;
+
 	MUTEX_ASSERT_LOCKED(&sched_lock);
 	td->t_state = TS_RUN;
 	td->t_wchan = NULL;
+	alone = TAILQ_EMPTY(&runq);
 	TAILQ_INSERT_TAIL(&runq, td, t_runq);
-	if (ncpu > 1)
+	if (ncpu > 1 && !(alone && self->ci_curthread == self->ci_idlethread))
 		sched_kick();
 }
 
