@@ -162,14 +162,20 @@ leaks() {
 	fi
 }
 
-exhaustion() {
-	if ! guest_boot "$W" "selftest=none nmbclusters=$EXH_CL \
+# boot_cl TAG N: boot with nmbclusters=N (TAG-boot.log), rg the ring's
+# clusters; false, with a "not ok", when no prompt came in 60 s.
+boot_cl() {
+	if ! guest_boot "$W" "selftest=none nmbclusters=$2 \
 ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
-		notok "boot with nmbclusters=$EXH_CL # no shell prompt in 60 s"
-		return
+		notok "$1: boot with nmbclusters=$2 # no shell prompt in 60 s"
+		return 1
 	fi
-	cp "$CON" "$W/exhaustion-boot.log"
+	cp "$CON" "$W/$1-boot.log"
 	rg=$(ring)
+}
+
+exhaustion() {
+	boot_cl exhaustion "$EXH_CL" || return
 	kcmd "mpipes" 10
 	cp "$KOUT" "$W/mpipes-before.out"
 	nint=$(awk '$1 == "cluster" {print $5}' "$KOUT")
@@ -239,13 +245,7 @@ ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
 # em(4) refills its ring from interrupts; nmbclusters=STRESS_CL leaves
 # the cluster pipe its per-CPU caches (nmax - nnom >= 8 x 64).
 stress() {
-	if ! guest_boot "$W" "selftest=none nmbclusters=$STRESS_CL \
-ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
-		notok "stress: boot with nmbclusters=$STRESS_CL # no prompt in 60 s"
-		return
-	fi
-	cp "$CON" "$W/stress-boot.log"
-	rg=$(ring)
+	boot_cl stress "$STRESS_CL" || return
 	kcmd "ifconfig em0" 10
 	rx0=$(field 'rx [0-9]* frames' "$KOUT")
 	kcmd "mpipes" 10
