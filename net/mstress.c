@@ -19,7 +19,8 @@
  * reclaimed buffers and cross-calls, and whether the books balance:
  * for every pipe (mbufs, clusters, reference counts, each size class)
  * gets minus puts equals the buffers out, and every chain made was
- * freed.  "mstress stop" ends it early.
+ * freed.  "mstress stop" ends it early (it waits MSTRESS_STOPSECS at
+ * most for threads that sleep for a buffer).
  *
  * Invariants: at most one stress at a time; the threads together hold
  * at most what mwait(9) may (the cluster cap less twice the interrupt
@@ -45,6 +46,7 @@
 #define MSTRESS_QLEN	16	/* chains in the hand-off queue */
 #define MSTRESS_HOLD	256	/* chains a thread holds at most */
 #define MSTRESS_CHECKS	20	/* snapshots of the books, 10 ms apart */
+#define MSTRESS_STOPSECS 10	/* mstress stop waits so long at most */
 
 static struct mstress_state {
 	struct thread	*st_td[MSTRESS_MAXTD];
@@ -248,6 +250,7 @@ SHELL_CMD(mstress, "mstress SECS | mstress stop: threads on every CPU "
     "then check the books")
 {
 	struct mstress_state *st = &mstress_st;
+	uint64_t deadline;
 	long secs, share;
 	int i;
 
@@ -257,9 +260,15 @@ SHELL_CMD(mstress, "mstress SECS | mstress stop: threads on every CPU "
 			return (-1);
 		}
 		st->st_stop = 1;
-		while (st->st_running != 0)
+		deadline = ticks + MSTRESS_STOPSECS * hz;
+		while (st->st_running != 0 && ticks < deadline)
 			tsleep(&st->st_td, 0, "mststop", hz / 10);
-		return (mstress_reap(st) ? 0 : -1);
+		if (!mstress_reap(st)) {
+			printf("mstress: a thread still waits for a buffer; "
+			    "they stop when they get them\n");
+			return (-1);
+		}
+		return (0);
 	}
 	if (argc != 2)
 		return (shell_usage(argv[0]));

@@ -302,6 +302,16 @@ stress() {
 		notok "stress: no ping answer after the stress"
 	fi
 	leaks stress
+	# mstress stop ends a long stress early, with the books checked.
+	kcmd "mstress 600" 10
+	sleep 1
+	kcmd "mstress stop" 15
+	stopline=$(grep -o 'mstress: stopped: .*' "$KOUT" | tr -d '\r' | head -1)
+	case $stopline in
+	*"books balance")
+		ok "stress: mstress stop: ${stopline#mstress: stopped: }" ;;
+	*)	notok "stress: mstress stop # ${stopline:-no 'mstress: stopped'}" ;;
+	esac
 	guest_stop
 }
 
