@@ -18,9 +18,10 @@
  *      up to 1024 / NCPU mbufs at once, so the CPUs together want one
  *      more than the cap and some sleep until another CPU frees; no
  *      allocation can deadlock (NCPU * (hold - 1) < cap);
- *   C. the same with mpipe_alloc_waitok on a pipe of 159 buffers whose
- *      caches hold 128 of them, so the allocators must reclaim other
- *      CPUs' caches (mbp_xcall) and sleep;
+ *   C. the same with mpipe_alloc_waitok on a pipe of 31 + 4 x
+ *      MPIPE_CACHE buffers (287) whose caches hold 4 x MPIPE_CACHE of
+ *      them, so the allocators must reclaim other CPUs' caches
+ *      (mbp_xcall) and sleep;
  *   D. a NIC's receive refill: the mbuf and cluster pipes set aside an
  *      interrupt share (mpipe_setintr) and CPU 0's "interrupt handler"
  *      (pt_interrupt) refills a ring of ST_RING clusters with
@@ -47,7 +48,7 @@ MBP_MEMTYPE_DEFINE(M_PTSTRESS, "ptstress");
 #define ST_QLEN		16	/* chains queued for one CPU at most */
 #define ST_MAXLEN	6000	/* longest chain passed */
 #define ST_NMBUFS	1023	/* the mbuf pipe's cap (phase B) */
-#define ST_WAITCAP	159	/* phase C's pipe: 31 + 4 caches of 32 */
+#define ST_WAITCAP	(31 + 4 * MPIPE_CACHE)	/* phase C's pipe: 4 caches */
 #define ST_SMALLCAP	40	/* phase A's M_DONTWAIT pipe */
 #define ST_HELD_M	8	/* mbufs each CPU holds at the check */
 #define ST_HELD_CL	2	/* clusters each CPU holds at the check */
@@ -640,7 +641,7 @@ main(int argc, char **argv)
 	    NULL, NULL);
 	mpipe_setname(&st_smallpipe, "pt-small");
 	st_check(st_waitpipe.mp_cmax == MPIPE_CACHE && MBP_MAXCPUS == 4,
-	    "the waitok pipe has a cache of 32 on each of 4 CPUs",
+	    "the waitok pipe has a full cache on each of 4 CPUs",
 	    st_waitpipe.mp_cmax, MBP_MAXCPUS);
 	for (i = 0; i < ncpus; i++) {
 		n = st_atoi(cpus[i]);
