@@ -179,15 +179,18 @@ mpipe_reclaim(struct malloc_pipe *mp, bool all)
 }
 
 /*
- * Under mp_lock: mpipe_put reads mp_waiters without it (sys/mpipe.h),
- * so it changes with one atomic store; a free that read the old value
- * is brought to the depot by the waiter's mpipe_reclaim.
+ * Under mp_lock.  mpipe_put reads whether a thread waits without it
+ * (sys/mpipe.h), in mp_putgate with the pipe's per-buffer work, one
+ * word so that the inline free tests one load; it changes with one
+ * atomic store, and a free that read the old value is brought to the
+ * depot by the waiter's mpipe_reclaim.
  */
 static inline void
 mpipe_setwaiters(struct malloc_pipe *mp, int d)
 {
-	__atomic_store_n(&mp->mp_waiters, mp->mp_waiters + d,
-	    __ATOMIC_RELAXED);
+	mp->mp_waiters += d;
+	__atomic_store_n(&mp->mp_putgate, (mp->mp_hooks & MPIPE_HPUT) |
+	    (mp->mp_waiters != 0), __ATOMIC_RELAXED);
 }
 
 /* Count a buffer going out; under mp_lock. */
@@ -394,6 +397,7 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 #if defined(MPIPE_POISON) || defined(__SANITIZE_ADDRESS__)
 	mp->mp_hooks = MPIPE_HTAKE | MPIPE_HPUT;
 #endif
+	mp->mp_putgate = mp->mp_hooks & MPIPE_HPUT;
 	/*
 	 * Caches only where the cap leaves room for a full one on every
 	 * CPU: a small pipe keeps the seed's exact reserve.

@@ -71,8 +71,9 @@ struct mpipe_cache {
 struct malloc_pipe {
 	struct mpipe_cache *mp_cache;	/* MBP_MAXCPUS of them */
 	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
-	int		 mp_waiters;	/* threads asleep in alloc_waitok
-					   (read unlocked by mpipe_put) */
+	int		 mp_putgate;	/* MPIPE_HPUT or a waiter: every free
+					   goes slow (read unlocked) */
+	int		 mp_waiters;	/* threads asleep in alloc_waitok */
 	void		**mp_array;	/* the depot: LIFO of free buffers */
 	int		 mp_nfree;	/* buffers in mp_array */
 	int		 mp_nint;	/* of them, kept for interrupts */
@@ -183,9 +184,8 @@ mpipe_put(struct malloc_pipe *mp, void *buf)
 	s = mbp_intr_disable();
 	mc = mpipe_mycache(mp);
 	n = mc->mc_n;
-	if (__predict_false((mp->mp_hooks & MPIPE_HPUT) |
-	    __atomic_load_n(&mp->mp_waiters, __ATOMIC_RELAXED)) ||
-	    __predict_false(n >= mc->mc_max)) {
+	if (__predict_false(__atomic_load_n(&mp->mp_putgate,
+	    __ATOMIC_RELAXED) != 0) || __predict_false(n >= mc->mc_max)) {
 		mbp_intr_restore(s);
 		mpipe_putslow(mp, buf);
 		return;
