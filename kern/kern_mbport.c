@@ -140,13 +140,19 @@ mbport_count_mbufs(void)
 static long
 mbport_count_clusters(void)
 {
-	return ((long)mbstat.m_clusters);
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return ((long)st.m_clusters);
 }
 
 static long
 mbport_count_extbufs(void)
 {
-	return ((long)mbstat.m_extbufs);
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return ((long)st.m_extbufs);
 }
 
 static long

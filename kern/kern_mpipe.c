@@ -745,7 +745,7 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 			mpipe_setwaiters(mp, -1);
 			continue;
 		}
-		mbp_counter_add(&mp->mp_waits, 1);	/* mb_syncwaits reads it */
+		mbp_counter_add(&mp->mp_waits, 1);	/* mb_waits reads it */
 		(void)mbp_lock_sleep(&mp->mp_lock, mp, "mpipe",
 		    mp->mp_total < mp->mp_nmax ? MAX(mbp_hz() / 10, 1) : 0);
 		mpipe_setwaiters(mp, -1);

@@ -122,7 +122,7 @@ mb_cltryalloc(void)
 	if (__predict_false(mb_failafter >= 0))
 		return (NULL);
 	if ((p = mpipe_take(&mb_cluster_pipe)) != NULL)
-		mbp_counter_add(&mbstat.m_clusters, 1);
+		MBSTAT_ADD(m_clusters, 1);
 	return (p);
 }
 
@@ -147,6 +147,7 @@ void		 mb_refrelease(u_int *);
 void		 mb_fail_after(long);
 bool		 mb_fail_now(int);
 void		 mb_poolinit(void);
+u_long		 mb_waits(void);	/* M_WAIT sleeps in every pipe */
 /* The memory types of mbufs, clusters and shared reference counts. */
 MBP_MEMTYPE_DECLARE(M_MBUF);
 MBP_MEMTYPE_DECLARE(M_CLUSTER);

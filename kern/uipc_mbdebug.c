@@ -1,8 +1,12 @@
 /*
  * uipc_mbdebug.c: looking at mbufs: m_print, m_sanity/m_verify and the
- * statistics (mbstat_print); see m_print(9) and mbstat(9).
+ * statistics (the per-CPU counters mbstat_pcpu, their sum mbstat_read,
+ * mbstat_print); see m_print(9) and mbstat(9).
  *
- * Invariants: nothing here allocates; m_sanity only reads.
+ * Invariants: nothing here allocates; m_sanity only reads; each CPU's
+ * counters sit on cache lines of their own and only that CPU writes
+ * them (MBSTAT_ADD), so a reader sums them word by word with single
+ * loads and takes no lock.
  */
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
@@ -18,6 +22,12 @@
 #endif
 
 #define M_CHAINMAX	100000	/* longer chains are taken as loops */
+
+struct mbstat_pcpu mbstat_pcpu[MBP_MAXCPUS];
+
+/* No padding inside, none shared: mbstat_read adds word by word. */
+CTASSERT(sizeof(struct mbstat) % sizeof(u_long) == 0);
+CTASSERT(sizeof(struct mbstat_pcpu) % MBSTAT_LINE == 0);
 
 static const char *const m_typenames[MT_NTYPES] = {
 	"free", "data", "header", "soname", "control", "oobdata"
@@ -197,6 +207,27 @@ m_print(struct mbuf *m0)
 }
 
 /*
+ * Every CPU's slot added up, with m_wait from the pipes.  Each word is
+ * read with one atomic load, so a slot another CPU is changing gives
+ * its old or its new value, never a torn one.
+ */
+void
+mbstat_read(struct mbstat *st)
+{
+	u_long *sum = (u_long *)st;
+	size_t i, w, nw = sizeof(*st) / sizeof(u_long);
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < MBP_MAXCPUS; i++) {
+		const u_long *slot = (const u_long *)&mbstat_pcpu[i].ms_st;
+
+		for (w = 0; w < nw; w++)
+			sum[w] += __atomic_load_n(&slot[w], __ATOMIC_RELAXED);
+	}
+	st->m_wait = mb_waits();
+}
+
+/*
  * netstat -m, as BSD's netstat(1) prints it (FreeBSD
  * usr.bin/netstat/mbuf.c): each pool as current/cache/total/max, the
  * bytes, the requests denied and delayed.
@@ -205,16 +236,18 @@ void
 mbstat_print(void)
 {
 	struct malloc_pipe *mp = &mb_mbuf_pipe, *cp = &mb_cluster_pipe;
+	struct mbstat st;
 	u_long outb, freeb, fails, waits;
 
+	mbstat_read(&st);
 	mbp_printf("%lu/%d/%d/%d mbufs in use (current/cache/total/max)\n",
 	    mbstat_mbufs(), mpipe_nfree(mp), mp->mp_total, mp->mp_nmax);
 	mbp_printf("%lu/%d/%d/%d mbuf clusters in use (current/cache/total/max)\n",
-	    mbstat.m_clusters, mpipe_nfree(cp), cp->mp_total, cp->mp_nmax);
+	    st.m_clusters, mpipe_nfree(cp), cp->mp_total, cp->mp_nmax);
 	mbp_printf("%lu/%lu external buffers in use (current/total)\n",
-	    mbstat.m_extbufs, mbstat.m_extadds);
+	    st.m_extbufs, st.m_extadds);
 	msys_print_brief(&outb, &freeb, &fails, &waits);
-	outb += mbstat_mbufs() * MSIZE + mbstat.m_clusters * MCLBYTES;
+	outb += mbstat_mbufs() * MSIZE + st.m_clusters * MCLBYTES;
 	freeb += (u_long)mpipe_nfree(mp) * MSIZE +
 	    (u_long)mpipe_nfree(cp) * MCLBYTES;
 	mbp_printf("%luK/%luK/%luK bytes allocated to network "
@@ -235,9 +268,10 @@ mbstat_print(void)
 void
 mbstat_print_verbose(void)
 {
-	struct mbstat *s = &mbstat;
+	struct mbstat st, *s = &st;
 	int t;
 
+	mbstat_read(s);
 	for (t = MT_FREE + 1; t < MT_NTYPES; t++)
 		if (s->m_mtypes[t] != 0)
 			mbp_printf("%lu mbufs allocated to %s\n", s->m_mtypes[t],

@@ -16,17 +16,19 @@
  * (mb_getstorage): an mbuf's own area or a size class's buffer.
  *
  * Contract: M_DONTWAIT is mpipe_alloc_nowait: never sleeps, may return
- * NULL (counted in mbstat.m_drops) after the drain hooks had their
+ * NULL (counted in mbstat's m_drops) after the drain hooks had their
  * chance; M_WAIT is mpipe_alloc_waitok: never returns NULL, sleeps at
- * the cap until one is released (mbstat.m_wait follows the pipes' wait
- * counts), and panics when called where sleeping is not allowed.
+ * the cap until one is released (mbstat's m_wait is the pipes' wait
+ * counts, mb_waits), and panics when called where sleeping is not
+ * allowed.
  * mb_fail_after(n) lets the next n allocations succeed and then fails
  * every M_DONTWAIT one until mb_fail_after(-1), so tests reach every
  * failure path.
  *
  * Invariants: mbstat_mbufs() (the mbuf pipe's mpipe_out, kept by the
  * pipe so that the inline mbuf paths count nothing twice), and
- * mbstat.m_clusters and m_refs are the numbers handed out and not yet
+ * mbstat's m_clusters and m_refs (summed over the CPUs' slots by
+ * mbstat_read) are the numbers handed out and not yet
  * released (the "mbufs" and "clusters" leak probes read them), and the
  * last two equal mpipe_out of their pipes; a released
  * mbuf is poisoned (MT_FREE and junk) under DIAGNOSTIC before it goes
@@ -94,10 +96,10 @@ mb_fail_after(long n)
 }
 
 /*
- * mbstat.m_wait is the sleeps of every pipe behind the mbuf module.
- * Any CPU may run this while others sleep in a pipe: the pipes' counts
- * (changed with mbp_counter_add) are read, and the sum stored, with
- * single atomic accesses.
+ * mbstat's m_wait (mbstat_read): the sleeps of every pipe behind the
+ * mbuf module.  Any CPU may run this while others sleep in a pipe: the
+ * pipes' counts (changed with mbp_counter_add) are read with single
+ * atomic loads.
  */
 static u_long
 mb_pipewaits(const struct malloc_pipe *mp)
@@ -105,8 +107,8 @@ mb_pipewaits(const struct malloc_pipe *mp)
 	return (__atomic_load_n(&mp->mp_waits, __ATOMIC_RELAXED));
 }
 
-static void
-mb_syncwaits(void)
+u_long
+mb_waits(void)
 {
 	u_long w = mb_pipewaits(&mb_mbuf_pipe) +
 	    mb_pipewaits(&mb_cluster_pipe) + mb_pipewaits(&mb_ref_pipe);
@@ -115,39 +117,58 @@ mb_syncwaits(void)
 	for (i = 0; i < msys_nclasses(); i++)
 		if (msys_class(i) != &mb_cluster_pipe)
 			w += mb_pipewaits(msys_class(i));
-	__atomic_store_n(&mbstat.m_wait, w, __ATOMIC_RELAXED);
+	return (w);
 }
 
 /*
- * One buffer from mp, counted in the outstanding counter *outst unless
- * outst is NULL (mbufs: the pipe's own count is the count).
+ * One buffer from mp; the caller counts it as outstanding unless it is
+ * an mbuf (the pipe's own count is the count).
  */
 static void *
-mb_get(struct malloc_pipe *mp, int how, u_long *outst)
+mb_get(struct malloc_pipe *mp, int how)
 {
 	void *p;
 
 	if (__predict_false(mb_failafter >= 0) && mb_inject(how))
 		p = NULL;
-	else if (how & M_WAIT) {
+	else if (how & M_WAIT)
 		p = mpipe_alloc_waitok(mp);
-		mb_syncwaits();
-	} else
+	else
 		p = mpipe_alloc_nowait(mp);
 	if (__predict_false(p == NULL))
 		MBSTAT_ADD(m_drops, 1);
-	else if (outst != NULL)
-		mbp_counter_add(outst, 1);
 	return (p);
 }
 
-static void
-mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
+/*
+ * An outstanding count of mbstat: the field at offset off, summed over
+ * every CPU's slot.
+ */
+static u_long
+mb_outstanding(size_t off)
 {
-	/* Other CPUs change the count meanwhile (mbp_counter_add). */
-	MBP_ASSERTMSG(__atomic_load_n(outst, __ATOMIC_RELAXED) > 0,
+	u_long n = 0;
+	int i;
+
+	for (i = 0; i < MBP_MAXCPUS; i++)
+		n += __atomic_load_n((u_long *)((char *)&mbstat_pcpu[i].ms_st +
+		    off), __ATOMIC_RELAXED);
+	return (n);
+}
+
+/*
+ * Give p back to mp and lower its outstanding count, the field at
+ * offset off, in this CPU's slot.  The sum is exact only while no other
+ * CPU allocates, so the misuse check (a release of what was never
+ * handed out) is made on one CPU.
+ */
+static void
+mb_put(struct malloc_pipe *mp, void *p, size_t off)
+{
+	MBP_ASSERTMSG(mbp_ncpu() > 1 || mb_outstanding(off) > 0,
 	    "mb_put: %p (%s): none outstanding", p, mp->mp_name);
-	mbp_counter_add(outst, -1);
+	mbp_pcpu_add((u_long *)((char *)&mbstat_pcpu[mbp_cpu_index()].ms_st +
+	    off), -1);
 	mpipe_free(mp, p);
 }
 
@@ -155,7 +176,7 @@ mb_put(struct malloc_pipe *mp, void *p, u_long *outst)
 struct mbuf *
 mb_alloc(int how)
 {
-	return (mb_get(&mb_mbuf_pipe, how, NULL));
+	return (mb_get(&mb_mbuf_pipe, how));
 }
 
 u_long
@@ -173,25 +194,33 @@ mbstat_gets(void)
 caddr_t
 mb_clalloc(int how)
 {
-	return (mb_get(&mb_cluster_pipe, how, &mbstat.m_clusters));
+	caddr_t p = mb_get(&mb_cluster_pipe, how);
+
+	if (p != NULL)
+		MBSTAT_ADD(m_clusters, 1);
+	return (p);
 }
 
 void
 mb_clrelease(caddr_t p)
 {
-	mb_put(&mb_cluster_pipe, p, &mbstat.m_clusters);
+	mb_put(&mb_cluster_pipe, p, offsetof(struct mbstat, m_clusters));
 }
 
 u_int *
 mb_refalloc(int how)
 {
-	return (mb_get(&mb_ref_pipe, how, &mbstat.m_refs));
+	u_int *p = mb_get(&mb_ref_pipe, how);
+
+	if (p != NULL)
+		MBSTAT_ADD(m_refs, 1);
+	return (p);
 }
 
 void
 mb_refrelease(u_int *p)
 {
-	mb_put(&mb_ref_pipe, p, &mbstat.m_refs);
+	mb_put(&mb_ref_pipe, p, offsetof(struct mbstat, m_refs));
 }
 
 void

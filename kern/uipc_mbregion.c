@@ -243,6 +243,7 @@ m_datarange1(struct mbuf **mp, int off, int len, int how, bool rw)
 {
 	struct mbuf *m = *mp, *n;
 	struct m_region *r;
+	u_long copied = 0;
 	int a = off, b = off + len, i, nr, out, best, bestlen, o, error;
 
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || off < 0 || len <= 0)
@@ -274,11 +275,11 @@ m_datarange1(struct mbuf **mp, int off, int len, int how, bool rw)
 	}
 	if (b - a > m_contigmax())
 		return (NULL);
-	if (m_contig1(m, a, b - a, 0, &o, how, &error,
-	    &mbstat.m_cp_datarange) == NULL)
-		return (NULL);
-	if (rw && m_makewr1(mp, off, len, how, true, a, b - a,
-	    &mbstat.m_cp_datarange) != 0)
+	n = m_contig1(m, a, b - a, 0, &o, how, &error, &copied);
+	if (n != NULL && rw)
+		error = m_makewr1(mp, off, len, how, true, a, b - a, &copied);
+	MBSTAT_ADD(m_cp_datarange, copied);
+	if (n == NULL || (rw && error != 0))
 		return (NULL);
 	m = *mp;
 	m_region_add(m, a, b);
@@ -348,6 +349,8 @@ int
 m_region_restore(struct mbuf *m, int how)
 {
 	struct m_region *r;
+	struct mbuf *c;
+	u_long copied;
 	int i, n, o, a, b, error;
 
 	r = m_regions(m, &n);
@@ -357,8 +360,10 @@ m_region_restore(struct mbuf *m, int how)
 		a = r[i].mr_off;
 		b = a + r[i].mr_len;
 		m_closure(r, n, &a, &b);
-		if (m_contig1(m, a, b - a, 0, &o, how, &error,
-		    &mbstat.m_cp_dup) == NULL)
+		copied = 0;
+		c = m_contig1(m, a, b - a, 0, &o, how, &error, &copied);
+		MBSTAT_ADD(m_cp_dup, copied);
+		if (c == NULL)
 			return (error);
 	}
 	M_REGION_VERIFY(m, "m_region_restore");

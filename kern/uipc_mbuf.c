@@ -26,8 +26,6 @@
 #include <sys/msys.h>
 #include "mbuf_private.h"
 
-struct mbstat mbstat;
-
 
 static __dead void
 m_waitpanic(const char *fn, void *caller)

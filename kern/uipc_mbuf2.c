@@ -198,6 +198,7 @@ struct mbuf *
 m_pulldown(struct mbuf *m, int off, int len, int *offp)
 {
 	struct mbuf *n;
+	u_long copied = 0;
 	int a = off, b = off + len, o, error;
 
 	if (m == NULL || off < 0 || len < 0)
@@ -208,10 +209,12 @@ m_pulldown(struct mbuf *m, int off, int len, int *offp)
 	if (a < off && offp == NULL) {
 		/* A region straddles off: off cannot start an mbuf. */
 		n = NULL;
-	} else
+	} else {
 		n = m_contig1(m, a, b - a, (len > 0 ? MC_WRITABLE : 0) |
 		    (offp == NULL ? MC_ATSTART : 0), &o, M_DONTWAIT, &error,
-		    &mbstat.m_cp_pulldown);
+		    &copied);
+		MBSTAT_ADD(m_cp_pulldown, copied);
+	}
 	if (n == NULL) {
 		MBSTAT_ADD(m_pdfail, 1);
 		m_freem(m);
@@ -432,6 +435,7 @@ m_makewr1(struct mbuf **mp, int off, int len, int how, bool preserve,
 int
 m_makewritable(struct mbuf **mp, int off, int len, int how)
 {
+	u_long copied = 0;
 	int error;
 
 	if (*mp == NULL || off < 0 || len < 0)
@@ -441,7 +445,8 @@ m_makewritable(struct mbuf **mp, int off, int len, int how)
 		return (0);
 	if (off + len > m_length(*mp))
 		return (EINVAL);
-	error = m_makewr1(mp, off, len, how, true, 0, 0, &mbstat.m_cp_makewr);
+	error = m_makewr1(mp, off, len, how, true, 0, 0, &copied);
+	MBSTAT_ADD(m_cp_makewr, copied);
 	M_REGION_VERIFY(*mp, "m_makewritable");
 	return (error);
 }
@@ -449,7 +454,8 @@ m_makewritable(struct mbuf **mp, int off, int len, int how)
 struct mbuf *
 m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
 {
-	int total, n;
+	u_long copied = 0;
+	int total, n, error;
 
 	if (m == NULL || off < 0 || len < 0)
 		mbp_panic("m_copyback_cow: mbuf %p, off %d, len %d", (void *)m,
@@ -458,9 +464,12 @@ m_copyback_cow(struct mbuf *m, int off, int len, const void *cp, int how)
 	if (len == 0 && off <= total)
 		return (m);		/* nothing to write */
 	n = MIN(len, total - off);
-	if (n > 0 && m_makewr1(&m, off, n, how, false, 0, 0,
-	    &mbstat.m_cp_cbcow) != 0)
-		goto bad;
+	if (n > 0) {
+		error = m_makewr1(&m, off, n, how, false, 0, 0, &copied);
+		MBSTAT_ADD(m_cp_cbcow, copied);
+		if (error != 0)
+			goto bad;
+	}
 	/* Nothing read-only is left in the range: m_copyback writes it. */
 	if (m_copyback(m, off, len, cp, how) != 0)
 		goto bad;

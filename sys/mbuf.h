@@ -319,6 +319,16 @@ void		 m_verify(struct mbuf *m, const char *fn);
  * allocation seam (uipc_mbpool.c) keeps the outstanding counts of what
  * it hands out (for mbufs the pipe's own, see mbstat_mbufs), the
  * failures and the sleeps; uipc_mbuf.c the rest.
+ *
+ * Each CPU counts in its own slot of mbstat_pcpu (MBSTAT_ADD, with the
+ * seam's mbp_pcpu_add: no lock, no atomic read-modify-write), so m_get
+ * and m_free write no line another CPU writes; mbstat_read sums the
+ * slots into a snapshot with the same fields and meanings.  An
+ * outstanding count taken on one CPU and released on another leaves
+ * +1 in one slot and -1 (modulo 2^64) in the other: only the sum means
+ * anything.  While other CPUs allocate, a snapshot is not one instant
+ * (each word is read whole, the slots one after the other); once they
+ * are quiet it is exact.
  */
 struct mbstat {
 	u_long	m_clusters;		/* clusters outstanding */
@@ -328,7 +338,9 @@ struct mbstat {
 	u_long	m_clgets;		/* clusters allocated */
 	u_long	m_extadds;		/* buffers wrapped by m_extadd */
 	u_long	m_drops;		/* M_DONTWAIT allocation failures */
-	u_long	m_wait;			/* M_WAIT sleeps for memory */
+	u_long	m_wait;			/* M_WAIT sleeps for memory (the
+					   pipes' counts, summed by
+					   mbstat_read) */
 	u_long	m_pullups;		/* m_pullup calls that moved data */
 	u_long	m_pullupfail;		/* m_pullup failures */
 	u_long	m_shared;		/* storage references taken */
@@ -352,7 +364,16 @@ struct mbstat {
 	u_long	m_cp_cbcow;		/* m_copyback_cow, data included */
 	u_long	m_cp_datarange;		/* m_datarange, m_datarange_rw */
 };
-extern struct mbstat mbstat;
+
+/* One CPU's counters, alone on their cache lines. */
+#define MBSTAT_LINE	64
+struct mbstat_pcpu {
+	_Alignas(MBSTAT_LINE) struct mbstat	ms_st;
+};
+extern struct mbstat_pcpu mbstat_pcpu[MBP_MAXCPUS];
+
+/* Sum every CPU's counters into *st (any context, no lock). */
+void		 mbstat_read(struct mbstat *st);
 /*
  * Mbufs outstanding and allocated in total: the mbuf pipe's own counts
  * (mpipe_out, mp_gets), so that m_get and m_free pay for no counter of
@@ -362,8 +383,14 @@ u_long		 mbstat_mbufs(void);
 u_long		 mbstat_gets(void);
 void		 mbstat_print(void);
 void		 mbstat_print_verbose(void);
-/* Count in mbstat: one instruction, atomic against interrupts. */
-#define MBSTAT_ADD(f, n)	mbp_counter_add(&mbstat.f, (long)(n))
-#define MBSTAT_SUB(f, n)	mbp_counter_add(&mbstat.f, -(long)(n))
+/*
+ * Count in this CPU's mbstat: one add that this CPU's interrupt
+ * handlers cannot split, the caller not moving to another CPU
+ * between the index and the add (mbuf_port(9), mbp_pcpu_add).
+ */
+#define MBSTAT_ADD(f, n)						\
+	mbp_pcpu_add(&mbstat_pcpu[mbp_cpu_index()].ms_st.f, (long)(n))
+#define MBSTAT_SUB(f, n)						\
+	mbp_pcpu_add(&mbstat_pcpu[mbp_cpu_index()].ms_st.f, -(long)(n))
 
 #endif /* !_SYS_MBUF_H_ */

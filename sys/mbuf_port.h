@@ -104,6 +104,13 @@ int	 (memcmp)(const void *, const void *, size_t);
  *   int  mbp_curipl(void)	the current level (for panic messages);
  *   void mbp_counter_add(volatile u_long *, long)	add, atomic against
  *	interrupt handlers of this CPU;
+ *   void mbp_pcpu_add(volatile u_long *, long)	add to a counter that
+ *	only the running CPU writes (its slot of a per-CPU array): atomic
+ *	against this CPU's interrupt handlers, with no lock and no atomic
+ *	read-modify-write; other CPUs read the word whole at any time.
+ *	The caller stays on its CPU between mbp_cpu_index and the add
+ *	(thread context on a kernel that does not preempt, or interrupts
+ *	masked); never from an mbp_xcall function;
  *   u_int mbp_refcnt_add(volatile u_int *, int)	same, returns new value;
  *   struct mbp_lock	a spin lock that masks interrupts (below);
  *   MBP_MAXCPUS	the most CPUs the port runs (1 on one CPU);

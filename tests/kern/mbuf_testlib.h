@@ -43,6 +43,19 @@ extern int	 tl_extcount[2];
 struct mbuf	*tl_mixed(void);
 bool		 tl_holds(struct mbuf *m, int base, int len);
 
+/*
+ * The module's counters summed over every CPU now (mbstat_read), for
+ * the checks that compare them before and after: tl_mbstat().m_drops.
+ */
+static inline struct mbstat
+tl_mbstat(void)
+{
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return (st);
+}
+
 /* The property test's engine (uipc_mbuf2_prop.c), also the mbuf fuzzer's. */
 extern char	 prop_detail[];
 const char	*prop_run(long steps, long trace);

@@ -215,11 +215,14 @@ icmp6_ok(int len, int type)
 static u_long
 copied(void)
 {
-	return (mbstat.m_cp_pullup + mbstat.m_cp_copym + mbstat.m_cp_dup +
-	    mbstat.m_cp_copyback + mbstat.m_cp_copydata +
-	    mbstat.m_cp_prepend + mbstat.m_cp_cat + mbstat.m_cp_split +
-	    mbstat.m_cp_pkthdr + mbstat.m_cp_pulldown + mbstat.m_cp_contig +
-	    mbstat.m_cp_makewr + mbstat.m_cp_cbcow + mbstat.m_cp_datarange);
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
+	    st.m_cp_copyback + st.m_cp_copydata +
+	    st.m_cp_prepend + st.m_cp_cat + st.m_cp_split +
+	    st.m_cp_pkthdr + st.m_cp_pulldown + st.m_cp_contig +
+	    st.m_cp_makewr + st.m_cp_cbcow + st.m_cp_datarange);
 }
 
 SELFTEST(net6, addr_text)

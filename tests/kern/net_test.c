@@ -16,6 +16,7 @@
 #include <sys/mbuf.h>
 #include <sys/proc.h>
 #include <sys/selftest.h>
+#include "mbuf_testlib.h"
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 
@@ -213,11 +214,14 @@ learn_peer(struct ifnet *ifp)
 static u_long
 copied(void)
 {
-	return (mbstat.m_cp_pullup + mbstat.m_cp_copym + mbstat.m_cp_dup +
-	    mbstat.m_cp_copyback + mbstat.m_cp_copydata +
-	    mbstat.m_cp_prepend + mbstat.m_cp_cat + mbstat.m_cp_split +
-	    mbstat.m_cp_pkthdr + mbstat.m_cp_pulldown + mbstat.m_cp_contig +
-	    mbstat.m_cp_makewr + mbstat.m_cp_cbcow + mbstat.m_cp_datarange);
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
+	    st.m_cp_copyback + st.m_cp_copydata +
+	    st.m_cp_prepend + st.m_cp_cat + st.m_cp_split +
+	    st.m_cp_pkthdr + st.m_cp_pulldown + st.m_cp_contig +
+	    st.m_cp_makewr + st.m_cp_cbcow + st.m_cp_datarange);
 }
 
 /*
@@ -816,14 +820,14 @@ SELFTEST(net, reassembly_drained_by_pool)
 	dn0 = ipstat.ips_fragdrained;
 	drains0 = cp->mp_drains;
 	fails0 = cp->mp_fails;
-	before = (long)mbstat.m_clusters;	/* the fragments' included */
+	before = (long)tl_mbstat().m_clusters;	/* the fragments' included */
 	while ((m = m_getcl(M_DONTWAIT, MT_DATA, 0)) != NULL) {
 		m->m_nextpkt = list;
 		list = m;
 		n++;
 	}
 	/* At the cap: every cluster out but the interrupt reserve. */
-	i = (long)mbstat.m_clusters == (long)mpipe_out(cp) &&
+	i = (long)tl_mbstat().m_clusters == (long)mpipe_out(cp) &&
 	    cp->mp_total == cp->mp_nmax;
 	while ((m = list) != NULL) {
 		list = m->m_nextpkt;

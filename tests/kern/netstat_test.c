@@ -11,6 +11,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
+#include "mbuf_testlib.h"
 #include <sys/shell.h>
 
 SELFTEST(netstat, memory)
@@ -34,7 +35,7 @@ SELFTEST(netstat, memory)
 	    mpipe_nfree(&mb_mbuf_pipe), mb_mbuf_pipe.mp_total, mb_mbuf_pipe.mp_nmax);
 	ST_ASSERT(strncmp(out, want, strlen(want)) == 0);	/* first */
 	snprintf(want, sizeof(want), "\n%lu/%d/%d/%d mbuf clusters in use "
-	    "(current/cache/total/max)\n", mbstat.m_clusters,
+	    "(current/cache/total/max)\n", tl_mbstat().m_clusters,
 	    mpipe_nfree(&mb_cluster_pipe), mb_cluster_pipe.mp_total,
 	    mb_cluster_pipe.mp_nmax);
 	ST_ASSERT(strstr(out, want) != NULL);
@@ -62,7 +63,7 @@ SELFTEST(netstat, memory)
 	ST_ASSERT_EQ(rc, 0);
 	ST_ASSERT(n > 0 && n < sizeof(out) - 1);
 	snprintf(want, sizeof(want), "\n%lu mbufs allocated to control\n",
-	    mbstat.m_mtypes[MT_CONTROL]);
+	    tl_mbstat().m_mtypes[MT_CONTROL]);
 	ST_ASSERT(strstr(out, want) != NULL);
 	ST_ASSERT(strstr(out, "\nbytes copied: pulldown ") != NULL);
 	ST_ASSERT(strstr(out, "\nmbuf ") != NULL);		/* the pipes */

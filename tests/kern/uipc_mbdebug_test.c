@@ -2,6 +2,7 @@
  * uipc_mbdebug_test.c: self-tests of the module's diagnostics
  * (kern/uipc_mbdebug.c), suite "mbdebug": m_sanity finds each broken
  * invariant and names the mbuf, m_verify panics naming its caller.
+ * pcpu_stat checks the per-CPU statistics and their sum (mbstat_read).
  * (m_print is checked by mbuf.copym, netstat -m by netstat.*.)
  */
 #include <sys/types.h>
@@ -43,4 +44,72 @@ SELFTEST(mbdebug, verify)
 	m->m_next->m_flags &= ~M_PKTHDR;
 	ST_ASSERT_EQ(m_sanity(m, why, sizeof(why)), 0);
 	m_freem(m);
+}
+
+/*
+ * The per-CPU statistics (mbstat_pcpu, mbstat_read): each CPU's slot on
+ * cache lines of its own; m_get and m_free count in the running CPU's
+ * slot only; mbstat_read sums every slot, an outstanding count raised
+ * in one slot and lowered in another (wrapping below 0) included, as
+ * FreeBSD's counter(9) sums its per-CPU words (sys/kern/subr_counter.c,
+ * counter_u64_fetch).  The sum over an idle CPU's slot is tested on a
+ * slot no running CPU owns, and put back before anything is checked.
+ */
+SELFTEST(mbdebug, pcpu_stat)
+{
+	struct mbstat st0, st1, mine0, mine1;
+	struct mbstat_pcpu *idle;
+	struct mbuf *m;
+	bool alone = mbp_ncpu() == 1;
+	u_long back;
+	u_int me;
+	int s;
+
+	ST_ASSERT_EQ(sizeof(struct mbstat_pcpu) % MBSTAT_LINE, 0);
+	ST_ASSERT_EQ((uintptr_t)&mbstat_pcpu[0] % MBSTAT_LINE, 0);
+	ST_ASSERT((uintptr_t)&mbstat_pcpu[1] - (uintptr_t)&mbstat_pcpu[0] >=
+	    sizeof(struct mbstat));
+
+	/* Masked: this CPU's handlers count nothing meanwhile. */
+	s = splhigh();
+	me = mbp_cpu_index();
+	mine0 = mbstat_pcpu[me].ms_st;
+	mbstat_read(&st0);
+	m = m_get(M_DONTWAIT, MT_DATA);
+	mine1 = mbstat_pcpu[me].ms_st;
+	mbstat_read(&st1);
+	if (m != NULL)
+		m_free(m);
+	back = mbstat_pcpu[me].ms_st.m_mtypes[MT_DATA];
+	splx(s);
+	ST_ASSERT(m != NULL);
+	ST_ASSERT_EQ(mine1.m_mtypes[MT_DATA] - mine0.m_mtypes[MT_DATA], 1);
+	if (alone)
+		ST_ASSERT_EQ(st1.m_mtypes[MT_DATA] - st0.m_mtypes[MT_DATA], 1);
+	ST_ASSERT_EQ(back, mine0.m_mtypes[MT_DATA]);
+
+	/*
+	 * An external buffer counted out on this CPU and back on another:
+	 * +1 here, -1 (2^64 - 1) there, 0 in the sum; a running total
+	 * in another slot adds in.
+	 */
+	if (mbp_ncpu() >= MBP_MAXCPUS)
+		ST_SKIP("no idle CPU slot");
+	idle = &mbstat_pcpu[MBP_MAXCPUS - 1];
+	s = splhigh();
+	mbstat_read(&st0);
+	MBSTAT_ADD(m_extbufs, 1);
+	idle->ms_st.m_extbufs -= 1;
+	idle->ms_st.m_cp_cat += 1000;
+	mbstat_read(&st1);
+	idle->ms_st.m_cp_cat -= 1000;
+	idle->ms_st.m_extbufs += 1;
+	MBSTAT_SUB(m_extbufs, 1);
+	splx(s);
+	ST_ASSERT(idle->ms_st.m_extbufs == 0 && idle->ms_st.m_cp_cat == 0);
+	if (alone) {
+		ST_ASSERT_EQ(st1.m_extbufs, st0.m_extbufs);
+		ST_ASSERT_EQ(st1.m_cp_cat - st0.m_cp_cat, 1000);
+	} else
+		ST_ASSERT(st1.m_cp_cat - st0.m_cp_cat >= 1000);
 }

@@ -29,7 +29,7 @@ SELFTEST(mbpool, fail_injection)
 {
 	struct mbuf *m, *r;
 	int n, op, failures, err;
-	u_long drops = mbstat.m_drops;
+	u_long drops = tl_mbstat().m_drops;
 
 	for (op = 0; op < 9; op++) {
 		failures = 0;
@@ -108,7 +108,7 @@ SELFTEST(mbpool, fail_injection)
 		if (op != 8)		/* m_pullup here allocates nothing */
 			ST_ASSERT(failures > 0);
 	}
-	ST_ASSERT(mbstat.m_drops > drops);
+	ST_ASSERT(tl_mbstat().m_drops > drops);
 	ST_ASSERT_EQ(tl_extcount[0] > 0, 1);
 }
 
@@ -166,7 +166,7 @@ SELFTEST(mbpool, wait_sleeps)
 {
 	struct mbuf *got, *hold, *list = NULL, *m;
 	struct callout co;
-	u_long waits = mbstat.m_wait;
+	u_long waits = tl_mbstat().m_wait;
 
 	/* Take every mbuf M_DONTWAIT gives: the pool's cap stops it. */
 	while ((m = m_get(M_DONTWAIT, MT_DATA)) != NULL) {
@@ -187,7 +187,7 @@ SELFTEST(mbpool, wait_sleeps)
 	}
 	ST_ASSERT(got != NULL);
 	ST_ASSERT(hold == NULL);
-	ST_ASSERT(mbstat.m_wait > waits);
+	ST_ASSERT(tl_mbstat().m_wait > waits);
 	m_free(got);
 }
 

@@ -45,9 +45,9 @@ SELFTEST(mbregion, record)
 	ST_ASSERT(mptr(m, uint8_t *, 40) == p);
 	ST_ASSERT(mptr(m, uint32_t *, 66) == (uint32_t *)(p + 26));
 	/* inside it: nothing copied, nothing new */
-	cp0 = mbstat.m_cp_datarange;
+	cp0 = tl_mbstat().m_cp_datarange;
 	ST_ASSERT(m_datarange(&m, 50, 10, M_WAIT) == p + 10);
-	ST_ASSERT_EQ(mbstat.m_cp_datarange, cp0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_datarange, cp0);
 	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 1);
 	/* overlapping it, across an mbuf boundary: the union is recorded */
 	p = m_datarange(&m, 60, 40, M_WAIT);

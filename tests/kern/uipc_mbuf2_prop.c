@@ -438,12 +438,12 @@ prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 	count_chain(m, &mbufs, &cls, &exts);
 	count_chain(wit, &mbufs, &cls, &exts);
 	if ((long)mbstat_mbufs() - mb0 != mbufs ||
-	    (long)mbstat.m_clusters - cl0 != cls ||
-	    (long)mbstat.m_extbufs - ex0 != exts) {
+	    (long)tl_mbstat().m_clusters - cl0 != cls ||
+	    (long)tl_mbstat().m_extbufs - ex0 != exts) {
 		printf("# prop: mbufs %ld/%ld clusters %ld/%ld ext %ld/%ld\n",
 		    (long)mbstat_mbufs() - mb0, mbufs,
-		    (long)mbstat.m_clusters - cl0, cls,
-		    (long)mbstat.m_extbufs - ex0, exts);
+		    (long)tl_mbstat().m_clusters - cl0, cls,
+		    (long)tl_mbstat().m_extbufs - ex0, exts);
 		return ("outstanding counts (a leak)");
 	}
 	return (NULL);
@@ -778,8 +778,8 @@ const char *
 prop_run(long steps, long trace)
 {
 	struct mbuf *m, *wit = NULL;
-	long mb0 = mbstat_mbufs(), cl0 = mbstat.m_clusters;
-	long ex0 = mbstat.m_extbufs, step;
+	long mb0 = mbstat_mbufs(), cl0 = tl_mbstat().m_clusters;
+	long ex0 = tl_mbstat().m_extbufs, step;
 	const char *why = NULL;
 	bool inject = false;
 
@@ -856,25 +856,25 @@ SELFTEST(mbuf2, prop)
 {
 	static const struct {
 		const char	*name;
-		u_long		*ctr;
+		size_t		 off;	/* a counter of struct mbstat */
 	} copied[] = {
-		{ "pulldown", &mbstat.m_cp_pulldown },
-		{ "ensure_contig", &mbstat.m_cp_contig },
-		{ "makewritable", &mbstat.m_cp_makewr },
-		{ "copyback_cow", &mbstat.m_cp_cbcow },
-		{ "datarange", &mbstat.m_cp_datarange },
-		{ "pullup", &mbstat.m_cp_pullup },
-		{ "prepend", &mbstat.m_cp_prepend },
-		{ "cat", &mbstat.m_cp_cat },
-		{ "split", &mbstat.m_cp_split },
-		{ "copym", &mbstat.m_cp_copym },
-		{ "dup", &mbstat.m_cp_dup },
-		{ "copyback", &mbstat.m_cp_copyback },
+		{ "pulldown", offsetof(struct mbstat, m_cp_pulldown) },
+		{ "ensure_contig", offsetof(struct mbstat, m_cp_contig) },
+		{ "makewritable", offsetof(struct mbstat, m_cp_makewr) },
+		{ "copyback_cow", offsetof(struct mbstat, m_cp_cbcow) },
+		{ "datarange", offsetof(struct mbstat, m_cp_datarange) },
+		{ "pullup", offsetof(struct mbstat, m_cp_pullup) },
+		{ "prepend", offsetof(struct mbstat, m_cp_prepend) },
+		{ "cat", offsetof(struct mbstat, m_cp_cat) },
+		{ "split", offsetof(struct mbstat, m_cp_split) },
+		{ "copym", offsetof(struct mbstat, m_cp_copym) },
+		{ "dup", offsetof(struct mbstat, m_cp_dup) },
+		{ "copyback", offsetof(struct mbstat, m_cp_copyback) },
 	};
-	u_long before[nitems(copied)];
+	struct mbstat st0, st;
 	long seed = 0x5eed2007, steps = 100000, trace = -1;
 	long mb0 = mbstat_mbufs();
-	u_long allocs0 = mbstat.m_pdallocs;
+	u_long allocs0 = tl_mbstat().m_pdallocs;
 	long csums0 = pdt_csums;
 	const char *why;
 	size_t k;
@@ -893,8 +893,7 @@ SELFTEST(mbuf2, prop)
 	rstate = (uint64_t)seed ^ 0x9e3779b97f4a7c15ULL;
 	memset(op_calls, 0, sizeof(op_calls));
 	memset(op_fails, 0, sizeof(op_fails));
-	for (k = 0; k < nitems(copied); k++)
-		before[k] = *copied[k].ctr;
+	mbstat_read(&st0);
 	why = prop_run(steps, trace);
 	if (why != NULL)
 		ST_FAIL("seed 0x%lx: %s: %s", (u_long)seed, prop_detail, why);
@@ -902,10 +901,13 @@ SELFTEST(mbuf2, prop)
 		printf("# prop %-14s %6lu calls %5lu failed\n", op_names[k],
 		    op_calls[k], op_fails[k]);
 	printf("# prop bytes copied:");
+	mbstat_read(&st);
 	for (k = 0; k < nitems(copied); k++)
-		printf(" %s %lu", copied[k].name, *copied[k].ctr - before[k]);
+		printf(" %s %lu", copied[k].name,
+		    *(u_long *)((char *)&st + copied[k].off) -
+		    *(u_long *)((char *)&st0 + copied[k].off));
 	printf("\n# prop %lu mbufs allocated by uipc_mbuf3.c, %ld csum method "
 	    "calls; the longest packet %d bytes\n",
-	    mbstat.m_pdallocs - allocs0, pdt_csums - csums0, prop_longest);
+	    st.m_pdallocs - allocs0, pdt_csums - csums0, prop_longest);
 	ST_ASSERT_EQ(mbstat_mbufs(), mb0);
 }

@@ -42,8 +42,8 @@ pat_at(const void *p, int base, int len)
 SELFTEST(mbuf2, contiguous)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
-	u_long calls0 = mbstat.m_pulldowns;
+	u_long cp0 = tl_mbstat().m_cp_pulldown, al0 = tl_mbstat().m_pdallocs;
+	u_long calls0 = tl_mbstat().m_pulldowns;
 	int off = -1;
 
 	m = pdt_build("i100 i50");
@@ -57,9 +57,9 @@ SELFTEST(mbuf2, contiguous)
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 100, 50));
 	n = m_pulldown(m, 120, 30, &off);
 	ST_ASSERT(n == m->m_next && off == 20);
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0);
-	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
-	ST_ASSERT_EQ(mbstat.m_pulldowns, calls0 + 4);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0);
+	ST_ASSERT_EQ(tl_mbstat().m_pdallocs, al0);
+	ST_ASSERT_EQ(tl_mbstat().m_pulldowns, calls0 + 4);
 	ST_ASSERT(pdt_holds(m, 0, 150));
 	m_freem(m);
 }
@@ -71,7 +71,7 @@ SELFTEST(mbuf2, contiguous)
 SELFTEST(mbuf2, in_current_offp_null)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	u_long cp0 = tl_mbstat().m_cp_pulldown, al0 = tl_mbstat().m_pdallocs;
 	caddr_t d0;
 
 	m = pdt_build("i100 i50");
@@ -82,8 +82,8 @@ SELFTEST(mbuf2, in_current_offp_null)
 	ST_ASSERT_EQ(n->m_len, 70);
 	ST_ASSERT(m->m_data == d0 && m->m_len == 30);
 	ST_ASSERT(pat_at(d0, 0, 30));
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 70);
-	ST_ASSERT_EQ(mbstat.m_pdallocs, al0 + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 70);
+	ST_ASSERT_EQ(tl_mbstat().m_pdallocs, al0 + 1);
 	ST_ASSERT(pdt_holds(m, 0, 150));
 	m_freem(m);
 }
@@ -92,7 +92,7 @@ SELFTEST(mbuf2, in_current_offp_null)
 SELFTEST(mbuf2, trailing_space)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	u_long cp0 = tl_mbstat().m_cp_pulldown, al0 = tl_mbstat().m_pdallocs;
 	int off = -1;
 
 	m = pdt_build("i40 i40");
@@ -101,8 +101,8 @@ SELFTEST(mbuf2, trailing_space)
 	ST_ASSERT_EQ(m->m_len, 60);
 	ST_ASSERT_EQ(m->m_next->m_len, 20);
 	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 30, 30));
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 20);
-	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 20);
+	ST_ASSERT_EQ(tl_mbstat().m_pdallocs, al0);
 	ST_ASSERT(pdt_holds(m, 0, 80));
 	/* off 0 with offp NULL may use it too: the data stays at mtod */
 	n = m_pulldown(m, 0, 70, NULL);
@@ -119,7 +119,7 @@ SELFTEST(mbuf2, trailing_space)
 SELFTEST(mbuf2, leading_space)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
+	u_long cp0 = tl_mbstat().m_cp_pulldown, al0 = tl_mbstat().m_pdallocs;
 	int off = -1;
 
 	m = pdt_build("i40:e i40:100");
@@ -128,7 +128,7 @@ SELFTEST(mbuf2, leading_space)
 	ST_ASSERT_EQ(n->m_len, 45);
 	ST_ASSERT_EQ(m->m_len, 35);
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 35, 20));
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 5);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 5);
 	ST_ASSERT(pdt_holds(m, 0, 80));
 	m_freem(m);
 	/* offp NULL and off inside the mbuf: leading space still works */
@@ -139,22 +139,22 @@ SELFTEST(mbuf2, leading_space)
 	ST_ASSERT(pdt_holds(m, 0, 80));
 	m_freem(m);
 	/* both sides have room: trailing copies 10, leading would copy 30 */
-	cp0 = mbstat.m_cp_pulldown;
+	cp0 = tl_mbstat().m_cp_pulldown;
 	m = pdt_build("i40 i40:100");
 	n = m_pulldown(m, 10, 40, &off);
 	ST_ASSERT(n == m && off == 10);
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 10);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 10);
 	ST_ASSERT(pdt_holds(m, 0, 80));
 	m_freem(m);
 	/* ... and leading copies 2 where trailing would copy 38 */
-	cp0 = mbstat.m_cp_pulldown;
+	cp0 = tl_mbstat().m_cp_pulldown;
 	m = pdt_build("i40 i40:100");
 	n = m_pulldown(m, 38, 40, &off);
 	ST_ASSERT(n == m->m_next && off == 0);
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 2);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 2);
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 38, 40));
 	ST_ASSERT(pdt_holds(m, 0, 80));
-	ST_ASSERT_EQ(mbstat.m_pdallocs, al0);
+	ST_ASSERT_EQ(tl_mbstat().m_pdallocs, al0);
 	m_freem(m);
 }
 
@@ -162,8 +162,8 @@ SELFTEST(mbuf2, leading_space)
 SELFTEST(mbuf2, new_mbuf)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown, al0 = mbstat.m_pdallocs;
-	u_long cl0 = mbstat.m_clgets;
+	u_long cp0 = tl_mbstat().m_cp_pulldown, al0 = tl_mbstat().m_pdallocs;
+	u_long cl0 = tl_mbstat().m_clgets;
 	int off = -1;
 
 	m = pdt_build("i40:e i40");
@@ -174,9 +174,9 @@ SELFTEST(mbuf2, new_mbuf)
 	ST_ASSERT_EQ(m->m_len, 30);
 	ST_ASSERT_EQ(n->m_next->m_len, 30);
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 30, 20));
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 20);
-	ST_ASSERT_EQ(mbstat.m_pdallocs, al0 + 1);
-	ST_ASSERT_EQ(mbstat.m_clgets, cl0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 20);
+	ST_ASSERT_EQ(tl_mbstat().m_pdallocs, al0 + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_clgets, cl0);
 	ST_ASSERT(pdt_holds(m, 0, 80));
 	m_freem(m);
 	/* offp NULL, off inside, no leading space: also a new mbuf */
@@ -282,7 +282,7 @@ SELFTEST(mbuf2, readonly_ext)
 SELFTEST(mbuf2, failures)
 {
 	struct mbuf *m;
-	u_long fail0 = mbstat.m_pdfail;
+	u_long fail0 = tl_mbstat().m_pdfail;
 	int off = -1, frees0 = pdt_extfrees;
 
 	m = pdt_build("i100 e20");
@@ -298,7 +298,7 @@ SELFTEST(mbuf2, failures)
 	m = m_pulldown(m, 30, 20, &off);
 	mb_fail_after(-1);
 	ST_ASSERT(m == NULL);
-	ST_ASSERT_EQ(mbstat.m_pdfail, fail0 + 4);
+	ST_ASSERT_EQ(tl_mbstat().m_pdfail, fail0 + 4);
 	/* a cluster that cannot be had */
 	m = pdt_build("i100 i200 i200");
 	mb_fail_after(1);			/* the mbuf, not its cluster */
@@ -353,13 +353,13 @@ SELFTEST(mbuf2, netbsd_2007)
 	p = m_datarange(&m, 0, 20, M_WAIT);
 	ST_ASSERT(p != NULL && p == mtod(m, void *));
 	ST_ASSERT_EQ(m->m_pkthdr.ph_nregions, 1);
-	cp0 = mbstat.m_cp_pulldown;
+	cp0 = tl_mbstat().m_cp_pulldown;
 	n = m_pulldown(m, 10, 30, &off);
 	ST_ASSERT(n != NULL && n == m->m_next && off == 10);
 	ST_ASSERT(pat_at(mtod(n, caddr_t) + off, 10, 30));
 	ST_ASSERT(pat_at(mptr(m, uint8_t *, 0), 0, 20));
 	ST_ASSERT(mptr(m, caddr_t, 0) == mtod(n, caddr_t));
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0 + 40);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0 + 40);
 	ST_ASSERT_EQ(m->m_len, 0);
 	ST_ASSERT(pdt_holds(m, 0, 125));
 	m_freem(m);
@@ -380,13 +380,13 @@ SELFTEST(mbuf2, netbsd_2007)
 SELFTEST(mbuf2, ensure_contig)
 {
 	struct mbuf *m, *m0;
-	u_long cp0 = mbstat.m_cp_contig;
+	u_long cp0 = tl_mbstat().m_cp_contig;
 
 	m = pdt_build("i10 i30 i30");
 	m0 = m;
 	ST_ASSERT(m_ensure_contig(&m, 50));
 	ST_ASSERT(m == m0 && m->m_len == 50);
-	ST_ASSERT_EQ(mbstat.m_cp_contig, cp0 + 40);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_contig, cp0 + 40);
 	ST_ASSERT(pdt_holds(m, 0, 70));
 	ST_ASSERT(m_ensure_contig(&m, 10));	/* already */
 	ST_ASSERT(!m_ensure_contig(&m, 71));	/* too short: unchanged */
@@ -416,14 +416,14 @@ SELFTEST(mbuf2, ensure_contig)
 SELFTEST(mbuf2, makewritable)
 {
 	struct mbuf *m, *copy, *x, *m0;
-	u_long cp0 = mbstat.m_cp_makewr;
+	u_long cp0 = tl_mbstat().m_cp_makewr;
 	int pos, frees0 = pdt_extfrees;
 
 	m = pdt_build("i20 c200 i20");
 	copy = m_copym(m, 0, M_COPYALL, M_WAIT);
 	ST_ASSERT(M_READONLY(m->m_next));
 	ST_ASSERT_EQ(m_makewritable(&m, 50, 20, M_WAIT), 0);
-	ST_ASSERT_EQ(mbstat.m_cp_makewr, cp0 + 20);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_makewr, cp0 + 20);
 	ST_ASSERT(pdt_holds(m, 0, 240));
 	/* the range is writable, the rest of the cluster still shared */
 	for (x = m, pos = 0; x != NULL; pos += x->m_len, x = x->m_next) {
@@ -446,10 +446,10 @@ SELFTEST(mbuf2, makewritable)
 	ST_ASSERT(m0->m_len == 90 && M_READONLY(m0));
 	ST_ASSERT(pdt_holds(m, 0, 120));
 	/* writable already: nothing copied */
-	cp0 = mbstat.m_cp_makewr;
+	cp0 = tl_mbstat().m_cp_makewr;
 	ST_ASSERT_EQ(m_makewritable(&m, 0, 10, M_WAIT), 0);
 	ST_ASSERT_EQ(m_makewritable(&m, 100, 20, M_WAIT), 0);
-	ST_ASSERT_EQ(mbstat.m_cp_makewr, cp0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_makewr, cp0);
 	ST_ASSERT_EQ(m_makewritable(&m, 100, 21, M_WAIT), EINVAL);
 	/* all of it: the buffer goes */
 	ST_ASSERT_EQ(m_makewritable(&m, 0, 120, M_WAIT), 0);
@@ -470,7 +470,7 @@ SELFTEST(mbuf2, copyback_cow)
 {
 	static uint8_t src[400], buf[700];
 	struct mbuf *m, *copy;
-	u_long cp0 = mbstat.m_cp_cbcow, cb0 = mbstat.m_cp_copyback;
+	u_long cp0 = tl_mbstat().m_cp_cbcow, cb0 = tl_mbstat().m_cp_copyback;
 	int i;
 
 	for (i = 0; i < (int)sizeof(src); i++)
@@ -485,8 +485,8 @@ SELFTEST(mbuf2, copyback_cow)
 	ST_ASSERT(memcmp(buf + 100, src, 300) == 0);
 	ST_ASSERT(pdt_holds(copy, 0, 240));
 	/* the overwritten shared bytes were not copied first */
-	ST_ASSERT_EQ(mbstat.m_cp_cbcow, cp0 + 300);
-	ST_ASSERT_EQ(mbstat.m_cp_copyback, cb0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_cbcow, cp0 + 300);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_copyback, cb0);
 	/* past the end: the gap is zero-filled */
 	m = m_copyback_cow(m, 500, 10, src, M_WAIT);
 	ST_ASSERT(m != NULL && m->m_pkthdr.len == 510);
@@ -683,7 +683,7 @@ SELFTEST(mbuf2, result_writable)
 SELFTEST(mbuf2, len_zero)
 {
 	struct mbuf *m, *n;
-	u_long cp0 = mbstat.m_cp_pulldown;
+	u_long cp0 = tl_mbstat().m_cp_pulldown;
 	int off = -1;
 
 	m = pdt_build("i40 z c100");
@@ -693,7 +693,7 @@ SELFTEST(mbuf2, len_zero)
 	ST_ASSERT(n == m->m_next->m_next && off == 0);
 	n = m_pulldown(m, 0, 0, NULL);
 	ST_ASSERT(n == m);
-	ST_ASSERT_EQ(mbstat.m_cp_pulldown, cp0);
+	ST_ASSERT_EQ(tl_mbstat().m_cp_pulldown, cp0);
 	ST_ASSERT(pdt_holds(m, 0, 140));
 	ST_ASSERT(m_pulldown(m, 140, 0, &off) == NULL);	/* freed */
 }

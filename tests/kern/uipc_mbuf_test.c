@@ -159,14 +159,14 @@ SELFTEST(mbuf, layout)
 SELFTEST(mbuf, get)
 {
 	struct mbuf *m, *h, *c, *z;
-	u_long gets = mbstat_gets(), data = mbstat.m_mtypes[MT_DATA];
+	u_long gets = mbstat_gets(), data = tl_mbstat().m_mtypes[MT_DATA];
 	int i;
 
 	m = m_get(M_WAIT, MT_DATA);
 	h = m_gethdr(M_DONTWAIT, MT_HEADER);
 	ST_ASSERT(m != NULL && h != NULL);
 	ST_ASSERT_EQ(mbstat_gets(), gets + 2);
-	ST_ASSERT_EQ(mbstat.m_mtypes[MT_DATA], data + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_mtypes[MT_DATA], data + 1);
 	ST_ASSERT(m->m_type == MT_DATA && m->m_flags == 0 && m->m_len == 0);
 	ST_ASSERT(m->m_next == NULL && m->m_nextpkt == NULL);
 	ST_ASSERT(m->m_data == m->m_dat);
@@ -204,10 +204,10 @@ SELFTEST(mbuf, get)
 	m->m_next = m_get(M_WAIT, MT_DATA);
 	z = m->m_next;
 	ST_ASSERT(m_free(m) == z);	/* m_free returns the next */
-	ST_ASSERT_EQ(mbstat.m_mtypes[MT_DATA], data + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_mtypes[MT_DATA], data + 1);
 	m_freem(z);
 	m_freem(NULL);
-	ST_ASSERT_EQ(mbstat.m_mtypes[MT_DATA], data);
+	ST_ASSERT_EQ(tl_mbstat().m_mtypes[MT_DATA], data);
 }
 
 SELFTEST(mbuf, user_header)
@@ -263,7 +263,7 @@ SELFTEST(mbuf, extadd_free_once)
 	struct mbuf *m, *c1, *c2, *t;
 	caddr_t buf;
 	int mine = 0, frees = ext_frees;
-	u_long out = mbstat.m_extbufs;
+	u_long out = tl_mbstat().m_extbufs;
 
 	buf = malloc(600, M_MBTEST, M_WAITOK);
 	for (int i = 0; i < 600; i++)
@@ -272,7 +272,7 @@ SELFTEST(mbuf, extadd_free_once)
 	ST_ASSERT_EQ(m_extadd(m, buf, 600, &ext_ops, &mine, 0, M_WAIT), 0);
 	m->m_len = m->m_pkthdr.len = 600;
 	ST_ASSERT(m->m_data == buf && (m->m_ext.ext_flags & EXT_EXTADD));
-	ST_ASSERT_EQ(mbstat.m_extbufs, out + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_extbufs, out + 1);
 	ST_ASSERT(M_WRITABLE(m));
 	c1 = m_copym(m, 0, M_COPYALL, M_WAIT);
 	ST_ASSERT(c1->m_data == buf);		/* shared, not copied */
@@ -295,7 +295,7 @@ SELFTEST(mbuf, extadd_free_once)
 	m_freem(c2);
 	ST_ASSERT_EQ(mine, 1);			/* exactly once */
 	ST_ASSERT_EQ(ext_frees, frees + 1);
-	ST_ASSERT_EQ(mbstat.m_extbufs, out);
+	ST_ASSERT_EQ(tl_mbstat().m_extbufs, out);
 
 	/* read-only storage is never writable, even alone */
 	buf = malloc(64, M_MBTEST, M_WAITOK);
@@ -318,14 +318,14 @@ SELFTEST(mbuf, extadd_free_once)
 SELFTEST(mbuf, copym_zero)
 {
 	struct mbuf *m;
-	u_long shared0 = mbstat.m_shared;
+	u_long shared0 = tl_mbstat().m_shared;
 
 	m = mk_chain("c100 i20");
 	ST_ASSERT(m_copym(m, 0, 0, M_WAIT) == NULL);
 	ST_ASSERT(m_copym(m, 0, 0, M_DONTWAIT) == NULL);
 	ST_ASSERT(m_copym(m, 50, 0, M_WAIT) == NULL);
 	ST_ASSERT(m_copym(m, 120, 0, M_WAIT) == NULL);
-	ST_ASSERT_EQ(mbstat.m_shared, shared0);
+	ST_ASSERT_EQ(tl_mbstat().m_shared, shared0);
 	ST_ASSERT(!M_READONLY(m) && m->m_ext.ext_refcnt == NULL);
 	ST_ASSERT_EQ(m_copyback(m, 0, 4, "abcd", M_WAIT), 0);
 	m_freem(m);
@@ -502,12 +502,12 @@ SELFTEST(mbuf, prepend)
 	m_freem(m);
 	/* failure: the chain is freed, the pointer set to NULL */
 	m = mk_chain("h100 c100");
-	cp = mbstat.m_drops;
+	cp = tl_mbstat().m_drops;
 	mb_fail_after(0);
 	M_PREPEND(m, 10, M_DONTWAIT);
 	mb_fail_after(-1);
 	ST_ASSERT(m == NULL);
-	ST_ASSERT(mbstat.m_drops > cp);
+	ST_ASSERT(tl_mbstat().m_drops > cp);
 }
 
 SELFTEST(mbuf, pullup)

@@ -19,6 +19,7 @@
 #include <sys/mpipe.h>
 #include <sys/msys.h>
 #include <sys/selftest.h>
+#include "mbuf_testlib.h"
 
 MALLOC_DEFINE(M_MSYSTEST, "msystest", "msys(9) self-tests");
 
@@ -197,7 +198,7 @@ SELFTEST(msys, mbufs_by_size)
 	};
 	struct mbuf *m[nitems(tab)], *h, *small, *inh;
 	char data[128];
-	u_long cl = mbstat.m_clusters;
+	u_long cl = tl_mbstat().m_clusters;
 	int i, out128 = mpipe_out(msys_select(128));
 	/* a byte more than a header mbuf with the largest user header holds */
 	int big = MHLEN - (M_UHOFF + roundup(M_MAXUHLEN, 8)) + 1;
@@ -230,7 +231,7 @@ SELFTEST(msys, mbufs_by_size)
 		ST_ASSERT_EQ(M_TRAILINGSPACE(m[i]), tab[i].extsize);
 	}
 	ST_ASSERT(m[3]->m_ext.ext_flags & EXT_CLUSTER);	/* a real cluster */
-	ST_ASSERT_EQ(mbstat.m_clusters, cl + 1);
+	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl + 1);
 	ST_ASSERT(h->m_flags & M_PKTHDR);
 	ST_ASSERT_EQ(h->m_pkthdr.ph_uhlen, M_MAXUHLEN);
 	ST_ASSERT_EQ(h->m_ext.ext_size, 128);
@@ -242,7 +243,7 @@ SELFTEST(msys, mbufs_by_size)
 		m_free(m[i]);
 	m_freem(h);
 	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128);
-	ST_ASSERT_EQ(mbstat.m_clusters, cl);
+	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl);
 }
 
 struct irqcl {
@@ -275,7 +276,7 @@ SELFTEST(msys, cluster_intr_reserve)
 	struct mbuf *list = NULL, *m;
 	struct irqcl ic;
 	struct callout c;
-	u_long drops = mbstat.m_drops, intres = cp->mp_intres;
+	u_long drops = tl_mbstat().m_drops, intres = cp->mp_intres;
 	int n = 0, nfree, total, nint0 = cp->mp_nint, nint, icext = 0;
 
 	if (nint0 == 0)
@@ -309,7 +310,7 @@ SELFTEST(msys, cluster_intr_reserve)
 	ST_ASSERT_EQ(nfree, nint);		/* only the reserve is left */
 	ST_ASSERT_EQ(total, cp->mp_nmax);
 	ST_ASSERT_EQ(cp->mp_nmax, nmbclusters);
-	ST_ASSERT(mbstat.m_drops > drops);
+	ST_ASSERT(tl_mbstat().m_drops > drops);
 	ST_ASSERT(ic.inintr);
 	ST_ASSERT(ic.m != NULL);
 	ST_ASSERT(icext);

@@ -517,8 +517,23 @@ selftest_failed(void)
 
 /* The module's counters the kernel checks around each case. */
 static long tk_count_mbufs(void) { return ((long)mbstat_mbufs()); }
-static long tk_count_clusters(void) { return ((long)mbstat.m_clusters); }
-static long tk_count_extbufs(void) { return ((long)mbstat.m_extbufs); }
+static long
+tk_count_clusters(void)
+{
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return ((long)st.m_clusters);
+}
+
+static long
+tk_count_extbufs(void)
+{
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return ((long)st.m_extbufs);
+}
 /* The depots' high-water marks and caches keep buffers: not a leak. */
 static void tk_settle(void) { (void)mpipe_trim_all(); }
 static struct leakprobe tk_mbuf_probes[] = {

@@ -372,12 +372,14 @@ st_allbooks(void)
 static void
 st_midcheck(void)
 {
+	struct mbstat ms;
 	int n = st_ncpu;
 
+	mbstat_read(&ms);
 	st_midok = st_allbooks() &&
 	    mpipe_out(&mb_mbuf_pipe) == n * (ST_HELD_M + ST_HELD_CL) &&
 	    mpipe_out(&mb_cluster_pipe) == n * ST_HELD_CL &&
-	    mbstat.m_clusters == (u_long)(n * ST_HELD_CL) &&
+	    ms.m_clusters == (u_long)(n * ST_HELD_CL) &&
 	    mpipe_out(&st_waitpipe) == 0 && mpipe_out(&st_smallpipe) == 0;
 }
 
@@ -477,8 +479,11 @@ st_cpu_main(int cpu, void *arg)
 static bool
 st_nothing_out(void)
 {
-	return (mbstat_mbufs() == 0 && mbstat.m_clusters == 0 &&
-	    mbstat.m_extbufs == 0 && mbstat.m_refs == 0 &&
+	struct mbstat ms;
+
+	mbstat_read(&ms);
+	return (mbstat_mbufs() == 0 && ms.m_clusters == 0 &&
+	    ms.m_extbufs == 0 && ms.m_refs == 0 &&
 	    mpipe_total_out() == 0 && os_mempool_nout() == 0);
 }
 

@@ -187,9 +187,12 @@ pu_pass(struct bres *r)
 static uint64_t
 copied_total(void)
 {
-	return (mbstat.m_cp_pullup + mbstat.m_cp_copym + mbstat.m_cp_dup +
-	    mbstat.m_cp_copyback + mbstat.m_cp_copydata + mbstat.m_cp_prepend +
-	    mbstat.m_cp_cat + mbstat.m_cp_split + mbstat.m_cp_pkthdr);
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
+	    st.m_cp_copyback + st.m_cp_copydata + st.m_cp_prepend +
+	    st.m_cp_cat + st.m_cp_split + st.m_cp_pkthdr);
 }
 
 static void

@@ -195,22 +195,28 @@ fuzz_frame_input(uint8_t ctl, const uint8_t *p, size_t len)
 void
 fuzz_leak_mark(struct fuzz_mark *k)
 {
+	struct mbstat st;
+
+	mbstat_read(&st);
 	k->mbufs = mbstat_mbufs();
-	k->clusters = mbstat.m_clusters;
-	k->ext = mbstat.m_extbufs;
+	k->clusters = st.m_clusters;
+	k->ext = st.m_extbufs;
 }
 
 /* After it: the stack flushed, everything back, or abort. */
 void
 fuzz_leak_check(const struct fuzz_mark *k, const char *who)
 {
+	struct mbstat st;
+
 	net_flush();
 	fz_drain_output();
-	if (mbstat_mbufs() != k->mbufs || mbstat.m_clusters != k->clusters ||
-	    mbstat.m_extbufs != k->ext) {
+	mbstat_read(&st);
+	if (mbstat_mbufs() != k->mbufs || st.m_clusters != k->clusters ||
+	    st.m_extbufs != k->ext) {
 		printf("%s: leak: mbufs %lu -> %lu, clusters %lu -> %lu, "
 		    "ext %lu -> %lu\n", who, k->mbufs, mbstat_mbufs(),
-		    k->clusters, mbstat.m_clusters, k->ext, mbstat.m_extbufs);
+		    k->clusters, st.m_clusters, k->ext, st.m_extbufs);
 		fuzz_abort();
 	}
 }

@@ -108,6 +108,13 @@ mbp_counter_add(volatile unsigned long *c, long v)
 	*c += v;
 }
 
+/* One CPU: the per-CPU counter is the plain counter. */
+static inline void
+mbp_pcpu_add(volatile unsigned long *c, long v)
+{
+	*c += v;
+}
+
 static inline unsigned int
 mbp_refcnt_add(volatile unsigned int *c, int v)
 {

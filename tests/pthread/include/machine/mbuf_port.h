@@ -155,6 +155,19 @@ mbp_counter_add(volatile unsigned long *c, long v)
 	__atomic_fetch_add(c, (unsigned long)v, __ATOMIC_RELAXED);
 }
 
+/*
+ * A counter only this CPU's thread writes (pt_interrupt's handlers run
+ * on that thread too): a load and a store, no read-modify-write; both
+ * atomic so that another CPU's reader (mbstat_read) sees a whole word
+ * and ThreadSanitizer sees no race.
+ */
+static inline void
+mbp_pcpu_add(volatile unsigned long *c, long v)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) +
+	    (unsigned long)v, __ATOMIC_RELAXED);
+}
+
 static inline unsigned int
 mbp_refcnt_add(volatile unsigned int *c, int v)
 {
