@@ -140,6 +140,7 @@ mb_get(struct malloc_pipe *mp, int how)
 	return (p);
 }
 
+#ifdef DIAGNOSTIC
 /*
  * An outstanding count of mbstat: the field at offset off, summed over
  * every CPU's slot.
@@ -155,18 +156,23 @@ mb_outstanding(size_t off)
 		    off), __ATOMIC_RELAXED);
 	return (n);
 }
+#endif
 
 /*
  * Give p back to mp and lower its outstanding count, the field at
- * offset off, in this CPU's slot.  The sum is exact only while no other
- * CPU allocates, so the misuse check (a release of what was never
- * handed out) is made on one CPU.
+ * offset off, in this CPU's slot.  Only the module's own calls release
+ * (m_free, m_freem), so a release of what was never handed out is the
+ * module's bug: checked under DIAGNOSTIC, and on one CPU, where the sum
+ * of the slots is exact (on several, a slot read while its CPU
+ * allocates may make it look short).
  */
 static void
 mb_put(struct malloc_pipe *mp, void *p, size_t off)
 {
+#ifdef DIAGNOSTIC
 	MBP_ASSERTMSG(mbp_ncpu() > 1 || mb_outstanding(off) > 0,
 	    "mb_put: %p (%s): none outstanding", p, mp->mp_name);
+#endif
 	mbp_pcpu_add((u_long *)((char *)&mbstat_pcpu[mbp_cpu_index()].ms_st +
 	    off), -1);
 	mpipe_free(mp, p);
