@@ -505,9 +505,11 @@ ms_balanced(struct malloc_pipe *mp)
 SELFTEST(smp, mbufs_across_cpus)
 {
 	struct thread *td[SMP_NTHREADS];
+	struct mbstat st0, st1;
 	u_long out0, out1;
 	int i;
 
+	mbstat_read(&st0);
 	memset(&ms, 0, sizeof(ms));
 	mtx_init(&ms.qmtx, "mbufq");
 	ms.n = smp_nthreads();
@@ -534,6 +536,19 @@ SELFTEST(smp, mbufs_across_cpus)
 		ST_ASSERT(ms_balanced(msys_class(i)));
 	if (ncpu > 1)
 		ST_ASSERT(ms.cross > 0);
+	/*
+	 * The per-CPU statistics: what one CPU counted out and another
+	 * counted back sums to nothing, and the clusters counted out are
+	 * the cluster pipe's (mbstat_read, mbuf(9)).
+	 */
+	i = splhigh();
+	mbstat_read(&st1);
+	out1 = (u_long)mpipe_out(&mb_cluster_pipe);
+	splx(i);
+	ST_ASSERT_EQ(st1.m_mtypes[MT_DATA], st0.m_mtypes[MT_DATA]);
+	ST_ASSERT_EQ(st1.m_clusters, st0.m_clusters);
+	ST_ASSERT_EQ(st1.m_clusters, out1);
+	ST_ASSERT(st1.m_clgets > st0.m_clgets);
 }
 
 /* ---- M_WAIT at a pipe's cap, on every CPU ---------------------- */
