@@ -30,7 +30,9 @@
  *      no; no refill may fail (mpipe(9): the share is the handlers').
  * Between A and B, with every CPU holding a known number of mbufs and
  * clusters, CPU 0 checks every pipe's books (gets - puts == out) and
- * the holdings; after each NCPU and at the end nothing is out, and
+ * the holdings; after each NCPU nothing is out, each CPU counted its
+ * clusters in its own statistics slot (mbstat_pcpu) and the summed
+ * statistics balance (mbstat_read); at the end, and
  * once every pipe is done (mpipe_trim_all, mpipe_done) every memory
  * type holds nothing.  A hang (a lost wakeup) is caught by a watchdog.
  * Output: one "ok N ..." or "not ok N ..." a check, then
@@ -493,8 +495,10 @@ st_run(int ncpu)
 	u_long sent = 0, recv = 0, bad = 0, drops = 0, fails = 0, errs = 0;
 	u_long wgets = 0, w0, r0, c0, x0, s0, refills = 0, nicfails = 0;
 	u_long capfails = 0, intres0;
+	struct mbstat ms0, ms1;
+	u_long clg0[MBP_MAXCPUS];
 	char what[160];
-	int i;
+	int i, moved;
 
 	st_ncpu = ncpu;
 	for (i = 0; i < ncpu; i++) {
@@ -510,6 +514,10 @@ st_run(int ncpu)
 	x0 = pt_xcalls();
 	s0 = pt_sleeps();
 	intres0 = mb_mbuf_pipe.mp_intres;
+	mbstat_read(&ms0);
+	for (i = 0; i < MBP_MAXCPUS; i++)
+		clg0[i] = __atomic_load_n(&mbstat_pcpu[i].ms_st.m_clgets,
+		    __ATOMIC_RELAXED);
 	pt_run(ncpu, st_cpu_main, NULL);
 	for (i = 0; i < ncpu; i++) {
 		struct st_cpu *sc = &st_cpus[i];
@@ -574,6 +582,25 @@ st_run(int ncpu)
 	    mb_mbuf_pipe.mp_total <= ST_NMBUFS &&
 	    st_waitpipe.mp_total <= ST_WAITCAP, what,
 	    (long)mbstat_mbufs(), mpipe_total_out());
+
+	/*
+	 * The statistics per CPU (mbstat_pcpu, mbp_pcpu_add): each running
+	 * CPU counted its clusters in its own slot, no other slot moved,
+	 * and the sums of the outstanding counts are back where they were
+	 * although chains were freed on other CPUs than their own.
+	 */
+	mbstat_read(&ms1);
+	for (i = moved = 0; i < MBP_MAXCPUS; i++)
+		if (mbstat_pcpu[i].ms_st.m_clgets != clg0[i])
+			moved |= 1 << i;
+	st_snprintf(what, sizeof(what), "%d CPUs: each CPU counted in its "
+	    "own statistics slot; the sums balance (mbufs by type, clusters, "
+	    "references)", ncpu);
+	st_check(moved == (1 << ncpu) - 1 &&
+	    ms1.m_mtypes[MT_DATA] == ms0.m_mtypes[MT_DATA] &&
+	    ms1.m_clusters == ms0.m_clusters && ms1.m_refs == ms0.m_refs &&
+	    ms1.m_clgets - ms0.m_clgets >= (u_long)ncpu * ST_HELD_CL, what,
+	    moved, (long)(ms1.m_mtypes[MT_DATA] - ms0.m_mtypes[MT_DATA]));
 }
 
 static void
