@@ -88,9 +88,10 @@ mbp_counter_add(volatile u_long *c, long v)
 /*
  * A counter only this CPU writes: on x86_64 one add to memory, which
  * this CPU's interrupts cannot split and which needs no lock prefix
- * (no other CPU writes the word); elsewhere the add with interrupts
- * masked on this CPU alone.  The kernel does not preempt a thread, so
- * the caller stays on the CPU whose slot it chose.
+ * (no other CPU writes the word); elsewhere (the host build's other
+ * machines, on one CPU) counter_add, an add at splhigh.  The kernel
+ * does not preempt a thread, so the caller stays on the CPU whose slot
+ * it chose.
  */
 static inline void
 mbp_pcpu_add(volatile u_long *c, long v)
@@ -98,10 +99,7 @@ mbp_pcpu_add(volatile u_long *c, long v)
 #if defined(__x86_64__)
 	__asm volatile("addq %1, %0" : "+m" (*c) : "er" (v));
 #else
-	int s = mbp_intr_disable();
-
-	*c += v;
-	mbp_intr_restore(s);
+	counter_add(c, v);
 #endif
 }
 

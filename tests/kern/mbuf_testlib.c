@@ -203,3 +203,15 @@ tl_holds(struct mbuf *m, int base, int len)
 	return (true);
 }
 
+u_long
+tl_copied(void)
+{
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
+	    st.m_cp_copyback + st.m_cp_copydata + st.m_cp_prepend +
+	    st.m_cp_cat + st.m_cp_split + st.m_cp_pkthdr + st.m_cp_pulldown +
+	    st.m_cp_contig + st.m_cp_makewr + st.m_cp_cbcow +
+	    st.m_cp_datarange);
+}

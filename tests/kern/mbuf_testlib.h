@@ -56,6 +56,9 @@ tl_mbstat(void)
 	return (st);
 }
 
+/* Bytes copied by every rearranging call, summed (the net tests). */
+u_long		 tl_copied(void);
+
 /* The property test's engine (uipc_mbuf2_prop.c), also the mbuf fuzzer's. */
 extern char	 prop_detail[];
 const char	*prop_run(long steps, long trace);

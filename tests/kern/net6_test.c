@@ -17,6 +17,7 @@
 #include <sys/mbuf.h>
 #include <sys/proc.h>
 #include <sys/selftest.h>
+#include "mbuf_testlib.h"
 
 #include <net/in.h>
 #include <net/udp.h>
@@ -212,19 +213,6 @@ icmp6_ok(int len, int type)
 	    sum6(rb + 54, len - 54, IPPROTO_ICMPV6, rb + 22, rb + 38) == 0);
 }
 
-static u_long
-copied(void)
-{
-	struct mbstat st;
-
-	mbstat_read(&st);
-	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
-	    st.m_cp_copyback + st.m_cp_copydata +
-	    st.m_cp_prepend + st.m_cp_cat + st.m_cp_split +
-	    st.m_cp_pkthdr + st.m_cp_pulldown + st.m_cp_contig +
-	    st.m_cp_makewr + st.m_cp_cbcow + st.m_cp_datarange);
-}
-
 SELFTEST(net6, addr_text)
 {
 	static const struct {
@@ -368,11 +356,11 @@ SELFTEST(net6, echo)
 	learn6(ifp);
 	for (i = 0; i < (int)nitems(chunks); i++) {
 		n = mk_echo6(&our6, IPPROTO_ICMPV6, NULL, 0, 300, i);
-		c0 = copied();
+		c0 = tl_copied();
 		inject(ifp, n, chunks[i]);
 		/* One cluster holds the headers: no byte copied. */
 		if (chunks[i] == 0)
-			ST_ASSERT_EQ(copied() - c0, 0);
+			ST_ASSERT_EQ(tl_copied() - c0, 0);
 		len = take(ifp);
 		ST_ASSERT_EQ(len, n);
 		ST_ASSERT(icmp6_ok(len, ICMP6_ECHO_REPLY));
@@ -837,9 +825,9 @@ SELFTEST(net6, udp)
 	memcpy(u + 8, msg, sizeof(msg));
 	s = sum6(u, 8 + sizeof(msg), IPPROTO_UDP, &peer6, &our6);
 	memcpy(u + 6, &s, 2);
-	v = copied();
+	v = tl_copied();
 	inject(ifp, n, 0);
-	ST_ASSERT_EQ(copied() - v, 0);
+	ST_ASSERT_EQ(tl_copied() - v, 0);
 	len = take(ifp);
 	ST_ASSERT_EQ(len, n);
 	ST_ASSERT(be16dec(rb + 54) == 7 && be16dec(rb + 56) == 4000);

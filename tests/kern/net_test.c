@@ -211,19 +211,6 @@ learn_peer(struct ifnet *ifp)
 	drain_frames(ifp);
 }
 
-static u_long
-copied(void)
-{
-	struct mbstat st;
-
-	mbstat_read(&st);
-	return (st.m_cp_pullup + st.m_cp_copym + st.m_cp_dup +
-	    st.m_cp_copyback + st.m_cp_copydata +
-	    st.m_cp_prepend + st.m_cp_cat + st.m_cp_split +
-	    st.m_cp_pkthdr + st.m_cp_pulldown + st.m_cp_contig +
-	    st.m_cp_makewr + st.m_cp_cbcow + st.m_cp_datarange);
-}
-
 /*
  * htons and friends put values in memory in network (big-endian) order
  * on either kind of machine, and ntohs undoes them.  Once they swapped
@@ -321,13 +308,13 @@ SELFTEST(net, arp_exchange)
 SELFTEST(net, echo_loopback)
 {
 	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
-	u_long c0 = copied();
+	u_long c0 = tl_copied();
 
 	/* Back to back (no gap): the case times the stack, not a timer. */
 	ST_ASSERT_EQ(ping_run(lo, 3, 56, 0, 0), 3);
 	ST_ASSERT_EQ(ping_run(lo, 2, 3000, 0, 0), 2);
 	/* The request is built in place and the reply reuses it. */
-	ST_ASSERT_EQ(copied() - c0, 0);
+	ST_ASSERT_EQ(tl_copied() - c0, 0);
 	/* Larger than lo0's MTU: fragmented and reassembled. */
 	ST_ASSERT_EQ(ping_run(lo, 1, 20000, 0, 0), 1);
 	net_flush();
@@ -343,10 +330,10 @@ SELFTEST(net, echo_capture)
 	learn_peer(ifp);
 	for (i = 0; i < (int)nitems(chunks); i++) {
 		n = mk_echo(0x1234, i, 200);
-		c0 = copied();
+		c0 = tl_copied();
 		inject(ifp, n, chunks[i]);
 		if (chunks[i] == 0)
-			ST_ASSERT_EQ(copied() - c0, 0);
+			ST_ASSERT_EQ(tl_copied() - c0, 0);
 		len = take(ifp);
 		ST_ASSERT_EQ(len, n);
 		ST_ASSERT(memcmp(rbuf, peer_mac, 6) == 0);
@@ -419,9 +406,9 @@ SELFTEST(net, udp_roundtrip)
 
 	/* Echo: the same bytes back, ports swapped, checksum still right. */
 	n = mk_udp(4000, 7, msg, sizeof(msg));
-	c0 = copied();
+	c0 = tl_copied();
 	inject(ifp, n, 0);
-	ST_ASSERT_EQ(copied() - c0, 0);
+	ST_ASSERT_EQ(tl_copied() - c0, 0);
 	len = take(ifp);
 	ST_ASSERT_EQ(len, n);
 	ST_ASSERT_EQ(be16dec(rbuf + 34), 7);
