@@ -146,6 +146,10 @@ u_int		*mb_refalloc(int);
 void		 mb_refrelease(u_int *);
 void		 mb_fail_after(long);
 bool		 mb_fail_now(int);
+/* Class mbufs (uipc_msys.c), for os_mbuf(9)'s pool calls. */
+struct os_mbuf_pool;
+struct mbuf	*msys_poolget(struct os_mbuf_pool *, int, u_int, int);
+void		 msys_blkput(struct mbuf *);
 void		 mb_poolinit(void);
 u_long		 mb_waits(void);	/* M_WAIT sleeps in every pipe */
 /* The memory types of mbufs, clusters and shared reference counts. */

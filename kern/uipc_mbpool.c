@@ -261,13 +261,16 @@ mb_poolinit(void)
  * less when the mbuf is to take over a packet header, whose own area is
  * smaller), otherwise a buffer of the size class for len (msys(9)),
  * even when len would fit MLEN, because the header that moves in would
- * shrink the area.  NULL when memory is short or no class holds len
+ * shrink the area (a class mbuf keeps that header inside its data
+ * buffer, so the class is chosen for len plus a packet header and the
+ * largest user header).  NULL when memory is short or no class holds len
  * bytes in one buffer (M_DONTWAIT).
  */
 struct mbuf *
 mb_getstorage(int how, int type, int len, int cap)
 {
 	if (len > cap)
-		return (msys_get(how, type, MAX(len, (int)MLEN + 1)));
+		return (msys_get(how, type, MAX(len, (int)MLEN + 1) +
+		    (int)sizeof(struct pkthdr) + M_MAXUHLEN));
 	return (m_get(how, type));
 }

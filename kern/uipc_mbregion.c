@@ -32,9 +32,14 @@ int
 m_contigmax(void)
 {
 	struct malloc_pipe *mp = msys_class(msys_nclasses() - 1);
+	int len;
 
-	return (mp != NULL && mp->mp_bytes > (int)MHLEN ? mp->mp_bytes :
-	    (int)MHLEN);
+	if (mp == NULL)
+		return ((int)MHLEN);
+	len = msys_classlen(mp);
+	if (mp != &mb_cluster_pipe)	/* a header moving in takes room */
+		len -= (int)sizeof(struct pkthdr) + M_MAXUHLEN;
+	return (MAX(len, (int)MHLEN));
 }
 
 /*

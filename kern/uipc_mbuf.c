@@ -635,14 +635,19 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 				goto nospace;
 			n->m_data = m->m_data + off;
 		} else {
+			/* Deep; a pool mbuf may hold more than n does. */
+			count = MIN(count, m_trailingspace(n));
 			memcpy(mtod(n, caddr_t), mtod(m, caddr_t) + off, count);
 			MBSTAT_ADD(m_cp_copym, count);
 		}
 		n->m_len = count;
 		if (len != M_COPYALL)
 			len -= count;
-		off = 0;
-		m = m->m_next;
+		off += count;
+		if (off >= m->m_len) {
+			off = 0;
+			m = m->m_next;
+		}
 	}
 	if (top != NULL && (top->m_flags & M_PKTHDR))
 		M_VERIFY(top);
@@ -1048,7 +1053,10 @@ m_split(struct mbuf *m0, int len0, int how)
 			m->m_next = NULL;
 			return (n);
 		}
-		if ((n = m_get(how, m->m_type)) == NULL)
+		/* A pool mbuf's rest may not fit a standard mbuf. */
+		n = !(m->m_flags & M_EXT) && remain > (int)MLEN ?
+		    msys_get(how, m->m_type, remain) : m_get(how, m->m_type);
+		if (n == NULL)
 			return (NULL);
 	}
 	if (remain == 0)

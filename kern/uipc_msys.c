@@ -1,65 +1,125 @@
 /*
  * uipc_msys.c: system mbuf size classes, msys(9).
  *
- * A class is an mpipe(9) of storage buffers; the table holds up to
- * MSYS_MAXCLASSES of them sorted by buffer size.  msys_select(size)
- * returns the smallest class whose buffers hold size bytes, or the
- * largest class when none does.  Allocation never falls back to another
- * class: when the chosen one is empty, M_DONTWAIT gets NULL and M_WAIT
- * sleeps on that class's pipe.  msys_get and msys_gethdr return an mbuf
- * that holds size bytes: in its own data area when they fit there (no
- * class buffer at all), otherwise in external storage from the chosen
- * class; the 2 KiB class is the mbuf module's cluster pipe, so its
- * buffers are ordinary clusters (m_clget).
+ * A class is an mpipe(9) whose buffers are blocks that *are* mbufs, as
+ * in the Mynewt seed's msys: the mbuf header (struct m_hdr) at the
+ * block's start, msys_classlen(mp) = mp_bytes - sizeof(struct m_hdr)
+ * data bytes after it, a packet header and user header inside that
+ * data buffer when the mbuf heads a packet (M_POOL, see os_mbuf(9)).
+ * The mbuf module's cluster pipe may be a class too: its mbufs are
+ * standard mbufs holding a cluster (m_getcl), MCLBYTES of data.
  *
- * The kernel's default classes are 128, 640, 1536, 2048 and 9216 bytes:
- * a 576-byte datagram (the smallest MTU every host takes) fits 640, a
- * full Ethernet frame 1536, so neither pins a 2 KiB cluster, and a jumbo
- * frame fits one buffer.  msys_default puts them back after a test
- * replaced them.
+ * The table holds up to MSYS_MAXCLASSES classes sorted by size.
+ * msys_select(size) returns the smallest class whose mbufs hold size
+ * data bytes, or the largest class when none does.  Allocation never
+ * falls back to another class: when the chosen one is empty,
+ * M_DONTWAIT gets NULL and M_WAIT sleeps on that class's pipe.
+ *
+ * Each registered pipe is bound to a slot (struct msys_pool) that its
+ * mbufs point at (mh_omp): an os_mbuf_pool with omp_pool NULL, which
+ * is how m_free (os_mbuf_blkput) tells a class block from a Mynewt
+ * pool's.  A slot stays bound while any of its blocks is out, so a
+ * block always goes back to the pipe it came from.
+ *
+ * The default table (msys_default) is general-purpose: data sizes of
+ * 32 to 112 bytes in steps of 16, then eight classes per doubling from
+ * 128 to 1920 (no two more than 1.125x apart: 16-byte steps up to 256,
+ * 32 to 512, 64 to 1024, 128 to 2048), the cluster pipe at 2048 and a
+ * 9216-byte class for jumbo frames.
  *
  * Invariants: msys_tab[0 .. msys_n-1] are distinct pipes in strictly
- * increasing order of mp_bytes; the table changes only at splhigh;
- * storage from a class always goes back to that class (the pipe rides
- * in ext_arg).
+ * increasing order of msys_classlen; the table and the slots change
+ * only at splhigh.
  */
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
+#include <sys/os_mbuf.h>
 #include "mbuf_private.h"
 
 MBP_MEMTYPE_DEFINE(M_MSYS, "msys");
 
+/* A class's binding: what its mbufs' mh_omp points at. */
+struct msys_pool {
+	struct os_mbuf_pool	 msp_omp;	/* first: mh_omp is its address */
+	struct malloc_pipe	*msp_pipe;	/* NULL: slot unused */
+	int			 msp_out;	/* blocks out of the slot */
+	int			 msp_intab;	/* in the class table */
+};
+
 static struct malloc_pipe *msys_tab[MSYS_MAXCLASSES];
+static struct msys_pool *msys_slot[MSYS_MAXCLASSES];
+static struct msys_pool msys_pools[2 * MSYS_MAXCLASSES];
 static int msys_n;
 
-/* The default classes besides the cluster pipe. */
-static struct malloc_pipe msys_pipe128, msys_pipe640, msys_pipe1536;
-static struct malloc_pipe msys_pipe9216;
+/* The default classes besides the cluster pipe (sizes: msys_init). */
+#define MSYS_NDEFAULT	39
+static struct malloc_pipe msys_defpipe[MSYS_NDEFAULT];
+static int msys_ndef;
+
+int
+msys_classlen(const struct malloc_pipe *mp)
+{
+	if (mp == &mb_cluster_pipe)
+		return (MCLBYTES);
+	return (mp->mp_bytes - (int)sizeof(struct m_hdr));
+}
+
+/* The slot bound to mp, binding a free one if none is; NULL: full. */
+static struct msys_pool *
+msys_bind(struct malloc_pipe *mp)
+{
+	struct msys_pool *free = NULL, *p;
+	size_t i;
+
+	for (i = 0; i < nitems(msys_pools); i++) {
+		p = &msys_pools[i];
+		if (p->msp_pipe == mp)
+			return (p);
+		if (free == NULL && (p->msp_pipe == NULL ||
+		    (!p->msp_intab && p->msp_out == 0)))
+			free = p;
+	}
+	if (free != NULL) {
+		memset(free, 0, sizeof(*free));
+		free->msp_pipe = mp;
+	}
+	return (free);
+}
 
 int
 msys_register(struct malloc_pipe *mp)
 {
-	int i, j, s;
+	struct msys_pool *p;
+	int i, j, s, len;
 
+	if (mp != &mb_cluster_pipe && mp->mp_bytes <= (int)sizeof(struct m_hdr))
+		return (EINVAL);
+	len = msys_classlen(mp);
 	s = mbp_splhigh();
 	for (i = 0; i < msys_n; i++) {
-		if (msys_tab[i] == mp || msys_tab[i]->mp_bytes ==
-		    mp->mp_bytes) {
+		if (msys_tab[i] == mp || msys_classlen(msys_tab[i]) == len) {
 			mbp_splx(s);
 			return (EEXIST);
 		}
 	}
-	if (msys_n == MSYS_MAXCLASSES) {
+	if (msys_n == MSYS_MAXCLASSES || (p = msys_bind(mp)) == NULL) {
 		mbp_splx(s);
 		return (ENOSPC);
 	}
-	for (i = 0; i < msys_n && msys_tab[i]->mp_bytes < mp->mp_bytes; i++)
+	p->msp_intab = 1;
+	p->msp_omp.omp_databuf_len = len;
+	p->msp_omp.omp_mbuf_count = mp->mp_nmax;
+	p->msp_omp.omp_pool = NULL;		/* marks a class block */
+	for (i = 0; i < msys_n && msys_classlen(msys_tab[i]) < len; i++)
 		continue;
-	for (j = msys_n; j > i; j--)
+	for (j = msys_n; j > i; j--) {
 		msys_tab[j] = msys_tab[j - 1];
+		msys_slot[j] = msys_slot[j - 1];
+	}
 	msys_tab[i] = mp;
+	msys_slot[i] = p;
 	msys_n++;
 	mbp_splx(s);
 	return (0);
@@ -71,8 +131,12 @@ msys_reset(void)
 	int i, s;
 
 	s = mbp_splhigh();
-	for (i = 0; i < MSYS_MAXCLASSES; i++)
+	for (i = 0; i < MSYS_MAXCLASSES; i++) {
+		if (msys_slot[i] != NULL)
+			msys_slot[i]->msp_intab = 0;
 		msys_tab[i] = NULL;
+		msys_slot[i] = NULL;
+	}
 	msys_n = 0;
 	mbp_splx(s);
 }
@@ -80,12 +144,12 @@ msys_reset(void)
 void
 msys_default(void)
 {
+	int i;
+
 	msys_reset();
-	msys_register(&msys_pipe128);
-	msys_register(&msys_pipe640);
-	msys_register(&msys_pipe1536);
+	for (i = 0; i < msys_ndef; i++)
+		msys_register(&msys_defpipe[i]);
 	msys_register(&mb_cluster_pipe);
-	msys_register(&msys_pipe9216);
 }
 
 int
@@ -100,25 +164,43 @@ msys_class(int i)
 	return (i >= 0 && i < msys_n ? msys_tab[i] : NULL);
 }
 
+/* Index of the class for size, -1 when the table is empty. */
+static int
+msys_index(int size)
+{
+	int i;
+
+	for (i = 0; i < msys_n; i++)
+		if (msys_classlen(msys_tab[i]) >= size)
+			return (i);
+	return (msys_n - 1);
+}
+
 struct malloc_pipe *
 msys_select(int size)
 {
-	struct malloc_pipe *mp = NULL;
+	struct malloc_pipe *mp;
 	int i, s;
 
 	s = mbp_splhigh();
-	for (i = 0; i < msys_n; i++)
-		if (msys_tab[i]->mp_bytes >= size)
-			break;
-	if (i < msys_n)
-		mp = msys_tab[i];
-	else if (msys_n > 0)
-		mp = msys_tab[msys_n - 1];
+	i = msys_index(size);
+	mp = i >= 0 ? msys_tab[i] : NULL;
 	mbp_splx(s);
 	return (mp);
 }
 
-/* Storage of the class for size; no fallback to any other class. */
+/* A block of mp, or NULL; M_WAIT sleeps on mp alone. */
+static void *
+msys_take(struct malloc_pipe *mp, int how)
+{
+	if (mb_fail_now(how))
+		return (NULL);			/* injected (mb_fail_after) */
+	if (how & M_WAIT)
+		return (mpipe_alloc_waitok(mp));
+	return (mpipe_alloc_nowait(mp));
+}
+
+/* A raw buffer of the class for size; no fallback to any other class. */
 void *
 msys_alloc(int size, int how, struct malloc_pipe **mpp)
 {
@@ -133,12 +215,8 @@ msys_alloc(int size, int how, struct malloc_pipe **mpp)
 	}
 	if (mp == &mb_cluster_pipe)
 		buf = mb_clalloc(how);		/* counted as a cluster */
-	else if (mb_fail_now(how))
-		buf = NULL;			/* injected (mb_fail_after) */
-	else if (how & M_WAIT)
-		buf = mpipe_alloc_waitok(mp);
 	else
-		buf = mpipe_alloc_nowait(mp);
+		buf = msys_take(mp, how);
 	if (buf != NULL && mpp != NULL)
 		*mpp = mp;
 	return (buf);
@@ -153,58 +231,119 @@ msys_free(struct malloc_pipe *mp, void *buf)
 		mpipe_free(mp, buf);
 }
 
-static void
-msys_extfree(caddr_t buf, size_t size, void *arg)
+/*
+ * A class mbuf from os_mbuf(9)'s side (om_get, for a chain whose head
+ * is a class mbuf): M_DONTWAIT, of omp's class alone.
+ */
+struct mbuf *
+msys_poolget(struct os_mbuf_pool *omp, int flags, u_int uhlen, int lead)
 {
-	struct malloc_pipe *mp = arg;
+	struct msys_pool *p = (struct msys_pool *)omp;
+	struct mbuf *m;
+	void *blk;
+	int s;
 
-	MBP_ASSERTMSG(size == (size_t)mp->mp_bytes, "msys: storage %p of %zu "
-	    "bytes freed to class %s of %d", buf, size, mp->mp_name,
-	    mp->mp_bytes);
-	mpipe_free(mp, buf);
+	if ((blk = msys_take(p->msp_pipe, M_DONTWAIT)) == NULL)
+		return (NULL);
+	s = mbp_splhigh();
+	p->msp_out++;
+	mbp_splx(s);
+	m = m_poolinit(blk, omp, omp->omp_databuf_len, flags, uhlen, lead);
+	return (m);
 }
 
-static const struct m_extops msys_extops = { msys_extfree, NULL };
+/* m_free's way back for a class mbuf (os_mbuf_blkput). */
+void
+msys_blkput(struct mbuf *m)
+{
+	struct msys_pool *p = (struct msys_pool *)m->m_hdr.mh_omp;
+	int s;
 
-/* Give m storage from the class for size; m is freed on failure. */
+	MBP_ASSERTMSG(p >= &msys_pools[0] &&
+	    p < &msys_pools[nitems(msys_pools)] && p->msp_out > 0,
+	    "msys: mbuf %p is not a block of a size class", (void *)m);
+	mpipe_free(p->msp_pipe, m);
+	s = mbp_splhigh();
+	p->msp_out--;
+	mbp_splx(s);
+}
+
+/*
+ * The body of msys_get and msys_gethdr: an mbuf of the class for size
+ * data bytes (with flags M_PKTHDR, size plus the packet and user
+ * headers, which sit in a class mbuf's data buffer).  NULL when no
+ * class holds that much in one mbuf, or (M_DONTWAIT) the class is
+ * empty.
+ */
 static struct mbuf *
-msys_attach(struct mbuf *m, int size, int how)
+msys_get1(int how, int type, int size, int flags, u_int uhlen)
 {
 	struct malloc_pipe *mp;
-	void *buf;
+	struct msys_pool *p;
+	struct mbuf *m;
+	void *blk;
+	int i, s, need;
 
-	if (m == NULL)
-		return (NULL);
-	if (size <= (int)M_TRAILINGSPACE(m))
-		return (m);		/* the mbuf's own data area holds it */
-	if ((mp = msys_select(size)) == NULL || mp->mp_bytes < size) {
-		/* No class holds size bytes in one buffer. */
-		if (how & M_WAIT)
-			mbp_panic("msys_get: M_WAIT for %d bytes in one buffer; "
-			    "the largest class holds %d", size,
-			    mp != NULL ? mp->mp_bytes : 0);
-	} else if (mp == &mb_cluster_pipe) {
-		if (m_clget(m, how) == 0)
-			return (m);
-	} else if ((buf = msys_alloc(size, how, &mp)) != NULL) {
-		m_extadd(m, buf, mp->mp_bytes, &msys_extops, mp, 0, how);
+	MBP_ASSERTMSG(type > MT_FREE && type < MT_NTYPES, "msys_get: type %d",
+	    type);
+	if (uhlen > M_MAXUHLEN)
+		mbp_panic("msys_gethdr: user header of %u bytes (max %d)",
+		    uhlen, M_MAXUHLEN);
+	if (size < 0)
+		mbp_panic("msys_get: %d bytes", size);
+	need = size + ((flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) +
+	    (int)uhlen : 0);
+	s = mbp_splhigh();
+	i = msys_index(need);
+	mp = i >= 0 ? msys_tab[i] : NULL;
+	p = i >= 0 ? msys_slot[i] : NULL;
+	mbp_splx(s);
+	if (mp == &mb_cluster_pipe) {
+		/* Clusters: the header stays outside the storage. */
+		if (size > MCLBYTES)
+			goto toobig;
+		m = (flags & M_PKTHDR) ? (uhlen > 0 ?
+		    m_gethdr_uh(how, type, uhlen) : m_gethdr(how, type)) :
+		    m_get(how, type);
+		if (m != NULL && m_clget(m, how) != 0) {
+			m_free(m);
+			m = NULL;
+		}
 		return (m);
 	}
-	m_free(m);
+	if (mp == NULL || msys_classlen(mp) < need)
+		goto toobig;
+	if ((blk = msys_take(mp, how)) == NULL)
+		return (NULL);
+	s = mbp_splhigh();
+	p->msp_out++;
+	mbp_splx(s);
+	m = m_poolinit(blk, &p->msp_omp, p->msp_omp.omp_databuf_len, flags,
+	    uhlen, 0);
+	m->m_type = type;
+	if (type != MT_DATA) {
+		MBSTAT_SUB(m_mtypes[MT_DATA], 1);
+		MBSTAT_ADD(m_mtypes[type], 1);
+	}
+	return (m);
+toobig:
+	if (how & M_WAIT)
+		mbp_panic("msys_get: M_WAIT for %d bytes in one mbuf; the "
+		    "largest class holds %d", need,
+		    mp != NULL ? msys_classlen(mp) : 0);
 	return (NULL);
 }
 
 struct mbuf *
 msys_get(int how, int type, int size)
 {
-	return (msys_attach(m_get(how, type), size, how));
+	return (msys_get1(how, type, size, 0, 0));
 }
 
 struct mbuf *
 msys_gethdr(int how, int type, int size, u_int uhlen)
 {
-	return (msys_attach(uhlen > 0 ? m_gethdr_uh(how, type, uhlen) :
-	    m_gethdr(how, type), size, how));
+	return (msys_get1(how, type, size, M_PKTHDR, uhlen));
 }
 
 /*
@@ -222,9 +361,12 @@ msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
 	for (i = 0; i < msys_n; i++) {
 		if ((mp = msys_tab[i]) == &mb_cluster_pipe)
 			continue;
-		mbp_printf("%d/%d/%d/%d %d-byte size class buffers in use "
+		if (mpipe_out(mp) == 0 && mp->mp_fails == 0 &&
+		    mp->mp_waits == 0)
+			continue;	/* idle classes make no line */
+		mbp_printf("%d/%d/%d/%d %d-byte size class mbufs in use "
 		    "(current/cache/total/max)\n", mpipe_out(mp), mpipe_nfree(mp),
-		    mp->mp_total, mp->mp_nmax, mp->mp_bytes);
+		    mp->mp_total, mp->mp_nmax, msys_classlen(mp));
 		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;
 		*freeb += (u_long)mpipe_nfree(mp) * mp->mp_bytes;
 		*fails += mp->mp_fails;
@@ -245,29 +387,50 @@ msys_print(void)
 	for (i = 0; i < msys_n; i++) {
 		mp = msys_tab[i];
 		mbp_printf("%-8d %-12s %5d %5d %5d %5d %8lu %5lu %5lu\n",
-		    mp->mp_bytes, mp->mp_name, mp->mp_nnom, mp->mp_nmax,
+		    msys_classlen(mp), mp->mp_name, mp->mp_nnom, mp->mp_nmax,
 		    mpipe_nfree(mp), mpipe_out(mp), mpipe_gets(mp), mp->mp_fails,
 		    mp->mp_waits);
 	}
+}
+
+/* The default class sizes (data bytes), the cluster pipe's 2048 aside. */
+static int
+msys_defsize(int k)
+{
+	int step, base;
+
+	if (k < 6)
+		return (32 + 16 * k);		/* 32 .. 112 */
+	k -= 6;				/* 8 per doubling from 128 */
+	base = 128 << (k / 8);
+	step = base / 8;
+	if (base >= 2048)
+		return (9216);			/* jumbo */
+	return (base + step * (k % 8));
 }
 
 /* Called once from mb_poolinit, after the cluster pipe exists. */
 void
 msys_init(void)
 {
+	struct malloc_pipe *mp;
 	long n = nmbclusters;
+	int k, len, bytes, nnom, nmax;
+	char name[MPIPE_NAMELEN];
 
-	mpipe_init(&msys_pipe128, M_MSYS, 128, 128, MAX(n * 2, 256),
-	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&msys_pipe128, "msys128");
-	mpipe_init(&msys_pipe640, M_MSYS, 640, 64, MAX(n, 128),
-	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&msys_pipe640, "msys640");
-	mpipe_init(&msys_pipe1536, M_MSYS, 1536, 64, MAX(n, 128),
-	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&msys_pipe1536, "msys1536");
-	mpipe_init(&msys_pipe9216, M_MSYS, 9216, 4, MAX(n / 8, 16),
-	    MPF_NOZERO | MPF_INT, NULL, NULL, NULL);
-	mpipe_setname(&msys_pipe9216, "msys9216");
+	for (k = 0; k < MSYS_NDEFAULT; k++) {
+		len = msys_defsize(k);
+		bytes = len + (int)sizeof(struct m_hdr);
+		/* A reserve of about 4 KiB; room for the cluster count. */
+		nnom = MAX(1, 4096 / bytes);
+		nmax = len <= 256 ? MAX(n * 2, 256) : len > MCLBYTES ?
+		    MAX(n / 8, 16) : MAX(n, 128);
+		mp = &msys_defpipe[k];
+		mpipe_init(mp, M_MSYS, bytes, nnom, nmax, MPF_NOZERO | MPF_INT,
+		    NULL, NULL, NULL);
+		mb_snprintf(name, sizeof(name), "msys%d", len);
+		mpipe_setname(mp, name);
+	}
+	msys_ndef = MSYS_NDEFAULT;
 	msys_default();
 }

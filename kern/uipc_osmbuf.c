@@ -312,6 +312,10 @@ os_mbuf_blkput(struct mbuf *m)
 {
 	struct os_mbuf_pool *omp = m->m_hdr.mh_omp;
 
+	if (omp->omp_pool == NULL) {
+		msys_blkput(m);		/* a size class's mbuf, msys(9) */
+		return;
+	}
 	if (os_memblock_put(omp->omp_pool, m) != OS_OK)
 		mbp_panic("os_mbuf: mbuf %p is not a block of pool %s",
 		    (void *)m, omp->omp_pool->name ? omp->omp_pool->name : "?");
@@ -366,6 +370,8 @@ om_get(struct os_mbuf_pool *omp, int lead, int flags, u_int uhlen)
 {
 	void *blk;
 
+	if (omp->omp_pool == NULL)	/* a size class, msys(9) */
+		return (msys_poolget(omp, flags, uhlen, lead));
 	if ((blk = os_memblock_get(omp->omp_pool)) == NULL)
 		return (NULL);
 	return (m_poolinit(blk, omp, omp->omp_databuf_len, flags, uhlen,
@@ -425,7 +431,7 @@ os_mbuf_maxnew(struct os_mbuf_pool *omp)
 	if (omp != NULL)
 		return (omp->omp_databuf_len);
 	mp = msys_select(M_COPYALL);
-	return (mp != NULL ? MAX(mp->mp_bytes, (int)MLEN) : (int)MLEN);
+	return (mp != NULL ? MAX(msys_classlen(mp), (int)MLEN) : (int)MLEN);
 }
 
 static struct mbuf *

@@ -1,7 +1,9 @@
 /*
  * sys/msys.h: system mbuf size classes (msys), see msys(9).
  *
- * A size class is an mpipe(9) of storage buffers of one size.  Classes
+ * A size class is an mpipe(9) whose buffers are mbufs of one block
+ * size (the mbuf header at the block's start, msys_classlen data bytes
+ * after it), or the cluster pipe (mbufs holding a cluster).  Classes
  * are registered in a table kept sorted by size; an allocation for
  * size bytes uses the smallest class whose buffers hold size bytes, or
  * the largest class when none does (so one buffer may not hold the
@@ -25,7 +27,7 @@
 
 struct mbuf;
 
-#define MSYS_MAXCLASSES	8
+#define MSYS_MAXCLASSES	48
 
 /* The class table. */
 int	msys_register(struct malloc_pipe *mp);
@@ -34,6 +36,7 @@ void	msys_default(void);
 int	msys_nclasses(void);
 struct malloc_pipe *msys_class(int i);
 struct malloc_pipe *msys_select(int size);
+int	msys_classlen(const struct malloc_pipe *mp);
 
 /* Storage from a class, and mbufs carrying it. */
 void	*msys_alloc(int size, int how, struct malloc_pipe **mpp);

@@ -23,7 +23,11 @@
 
 MALLOC_DEFINE(M_MSYSTEST, "msystest", "msys(9) self-tests");
 
-/* The seed's example: pools of 32, 256 and 2048 bytes. */
+/*
+ * The seed's example: pools of 32, 256 and 2048 bytes of data, so
+ * blocks of that plus the mbuf header (MSYSB).
+ */
+#define MSYSB(n)	((n) + (int)sizeof(struct m_hdr))
 struct threepools {
 	struct malloc_pipe	p32, p256, p2048;
 };
@@ -31,12 +35,12 @@ struct threepools {
 static void
 three_init(struct threepools *tp, int n256)
 {
-	mpipe_init(&tp->p32, M_MSYSTEST, 32, 4, 4, 0, NULL, NULL, NULL);
+	mpipe_init(&tp->p32, M_MSYSTEST, MSYSB(32), 4, 4, 0, NULL, NULL, NULL);
 	mpipe_setname(&tp->p32, "mst-32");
-	mpipe_init(&tp->p256, M_MSYSTEST, 256, n256, n256, 0, NULL, NULL,
+	mpipe_init(&tp->p256, M_MSYSTEST, MSYSB(256), n256, n256, 0, NULL, NULL,
 	    NULL);
 	mpipe_setname(&tp->p256, "mst-256");
-	mpipe_init(&tp->p2048, M_MSYSTEST, 2048, 2, 2, 0, NULL, NULL, NULL);
+	mpipe_init(&tp->p2048, M_MSYSTEST, MSYSB(2048), 2, 2, 0, NULL, NULL, NULL);
 	mpipe_setname(&tp->p2048, "mst-2048");
 	msys_reset();
 	/* out of order on purpose: the table sorts them */
@@ -70,14 +74,15 @@ SELFTEST(msys, selection_table)
 	three_init(&tp, 2);
 	nclasses = msys_nclasses();
 	for (i = 1; i < nclasses; i++)
-		if (msys_class(i - 1)->mp_bytes >= msys_class(i)->mp_bytes)
+		if (msys_classlen(msys_class(i - 1)) >=
+		    msys_classlen(msys_class(i)))
 			order = 0;
 	for (i = 0; i < (int)nitems(tab); i++)
-		got[i] = msys_select(tab[i].size)->mp_bytes;
+		got[i] = msys_classlen(msys_select(tab[i].size));
 	dup = msys_register(&tp.p32);
 	/* Fill the table: one more is refused. */
 	for (n = 0; n < MSYS_MAXCLASSES; n++) {
-		mpipe_init(&extra[n], M_MSYSTEST, 3000 + n, 0, 1, 0, NULL,
+		mpipe_init(&extra[n], M_MSYSTEST, MSYSB(3000 + n), 0, 1, 0, NULL,
 		    NULL, NULL);
 		if (msys_register(&extra[n]) == ENOSPC)
 			full++;
@@ -92,16 +97,25 @@ SELFTEST(msys, selection_table)
 			ST_FAIL("%d bytes chose the %d class, not %d",
 			    tab[i].size, got[i], tab[i].want);
 	ST_ASSERT_EQ(dup, EEXIST);
-	ST_ASSERT_EQ(full, 3);		/* 3 + 5 fill the 8 slots */
-	/* The kernel's classes are back. */
-	ST_ASSERT_EQ(msys_nclasses(), 5);
-	ST_ASSERT_EQ(msys_select(100)->mp_bytes, 128);
-	ST_ASSERT_EQ(msys_select(129)->mp_bytes, 640);
-	ST_ASSERT_EQ(msys_select(576)->mp_bytes, 640);
-	ST_ASSERT_EQ(msys_select(1514)->mp_bytes, 1536);
-	ST_ASSERT(msys_select(1537) == &mb_cluster_pipe);
-	ST_ASSERT_EQ(msys_select(9000)->mp_bytes, 9216);
-	ST_ASSERT_EQ(msys_select(65536)->mp_bytes, 9216);
+	ST_ASSERT_EQ(full, 3);		/* 3 + the rest fill the slots */
+	/* The kernel's classes are back: 16 apart to 128, then 1.125x. */
+	ST_ASSERT_EQ(msys_nclasses(), 40);
+	ST_ASSERT_EQ(msys_classlen(msys_select(1)), 32);
+	ST_ASSERT_EQ(msys_classlen(msys_select(100)), 112);
+	ST_ASSERT_EQ(msys_classlen(msys_select(129)), 144);
+	ST_ASSERT_EQ(msys_classlen(msys_select(576)), 576);
+	ST_ASSERT_EQ(msys_classlen(msys_select(1514)), 1536);
+	ST_ASSERT_EQ(msys_classlen(msys_select(1537)), 1664);
+	ST_ASSERT(msys_select(1921) == &mb_cluster_pipe);
+	ST_ASSERT_EQ(msys_classlen(msys_select(9000)), 9216);
+	ST_ASSERT_EQ(msys_classlen(msys_select(65536)), 9216);
+	for (i = 1; i < msys_nclasses() - 1; i++)
+		if (msys_classlen(msys_class(i)) * 8 >
+		    msys_classlen(msys_class(i - 1)) * 9 &&
+		    msys_classlen(msys_class(i - 1)) >= 128)
+			ST_FAIL("classes %d and %d are more than 1.125x apart",
+			    msys_classlen(msys_class(i - 1)),
+			    msys_classlen(msys_class(i)));
 }
 
 /* The 256 class is empty: no fallback to 32 or 2048. */
@@ -186,63 +200,105 @@ SELFTEST(msys, no_fallback_wait)
 	ST_ASSERT_EQ(tp.p2048.mp_waits, 0);
 }
 
-/* mbufs with storage of the kernel's classes. */
+/*
+ * The seed's walk-through, literally (the Msys document): pools of 32,
+ * 256 and 2048 data bytes; 10 bytes come from the 32 pool, 33 from the
+ * 256, 4000 from the 2048 (the largest, though it holds less: msys_get
+ * refuses that, msys_alloc hands out its block); 250 bytes with the 256
+ * pool empty give NULL while the others still have mbufs.
+ */
+SELFTEST(msys, seed_walkthrough)
+{
+	struct threepools tp;
+	struct mbuf *m10, *m33, *m250, *h;
+	struct malloc_pipe *mp = NULL;
+	void *b4000;
+	int c4000, out32, out2048;
+
+	three_init(&tp, 1);
+	m10 = msys_get(M_DONTWAIT, MT_DATA, 10);
+	m33 = msys_get(M_DONTWAIT, MT_DATA, 33);
+	c4000 = msys_classlen(msys_select(4000));
+	b4000 = msys_alloc(4000, M_DONTWAIT, &mp);
+	m250 = msys_get(M_DONTWAIT, MT_DATA, 250);	/* 256 is empty */
+	out32 = mpipe_out(&tp.p32);
+	out2048 = mpipe_out(&tp.p2048);
+	/* 250 bytes and a packet header need 290: the 2048 pool. */
+	h = msys_gethdr(M_DONTWAIT, MT_HEADER, 250, 0);
+	ST_ASSERT(m10 != NULL && m33 != NULL && h != NULL);
+	ST_ASSERT(m10->m_flags & M_POOL);
+	ST_ASSERT(!(m10->m_flags & M_EXT));
+	ST_ASSERT_EQ(M_TRAILINGSPACE(m10), 32);
+	ST_ASSERT_EQ(M_SIZE(m33), 256);
+	ST_ASSERT_EQ(mpipe_out(&tp.p256), 1);
+	ST_ASSERT_EQ(c4000, 2048);
+	ST_ASSERT(b4000 != NULL && mp == &tp.p2048);
+	ST_ASSERT(msys_get(M_DONTWAIT, MT_DATA, 4000) == NULL);
+	ST_ASSERT(m250 == NULL);
+	ST_ASSERT_EQ(tp.p256.mp_fails, 1);
+	ST_ASSERT_EQ(out32, 1);			/* 3 of 4 still free */
+	ST_ASSERT_EQ(out2048, 1);		/* 1 of 2 still free */
+	ST_ASSERT_EQ(mpipe_out(&tp.p2048), 2);
+	ST_ASSERT(h->m_flags & M_PKTHDR);
+	ST_ASSERT_EQ(M_TRAILINGSPACE(h), 2048 - (int)sizeof(struct pkthdr));
+	m_free(m10);
+	m_free(m33);
+	m_freem(h);
+	msys_free(mp, b4000);
+	ST_ASSERT_EQ(mpipe_out(&tp.p32) + mpipe_out(&tp.p256) +
+	    mpipe_out(&tp.p2048), 0);
+	three_done(&tp);
+}
+
+/* mbufs of the kernel's classes: pool mbufs, clusters above 1920. */
 SELFTEST(msys, mbufs_by_size)
 {
 	static const struct {
 		int	size;
-		u_int	extsize;
+		int	clen;		/* the class's data bytes */
 	} tab[] = {
-		{ 250, 640 }, { 300, 640 }, { 1500, 1536 }, { 2000, MCLBYTES },
-		{ 9000, 9216 },
+		{ 10, 32 }, { 250, 256 }, { 300, 320 }, { 1500, 1536 },
+		{ 2000, MCLBYTES }, { 9000, 9216 },
 	};
-	struct mbuf *m[nitems(tab)], *h, *small, *inh;
+	struct mbuf *m[nitems(tab)], *h, *h2;
 	char data[128];
 	u_long cl = tl_mbstat().m_clusters;
-	int i, out128 = mpipe_out(msys_select(128));
-	/* a byte more than a header mbuf with the largest user header holds */
-	int big = MHLEN - (M_UHOFF + roundup(M_MAXUHLEN, 8)) + 1;
-
-	ST_ASSERT(big <= 128 && big <= (int)MHLEN);
+	int i, out112 = mpipe_out(msys_select(112));
 
 	for (i = 0; i < (int)nitems(tab); i++) {
 		m[i] = msys_get(M_DONTWAIT, MT_DATA, tab[i].size);
 		ST_ASSERT(m[i] != NULL);
 	}
-	/*
-	 * More than the largest class holds in one buffer: refused, not
-	 * an mbuf that holds less than asked (msys_alloc is the call that
-	 * hands out the largest class's buffer for the caller to chain).
-	 */
+	/* More than the largest class holds in one mbuf: refused. */
 	ST_ASSERT(msys_get(M_DONTWAIT, MT_DATA, 9217) == NULL);
 	ST_ASSERT(msys_gethdr(M_DONTWAIT, MT_DATA, 20000, 0) == NULL);
-	/* What fits in the mbuf's own data area takes no class buffer. */
-	small = msys_get(M_WAIT, MT_DATA, MLEN);
-	inh = msys_gethdr(M_WAIT, MT_HEADER, big, 0);
-	ST_ASSERT(!(small->m_flags & M_EXT) && !(inh->m_flags & M_EXT));
-	ST_ASSERT(M_TRAILINGSPACE(small) >= MLEN);
-	m_free(small);
-	m_freem(inh);
-	/* With the largest user header, big bytes no longer fit: 128. */
-	h = msys_gethdr(M_WAIT, MT_HEADER, big, M_MAXUHLEN);
+	/* The packet and user headers count against the class. */
+	h = msys_gethdr(M_WAIT, MT_HEADER, 64, 0);
+	h2 = msys_gethdr(M_WAIT, MT_HEADER, 64, M_MAXUHLEN);
 	for (i = 0; i < (int)nitems(tab); i++) {
-		ST_ASSERT(m[i]->m_flags & M_EXT);
-		ST_ASSERT_EQ(m[i]->m_ext.ext_size, tab[i].extsize);
-		ST_ASSERT_EQ(M_TRAILINGSPACE(m[i]), tab[i].extsize);
+		if (tab[i].clen == MCLBYTES) {
+			ST_ASSERT(m[i]->m_flags & M_EXT);
+			ST_ASSERT(m[i]->m_ext.ext_flags & EXT_CLUSTER);
+		} else
+			ST_ASSERT(m[i]->m_flags & M_POOL);
+		ST_ASSERT_EQ(M_SIZE(m[i]), tab[i].clen);
+		ST_ASSERT_EQ(M_TRAILINGSPACE(m[i]), tab[i].clen);
 	}
-	ST_ASSERT(m[3]->m_ext.ext_flags & EXT_CLUSTER);	/* a real cluster */
 	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl + 1);
-	ST_ASSERT(h->m_flags & M_PKTHDR);
-	ST_ASSERT_EQ(h->m_pkthdr.ph_uhlen, M_MAXUHLEN);
-	ST_ASSERT_EQ(h->m_ext.ext_size, 128);
-	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128 + 1);
+	ST_ASSERT(h->m_flags & M_PKTHDR && h->m_flags & M_POOL);
+	ST_ASSERT_EQ(M_SIZE(h), 112 - (int)sizeof(struct pkthdr));
+	ST_ASSERT_EQ(mpipe_out(msys_select(112)), out112 + 1);
+	ST_ASSERT_EQ(h2->m_pkthdr.ph_uhlen, M_MAXUHLEN);
+	ST_ASSERT_EQ(M_SIZE(h2), 176 - (int)sizeof(struct pkthdr) -
+	    M_MAXUHLEN);
 	memset(data, 0x77, sizeof(data));
-	m_copyback(h, 0, big, data, M_WAIT);
-	ST_ASSERT_EQ(h->m_len, big);			/* one buffer */
+	m_copyback(h, 0, 64, data, M_WAIT);
+	ST_ASSERT_EQ(h->m_len, 64);			/* one mbuf */
 	for (i = 0; i < (int)nitems(tab); i++)
 		m_free(m[i]);
 	m_freem(h);
-	ST_ASSERT_EQ(mpipe_out(msys_select(128)), out128);
+	m_freem(h2);
+	ST_ASSERT_EQ(mpipe_out(msys_select(112)), out112);
 	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl);
 }
 
