@@ -44,6 +44,23 @@ m_intsize(struct mbuf *m)
 }
 
 /*
+ * What a new standard mbuf holds once it takes over m's packet header
+ * (when m has one): m_intsize(m) for a standard m, but not for a pool
+ * mbuf, whose own area may be larger or smaller.  The callers that put
+ * m's first bytes into a new mbuf choose it by this.
+ */
+static inline int
+m_stdintsize(struct mbuf *m)
+{
+	int uh;
+
+	if ((m->m_flags & M_PKTHDR) == 0)
+		return ((int)MLEN);
+	uh = m->m_pkthdr.ph_uhlen;
+	return ((int)MHLEN - (uh == 0 ? 0 : (int)M_UHOFF + roundup(uh, 8)));
+}
+
+/*
  * Pool mbufs (M_POOL, uipc_osmbuf.c): m_poolinit makes the block blk of
  * the pool omp, of dlen data bytes past the header, an mbuf; m_free
  * gives it back through os_mbuf_blkput.

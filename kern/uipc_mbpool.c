@@ -263,14 +263,19 @@ mb_poolinit(void)
  * even when len would fit MLEN, because the header that moves in would
  * shrink the area (a class mbuf keeps that header inside its data
  * buffer, so the class is chosen for len plus a packet header and the
- * largest user header).  NULL when memory is short or no class holds len
- * bytes in one buffer (M_DONTWAIT).
+ * largest user header; a cluster keeps the header outside, so it holds
+ * MCLBYTES).  NULL when memory is short or no class holds len bytes in
+ * one buffer (M_DONTWAIT).
  */
 struct mbuf *
 mb_getstorage(int how, int type, int len, int cap)
 {
-	if (len > cap)
-		return (msys_get(how, type, MAX(len, (int)MLEN + 1) +
-		    (int)sizeof(struct pkthdr) + M_MAXUHLEN));
-	return (m_get(how, type));
+	int want = MAX(len, (int)MLEN + 1);
+	int hdr = (int)sizeof(struct pkthdr) + M_MAXUHLEN;
+
+	if (len <= cap)
+		return (m_get(how, type));
+	if (msys_select(want + hdr) == &mb_cluster_pipe && want <= MCLBYTES)
+		return (m_getcl(how, type, 0));
+	return (msys_get(how, type, want + hdr));
 }

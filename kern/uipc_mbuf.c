@@ -587,6 +587,38 @@ m_apply(struct mbuf *m, int off, int len,
 /*
  * Copying.
  */
+
+/*
+ * The mbuf m_copym copies count bytes of m into (with copyhdr, m0's
+ * packet header too): a standard mbuf, unless m is a pool mbuf whose
+ * bytes a standard one cannot hold, then one of the size class that
+ * holds them and the header, a cluster when that class is the cluster
+ * pipe (so a region inside them stays contiguous); a standard one when
+ * no class can.
+ */
+static struct mbuf *
+m_copym_get(struct mbuf *m, struct mbuf *m0, int count, int copyhdr,
+    int how)
+{
+	struct malloc_pipe *mp;
+	int cap = MLEN, need = count;
+
+	if ((m->m_flags & (M_POOL | M_EXT)) == M_POOL) {
+		if (copyhdr) {
+			cap = m_stdintsize(m0);
+			need += (int)sizeof(struct pkthdr) +
+			    m0->m_pkthdr.ph_uhlen;
+		}
+		if (count > cap && (mp = msys_select(need)) != NULL) {
+			if (mp == &mb_cluster_pipe && count <= MCLBYTES)
+				return (m_getcl(how, m->m_type, 0));
+			if (mp != &mb_cluster_pipe && msys_classlen(mp) >= need)
+				return (msys_get(how, m->m_type, need));
+		}
+	}
+	return (m_get(how, m->m_type));
+}
+
 struct mbuf *
 m_copym(struct mbuf *m0, int off0, int len, int how)
 {
@@ -617,7 +649,7 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 			off = 0;
 			continue;
 		}
-		if ((n = m_get(how, m->m_type)) == NULL)
+		if ((n = m_copym_get(m, m0, count, copyhdr, how)) == NULL)
 			goto nospace;
 		*np = n;
 		np = &n->m_next;
@@ -635,7 +667,7 @@ m_copym(struct mbuf *m0, int off0, int len, int how)
 				goto nospace;
 			n->m_data = m->m_data + off;
 		} else {
-			/* Deep; a pool mbuf may hold more than n does. */
+			/* Deep; n may still hold less (no class fits). */
 			count = MIN(count, m_trailingspace(n));
 			memcpy(mtod(n, caddr_t), mtod(m, caddr_t) + off, count);
 			MBSTAT_ADD(m_cp_copym, count);
@@ -798,7 +830,7 @@ m_prepend(struct mbuf *m, int len, int how)
 		m->m_data -= len;
 		m->m_len += len;
 	} else {
-		room = m_intsize(m);
+		room = m_stdintsize(m);		/* mn takes m's header */
 		if (len > room)
 			mn = m_getcl(how, m->m_type, 0);
 		else
@@ -861,7 +893,7 @@ m_pullup1(struct mbuf *n, int len, struct mbuf *(*getnew)(struct mbuf *,
 			m = getnew(n, len, arg);
 		else
 			m = mb_getstorage(M_DONTWAIT, n->m_type, len,
-			    m_intsize(n));
+			    m_stdintsize(n));
 		if (m == NULL)
 			goto bad;
 		if (n->m_flags & M_PKTHDR)
@@ -1002,6 +1034,38 @@ m_catpkt(struct mbuf *m, struct mbuf *n)
 }
 
 /*
+ * m_split's copy of an internal mbuf's rest: m's bytes past len go to
+ * new mbufs (of the class that holds them when m is a pool mbuf bigger
+ * than a standard one, m_copym_get), linked after the copy; m is cut
+ * at len.  The first of them, or NULL with m unchanged.
+ */
+static struct mbuf *
+m_split_copytail(struct mbuf *m, int len, int how)
+{
+	struct mbuf *top = NULL, **np = &top, *t;
+	int off = len, count;
+
+	while (off < m->m_len) {
+		t = m_copym_get(m, NULL, m->m_len - off, 0, how);
+		if (t == NULL) {
+			m_freem(top);
+			return (NULL);
+		}
+		count = MIN(m->m_len - off, m_trailingspace(t));
+		memcpy(mtod(t, caddr_t), mtod(m, caddr_t) + off, count);
+		MBSTAT_ADD(m_cp_split, count);
+		t->m_len = count;
+		off += count;
+		*np = t;
+		np = &t->m_next;
+	}
+	*np = m->m_next;
+	m->m_next = NULL;
+	m->m_len = len;
+	return (top);
+}
+
+/*
  * Split the chain at len0: m0 keeps the first len0 bytes, the returned
  * chain holds the rest (a packet header copy when m0 has one; an empty
  * mbuf when nothing is left).  Storage is shared, internal data copied.
@@ -1038,8 +1102,12 @@ m_split(struct mbuf *m0, int len0, int how)
 			return (n);
 		}
 		if (!(m->m_flags & M_EXT) && remain > m_size(n)) {
-			/* The rest does not fit beside the header. */
-			if ((n->m_next = m_split(m, len, how)) == NULL) {
+			/*
+			 * The rest does not fit beside the header (m may be
+			 * m0 itself, a pool mbuf bigger than a standard one).
+			 */
+			if ((n->m_next = m_split_copytail(m, len, how)) ==
+			    NULL) {
 				m_free(n);
 				return (NULL);
 			}
@@ -1053,10 +1121,13 @@ m_split(struct mbuf *m0, int len0, int how)
 			m->m_next = NULL;
 			return (n);
 		}
-		/* A pool mbuf's rest may not fit a standard mbuf. */
-		n = !(m->m_flags & M_EXT) && remain > (int)MLEN ?
-		    msys_get(how, m->m_type, remain) : m_get(how, m->m_type);
-		if (n == NULL)
+		if (!(m->m_flags & M_EXT) && remain > (int)MLEN) {
+			/* A pool mbuf's rest, too big for a standard one. */
+			if ((n = m_split_copytail(m, len, how)) != NULL)
+				m_region_keep(m0, 0, len0);
+			return (n);
+		}
+		if ((n = m_get(how, m->m_type)) == NULL)
 			return (NULL);
 	}
 	if (remain == 0)

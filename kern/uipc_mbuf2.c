@@ -244,7 +244,7 @@ m_ensure_contig(struct mbuf **mp, int len0)
 		m_take(m, len - m->m_len, mtod(m, caddr_t) + m->m_len);
 		m->m_len = len;
 	} else {
-		cap = m_intsize(m);
+		cap = m_stdintsize(m);
 		if ((n = m_getfor3(M_DONTWAIT, m->m_type, len, cap)) == NULL)
 			return (false);
 		if (m->m_flags & M_PKTHDR)
@@ -333,7 +333,7 @@ m_cow1(const struct m_cow *cw, struct mbuf *prev, struct mbuf *x, int x0,
 			m_freem(chunks);
 			return (EMSGSIZE);
 		}
-		cap = head && chunks == NULL ? m_intsize(x) : (int)MLEN;
+		cap = head && chunks == NULL ? m_stdintsize(x) : (int)MLEN;
 		if ((c = m_getfor3(how, x->m_type, end - pos, cap)) == NULL)
 			goto nomem;
 		*cp = last = c;

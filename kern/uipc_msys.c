@@ -346,6 +346,21 @@ msys_gethdr(int how, int type, int size, u_int uhlen)
 	return (msys_get1(how, type, size, M_PKTHDR, uhlen));
 }
 
+/* Class mbufs out of every slot, bound to the table or not. */
+u_long
+msys_nout(void)
+{
+	u_long n = 0;
+	size_t i;
+	int s;
+
+	s = mbp_splhigh();
+	for (i = 0; i < nitems(msys_pools); i++)
+		n += (u_long)msys_pools[i].msp_out;
+	mbp_splx(s);
+	return (n);
+}
+
 /*
  * netstat -m's size-class lines, BSD style, and the classes' sums for
  * its totals: bytes out and free, failures, sleeps.  The class that is

@@ -43,6 +43,7 @@ void	*msys_alloc(int size, int how, struct malloc_pipe **mpp);
 void	msys_free(struct malloc_pipe *mp, void *buf);
 struct mbuf *msys_get(int how, int type, int size);
 struct mbuf *msys_gethdr(int how, int type, int size, u_int uhlen);
+u_long	msys_nout(void);
 void	msys_print(void);
 void	msys_print_brief(u_long *outb, u_long *freeb, u_long *fails,
 	    u_long *waits);

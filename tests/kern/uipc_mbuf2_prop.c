@@ -3,8 +3,11 @@
  * and m_datarange(9), suite "mbuf2", name "prop".
  *
  * One packet, built from random internal mbufs, clusters, writable
- * m_extadd buffers with a csum method, read-only ones without, and empty
- * mbufs at random places in their storage, goes through a long run of random calls: m_pulldown,
+ * m_extadd buffers with a csum method, read-only ones without, mbufs of
+ * a random msys(9) class of the run's table (pool mbufs, M_POOL, whose
+ * header sits in their own block, so a chain mixes block sizes) and
+ * empty mbufs at random places in their storage, goes through a long
+ * run of random calls: m_pulldown,
  * m_ensure_contig, m_makewritable (then written through the mbufs),
  * m_copyback_cow, m_datarange and m_datarange_rw (then written through
  * the pointer), and the core's m_pullup, m_prepend, m_adj, m_catpkt,
@@ -20,8 +23,9 @@
  *   - a witness (a copy sharing the packet's storage, kept for a while)
  *     still holds the bytes it had when it was made: nothing shared was
  *     written;
- *   - the outstanding mbufs, clusters and external buffers are exactly
- *     those reachable from the packet and the witness: nothing leaked.
+ *   - the outstanding mbufs, class mbufs (msys_nout), clusters and
+ *     external buffers are exactly those reachable from the packet and
+ *     the witness: nothing leaked.
  * The run is cut into runs of PROP_RUNSTEPS steps (100 for the
  * fuzzer), each with a fresh packet, a class table of msys(9) (the
  * kernel's, fewer, smaller, none above a cluster, none at all) and a
@@ -263,17 +267,42 @@ mr_add(int a, int b)
  */
 
 /*
+ * A mbuf of a random class of the table (not the cluster pipe, whose
+ * mbufs are standard ones), a packet header one when hdr; NULL when the
+ * draw falls on the cluster pipe or an empty table, or the class is out
+ * of mbufs (M_DONTWAIT: a class's cap is no reason to sleep here).
+ */
+static struct mbuf *
+prop_poolmbuf(bool hdr)
+{
+	struct malloc_pipe *mp = msys_class(rndn(msys_nclasses()));
+	int len;
+
+	if (mp == NULL || mp == &mb_cluster_pipe)
+		return (NULL);
+	len = msys_classlen(mp);
+	if (!hdr)
+		return (msys_get(M_DONTWAIT, MT_DATA, len));
+	/* a class too small for a packet header gives the one that holds it */
+	return (msys_gethdr(M_DONTWAIT, MT_DATA, MAX(0, len -
+	    (int)sizeof(struct pkthdr)), 0));
+}
+
+/*
  * One random mbuf holding random bytes; appended to the model at *lenp.
  * The chain it joins holds chainlen bytes so far.
  */
 static struct mbuf *
 prop_mbuf(bool hdr, uint8_t *mod, int *lenp, int chainlen)
 {
-	struct mbuf *m;
+	struct mbuf *m = NULL;
 	caddr_t buf, start;
-	int kind = rndn(10), size, len;
+	int kind = rndn(12), size, len;
 
-	m = hdr ? m_gethdr(M_WAIT, MT_DATA) : m_get(M_WAIT, MT_DATA);
+	if (kind >= 10)
+		m = prop_poolmbuf(hdr);
+	if (m == NULL)
+		m = hdr ? m_gethdr(M_WAIT, MT_DATA) : m_get(M_WAIT, MT_DATA);
 	if (kind < 3)
 		m_clget(m, M_WAIT);
 	else if (kind < 5) {
@@ -330,12 +359,15 @@ static caddr_t seen[PROP_OBJS];
 static int nseen;
 
 static void
-count_chain(struct mbuf *m, long *mbufs, long *cls, long *exts)
+count_chain(struct mbuf *m, long *mbufs, long *pools, long *cls, long *exts)
 {
 	int i;
 
 	for (; m != NULL; m = m->m_next) {
-		(*mbufs)++;
+		if (m->m_flags & M_POOL)
+			(*pools)++;	/* a class mbuf, msys_nout's */
+		else
+			(*mbufs)++;
 		if ((m->m_flags & M_EXT) == 0)
 			continue;
 		for (i = 0; i < nseen; i++)
@@ -411,9 +443,10 @@ prop_window(struct mbuf *m)
 
 /* The whole state: packet, regions, witness, counts.  0 or a reason. */
 static const char *
-prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
+prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long po0, long cl0,
+    long ex0)
 {
-	long mbufs = 0, cls = 0, exts = 0;
+	long mbufs = 0, pools = 0, cls = 0, exts = 0;
 	const char *why;
 	uint8_t *p;
 	int i;
@@ -435,13 +468,15 @@ prop_check(struct mbuf *m, struct mbuf *wit, long mb0, long cl0, long ex0)
 	if ((why = prop_window(m)) != NULL)
 		return (why);
 	nseen = 0;
-	count_chain(m, &mbufs, &cls, &exts);
-	count_chain(wit, &mbufs, &cls, &exts);
+	count_chain(m, &mbufs, &pools, &cls, &exts);
+	count_chain(wit, &mbufs, &pools, &cls, &exts);
 	if ((long)mbstat_mbufs() - mb0 != mbufs ||
+	    (long)msys_nout() - po0 != pools ||
 	    (long)tl_mbstat().m_clusters - cl0 != cls ||
 	    (long)tl_mbstat().m_extbufs - ex0 != exts) {
-		printf("# prop: mbufs %ld/%ld clusters %ld/%ld ext %ld/%ld\n",
-		    (long)mbstat_mbufs() - mb0, mbufs,
+		printf("# prop: mbufs %ld/%ld class mbufs %ld/%ld clusters "
+		    "%ld/%ld ext %ld/%ld\n", (long)mbstat_mbufs() - mb0, mbufs,
+		    (long)msys_nout() - po0, pools,
 		    (long)tl_mbstat().m_clusters - cl0, cls,
 		    (long)tl_mbstat().m_extbufs - ex0, exts);
 		return ("outstanding counts (a leak)");
@@ -735,14 +770,15 @@ prop_step(struct mbuf **mp, bool inject)
 
 /*
  * The class tables (msys(9)) the runs choose from: the kernel's own
- * (by size: 128, 640, 1536, the cluster pipe, 9216) and tables made of
- * some of them or of a class of the test's own, so that m_contigmax()
- * takes many values and every call meets a limit below a cluster.
+ * (40 classes of 32 to 1920 data bytes, the cluster pipe, 9216) and
+ * tables made of some of them or of a class of the test's own (blocks
+ * of 1000 bytes: 952 data bytes), so that m_contigmax() takes many
+ * values and every call meets a limit below a cluster.
  */
 #define PROP_NTABS	6
 static const char *const prop_tabnames[PROP_NTABS] = {
 	"default", "none above a cluster", "the cluster alone",
-	"128 and 640", "one of 1000 bytes", "none",
+	"up to 640", "one of 1000 bytes", "none",
 };
 static struct malloc_pipe *prop_kclass[MSYS_MAXCLASSES];
 static int prop_nkclass;
@@ -756,9 +792,9 @@ prop_table(int t)
 	msys_reset();
 	for (i = 0; i < prop_nkclass; i++) {
 		if ((t == 0) ||
-		    (t == 1 && prop_kclass[i]->mp_bytes <= MCLBYTES) ||
+		    (t == 1 && msys_classlen(prop_kclass[i]) <= MCLBYTES) ||
 		    (t == 2 && prop_kclass[i] == &mb_cluster_pipe) ||
-		    (t == 3 && prop_kclass[i]->mp_bytes <= 640))
+		    (t == 3 && msys_classlen(prop_kclass[i]) <= 640))
 			msys_register(prop_kclass[i]);
 	}
 	if (t == 4)
@@ -779,7 +815,7 @@ prop_run(long steps, long trace)
 {
 	struct mbuf *m, *wit = NULL;
 	long mb0 = mbstat_mbufs(), cl0 = tl_mbstat().m_clusters;
-	long ex0 = tl_mbstat().m_extbufs, step;
+	long ex0 = tl_mbstat().m_extbufs, po0 = (long)msys_nout(), step;
 	const char *why = NULL;
 	bool inject = false;
 
@@ -789,7 +825,7 @@ prop_run(long steps, long trace)
 	prop_nkclass = msys_nclasses();
 	for (step = 0; step < prop_nkclass; step++)
 		prop_kclass[step] = msys_class(step);
-	mpipe_init(&prop_pipe1000, M_PDTEST, 1000, 2, 64, 0, NULL, NULL,
+	mpipe_init(&prop_pipe1000, M_PDTEST, 1000, 2, 512, 0, NULL, NULL,
 	    NULL);
 	m = NULL;
 	for (step = 0; step < steps && why == NULL; step++) {
@@ -822,7 +858,7 @@ prop_run(long steps, long trace)
 		why = prop_step(&m, inject);
 		mb_fail_after(-1);
 		if (why == NULL)
-			why = prop_check(m, wit, mb0, cl0, ex0);
+			why = prop_check(m, wit, mb0, po0, cl0, ex0);
 		if (why != NULL) {
 			m_print(m);
 			snprintf(prop_detail, sizeof(prop_detail),

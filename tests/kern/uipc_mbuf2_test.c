@@ -197,9 +197,15 @@ SELFTEST(mbuf2, cluster)
 	m = pdt_build("i100 i200 i200");
 	n = m_pulldown(m, 50, 300, &off);
 	ST_ASSERT(n != NULL && n == m->m_next && off == 0);
-	ST_ASSERT(n->m_flags & M_EXT);
+	/*
+	 * A class mbuf (header in its own block, no external storage) of
+	 * the class that holds 300 bytes after the largest packet header
+	 * that may move in (mb_getstorage).
+	 */
+	ST_ASSERT((n->m_flags & M_POOL) && (n->m_flags & M_EXT) == 0);
 	ST_ASSERT(msys_select(300) != NULL);
-	ST_ASSERT_EQ(n->m_ext.ext_size, msys_select(300)->mp_bytes);
+	ST_ASSERT_EQ(M_SIZE(n), msys_classlen(msys_select(300 +
+	    (int)sizeof(struct pkthdr) + M_MAXUHLEN)));
 	ST_ASSERT(pat_at(mtod(n, caddr_t), 50, 300));
 	ST_ASSERT_EQ(m->m_len, 50);
 	ST_ASSERT(pdt_holds(m, 0, 500));
@@ -301,7 +307,7 @@ SELFTEST(mbuf2, failures)
 	ST_ASSERT_EQ(tl_mbstat().m_pdfail, fail0 + 4);
 	/* a cluster that cannot be had */
 	m = pdt_build("i100 i200 i200");
-	mb_fail_after(1);			/* the mbuf, not its cluster */
+	mb_fail_after(0);	/* a class mbuf is one allocation: its block */
 	m = m_pulldown(m, 50, 300, &off);
 	mb_fail_after(-1);
 	ST_ASSERT(m == NULL);
@@ -574,7 +580,12 @@ SELFTEST(mbuf2, small_classes)
 	struct mbuf *m, *m0, *n;
 	int off, frees0 = pdt_extfrees;
 
-	mpipe_init(&pdt_pipe640, M_PDTEST, 640, 4, 4, 0, NULL, NULL, NULL);
+	/*
+	 * Blocks that are mbufs: 640 data bytes after the mbuf header and
+	 * the largest packet header that may move in.
+	 */
+	mpipe_init(&pdt_pipe640, M_PDTEST, 640 + (int)sizeof(struct m_hdr) +
+	    (int)sizeof(struct pkthdr) + M_MAXUHLEN, 4, 4, 0, NULL, NULL, NULL);
 	msys_reset();
 	msys_register(&pdt_pipe640);
 	ST_ASSERT_EQ(m_contigmax(), 640);

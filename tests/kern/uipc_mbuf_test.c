@@ -528,10 +528,18 @@ SELFTEST(mbuf, pullup)
 	m = mk_chain("r10 c1000");
 	h = m;
 	m = m_pullup(m, 700);		/* > MHLEN: the class that fits */
-	ST_ASSERT(m != NULL && m != h && (m->m_flags & M_EXT));
+	/*
+	 * A class mbuf (its header in its own block, no M_EXT), of the
+	 * class that holds 700 bytes after the largest packet header that
+	 * may move in; the header sits in its data buffer.
+	 */
+	ST_ASSERT(m != NULL && m != h && (m->m_flags & M_POOL) &&
+	    (m->m_flags & M_EXT) == 0);
 	ST_ASSERT(m->m_len >= 700 && holds_pat(m, 0, 1010));
 	ST_ASSERT(msys_select(700) != NULL);
-	ST_ASSERT_EQ(m->m_ext.ext_size, msys_select(700)->mp_bytes);
+	ST_ASSERT_EQ(M_SIZE(m), msys_classlen(msys_select(700 +
+	    (int)sizeof(struct pkthdr) + M_MAXUHLEN)) -
+	    (int)sizeof(struct pkthdr));
 	m_freem(m);
 	/* too long, or longer than the chain: freed, NULL */
 	m = mk_chain("i10 c2000 c2000 c2000 c2000 c2000 c100");

@@ -905,7 +905,7 @@ SELFTEST_FLAGS(os_mbuf, netstat, 0)	/* os_mbuf is a macro */
 {
 	static struct tpool pa, pb;
 	static os_membuf_t mema[TPOOL_MEM(4, 32)], memb[TPOOL_MEM(2, 512)];
-	static char out[8192];
+	static char out[16384];	/* a row per msys class too */
 	char line[32], want[80];
 	struct os_mbuf *m;
 	size_t n;
