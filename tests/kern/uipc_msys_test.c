@@ -372,3 +372,104 @@ SELFTEST(msys, cluster_intr_reserve)
 	ST_ASSERT(icext);
 	ST_ASSERT_EQ(cp->mp_intres, intres + 1);
 }
+
+/* Fill m's data with the pattern byte (base + i) & 0xff. */
+static void
+chain_fill(struct mbuf *m, int base)
+{
+	int i;
+
+	for (; m != NULL; m = m->m_next)
+		for (i = 0; i < m->m_len; i++)
+			mtod(m, uint8_t *)[i] = (uint8_t)(base++);
+}
+
+/* Is m a sound chain of len pattern bytes from base? */
+static bool
+chain_is(struct mbuf *m, int base, int len)
+{
+	static uint8_t buf[4096];
+	char why[160];
+	int i;
+
+	if (m_sanity(m, why, sizeof(why)) != 0 ||
+	    m_region_sanity(m, why, sizeof(why)) != 0) {
+		printf("# %s\n", why);
+		return (false);
+	}
+	if (m_length(m) != len || len > (int)sizeof(buf))
+		return (false);
+	m_copydata(m, 0, len, buf);
+	for (i = 0; i < len; i++)
+		if (buf[i] != (uint8_t)(base + i))
+			return (false);
+	return (true);
+}
+
+/*
+ * The chain calls on a packet held in one class mbuf bigger than a
+ * standard one (the bugs the property test found once it built such
+ * chains): m_split near its start recursed without end (FreeBSD's
+ * m_split, sys/kern/uipc_mbuf.c, assumes "m can't be the lead packet"
+ * when the rest exceeds MHLEN, which a pool mbuf breaks); m_prepend put
+ * more than MHLEN bytes in a standard mbuf because it sized it by the
+ * pool mbuf's area; m_copym cut a region of a pool mbuf into standard
+ * mbufs; m_pullup with only the cluster pipe refused what a cluster
+ * holds.  Every class mbuf goes back (msys_nout).
+ */
+SELFTEST(msys, chain_calls)
+{
+	struct mbuf *m, *n, *c;
+	u_long out0 = msys_nout(), cl0 = tl_mbstat().m_clusters;
+	void *p;
+
+	/* m_split at 10 of a 600-byte class packet */
+	m = msys_gethdr(M_WAIT, MT_DATA, 600, 0);
+	ST_ASSERT(m != NULL && (m->m_flags & M_POOL));
+	m->m_len = m->m_pkthdr.len = 600;
+	chain_fill(m, 0);
+	n = m_split(m, 10, M_DONTWAIT);
+	ST_ASSERT(n != NULL);
+	ST_ASSERT(chain_is(m, 0, 10) && m->m_pkthdr.len == 10);
+	ST_ASSERT(chain_is(n, 10, 590) && n->m_pkthdr.len == 590);
+	ST_ASSERT(n->m_next != NULL && n->m_next->m_len == 590);
+	m_freem(n);
+	/* m_prepend of 200 bytes (more than MHLEN) before it */
+	ST_ASSERT_EQ(M_LEADINGSPACE(m), 0);	/* the header is before it */
+	m = m_prepend(m, 200, M_DONTWAIT);
+	ST_ASSERT(m != NULL && m->m_len == 200);
+	ST_ASSERT(m->m_flags & M_EXT);		/* a cluster holds it */
+	m_freem(m);
+	/* m_copym keeps a region of a pool mbuf in one mbuf */
+	m = msys_gethdr(M_WAIT, MT_DATA, 1500, 0);
+	m->m_len = m->m_pkthdr.len = 1500;
+	chain_fill(m, 7);
+	p = m_datarange(&m, 100, 1000, M_DONTWAIT);
+	ST_ASSERT(p != NULL && m->m_pkthdr.ph_nregions == 1);
+	c = m_copym(m, 0, M_COPYALL, M_DONTWAIT);
+	ST_ASSERT(c != NULL && chain_is(c, 7, 1500));
+	ST_ASSERT_EQ(c->m_pkthdr.ph_nregions, 1);
+	ST_ASSERT(c->m_len == 1500);		/* one class mbuf */
+	ST_ASSERT(c->m_flags & M_POOL);
+	m_freem(c);
+	c = m_copym(m, 100, 1000, M_DONTWAIT);	/* no header: 1000 bytes */
+	ST_ASSERT(c != NULL && c->m_len == 1000 && (c->m_flags & M_POOL));
+	ST_ASSERT_EQ(M_SIZE(c), msys_classlen(msys_select(1000)));
+	m_freem(c);
+	m_freem(m);
+	/* m_pullup of 1979 bytes with the cluster pipe the only class */
+	msys_reset();
+	msys_register(&mb_cluster_pipe);
+	m = m_gethdr(M_WAIT, MT_DATA);
+	m->m_len = 100;
+	m->m_next = m_getcl(M_WAIT, MT_DATA, 0);
+	m->m_next->m_len = 1900;
+	m->m_pkthdr.len = 2000;
+	chain_fill(m, 3);
+	m = m_pullup(m, 1979);
+	msys_default();
+	ST_ASSERT(m != NULL && m->m_len >= 1979 && chain_is(m, 3, 2000));
+	m_freem(m);
+	ST_ASSERT_EQ(msys_nout(), out0);
+	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl0);
+}
