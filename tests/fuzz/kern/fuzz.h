@@ -6,7 +6,7 @@
 #define _FUZZ_H_
 
 struct fuzz_mark {
-	unsigned long	mbufs, clusters, ext;
+	unsigned long	mbufs, clusters, ext, classmbufs;
 };
 
 void	fuzz_frame_setup(void);

@@ -17,7 +17,8 @@
  * and hands them to fuzz_frame_input.
  *
  * After the input, the stack's state is flushed (ARP, reassembly,
- * queues) and every mbuf, cluster and external buffer must be back:
+ * queues) and every mbuf, class mbuf (msys_nout), cluster and external
+ * buffer must be back:
  * otherwise the input leaked, and the target aborts so libFuzzer keeps
  * it as a crash.
  */
@@ -26,6 +27,7 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
+#include <sys/msys.h>
 #include <sys/machdep.h>
 #include <net/if.h>
 #include <net/ip6.h>
@@ -201,6 +203,7 @@ fuzz_leak_mark(struct fuzz_mark *k)
 	k->mbufs = mbstat_mbufs();
 	k->clusters = st.m_clusters;
 	k->ext = st.m_extbufs;
+	k->classmbufs = msys_nout();
 }
 
 /* After it: the stack flushed, everything back, or abort. */
@@ -213,10 +216,11 @@ fuzz_leak_check(const struct fuzz_mark *k, const char *who)
 	fz_drain_output();
 	mbstat_read(&st);
 	if (mbstat_mbufs() != k->mbufs || st.m_clusters != k->clusters ||
-	    st.m_extbufs != k->ext) {
+	    st.m_extbufs != k->ext || msys_nout() != k->classmbufs) {
 		printf("%s: leak: mbufs %lu -> %lu, clusters %lu -> %lu, "
-		    "ext %lu -> %lu\n", who, k->mbufs, mbstat_mbufs(),
-		    k->clusters, st.m_clusters, k->ext, st.m_extbufs);
+		    "ext %lu -> %lu, class mbufs %lu -> %lu\n", who, k->mbufs,
+		    mbstat_mbufs(), k->clusters, st.m_clusters, k->ext,
+		    st.m_extbufs, k->classmbufs, msys_nout());
 		fuzz_abort();
 	}
 }
