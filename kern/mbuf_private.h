@@ -61,12 +61,43 @@ m_stdintsize(struct mbuf *m)
 }
 
 /*
- * Pool mbufs (M_POOL, uipc_osmbuf.c): m_poolinit makes the block blk of
- * the pool omp, of dlen data bytes past the header, an mbuf; m_free
- * gives it back through os_mbuf_blkput.
+ * Pool mbufs (M_POOL: os_mbuf(9) pools, msys(9) classes): m_poolinit
+ * makes the block blk of the pool omp an mbuf, its header at the
+ * block's start, dlen data bytes after it; with M_PKTHDR the packet
+ * header and uhlen bytes of user header open the data buffer, as in
+ * Mynewt.  m_free gives it back through msys_blkput (a class's) or
+ * os_mbuf_blkput (a Mynewt pool's).  Inline, so that a class
+ * allocation is as short as m_get.
  */
-struct mbuf *m_poolinit(void *blk, struct os_mbuf_pool *omp, int dlen,
-	    int flags, u_int uhlen, int lead);
+static inline struct mbuf *
+m_poolinit(void *blk, struct os_mbuf_pool *omp, int dlen, int flags,
+    u_int uhlen, int lead)
+{
+	struct mbuf *m = blk;
+	int hdr = (flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) + uhlen : 0;
+
+	MBP_ASSERTMSG(hdr + lead <= dlen && hdr <= 255, "m_poolinit: %d "
+	    "header and %d leading bytes do not fit a %d-byte block", hdr,
+	    lead, dlen);
+	m->m_next = NULL;
+	m->m_nextpkt = NULL;
+	m->m_len = 0;
+	m->m_type = MT_DATA;
+	m->m_flags = M_POOL | (flags & M_PKTHDR);
+	m->m_hdr.mh_omp = omp;
+	m->m_hdr.mh_dlen = dlen;
+	m->m_hdr.mh_uflags = 0;
+	m->m_hdr.mh_pkthdr_len = hdr;
+	if (flags & M_PKTHDR) {
+		memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
+		m->m_pkthdr.ph_uhlen = uhlen;
+		memset(M_UHDR(m), 0, uhlen);
+	}
+	m->m_data = m->m_dat + hdr + lead;
+	MBSTAT_ADD(m_mtypes[MT_DATA], 1);
+	return (m);
+}
+
 void	 os_mbuf_blkput(struct mbuf *m);
 
 /* Drop m's packet header flag, and its Mynewt length with it. */

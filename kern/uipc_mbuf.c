@@ -24,6 +24,7 @@
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
+#include <sys/os_mbuf.h>
 #include "mbuf_private.h"
 
 
@@ -167,40 +168,6 @@ m_init(struct mbuf *m, int type, int flags)
 		m->m_data = m->m_dat;
 	}
 	MBSTAT_ADD(m_mtypes[type], 1);
-	return (m);
-}
-
-/*
- * A pool's block as an mbuf (os_mbuf(9)): the header at the block's
- * start, dlen data bytes after it; with M_PKTHDR the packet header and
- * uhlen bytes of user header open the data buffer, as in Mynewt.
- */
-struct mbuf *
-m_poolinit(void *blk, struct os_mbuf_pool *omp, int dlen, int flags,
-    u_int uhlen, int lead)
-{
-	struct mbuf *m = blk;
-	int hdr = (flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) + uhlen : 0;
-
-	MBP_ASSERTMSG(hdr + lead <= dlen && hdr <= 255, "m_poolinit: %d "
-	    "header and %d leading bytes do not fit a %d-byte block", hdr,
-	    lead, dlen);
-	m->m_next = NULL;
-	m->m_nextpkt = NULL;
-	m->m_len = 0;
-	m->m_type = MT_DATA;
-	m->m_flags = M_POOL | (flags & M_PKTHDR);
-	m->m_hdr.mh_omp = omp;
-	m->m_hdr.mh_dlen = dlen;
-	m->m_hdr.mh_uflags = 0;
-	m->m_hdr.mh_pkthdr_len = hdr;
-	if (flags & M_PKTHDR) {
-		memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
-		m->m_pkthdr.ph_uhlen = uhlen;
-		memset(M_UHDR(m), 0, uhlen);
-	}
-	m->m_data = m->m_dat + hdr + lead;
-	MBSTAT_ADD(m_mtypes[MT_DATA], 1);
 	return (m);
 }
 
@@ -428,9 +395,12 @@ m_free(struct mbuf *m)
 	if (m->m_flags & M_EXT)
 		m_extfree(m);
 	MBSTAT_SUB(m_mtypes[m->m_type], 1);
-	if (__predict_false(m->m_flags & M_POOL))
-		os_mbuf_blkput(m);
-	else
+	if (__predict_false(m->m_flags & M_POOL)) {
+		if (m->m_hdr.mh_omp->omp_pool == NULL)
+			msys_blkput(m);		/* a size class's, msys(9) */
+		else
+			os_mbuf_blkput(m);	/* a Mynewt pool's */
+	} else
 		mb_release(m);
 	return (n);
 }

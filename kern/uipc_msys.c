@@ -17,7 +17,7 @@
  *
  * Each registered pipe is bound to a slot (struct msys_pool) that its
  * mbufs point at (mh_omp): an os_mbuf_pool with omp_pool NULL, which
- * is how m_free (os_mbuf_blkput) tells a class block from a Mynewt
+ * is how m_free (msys_blkput) tells a class block from a Mynewt
  * pool's.  A slot stays bound while any of its blocks is out, so a
  * block always goes back to the pipe it came from.
  *
@@ -28,8 +28,8 @@
  * 9216-byte class for jumbo frames.
  *
  * Invariants: msys_tab[0 .. msys_n-1] are distinct pipes in strictly
- * increasing order of msys_classlen; the table and the slots change
- * only at splhigh.
+ * increasing order of msys_classlen, msys_len and msys_lut describe
+ * them; the table, the lookup and the slots change only at splhigh.
  */
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
@@ -40,11 +40,16 @@
 
 MBP_MEMTYPE_DEFINE(M_MSYS, "msys");
 
-/* A class's binding: what its mbufs' mh_omp points at. */
+/*
+ * A class's binding: what its mbufs' mh_omp points at.  A slot is bound
+ * to its pipe while the pipe is in the table and, after it leaves the
+ * table, until the pipe has no block out (msys_drain): an mbuf always
+ * goes back to the pipe it came from, and the pipe of a bound slot is
+ * alive (a caller destroys a pipe only with every block back).
+ */
 struct msys_pool {
 	struct os_mbuf_pool	 msp_omp;	/* first: mh_omp is its address */
 	struct malloc_pipe	*msp_pipe;	/* NULL: slot unused */
-	int			 msp_out;	/* blocks out of the slot */
 	int			 msp_intab;	/* in the class table */
 };
 
@@ -52,6 +57,24 @@ static struct malloc_pipe *msys_tab[MSYS_MAXCLASSES];
 static struct msys_pool *msys_slot[MSYS_MAXCLASSES];
 static struct msys_pool msys_pools[2 * MSYS_MAXCLASSES];
 static int msys_n;
+
+/*
+ * The lookup: msys_len[i] is msys_classlen(msys_tab[i]); msys_lut[b] is
+ * the first class holding b * MSYS_LUTSTEP bytes (msys_n when none), so
+ * a request for size starts its scan there and passes few classes.
+ */
+#define MSYS_LUTSTEP	16
+#define MSYS_LUTN	(9216 / MSYS_LUTSTEP + 1)
+static int msys_len[MSYS_MAXCLASSES];
+static uint8_t msys_lut[MSYS_LUTN];
+/*
+ * msys_get's shortcut: msys_fast[b] is the slot of the class for every
+ * size in ((b - 1) * MSYS_LUTSTEP, b * MSYS_LUTSTEP] when one class is
+ * it for all of them and it is not the cluster pipe, else NULL.
+ */
+static struct msys_pool *msys_fast[MSYS_LUTN];
+static u_int msys_gen;		/* odd while the table changes */
+CTASSERT(MSYS_MAXCLASSES < 256);
 
 /* The default classes besides the cluster pipe (sizes: msys_init). */
 #define MSYS_NDEFAULT	39
@@ -66,6 +89,52 @@ msys_classlen(const struct malloc_pipe *mp)
 	return (mp->mp_bytes - (int)sizeof(struct m_hdr));
 }
 
+/* Open and close a change of the table, at splhigh (msys_lookup). */
+static void
+msys_wbegin(void)
+{
+	__atomic_store_n(&msys_gen, msys_gen + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static void
+msys_wend(void)
+{
+	__atomic_store_n(&msys_gen, msys_gen + 1, __ATOMIC_RELEASE);
+}
+
+/* Rebuild msys_len and msys_lut after the table changed; at splhigh. */
+static void
+msys_relut(void)
+{
+	int b, i = 0;
+
+	for (i = 0; i < msys_n; i++)
+		msys_len[i] = msys_classlen(msys_tab[i]);
+	i = 0;
+	for (b = 0; b < MSYS_LUTN; b++) {
+		while (i < msys_n && msys_len[i] < b * MSYS_LUTSTEP)
+			i++;
+		msys_lut[b] = (uint8_t)i;
+		msys_fast[b] = i < msys_n && msys_tab[i] != &mb_cluster_pipe &&
+		    (i == 0 || msys_len[i - 1] <= (b - 1) * MSYS_LUTSTEP) ?
+		    msys_slot[i] : NULL;
+	}
+}
+
+/* Unbind p when it left the table and its pipe has every block back. */
+static void
+msys_drain(struct msys_pool *p)
+{
+	int s;
+
+	s = mbp_splhigh();
+	if (!p->msp_intab && p->msp_pipe != NULL &&
+	    mpipe_out(p->msp_pipe) == 0)
+		p->msp_pipe = NULL;
+	mbp_splx(s);
+}
+
 /* The slot bound to mp, binding a free one if none is; NULL: full. */
 static struct msys_pool *
 msys_bind(struct malloc_pipe *mp)
@@ -77,8 +146,7 @@ msys_bind(struct malloc_pipe *mp)
 		p = &msys_pools[i];
 		if (p->msp_pipe == mp)
 			return (p);
-		if (free == NULL && (p->msp_pipe == NULL ||
-		    (!p->msp_intab && p->msp_out == 0)))
+		if (free == NULL && p->msp_pipe == NULL)
 			free = p;
 	}
 	if (free != NULL) {
@@ -114,6 +182,7 @@ msys_register(struct malloc_pipe *mp)
 	p->msp_omp.omp_pool = NULL;		/* marks a class block */
 	for (i = 0; i < msys_n && msys_classlen(msys_tab[i]) < len; i++)
 		continue;
+	msys_wbegin();
 	for (j = msys_n; j > i; j--) {
 		msys_tab[j] = msys_tab[j - 1];
 		msys_slot[j] = msys_slot[j - 1];
@@ -121,6 +190,8 @@ msys_register(struct malloc_pipe *mp)
 	msys_tab[i] = mp;
 	msys_slot[i] = p;
 	msys_n++;
+	msys_relut();
+	msys_wend();
 	mbp_splx(s);
 	return (0);
 }
@@ -131,13 +202,18 @@ msys_reset(void)
 	int i, s;
 
 	s = mbp_splhigh();
+	msys_wbegin();
 	for (i = 0; i < MSYS_MAXCLASSES; i++) {
-		if (msys_slot[i] != NULL)
+		if (msys_slot[i] != NULL) {
 			msys_slot[i]->msp_intab = 0;
+			msys_drain(msys_slot[i]);
+		}
 		msys_tab[i] = NULL;
 		msys_slot[i] = NULL;
 	}
 	msys_n = 0;
+	msys_relut();
+	msys_wend();
 	mbp_splx(s);
 }
 
@@ -164,35 +240,55 @@ msys_class(int i)
 	return (i >= 0 && i < msys_n ? msys_tab[i] : NULL);
 }
 
-/* Index of the class for size, -1 when the table is empty. */
-static int
-msys_index(int size)
+/*
+ * The class for size and its slot (NULL, NULL: the table is empty).
+ * Lock-free: the table changes only between two steps of msys_gen (odd
+ * while it changes), so a read that saw the same even count before and
+ * after saw one table.
+ */
+static inline struct malloc_pipe *
+msys_lookup(int size, struct msys_pool **pp)
 {
+	struct malloc_pipe *mp;
+	u_int gen;
 	int i;
 
-	for (i = 0; i < msys_n; i++)
-		if (msys_classlen(msys_tab[i]) >= size)
-			return (i);
-	return (msys_n - 1);
+	do {
+		gen = __atomic_load_n(&msys_gen, __ATOMIC_ACQUIRE);
+		i = msys_lut[size < 0 ? 0 :
+		    MIN(size / MSYS_LUTSTEP, MSYS_LUTN - 1)];
+		while (i < msys_n && msys_len[i] < size)
+			i++;
+		if (i >= msys_n)
+			i = msys_n - 1;
+		mp = i >= 0 ? msys_tab[i] : NULL;
+		*pp = i >= 0 ? msys_slot[i] : NULL;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((gen & 1) != 0 ||
+	    gen != __atomic_load_n(&msys_gen, __ATOMIC_RELAXED));
+	return (mp);
 }
 
 struct malloc_pipe *
 msys_select(int size)
 {
-	struct malloc_pipe *mp;
-	int i, s;
+	struct msys_pool *p;
 
-	s = mbp_splhigh();
-	i = msys_index(size);
-	mp = i >= 0 ? msys_tab[i] : NULL;
-	mbp_splx(s);
-	return (mp);
+	return (msys_lookup(size, &p));
 }
 
-/* A block of mp, or NULL; M_WAIT sleeps on mp alone. */
-static void *
+/*
+ * A block of mp, or NULL; M_WAIT sleeps on mp alone.  The common case,
+ * a block in this CPU's cache and no failure injection, is inline.
+ */
+static inline void *
 msys_take(struct malloc_pipe *mp, int how)
 {
+	void *blk;
+
+	if (__predict_true(mb_failafter < 0) &&
+	    (blk = mpipe_take(mp)) != NULL)
+		return (blk);
 	if (mb_fail_now(how))
 		return (NULL);			/* injected (mb_fail_after) */
 	if (how & M_WAIT)
@@ -225,10 +321,16 @@ msys_alloc(int size, int how, struct malloc_pipe **mpp)
 void
 msys_free(struct malloc_pipe *mp, void *buf)
 {
-	if (mp == &mb_cluster_pipe)
+	size_t i;
+
+	if (mp == &mb_cluster_pipe) {
 		mb_clrelease(buf);
-	else
-		mpipe_free(mp, buf);
+		return;
+	}
+	mpipe_free(mp, buf);
+	for (i = 0; i < nitems(msys_pools); i++)	/* a raw block, rare */
+		if (msys_pools[i].msp_pipe == mp && !msys_pools[i].msp_intab)
+			msys_drain(&msys_pools[i]);
 }
 
 /*
@@ -241,31 +343,41 @@ msys_poolget(struct os_mbuf_pool *omp, int flags, u_int uhlen, int lead)
 	struct msys_pool *p = (struct msys_pool *)omp;
 	struct mbuf *m;
 	void *blk;
-	int s;
 
 	if ((blk = msys_take(p->msp_pipe, M_DONTWAIT)) == NULL)
 		return (NULL);
-	s = mbp_splhigh();
-	p->msp_out++;
-	mbp_splx(s);
 	m = m_poolinit(blk, omp, omp->omp_databuf_len, flags, uhlen, lead);
 	return (m);
 }
 
-/* m_free's way back for a class mbuf (os_mbuf_blkput). */
+/* m_free's way back for a class mbuf. */
 void
 msys_blkput(struct mbuf *m)
 {
 	struct msys_pool *p = (struct msys_pool *)m->m_hdr.mh_omp;
-	int s;
 
+#ifdef DIAGNOSTIC
 	MBP_ASSERTMSG(p >= &msys_pools[0] &&
-	    p < &msys_pools[nitems(msys_pools)] && p->msp_out > 0,
+	    p < &msys_pools[nitems(msys_pools)] && p->msp_pipe != NULL,
 	    "msys: mbuf %p is not a block of a size class", (void *)m);
-	mpipe_free(p->msp_pipe, m);
-	s = mbp_splhigh();
-	p->msp_out--;
-	mbp_splx(s);
+#endif
+	if (__predict_false(!p->msp_intab)) {
+		mpipe_free(p->msp_pipe, m);
+		msys_drain(p);		/* its class left the table */
+	} else
+		mpipe_put(p->msp_pipe, m);
+}
+
+/* Make the fresh class mbuf m (counted as MT_DATA) of type type. */
+static inline struct mbuf *
+msys_settype(struct mbuf *m, int type)
+{
+	m->m_type = type;
+	if (type != MT_DATA) {
+		MBSTAT_SUB(m_mtypes[MT_DATA], 1);
+		MBSTAT_ADD(m_mtypes[type], 1);
+	}
+	return (m);
 }
 
 /*
@@ -275,14 +387,14 @@ msys_blkput(struct mbuf *m)
  * class holds that much in one mbuf, or (M_DONTWAIT) the class is
  * empty.
  */
-static struct mbuf *
+static inline struct mbuf *
 msys_get1(int how, int type, int size, int flags, u_int uhlen)
 {
 	struct malloc_pipe *mp;
 	struct msys_pool *p;
 	struct mbuf *m;
 	void *blk;
-	int i, s, need;
+	int need;
 
 	MBP_ASSERTMSG(type > MT_FREE && type < MT_NTYPES, "msys_get: type %d",
 	    type);
@@ -293,12 +405,8 @@ msys_get1(int how, int type, int size, int flags, u_int uhlen)
 		mbp_panic("msys_get: %d bytes", size);
 	need = size + ((flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) +
 	    (int)uhlen : 0);
-	s = mbp_splhigh();
-	i = msys_index(need);
-	mp = i >= 0 ? msys_tab[i] : NULL;
-	p = i >= 0 ? msys_slot[i] : NULL;
-	mbp_splx(s);
-	if (mp == &mb_cluster_pipe) {
+	mp = msys_lookup(need, &p);
+	if (__predict_false(mp == &mb_cluster_pipe)) {
 		/* Clusters: the header stays outside the storage. */
 		if (size > MCLBYTES)
 			goto toobig;
@@ -311,20 +419,13 @@ msys_get1(int how, int type, int size, int flags, u_int uhlen)
 		}
 		return (m);
 	}
-	if (mp == NULL || msys_classlen(mp) < need)
+	if (__predict_false(mp == NULL || p->msp_omp.omp_databuf_len < need))
 		goto toobig;
 	if ((blk = msys_take(mp, how)) == NULL)
 		return (NULL);
-	s = mbp_splhigh();
-	p->msp_out++;
-	mbp_splx(s);
 	m = m_poolinit(blk, &p->msp_omp, p->msp_omp.omp_databuf_len, flags,
 	    uhlen, 0);
-	m->m_type = type;
-	if (type != MT_DATA) {
-		MBSTAT_SUB(m_mtypes[MT_DATA], 1);
-		MBSTAT_ADD(m_mtypes[type], 1);
-	}
+	msys_settype(m, type);
 	return (m);
 toobig:
 	if (how & M_WAIT)
@@ -334,19 +435,52 @@ toobig:
 	return (NULL);
 }
 
+/*
+ * The common case of msys_get and msys_gethdr, inline and as short as
+ * m_get's: need bytes (headers included) of a class msys_fast knows, a
+ * mbuf in this CPU's cache, no failure injection.  NULL: msys_get1
+ * decides.
+ */
+static inline struct mbuf *
+msys_fastget(int type, int need, int flags, u_int uhlen)
+{
+	struct msys_pool *p;
+	void *blk;
+
+	if (__predict_true((u_int)need < (MSYS_LUTN - 1) * MSYS_LUTSTEP &&
+	    (p = msys_fast[howmany(need, MSYS_LUTSTEP)]) != NULL &&
+	    type > MT_FREE && type < MT_NTYPES && mb_failafter < 0) &&
+	    (blk = mpipe_take(p->msp_pipe)) != NULL)
+		return (msys_settype(m_poolinit(blk, &p->msp_omp,
+		    p->msp_omp.omp_databuf_len, flags, uhlen, 0), type));
+	return (NULL);
+}
+
 struct mbuf *
 msys_get(int how, int type, int size)
 {
+	struct mbuf *m;
+
+	if ((m = msys_fastget(type, size, 0, 0)) != NULL)
+		return (m);
 	return (msys_get1(how, type, size, 0, 0));
 }
 
 struct mbuf *
 msys_gethdr(int how, int type, int size, u_int uhlen)
 {
+	struct mbuf *m;
+
+	if (size >= 0 && uhlen <= M_MAXUHLEN && (m = msys_fastget(type, size +
+	    (int)sizeof(struct pkthdr) + (int)uhlen, M_PKTHDR, uhlen)) != NULL)
+		return (m);
 	return (msys_get1(how, type, size, M_PKTHDR, uhlen));
 }
 
-/* Class mbufs out of every slot, bound to the table or not. */
+/*
+ * Blocks out of every bound slot's pipe, in the table or not; the
+ * cluster pipe's are clusters (mbstat.m_clusters), not class mbufs.
+ */
 u_long
 msys_nout(void)
 {
@@ -356,7 +490,9 @@ msys_nout(void)
 
 	s = mbp_splhigh();
 	for (i = 0; i < nitems(msys_pools); i++)
-		n += (u_long)msys_pools[i].msp_out;
+		if (msys_pools[i].msp_pipe != NULL &&
+		    msys_pools[i].msp_pipe != &mb_cluster_pipe)
+			n += (u_long)mpipe_out(msys_pools[i].msp_pipe);
 	mbp_splx(s);
 	return (n);
 }

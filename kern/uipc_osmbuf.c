@@ -306,16 +306,15 @@ os_mempool_info_get_next(struct os_mempool *mp, struct os_mempool_info *omi)
 
 /* ---- mbuf pools ------------------------------------------------------ */
 
-/* m_free's way back for a pool's mbuf: its block returns to the pool. */
+/*
+ * m_free's way back for a Mynewt pool's mbuf: its block returns to the
+ * pool (a size class's mbuf, omp_pool NULL, goes to msys_blkput).
+ */
 void
 os_mbuf_blkput(struct mbuf *m)
 {
 	struct os_mbuf_pool *omp = m->m_hdr.mh_omp;
 
-	if (omp->omp_pool == NULL) {
-		msys_blkput(m);		/* a size class's mbuf, msys(9) */
-		return;
-	}
 	if (os_memblock_put(omp->omp_pool, m) != OS_OK)
 		mbp_panic("os_mbuf: mbuf %p is not a block of pool %s",
 		    (void *)m, omp->omp_pool->name ? omp->omp_pool->name : "?");

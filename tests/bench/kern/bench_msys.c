@@ -3,22 +3,26 @@
  * benchmarks.
  *
  * Allocation: one msys_get + m_free pair for 64, 576 and 1500-byte
- * requests (the IMIX sizes), a packet header mbuf for the IMIX sequence
+ * requests (the IMIX sizes, each a class mbuf), a packet header mbuf for the IMIX sequence
  * in turn, and Mynewt's os_msys_get through os_mbuf(9), each beside the
  * free list reference of bench.c.
  *
  * Memory: the IMIX packets are allocated for real through the kernel's
- * msys classes (one packet header mbuf with storage from the smallest
- * class that fits, more mbufs chained only when no class holds the
- * packet) and the bytes held are what the pipes handed out: for every
- * pipe, buffers out times its buffer size, the mbuf pipe included
- * (MSIZE per mbuf).  The pipes' caps (nmbufs, nmbclusters) are below
- * 10,000 packets, so the packets are held in batches of BM_BATCH, a
- * whole number of IMIX periods; every batch is held at once, counted,
- * and freed.  The bound rows are what any class sizes could reach while
- * every packet pays one MSIZE mbuf, and while it pays only the mbuf's
- * header and packet header (no MSIZE, no m_ext: data in the same block,
- * as Mynewt's pools do) with not one byte of rounding.
+ * msys classes (msys_gethdr: one class mbuf, its header, packet header
+ * and data in one block of the smallest class that holds them; more
+ * mbufs chained only when no class holds the packet) and the bytes held
+ * are what the pipes handed out: for every pipe, buffers out times its
+ * buffer size (a class's block, a cluster, an MSIZE mbuf).  The pipes'
+ * caps (nmbufs, nmbclusters) are below 10,000 packets, so the packets
+ * are held in batches of BM_BATCH, a whole number of IMIX periods;
+ * every batch is held at once, counted, and freed.  Mynewt's default
+ * msys (one pool of 292-byte blocks, MSYS_1_BLOCK_SIZE in its
+ * kernel/os/syscfg.yml) is measured the same way through os_mbuf(9):
+ * os_msys_get_pkthdr, then os_mbuf_append chaining more blocks of the
+ * pool.  The bound rows are what any class sizes could reach while
+ * every packet pays a whole MSIZE mbuf, and while it pays only this
+ * kernel's mbuf header and packet header with not one byte of rounding
+ * (exact-size blocks).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -102,8 +106,7 @@ bench_msys(long n, long (*reffn)(long))
 	for (size_t i = 0; i < nitems(sizes); i++) {
 		bm_size = sizes[i];
 		snprintf(name, sizeof(name), "msys_get %d B (%s)+m_free",
-		    sizes[i], sizes[i] <= (int)MLEN ? "in mbuf" :
-		    msys_select(sizes[i])->mp_name);
+		    sizes[i], msys_select(sizes[i])->mp_name);
 		bench_pair(name, b_msys_get, reffn, n);
 	}
 	bench_pair("msys_gethdr IMIX sizes+m_freem", b_msys_gethdr_imix, reffn,
@@ -130,7 +133,7 @@ struct bm_count {
 	long	payload;
 	long	bytes;
 	long	mbufs;
-	long	inmbuf;		/* packets held in the mbuf alone */
+	long	inclass;	/* packets held in one class mbuf */
 	long	failed;
 };
 
@@ -146,9 +149,9 @@ bm_held(void)
 }
 
 /*
- * One packet of len bytes as msys_gethdr makes it: in the mbuf alone
- * when it fits, else storage of the class for len; more class mbufs
- * chained only when one buffer cannot hold it.
+ * One packet of len bytes as msys_gethdr makes it: one mbuf of the
+ * class that holds len and the packet header; more class mbufs chained
+ * only when none holds it.
  */
 static struct mbuf *
 bm_packet(int len, struct bm_count *c)
@@ -158,8 +161,8 @@ bm_packet(int len, struct bm_count *c)
 
 	if ((top = msys_gethdr(M_DONTWAIT, MT_DATA, len, 0)) == NULL)
 		return (NULL);
-	if (!(top->m_flags & M_EXT))
-		c->inmbuf++;
+	if ((top->m_flags & M_POOL) && m_trailingspace(top) >= len)
+		c->inclass++;
 	m = top;
 	mp = &top->m_next;
 	for (;;) {
@@ -219,29 +222,102 @@ bm_row(const char *name, struct bm_count *c)
 	    sizeof(a)));
 }
 
+/*
+ * Mynewt's default msys: one os_mbuf pool of BM_MNBLK-byte blocks, a
+ * packet chained through it (os_mbuf_append); bytes held are the
+ * pool's blocks out times its (aligned) block size.
+ */
+#define BM_MNBLK	292
+#define BM_MNBLOCKS	(BM_BATCH / 12 * 27)	/* 7x1 + 4x3 + 1x8 blocks */
+
+static void
+bm_run_mynewt(const int *sizes, int n, struct bm_count *c)
+{
+	static struct os_mbuf *held[BM_BATCH];
+	static uint8_t data[1500];
+	struct os_mempool mp;
+	struct os_mbuf_pool omp;
+	void *mem;
+
+	memset(c, 0, sizeof(*c));
+	mem = malloc(OS_MEMPOOL_BYTES(BM_MNBLOCKS, BM_MNBLK), M_BENCHMSYS,
+	    M_WAITOK);
+	if (os_mempool_init(&mp, BM_MNBLOCKS, BM_MNBLK, mem, "benchmn292") !=
+	    OS_OK || os_mbuf_pool_init(&omp, &mp, BM_MNBLK, BM_MNBLOCKS) !=
+	    OS_OK) {
+		c->failed = n;
+		free(mem, M_BENCHMSYS);
+		return;
+	}
+	os_msys_reset();
+	os_msys_register(&omp);
+	for (int i0 = 0; i0 < n; i0 += BM_BATCH) {
+		int k, nb = MIN(BM_BATCH, n - i0);
+
+		for (k = 0; k < nb; k++) {
+			held[k] = os_msys_get_pkthdr(sizes[i0 + k], 0);
+			if (held[k] != NULL && os_mbuf_append(held[k], data,
+			    sizes[i0 + k]) != 0) {
+				os_mbuf_free_chain(held[k]);
+				held[k] = NULL;
+			}
+			if (held[k] == NULL)
+				c->failed++;
+			else
+				c->payload += sizes[i0 + k];
+		}
+		c->bytes += (long)(mp.mp_num_blocks - mp.mp_num_free) *
+		    mp.mp_block_size;
+		c->mbufs += mp.mp_num_blocks - mp.mp_num_free;
+		for (k = 0; k < nb; k++)
+			os_mbuf_free_chain(held[k]);
+	}
+	os_msys_reset();
+	os_mempool_unregister(&mp);
+	free(mem, M_BENCHMSYS);
+}
+
 void
 bench_memory_msys(const int *sizes, int n)
 {
 	struct bm_count c;
-	long pay = 0, floor = 0;
+	long pay = 0, floor = 0, blocks = 0;
+	int hdr = (int)(sizeof(struct m_hdr) + sizeof(struct pkthdr));
 	char name[64];
 
 	bm_run(sizes, n, &c);
 	bm_row("this kernel, default msys classes", &c);
-	printf("    (MHLEN %d, MSIZE %d: %ld of %d packets in the mbuf "
-	    "alone, %ld mbufs)\n", (int)MHLEN, MSIZE, c.inmbuf, n, c.mbufs);
+	printf("    (%ld of %d packets in one class mbuf, %ld mbufs; header "
+	    "%d bytes: %d mbuf + %d packet)\n", c.inclass, n, c.mbufs, hdr,
+	    (int)sizeof(struct m_hdr), (int)sizeof(struct pkthdr));
 
-	/* The bound: every packet pays one MSIZE header at least. */
 	for (int i = 0; i < n; i++) {
 		pay += sizes[i];
 		floor += sizes[i] <= (int)MHLEN ? MSIZE : MSIZE + sizes[i];
 	}
 	c.payload = pay;
-	c.bytes = floor;
 	c.failed = 0;
-	bm_row("  bound: one mbuf + exact-size storage", &c);
-	c.bytes = pay + (long)n * (sizeof(struct m_hdr) + sizeof(struct pkthdr));
-	snprintf(name, sizeof(name), "  bound: %d-byte headers in exact blocks",
-	    (int)(sizeof(struct m_hdr) + sizeof(struct pkthdr)));
+	c.bytes = pay + (long)n * hdr;
+	snprintf(name, sizeof(name), "  bound: exact blocks, %d-byte header",
+	    hdr);
 	bm_row(name, &c);
+	c.bytes = floor;
+	bm_row("  bound: a 256-byte mbuf + exact storage", &c);
+
+	bm_run_mynewt(sizes, n, &c);
+	bm_row("Mynewt default msys (292-byte blocks)", &c);
+	printf("    (%ld blocks; here a block's headers are %d + %d bytes)\n",
+	    c.mbufs, (int)sizeof(struct os_mbuf),
+	    (int)sizeof(struct os_mbuf_pkthdr));
+	/* The same pool with Mynewt's own 32-bit headers: 16 + 8 bytes. */
+	for (int i = 0; i < n; i++) {
+		int first = BM_MNBLK - 16 - 8, rest = BM_MNBLK - 16;
+
+		blocks += 1 + (sizes[i] <= first ? 0 :
+		    howmany(sizes[i] - first, rest));
+	}
+	c.payload = pay;
+	c.bytes = blocks * BM_MNBLK;
+	c.failed = 0;
+	bm_row("  same pool, 32-bit headers (16 + 8)", &c);
 }
