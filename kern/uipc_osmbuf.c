@@ -1124,28 +1124,27 @@ os_eventq_get_no_wait(struct os_eventq *evq)
 int
 os_mqueue_init(struct os_mqueue *mq, os_event_fn *ev_cb, void *arg)
 {
-	mq->mq_first = NULL;
-	mq->mq_lastp = &mq->mq_first;
+	STAILQ_INIT(&mq->mq_head);
 	memset(&mq->mq_ev, 0, sizeof(mq->mq_ev));
 	mq->mq_ev.ev_cb = ev_cb;
 	mq->mq_ev.ev_arg = arg;
 	return (OS_OK);
 }
 
+/* The oldest packet, its omp_next (the native rcvif) cleared. */
 struct os_mbuf *
 os_mqueue_get(struct os_mqueue *mq)
 {
-	struct mbuf *m;
+	struct os_mbuf_pkthdr *hdr;
 	int s;
 
 	s = mbp_splhigh();
-	if ((m = mq->mq_first) != NULL) {
-		if ((mq->mq_first = m->m_nextpkt) == NULL)
-			mq->mq_lastp = &mq->mq_first;
-		m->m_nextpkt = NULL;
+	if ((hdr = STAILQ_FIRST(&mq->mq_head)) != NULL) {
+		STAILQ_REMOVE_HEAD(&mq->mq_head, omp_next);
+		STAILQ_NEXT(hdr, omp_next) = NULL;
 	}
 	mbp_splx(s);
-	return (os_mbuf_fromm(m));
+	return (hdr != NULL ? OS_MBUF_PKTHDR_TO_MBUF(hdr) : NULL);
 }
 
 /* Only a packet (a header mbuf) goes on a queue: OS_EINVAL otherwise. */
@@ -1159,9 +1158,7 @@ os_mqueue_put(struct os_mqueue *mq, struct os_eventq *evq,
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0)
 		return (OS_EINVAL);
 	s = mbp_splhigh();
-	m->m_nextpkt = NULL;
-	*mq->mq_lastp = m;
-	mq->mq_lastp = &m->m_nextpkt;
+	STAILQ_INSERT_TAIL(&mq->mq_head, OS_MBUF_PKTHDR(om), omp_next);
 	mbp_splx(s);
 	if (evq != NULL)
 		os_eventq_put(evq, &mq->mq_ev);

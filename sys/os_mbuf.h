@@ -260,7 +260,8 @@ int	os_mbuf_pkthdr_len(const struct os_mbuf *);
 /*
  * Mynewt's event and packet queues, as much of them as os_mqueue needs:
  * an event is queued on an event queue at most once at a time; a packet
- * queue holds packet header mbufs linked through m_nextpkt.
+ * queue is Mynewt's mq_head, packet headers linked through omp_next (so
+ * a queued packet's rcvif, which omp_next lies over, is lost).
  */
 struct os_event;
 typedef void os_event_fn(struct os_event *);
@@ -278,8 +279,7 @@ void	os_eventq_put(struct os_eventq *, struct os_event *);
 struct os_event *os_eventq_get_no_wait(struct os_eventq *);
 
 struct os_mqueue {
-	struct mbuf	*mq_first;	/* oldest packet */
-	struct mbuf	**mq_lastp;	/* its m_nextpkt, or &mq_first */
+	STAILQ_HEAD(, os_mbuf_pkthdr) mq_head;	/* oldest packet first */
 	struct os_event	 mq_ev;		/* posted by os_mqueue_put */
 };
 int	os_mqueue_init(struct os_mqueue *, os_event_fn *, void *);

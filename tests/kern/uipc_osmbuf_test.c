@@ -21,6 +21,7 @@
 #include <sys/selftest.h>
 #include "../../kern/mbuf_private.h"
 #include <sys/os_mbuf.h>
+#include <sys/msys.h>
 #include <sys/shell.h>
 #include <net/in.h>
 
@@ -51,7 +52,7 @@ tpool_init(struct tpool *tp, os_membuf_t *mem, int n, int databuf,
 	OS_MEMPOOL_SIZE((n), (databuf) + sizeof(struct os_mbuf))
 
 static int
-nmbufs(struct os_mbuf *m)
+om_count(struct os_mbuf *m)
 {
 	int n = 0;
 
@@ -197,7 +198,7 @@ SELFTEST_FLAGS(os_mbuf, example1, 0)
 		om = sent_pkt;
 		if (rc != 0 || om == NULL)
 			ST_FAIL("%d bytes: example1 returned %d", lens[i], rc);
-		n = nmbufs(om);
+		n = om_count(om);
 		lenok = OS_MBUF_PKTLEN(om) == lens[i] && holds(om, data,
 		    lens[i]);
 		pool = all_from(om, &g_mbuf_pool);
@@ -309,7 +310,7 @@ SELFTEST_FLAGS(os_mbuf, example2, 0)
 	rx = rx_packet(wire);
 	ST_ASSERT(rx != NULL);
 	ST_ASSERT_EQ(rx->om_len, 3);
-	ST_ASSERT_EQ(nmbufs(rx), 2);
+	ST_ASSERT_EQ(om_count(rx), 2);
 	memset(got, 0, sizeof(got));
 	rc = mbuf_usage_example2(rx, got, &tif);
 	ST_ASSERT_EQ(rc, 0);
@@ -565,9 +566,9 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	ST_ASSERT(om != NULL);
 	rc1 = os_mbuf_append(om, data, 30);
 	rc1 |= os_mbuf_append(om, data + 30, 2);	/* fills the first */
-	n1 = nmbufs(om);
+	n1 = om_count(om);
 	rc1 |= os_mbuf_append(om, data + 32, 8);	/* 32 + 8 */
-	n1 = n1 * 10 + nmbufs(om);
+	n1 = n1 * 10 + om_count(om);
 	/*
 	 * 3 x TINY_DB more need the second mbuf's TINY_DB - 8 and three
 	 * whole ones, but only two blocks are left: what fits goes in
@@ -576,13 +577,13 @@ SELFTEST_FLAGS(os_mbuf, append, 0)
 	 * then omp_len += len - remainder).
 	 */
 	rc2 = os_mbuf_append(om, data + 40, 3 * TINY_DB);
-	n2 = nmbufs(om);
+	n2 = om_count(om);
 	last2 = SLIST_NEXT(om, om_next)->om_len;
 	free2 = ptiny.mp.mp_num_free;
 	len2 = OS_MBUF_PKTLEN(om);
 	ok2 = holds(om, data, 32 + 3 * TINY_DB) && all_from(om, &ptiny.omp);
 	rc3 = os_mbuf_append(om, data, 1);		/* pool empty */
-	n3 = nmbufs(om);
+	n3 = om_count(om);
 	ok3 = holds(om, data, 32 + 3 * TINY_DB) &&
 	    OS_MBUF_PKTLEN(om) == 32 + 3 * TINY_DB;
 	rc5 = os_mbuf_append(om, data, 0);
@@ -640,7 +641,7 @@ SELFTEST_FLAGS(os_mbuf, copyinto, 0)
 	memcpy(model + 10, x, 3);
 	rc[4] = os_mbuf_copyinto(om, 30, x + 10, 40);	/* both */
 	memcpy(model + 30, x + 10, 40);
-	n = nmbufs(om);
+	n = om_count(om);
 	ok1 = holds(om, model, 70) && OS_MBUF_PKTLEN(om) == 70 &&
 	    all_from(om, &ptiny.omp);
 	/*
@@ -652,10 +653,10 @@ SELFTEST_FLAGS(os_mbuf, copyinto, 0)
 	rc[5] = os_mbuf_copyinto(om, 60, x, 3 * TINY_DB);
 	fr = ptiny.mp.mp_num_free;
 	ok2 = holds(om, model, full) && OS_MBUF_PKTLEN(om) == full &&
-	    nmbufs(om) == 4;
+	    om_count(om) == 4;
 	os_mbuf_adj(om, -(full - 70));		/* back to 70 bytes */
 	memcpy(snap, model, 70);
-	ok2 = ok2 && holds(om, snap, 70) && nmbufs(om) == 2 &&
+	ok2 = ok2 && holds(om, snap, 70) && om_count(om) == 2 &&
 	    ptiny.mp.mp_num_free == 2;
 	/*
 	 * A pool mbuf's data is its own block, never shared: m_copym(9)
@@ -992,7 +993,7 @@ SELFTEST_FLAGS(os_mbuf, off_len_dup, 0)
 	    os_mbuf_omp(SLIST_NEXT(SLIST_NEXT(d, om_next), om_next)) ==
 	    &pbig.omp &&
 	    OS_MBUF_LEADINGSPACE(SLIST_NEXT(SLIST_NEXT(d, om_next),
-	    om_next)) == 5 && nmbufs(d) == 3;
+	    om_next)) == 5 && om_count(d) == 3;
 	os_mbuf_free_chain(d);
 	/* The small pool has one block left: the copy fails, takes none. */
 	for (n = 0; n < 4; n++)
@@ -1044,10 +1045,10 @@ SELFTEST_FLAGS(os_mbuf, appendfrom_adj_cmp, 0)
 	om = tpacket(&ptiny, data, len, 0);	/* 32 + TINY_DB + 6 */
 	ST_ASSERT(om != NULL);
 	os_mbuf_adj(om, -3);				/* last mbuf only */
-	ok2 = nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == len - 3 &&
+	ok2 = om_count(om) == 3 && OS_MBUF_PKTLEN(om) == len - 3 &&
 	    holds(om, data, len - 3);
 	os_mbuf_adj(om, -(len - 3 - 27));		/* 27 left, in one */
-	n2 = nmbufs(om);
+	n2 = om_count(om);
 	fr2 = ptiny.mp.mp_num_free;
 	os_mbuf_adj(om, 7);
 	ok3 = OS_MBUF_PKTLEN(om) == 20 && holds(om, data + 7, 20);
@@ -1095,7 +1096,7 @@ SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
 	ST_ASSERT(om != NULL);
 	os_mbuf_copyinto(om, 0, data, 44);
 	ok1 = OS_MBUF_PKTLEN(om) == 54 && holds(om, data, 54) &&
-	    nmbufs(om) == 3 && OS_MBUF_IS_PKTHDR(om) &&
+	    om_count(om) == 3 && OS_MBUF_IS_PKTHDR(om) &&
 	    !OS_MBUF_IS_PKTHDR(SLIST_NEXT(om, om_next)) &&
 	    OS_MBUF_LEADINGSPACE(om) == 24 &&
 	    all_from(om, &ptiny.omp);
@@ -1125,7 +1126,7 @@ SELFTEST_FLAGS(os_mbuf, prepend_concat_extend, 0)
 	p[1] = os_mbuf_extend(om, TINY_DB + 1);		/* more than a block */
 	p[2] = os_mbuf_extend(om, 1);			/* a new mbuf */
 	ok4 = p[0] == mtod(s2, char *) + 5 && p[1] == NULL &&
-	    p[2] != NULL && nmbufs(om) == 3 && OS_MBUF_PKTLEN(om) == 43 &&
+	    p[2] != NULL && om_count(om) == 3 && OS_MBUF_PKTLEN(om) == 43 &&
 	    p[2] == mtod(s2->m_next, void *);
 	os_mbuf_free_chain(om);
 	ST_ASSERT(ok1);
@@ -1156,7 +1157,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	os_mbuf_concat(om, e);
 	om = os_mbuf_trim_front(om);
 	ok1 = om == e && OS_MBUF_IS_PKTHDR(om) && OS_MBUF_PKTLEN(om) == 9 &&
-	    OS_MBUF_USRHDR_LEN(om) == 2 && nmbufs(om) == 1 &&
+	    OS_MBUF_USRHDR_LEN(om) == 2 && om_count(om) == 1 &&
 	    ((uint8_t *)OS_MBUF_USRHDR(om))[1] == 0x3c &&
 	    om->om_pkthdr_len == TINY_PH + 2 && holds(om, data, 9) &&
 	    ptiny.mp.mp_num_free == 3;
@@ -1168,7 +1169,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	e = os_mbuf_get(&ptiny.omp, TINY_PH + 1);
 	os_mbuf_append(e, data, 9);
 	os_mbuf_concat(om, e);
-	ok1 = ok1 && os_mbuf_trim_front(om) == om && nmbufs(om) == 2 &&
+	ok1 = ok1 && os_mbuf_trim_front(om) == om && om_count(om) == 2 &&
 	    SLIST_NEXT(om, om_next) == e && OS_MBUF_PKTLEN(om) == 9 &&
 	    ptiny.mp.mp_num_free == 2;
 	os_mbuf_free_chain(om);
@@ -1179,7 +1180,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	memcpy(model, data, 5);
 	memcpy(model + 8, data + 5, 15);
 	ok2 = OS_MBUF_PKTLEN(om) == 23 && os_mbuf_cmpf(om, 0, model, 5) == 0 &&
-	    os_mbuf_cmpf(om, 8, model + 8, 15) == 0 && nmbufs(om) == 1;
+	    os_mbuf_cmpf(om, 8, model + 8, 15) == 0 && om_count(om) == 1;
 	rc[1] = os_mbuf_widen(om, 10, 20);		/* 23 + 20 > 32 */
 	memmove(model + 30, model + 10, 13);
 	ok2 = ok2 && OS_MBUF_PKTLEN(om) == 43 && os_mbuf_len(om) == 43 &&
@@ -1205,7 +1206,7 @@ SELFTEST_FLAGS(os_mbuf, trim_widen_pack, 0)
 	e = os_mbuf_get(&ptiny.omp, 3);
 	os_mbuf_append(e, data + 25, 20);
 	om = os_mbuf_pack_chains(om, e);
-	ok4 = om != NULL && holds(om, data, 45) && nmbufs(om) == 2 &&
+	ok4 = om != NULL && holds(om, data, 45) && om_count(om) == 2 &&
 	    om->om_len == 32 && OS_MBUF_LEADINGSPACE(om) == 0 &&
 	    OS_MBUF_PKTLEN(om) == 45 && ptiny.mp.mp_num_free == 2 &&
 	    os_mbuf_pack_chains(NULL, NULL) == NULL;
@@ -1258,13 +1259,22 @@ mq_cb(struct os_event *ev)
 	mq_events++;
 }
 
+/*
+ * Mynewt's packet queue: mq_head, the packet headers linked through
+ * omp_next, as Mynewt code reads it (kernel/os/src/os_mbuf.c,
+ * os_mqueue_put and os_mqueue_get: STAILQ_INSERT_TAIL and
+ * STAILQ_REMOVE_HEAD on mq_head); a native packet and a class mbuf go
+ * through it too, the native one losing its rcvif (omp_next lies over
+ * it).
+ */
 SELFTEST_FLAGS(os_mbuf, mqueue, 0)
 {
 	struct os_mqueue mq;
 	struct os_eventq evq;
 	struct os_event *ev[2];
-	struct os_mbuf *a, *b, *n, *g[3];
-	int rc[3];
+	struct os_mbuf *a, *b, *n, *g[3], *na, *ca, *ng[2];
+	struct os_mbuf_pkthdr *first, *second;
+	int rc[3], putok, emptyend;
 
 	ST_ASSERT_EQ(tpool_init(&ptiny, memtiny, 4, TINY_DB, "tiny"), 0);
 	os_eventq_init(&evq);
@@ -1275,6 +1285,8 @@ SELFTEST_FLAGS(os_mbuf, mqueue, 0)
 	rc[0] = os_mqueue_put(&mq, &evq, a);
 	rc[1] = os_mqueue_put(&mq, &evq, b);		/* event queued once */
 	rc[2] = os_mqueue_put(&mq, NULL, n);		/* not a packet */
+	first = STAILQ_FIRST(&mq.mq_head);
+	second = first != NULL ? STAILQ_NEXT(first, omp_next) : NULL;
 	ev[0] = os_eventq_get_no_wait(&evq);
 	ev[1] = os_eventq_get_no_wait(&evq);
 	if (ev[0] != NULL)
@@ -1282,6 +1294,20 @@ SELFTEST_FLAGS(os_mbuf, mqueue, 0)
 	g[0] = os_mqueue_get(&mq);
 	g[1] = os_mqueue_get(&mq);
 	g[2] = os_mqueue_get(&mq);
+	emptyend = STAILQ_EMPTY(&mq.mq_head);
+	/* a native packet with an interface, then a class mbuf */
+	na = os_mbuf_fromm(m_gethdr(M_WAIT, MT_DATA));
+	os_mbuf_tom(na)->m_pkthdr.rcvif = (struct ifnet *)&mq;
+	ca = os_mbuf_fromm(msys_gethdr(M_WAIT, MT_DATA, 100, 0));
+	putok = os_mqueue_put(&mq, NULL, na) == 0 &&
+	    os_mqueue_put(&mq, NULL, ca) == 0;
+	ng[0] = os_mqueue_get(&mq);
+	ng[1] = os_mqueue_get(&mq);
+	ST_ASSERT(putok && ng[0] == na && ng[1] == ca);
+	ST_ASSERT(os_mbuf_tom(na)->m_pkthdr.rcvif == NULL);
+	ST_ASSERT(STAILQ_EMPTY(&mq.mq_head));
+	os_mbuf_free_chain(na);
+	os_mbuf_free_chain(ca);
 	os_mbuf_free(a);
 	os_mbuf_free(b);
 	os_mbuf_free(n);
@@ -1292,6 +1318,8 @@ SELFTEST_FLAGS(os_mbuf, mqueue, 0)
 	ST_ASSERT(ev[1] == NULL);
 	ST_ASSERT_EQ(mq_events, 1);
 	ST_ASSERT(g[0] == a && g[1] == b && g[2] == NULL);
+	ST_ASSERT(first == OS_MBUF_PKTHDR(a) && second == OS_MBUF_PKTHDR(b));
+	ST_ASSERT(emptyend);
 	ST_ASSERT_EQ(ptiny.mp.mp_num_free, 4);
 }
 
