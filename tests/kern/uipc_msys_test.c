@@ -374,9 +374,10 @@ SELFTEST(msys, cluster_intr_reserve)
 	ST_ASSERT(ic.m != NULL);
 	ST_ASSERT(icext);
 	/*
-	 * From the reserve, unless a cluster freed meanwhile on the CPU
-	 * the timer interrupt ran on (a received frame, under -smp 2) sat
-	 * in that CPU's cache: then the interrupt took that one.
+	 * From the reserve, unless the CPU the timer interrupt ran on had
+	 * clusters in its cache (under -smp 2, with the thread's loop
+	 * ended on the other CPU, likely freed there meanwhile): then the
+	 * interrupt took one of those.
 	 */
 	if (ic.cached > 0)
 		printf("# the interrupt's CPU had %d cached clusters\n",
