@@ -4,8 +4,8 @@
  *
  * An input is a run of records: a control byte, a 16-bit big-endian
  * length and that many frame bytes.  Each frame is cut into a random
- * mbuf chain -- internal mbufs, clusters and m_extadd storage of random
- * sizes, zero-length mbufs among them, the cuts drawn from a generator
+ * mbuf chain -- internal mbufs, mbufs of msys(9) classes, clusters and
+ * m_extadd storage of random sizes, zero-length mbufs among them, the cuts drawn from a generator
  * seeded by the control byte and the frame -- and handed to the capture
  * interface fz0 (192.0.2.2/24) as if its driver had received it; the
  * netintr work runs at once.  fz0 has IPv6 too (its link-local address
@@ -58,20 +58,29 @@ fz_extfree(caddr_t buf, size_t size, void *arg)
 
 static const struct m_extops fz_extops = { fz_extfree, NULL };
 
-/* One piece of the chain: storage of a random kind, len bytes of data. */
+/*
+ * One piece of the chain: storage of a random kind, len bytes of data;
+ * kind 4 is an mbuf of the msys(9) class that holds len (its header in
+ * its block), or a standard one when no class does.
+ */
 static struct mbuf *
 fz_piece(const uint8_t *p, int len, bool first)
 {
-	struct mbuf *m;
-	int kind = fz_random() % 4;
+	struct mbuf *m = NULL;
+	int kind = fz_random() % 5;
 
-	if (first)
+	if (kind == 4)
+		m = first ? msys_gethdr(M_DONTWAIT, MT_DATA, len, 0) :
+		    msys_get(M_DONTWAIT, MT_DATA, len);
+	if (m != NULL)
+		kind = -1;		/* it holds len already */
+	else if (first)
 		m = m_gethdr(M_DONTWAIT, MT_DATA);
 	else
 		m = m_get(M_DONTWAIT, MT_DATA);
 	if (m == NULL)
 		return (NULL);
-	if (len > (first ? (int)MHLEN : (int)MLEN) && kind < 2)
+	if (len > (first ? (int)MHLEN : (int)MLEN) && kind >= 0 && kind < 2)
 		kind = 2;
 	if (kind == 2 && len <= MCLBYTES) {
 		if (m_clget(m, M_DONTWAIT) != 0) {
