@@ -512,12 +512,13 @@ msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
 	for (i = 0; i < msys_n; i++) {
 		if ((mp = msys_tab[i]) == &mb_cluster_pipe)
 			continue;
-		if (mpipe_out(mp) == 0 && mp->mp_fails == 0 &&
-		    mp->mp_waits == 0)
-			continue;	/* idle classes make no line */
-		mbp_printf("%d/%d/%d/%d %d-byte size class mbufs in use "
-		    "(current/cache/total/max)\n", mpipe_out(mp), mpipe_nfree(mp),
-		    mp->mp_total, mp->mp_nmax, msys_classlen(mp));
+		/* Idle classes make no line, but count in the sums. */
+		if (mpipe_out(mp) != 0 || mp->mp_fails != 0 ||
+		    mp->mp_waits != 0)
+			mbp_printf("%d/%d/%d/%d %d-byte size class mbufs in use "
+			    "(current/cache/total/max)\n", mpipe_out(mp),
+			    mpipe_nfree(mp), mp->mp_total, mp->mp_nmax,
+			    msys_classlen(mp));
 		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;
 		*freeb += (u_long)mpipe_nfree(mp) * mp->mp_bytes;
 		*fails += mp->mp_fails;
