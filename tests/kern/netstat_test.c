@@ -20,6 +20,8 @@ SELFTEST(netstat, memory)
 	char line[32], want[128];
 	struct malloc_pipe *mp;
 	struct mbuf *m, *cm;
+	u_long freeb;
+	int i;
 	size_t n;
 	int rc;
 
@@ -49,6 +51,15 @@ SELFTEST(netstat, memory)
 	    mp->mp_nmax);
 	ST_ASSERT(strstr(out, want) != NULL);
 	ST_ASSERT(strstr(out, "9216-byte size class") == NULL);
+	/* The totals count every pool, idle classes too. */
+	freeb = (u_long)mpipe_nfree(&mb_mbuf_pipe) * MSIZE +
+	    (u_long)mpipe_nfree(&mb_cluster_pipe) * MCLBYTES;
+	for (i = 0; i < msys_nclasses(); i++)
+		if (msys_class(i) != &mb_cluster_pipe)
+			freeb += (u_long)mpipe_nfree(msys_class(i)) *
+			    msys_class(i)->mp_bytes;
+	snprintf(want, sizeof(want), "K/%luK/", freeb / 1024);
+	ST_ASSERT(strstr(out, want) != NULL);
 	ST_ASSERT(strstr(out, "2048-byte size class") == NULL);	/* clusters */
 	ST_ASSERT(strstr(out, " requests for memory denied "
 	    "(mbufs/clusters/size classes)\n") != NULL);
