@@ -73,7 +73,6 @@ static uint8_t msys_lut[MSYS_LUTN];
  * it for all of them and it is not the cluster pipe, else NULL.
  */
 static struct msys_pool *msys_fast[MSYS_LUTN];
-static u_int msys_gen;		/* odd while the table changes */
 CTASSERT(MSYS_MAXCLASSES < 256);
 
 /* The default classes besides the cluster pipe (sizes: msys_init). */
@@ -89,20 +88,6 @@ msys_classlen(const struct malloc_pipe *mp)
 	return (mp->mp_bytes - (int)sizeof(struct m_hdr));
 }
 
-/* Open and close a change of the table, at splhigh (msys_lookup). */
-static void
-msys_wbegin(void)
-{
-	__atomic_store_n(&msys_gen, msys_gen + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-static void
-msys_wend(void)
-{
-	__atomic_store_n(&msys_gen, msys_gen + 1, __ATOMIC_RELEASE);
-}
-
 /* Rebuild msys_len and msys_lut after the table changed; at splhigh. */
 static void
 msys_relut(void)
@@ -116,9 +101,11 @@ msys_relut(void)
 		while (i < msys_n && msys_len[i] < b * MSYS_LUTSTEP)
 			i++;
 		msys_lut[b] = (uint8_t)i;
-		msys_fast[b] = i < msys_n && msys_tab[i] != &mb_cluster_pipe &&
-		    (i == 0 || msys_len[i - 1] <= (b - 1) * MSYS_LUTSTEP) ?
-		    msys_slot[i] : NULL;
+		/* Released: msys_fastget reads it without splhigh. */
+		__atomic_store_n(&msys_fast[b], i < msys_n &&
+		    msys_tab[i] != &mb_cluster_pipe && (i == 0 ||
+		    msys_len[i - 1] <= (b - 1) * MSYS_LUTSTEP) ?
+		    msys_slot[i] : NULL, __ATOMIC_RELEASE);
 	}
 }
 
@@ -182,7 +169,6 @@ msys_register(struct malloc_pipe *mp)
 	p->msp_omp.omp_pool = NULL;		/* marks a class block */
 	for (i = 0; i < msys_n && msys_classlen(msys_tab[i]) < len; i++)
 		continue;
-	msys_wbegin();
 	for (j = msys_n; j > i; j--) {
 		msys_tab[j] = msys_tab[j - 1];
 		msys_slot[j] = msys_slot[j - 1];
@@ -191,7 +177,6 @@ msys_register(struct malloc_pipe *mp)
 	msys_slot[i] = p;
 	msys_n++;
 	msys_relut();
-	msys_wend();
 	mbp_splx(s);
 	return (0);
 }
@@ -202,7 +187,6 @@ msys_reset(void)
 	int i, s;
 
 	s = mbp_splhigh();
-	msys_wbegin();
 	for (i = 0; i < MSYS_MAXCLASSES; i++) {
 		if (msys_slot[i] != NULL) {
 			msys_slot[i]->msp_intab = 0;
@@ -213,7 +197,6 @@ msys_reset(void)
 	}
 	msys_n = 0;
 	msys_relut();
-	msys_wend();
 	mbp_splx(s);
 }
 
@@ -240,32 +223,22 @@ msys_class(int i)
 	return (i >= 0 && i < msys_n ? msys_tab[i] : NULL);
 }
 
-/*
- * The class for size and its slot (NULL, NULL: the table is empty).
- * Lock-free: the table changes only between two steps of msys_gen (odd
- * while it changes), so a read that saw the same even count before and
- * after saw one table.
- */
-static inline struct malloc_pipe *
+/* The class for size and its slot (NULL, NULL: the table is empty). */
+static struct malloc_pipe *
 msys_lookup(int size, struct msys_pool **pp)
 {
 	struct malloc_pipe *mp;
-	u_int gen;
-	int i;
+	int i, s;
 
-	do {
-		gen = __atomic_load_n(&msys_gen, __ATOMIC_ACQUIRE);
-		i = msys_lut[size < 0 ? 0 :
-		    MIN(size / MSYS_LUTSTEP, MSYS_LUTN - 1)];
-		while (i < msys_n && msys_len[i] < size)
-			i++;
-		if (i >= msys_n)
-			i = msys_n - 1;
-		mp = i >= 0 ? msys_tab[i] : NULL;
-		*pp = i >= 0 ? msys_slot[i] : NULL;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((gen & 1) != 0 ||
-	    gen != __atomic_load_n(&msys_gen, __ATOMIC_RELAXED));
+	s = mbp_splhigh();
+	i = msys_lut[size < 0 ? 0 : MIN(size / MSYS_LUTSTEP, MSYS_LUTN - 1)];
+	while (i < msys_n && msys_len[i] < size)
+		i++;
+	if (i >= msys_n)
+		i = msys_n - 1;
+	mp = i >= 0 ? msys_tab[i] : NULL;
+	*pp = i >= 0 ? msys_slot[i] : NULL;
+	mbp_splx(s);
 	return (mp);
 }
 
@@ -448,7 +421,8 @@ msys_fastget(int type, int need, int flags, u_int uhlen)
 	void *blk;
 
 	if (__predict_true((u_int)need < (MSYS_LUTN - 1) * MSYS_LUTSTEP &&
-	    (p = msys_fast[howmany(need, MSYS_LUTSTEP)]) != NULL &&
+	    (p = __atomic_load_n(&msys_fast[howmany(need, MSYS_LUTSTEP)],
+	    __ATOMIC_ACQUIRE)) != NULL &&
 	    type > MT_FREE && type < MT_NTYPES && mb_failafter < 0) &&
 	    (blk = mpipe_take(p->msp_pipe)) != NULL)
 		return (msys_settype(m_poolinit(blk, &p->msp_omp,
