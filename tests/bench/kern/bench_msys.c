@@ -122,6 +122,7 @@ bench_msys(long n, long (*reffn)(long))
 		    n);
 		os_msys_reset();
 	}
+	os_mempool_unregister(&mp);	/* off the list before it goes */
 	free(mem, M_BENCHMSYS);
 }
 
