@@ -376,8 +376,9 @@ msys_get1(int how, int type, int size, int flags, u_int uhlen)
 		    uhlen, M_MAXUHLEN);
 	if (size < 0)
 		mbp_panic("msys_get: %d bytes", size);
-	need = size + ((flags & M_PKTHDR) ? (int)sizeof(struct pkthdr) +
-	    (int)uhlen : 0);
+	/* No overflow: past M_COPYALL no class can hold it anyway. */
+	need = MIN(size, M_COPYALL) + ((flags & M_PKTHDR) ?
+	    (int)sizeof(struct pkthdr) + (int)uhlen : 0);
 	mp = msys_lookup(need, &p);
 	if (__predict_false(mp == &mb_cluster_pipe)) {
 		/* Clusters: the header stays outside the storage. */
@@ -445,8 +446,9 @@ msys_gethdr(int how, int type, int size, u_int uhlen)
 {
 	struct mbuf *m;
 
-	if (size >= 0 && uhlen <= M_MAXUHLEN && (m = msys_fastget(type, size +
-	    (int)sizeof(struct pkthdr) + (int)uhlen, M_PKTHDR, uhlen)) != NULL)
+	if (size >= 0 && size <= M_COPYALL && uhlen <= M_MAXUHLEN &&
+	    (m = msys_fastget(type, size + (int)sizeof(struct pkthdr) +
+	    (int)uhlen, M_PKTHDR, uhlen)) != NULL)
 		return (m);
 	return (msys_get1(how, type, size, M_PKTHDR, uhlen));
 }

@@ -271,6 +271,8 @@ SELFTEST(msys, mbufs_by_size)
 	}
 	/* More than the largest class holds in one mbuf: refused. */
 	ST_ASSERT(msys_get(M_DONTWAIT, MT_DATA, 9217) == NULL);
+	ST_ASSERT(msys_get(M_DONTWAIT, MT_DATA, 0x7fffffff) == NULL);
+	ST_ASSERT(msys_gethdr(M_DONTWAIT, MT_DATA, 0x7fffffff, 8) == NULL);
 	ST_ASSERT(msys_gethdr(M_DONTWAIT, MT_DATA, 20000, 0) == NULL);
 	/* The packet and user headers count against the class. */
 	h = msys_gethdr(M_WAIT, MT_HEADER, 64, 0);
