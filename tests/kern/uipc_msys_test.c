@@ -425,8 +425,9 @@ chain_is(struct mbuf *m, int base, int len)
  * The chain calls on a packet held in one class mbuf bigger than a
  * standard one (the bugs the property test found once it built such
  * chains): m_split near its start recursed without end (FreeBSD's
- * m_split, sys/kern/uipc_mbuf.c, assumes "m can't be the lead packet"
- * when the rest exceeds MHLEN, which a pool mbuf breaks); m_prepend put
+ * m_split, freebsd-src sys/kern/uipc_mbuf.c at 00c22d17, recurses on m
+ * when the rest exceeds MHLEN with the comment "m can't be the lead
+ * packet", which a pool mbuf holding more than MHLEN breaks); m_prepend put
  * more than MHLEN bytes in a standard mbuf because it sized it by the
  * pool mbuf's area; m_copym cut a region of a pool mbuf into standard
  * mbufs; m_pullup with only the cluster pipe refused what a cluster
