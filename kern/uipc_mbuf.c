@@ -397,7 +397,7 @@ m_free(struct mbuf *m)
 	MBSTAT_SUB(m_mtypes[m->m_type], 1);
 	if (__predict_false(m->m_flags & M_POOL)) {
 		if (m->m_hdr.mh_omp->omp_pool == NULL)
-			msys_blkput(m);		/* a size class's, msys(9) */
+			msys_blkput(m);		/* a size class's */
 		else
 			os_mbuf_blkput(m);	/* a Mynewt pool's */
 	} else

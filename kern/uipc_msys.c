@@ -48,7 +48,7 @@ MBP_MEMTYPE_DEFINE(M_MSYS, "msys");
  * alive (a caller destroys a pipe only with every block back).
  */
 struct msys_pool {
-	struct os_mbuf_pool	 msp_omp;	/* first: mh_omp is its address */
+	struct os_mbuf_pool	 msp_omp;	/* first: mh_omp points at it */
 	struct malloc_pipe	*msp_pipe;	/* NULL: slot unused */
 	int			 msp_intab;	/* in the class table */
 };
@@ -263,7 +263,7 @@ msys_take(struct malloc_pipe *mp, int how)
 	    (blk = mpipe_take(mp)) != NULL)
 		return (blk);
 	if (mb_fail_now(how))
-		return (NULL);			/* injected (mb_fail_after) */
+		return (NULL);		/* injected (mb_fail_after) */
 	if (how & M_WAIT)
 		return (mpipe_alloc_waitok(mp));
 	return (mpipe_alloc_nowait(mp));
@@ -491,8 +491,8 @@ msys_print_brief(u_long *outb, u_long *freeb, u_long *fails, u_long *waits)
 		/* Idle classes make no line, but count in the sums. */
 		if (mpipe_out(mp) != 0 || mp->mp_fails != 0 ||
 		    mp->mp_waits != 0)
-			mbp_printf("%d/%d/%d/%d %d-byte size class mbufs in use "
-			    "(current/cache/total/max)\n", mpipe_out(mp),
+			mbp_printf("%d/%d/%d/%d %d-byte size class mbufs in "
+			    "use (current/cache/total/max)\n", mpipe_out(mp),
 			    mpipe_nfree(mp), mp->mp_total, mp->mp_nmax,
 			    msys_classlen(mp));
 		*outb += (u_long)mpipe_out(mp) * mp->mp_bytes;

@@ -16,7 +16,7 @@
 
 SELFTEST(netstat, memory)
 {
-	static char out[16384];		/* -v: a row per class, 40 of them */
+	static char out[16384];		/* -v: a row for each class */
 	char line[32], want[128];
 	struct malloc_pipe *mp;
 	struct mbuf *m, *cm;
@@ -26,7 +26,7 @@ SELFTEST(netstat, memory)
 	int rc;
 
 	m = m_get(M_WAIT, MT_CONTROL);
-	cm = msys_get(M_WAIT, MT_DATA, 600);	/* one mbuf of the 640 class */
+	cm = msys_get(M_WAIT, MT_DATA, 600);	/* in the 640 class */
 	ST_ASSERT_EQ(msys_classlen(msys_select(600)), 640);
 	/* The summary: BSD's lines (FreeBSD usr.bin/netstat/mbuf.c). */
 	strlcpy(line, "netstat -m", sizeof(line));

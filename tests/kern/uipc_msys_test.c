@@ -40,7 +40,8 @@ three_init(struct threepools *tp, int n256)
 	mpipe_init(&tp->p256, M_MSYSTEST, MSYSB(256), n256, n256, 0, NULL, NULL,
 	    NULL);
 	mpipe_setname(&tp->p256, "mst-256");
-	mpipe_init(&tp->p2048, M_MSYSTEST, MSYSB(2048), 2, 2, 0, NULL, NULL, NULL);
+	mpipe_init(&tp->p2048, M_MSYSTEST, MSYSB(2048), 2, 2, 0, NULL, NULL,
+	    NULL);
 	mpipe_setname(&tp->p2048, "mst-2048");
 	msys_reset();
 	/* out of order on purpose: the table sorts them */
@@ -82,8 +83,8 @@ SELFTEST(msys, selection_table)
 	dup = msys_register(&tp.p32);
 	/* Fill the table: one more is refused. */
 	for (n = 0; n < MSYS_MAXCLASSES; n++) {
-		mpipe_init(&extra[n], M_MSYSTEST, MSYSB(3000 + n), 0, 1, 0, NULL,
-		    NULL, NULL);
+		mpipe_init(&extra[n], M_MSYSTEST, MSYSB(3000 + n), 0, 1, 0,
+		    NULL, NULL, NULL);
 		if (msys_register(&extra[n]) == ENOSPC)
 			full++;
 	}
@@ -468,7 +469,7 @@ SELFTEST(msys, chain_calls)
 	ST_ASSERT(c->m_len == 1500);		/* one class mbuf */
 	ST_ASSERT(c->m_flags & M_POOL);
 	m_freem(c);
-	c = m_copym(m, 100, 1000, M_DONTWAIT);	/* no header: 1000 bytes */
+	c = m_copym(m, 100, 1000, M_DONTWAIT);	/* 1000, no header */
 	ST_ASSERT(c != NULL && c->m_len == 1000 && (c->m_flags & M_POOL));
 	ST_ASSERT_EQ(M_SIZE(c), msys_classlen(msys_select(1000)));
 	m_freem(c);

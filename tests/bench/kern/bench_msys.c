@@ -3,9 +3,9 @@
  * benchmarks.
  *
  * Allocation: one msys_get + m_free pair for 64, 576 and 1500-byte
- * requests (the IMIX sizes, each a class mbuf), a packet header mbuf for the IMIX sequence
- * in turn, and Mynewt's os_msys_get through os_mbuf(9), each beside the
- * free list reference of bench.c.
+ * requests (the IMIX sizes, each a class mbuf), a packet header mbuf
+ * for the IMIX sequence in turn, and Mynewt's os_msys_get through
+ * os_mbuf(9), each beside the free list reference of bench.c.
  *
  * Memory: the IMIX packets are allocated for real through the kernel's
  * msys classes (msys_gethdr: one class mbuf, its header, packet header
@@ -229,7 +229,7 @@ bm_row(const char *name, struct bm_count *c)
  * pool's blocks out times its (aligned) block size.
  */
 #define BM_MNBLK	292
-#define BM_MNBLOCKS	(BM_BATCH / 12 * 27)	/* 7x1 + 4x3 + 1x8 blocks */
+#define BM_MNBLOCKS	(BM_BATCH / 12 * 27)	/* 7x1 + 4x3 + 1x8 */
 
 static void
 bm_run_mynewt(const int *sizes, int n, struct bm_count *c)

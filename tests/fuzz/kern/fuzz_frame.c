@@ -5,8 +5,9 @@
  * An input is a run of records: a control byte, a 16-bit big-endian
  * length and that many frame bytes.  Each frame is cut into a random
  * mbuf chain -- internal mbufs, mbufs of msys(9) classes, clusters and
- * m_extadd storage of random sizes, zero-length mbufs among them, the cuts drawn from a generator
- * seeded by the control byte and the frame -- and handed to the capture
+ * m_extadd storage of random sizes, zero-length mbufs among them, the
+ * cuts drawn from a generator seeded by the control byte and the frame
+ * -- and handed to the capture
  * interface fz0 (192.0.2.2/24) as if its driver had received it; the
  * netintr work runs at once.  fz0 has IPv6 too (its link-local address
  * and 2001:db8::2/64, no duplicate address detection), so IPv6 frames
