@@ -18,6 +18,7 @@
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
+#include <sys/os_mbuf.h>
 #include <sys/selftest.h>
 #include "mbuf_testlib.h"
 
@@ -489,4 +490,56 @@ SELFTEST(msys, chain_calls)
 	m_freem(m);
 	ST_ASSERT_EQ(msys_nout(), out0);
 	ST_ASSERT_EQ(tl_mbstat().m_clusters, cl0);
+}
+
+/*
+ * os_mbuf(9) growing a chain headed by a class mbuf takes more mbufs of
+ * that class alone (Mynewt's os_mbuf_append takes them from the head's
+ * pool: apache/mynewt-core kernel/os/src/os_mbuf.c, os_mbuf_append), and
+ * when the class runs out it keeps what fit and says OS_ENOMEM, with no
+ * other class tried; every class mbuf goes back.
+ */
+static struct malloc_pipe ost_pipe64;
+
+SELFTEST(msys, os_mbuf_chain)
+{
+	static uint8_t data[200], back[200];
+	struct mbuf *m, *n;
+	struct os_mbuf *om;
+	int rc, i, same = 1, nm = 0, plen, out, len = 0;
+	bool empty, bytes = false;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	mpipe_init(&ost_pipe64, M_MSYSTEST, MSYSB(64), 3, 3, 0, NULL, NULL,
+	    NULL);
+	msys_reset();
+	msys_register(&ost_pipe64);
+	msys_register(&mb_cluster_pipe);	/* a bigger class beside */
+	m = msys_gethdr(M_DONTWAIT, MT_DATA, 10, 0);
+	om = os_mbuf_fromm(m);
+	rc = m != NULL ? os_mbuf_append(om, data, sizeof(data)) : -1;
+	for (n = m; n != NULL; n = n->m_next, nm++)
+		if (!(n->m_flags & M_POOL) || n->m_hdr.mh_omp != m->m_hdr.mh_omp)
+			same = 0;
+	plen = m != NULL ? m->m_pkthdr.len : -1;
+	out = mpipe_out(&ost_pipe64);
+	empty = msys_get(M_DONTWAIT, MT_DATA, 10) == NULL;
+	if (m != NULL && (len = m_length(m)) <= (int)sizeof(back)) {
+		m_copydata(m, 0, len, back);
+		bytes = memcmp(back, data, len) == 0;
+	}
+	m_freem(m);
+	msys_default();
+	ST_ASSERT(m != NULL);
+	ST_ASSERT_EQ(rc, OS_ENOMEM);
+	ST_ASSERT_EQ(nm, 3);			/* the head and two more */
+	ST_ASSERT(same);
+	ST_ASSERT_EQ(plen, 64 - (int)sizeof(struct pkthdr) + 2 * 64);
+	ST_ASSERT_EQ(len, plen);
+	ST_ASSERT(bytes);			/* the first bytes, in order */
+	ST_ASSERT_EQ(out, 3);
+	ST_ASSERT(empty);			/* no fallback to clusters */
+	ST_ASSERT_EQ(mpipe_out(&ost_pipe64), 0);
+	mpipe_done(&ost_pipe64);
 }
