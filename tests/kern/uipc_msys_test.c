@@ -520,7 +520,8 @@ SELFTEST(msys, os_mbuf_chain)
 	om = os_mbuf_fromm(m);
 	rc = m != NULL ? os_mbuf_append(om, data, sizeof(data)) : -1;
 	for (n = m; n != NULL; n = n->m_next, nm++)
-		if (!(n->m_flags & M_POOL) || n->m_hdr.mh_omp != m->m_hdr.mh_omp)
+		if (!(n->m_flags & M_POOL) ||
+		    n->m_hdr.mh_omp != m->m_hdr.mh_omp)
 			same = 0;
 	plen = m != NULL ? m->m_pkthdr.len : -1;
 	out = mpipe_out(&ost_pipe64);
