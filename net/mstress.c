@@ -72,7 +72,7 @@ mstress_size(long i)
 	int k = msys_nclasses(), c, sz;
 
 	c = (int)((i / 2) % (2 * k));
-	sz = msys_class(c / 2)->mp_bytes;
+	sz = msys_classlen(msys_class(c / 2));	/* its data bytes */
 	if ((c & 1) && c / 2 + 1 < k)
 		sz++;
 	return (sz);
