@@ -455,7 +455,7 @@ msys_gethdr(int how, int type, int size, u_int uhlen)
 
 /*
  * Blocks out of every bound slot's pipe, in the table or not; the
- * cluster pipe's are clusters (mbstat.m_clusters), not class mbufs.
+ * cluster pipe's are clusters (m_clusters), not class mbufs.
  */
 u_long
 msys_nout(void)
