@@ -20,6 +20,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/cpu.h>
 #include <sys/malloc.h>
 #include <sys/shell.h>
 
@@ -47,6 +48,7 @@ struct kenv_word {
  */
 static const struct kenv_word kenv_words[] = {
 	{ "bench",		KW_STR,	0, 0, 0 },		/* kenv(9) */
+	{ "em.cpu",		KW_INT,	0, MAXCPUS - 1, 0 },	/* em(4) */
 	{ "gw",			KW_STR,	0, 0, 0 },		/* ip(9) */
 	{ "halt",		KW_INT,	0, 1, 0 },		/* kenv(9) */
 	{ "icmp6errpps",	KW_INT,	0, 1000000, 0 },	/* icmp6(9) */

@@ -48,6 +48,8 @@
  */
 #include <sys/types.h>
 #include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/cpu.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
@@ -89,6 +91,8 @@ struct em_softc {
 	int			 sc_txfree;
 	int			 sc_speed;
 	int			 sc_reflect;	/* reflect=: 0 off, 1, 2 */
+	int			 sc_intsrc;	/* md_intr_establish's source */
+	u_int			 sc_cpu;	/* em.cpu=: its CPU */
 
 	/* Counters (ifconfig em0). */
 	u_long			 sc_intrs;	/* interrupts that were ours */
@@ -602,6 +606,10 @@ em_drvprint(struct ifnet *ifp)
 	    sc->sc_nrx, EM_NTXDESC, sc->sc_txfree);
 	printf("\tem: interrupt reserve: %d clusters, %d mbufs\n",
 	    mb_cluster_pipe.mp_nint, mb_mbuf_pipe.mp_nint);
+	if (sc->sc_intsrc >= 0)
+		printf("\tem: interrupts on cpu%u through the %s\n",
+		    intr_cpu(sc->sc_intsrc), ioapic_active ? "I/O APIC" :
+		    "8259");
 	printf("\tem: %lu interrupts, rx %lu frames, %lu no-cluster drops, "
 	    "%lu errors, %lu oversize, %lu bad lengths, %lu overruns, "
 	    "%lu budget repolls\n", sc->sc_intrs, sc->sc_rxframes,
@@ -672,6 +680,7 @@ netdev_attach(void)
 	if (sc == NULL)
 		panic("em0: no memory for the softc");
 	sc->sc_pd = pd;
+	sc->sc_intsrc = -1;
 	sc->sc_regs = (volatile uint8_t *)(uintptr_t)pd.pd_bar0;
 	ifp = &sc->sc_if;
 	ifp->if_softc = sc;
@@ -750,8 +759,93 @@ netdev_attach(void)
 		printf("em0: no usable interrupt line (%d)\n", pd.pd_intline);
 		return;
 	}
-	md_intr_establish(pd.pd_intline, em_intr, sc);
+	sc->sc_intsrc = md_intr_establish(pd.pd_intline, INTR_PCI, "em0",
+	    em_intr, sc);
+	if (kenv_getint("em.cpu", &v)) {
+		sc->sc_cpu = (u_int)v;
+		switch (intr_route(sc->sc_intsrc, sc->sc_cpu)) {
+		case 0:
+		case EAGAIN:		/* done once cpu<v> has started */
+			break;
+		default:
+			printf("em0: em.cpu=%ld: the 8259 reaches cpu0 only\n",
+			    v);
+			sc->sc_cpu = 0;
+		}
+	}
 	em_write(sc, EM_IMS, EM_INTRS);
+}
+
+/*
+ * Raise em0's interrupt n times (the cause-set register, ICS, as the
+ * chip's own transmit-done) and wait up to a second for cpu to count
+ * them all: true when it did.
+ */
+static bool
+em_kick(struct em_softc *sc, u_int cpu, int n)
+{
+	uint64_t c0 = intr_counts[sc->sc_intsrc][cpu], t0;
+	int i;
+
+	for (i = 1; i <= n; i++) {
+		em_write(sc, EM_ICS, EM_ICR_TXDW);
+		t0 = md_nanotime();
+		while (__atomic_load_n(&intr_counts[sc->sc_intsrc][cpu],
+		    __ATOMIC_RELAXED) < c0 + i) {
+			if (md_nanotime() - t0 > 1000000000ULL)
+				return (false);
+			tsleep(&c0, 0, "emkick", 1);
+		}
+	}
+	return (true);
+}
+
+/*
+ * em0's interrupt goes to each CPU in turn (intr_route) and is counted
+ * there and nowhere else; its line is level-triggered (PCI INTx, the
+ * MADT's override on QEMU); on the 8259 only cpu0 is possible.  Puts
+ * the route back as em.cpu= (or the default) had it.
+ */
+SELFTEST(em, intr_cpu)
+{
+	struct em_softc *sc = em_sc;
+	uint64_t before[MAXCPUS];
+	u_long intrs;
+	u_int c, o;
+	int r;
+
+	if (sc == NULL || sc->sc_intsrc < 0)
+		ST_SKIP("no em0 with an interrupt line");
+	if (ioapic_active)
+		ST_ASSERT((ioapic_entry(sc->sc_intsrc - NIRQ) &
+		    IOAPIC_RED_LEVEL) != 0);
+	ST_ASSERT_EQ(intr_route(sc->sc_intsrc, MAXCPUS), EINVAL);
+	for (c = 0; c < (u_int)ncpu; c++) {
+		r = intr_route(sc->sc_intsrc, c);
+		if (!ioapic_active && c > 0) {
+			ST_ASSERT_EQ(r, ENXIO);
+			continue;
+		}
+		ST_ASSERT_EQ(r, 0);
+		ST_ASSERT_EQ(intr_cpu(sc->sc_intsrc), c);
+		tsleep(&r, 0, "emroute", 2);	/* one in flight lands */
+		for (o = 0; o < (u_int)ncpu; o++)
+			before[o] = intr_counts[sc->sc_intsrc][o];
+		intrs = sc->sc_intrs;
+		ST_ASSERT(em_kick(sc, c, 10));
+		ST_ASSERT(sc->sc_intrs >= intrs + 10);
+		for (o = 0; o < (u_int)ncpu; o++)
+			if (o != c)
+				ST_ASSERT_EQ(intr_counts[sc->sc_intsrc][o],
+				    before[o]);
+	}
+	if (ioapic_active && ncpu < MAXCPUS) {
+		ST_ASSERT_EQ(intr_route(sc->sc_intsrc, ncpu), EAGAIN);
+		ST_ASSERT_EQ(intr_cpu(sc->sc_intsrc), ncpu - 1);
+	}
+	c = sc->sc_cpu < (u_int)ncpu ? sc->sc_cpu : 0;
+	ST_ASSERT_EQ(intr_route(sc->sc_intsrc, c), 0);
+	ST_ASSERT_EQ(intr_cpu(sc->sc_intsrc), c);
 }
 
 /*

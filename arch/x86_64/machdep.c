@@ -289,6 +289,7 @@ md_boot(uint32_t magic, uint32_t mbi)
 	com_init();
 	idt_init();
 	intr_init();
+	ioapic_init();
 	com_intr_init();
 	tsc_calibrate();
 	multiboot_parse(magic, mbi);
@@ -355,7 +356,8 @@ md_clock_start(int hz)
 	outb(IO_TIMER_MODE, 0x34);	/* counter 0, lsb+msb, rate gen. */
 	outb(IO_TIMER_CNTR0, divisor & 0xff);
 	outb(IO_TIMER_CNTR0, divisor >> 8);
-	md_intr_establish(IRQ_CLOCK, clock_intr, NULL);
+	(void)md_intr_establish(IRQ_CLOCK, INTR_ISA, "clock", clock_intr,
+	    NULL);
 	intr_restore(s);
 }
 

@@ -184,6 +184,26 @@ acpi_find_table(const struct acpi_rsdp *rsdp, const char *sig)
 	return (NULL);
 }
 
+/*
+ * The MADT's interrupt controller structures, [*startp, *endp); false
+ * when there is no valid MADT.
+ */
+bool
+acpi_madt_entries(const uint8_t **startp, const uint8_t **endp)
+{
+	const struct acpi_rsdp *rsdp;
+	const struct acpi_hdr *madt;
+
+	if ((rsdp = acpi_find_rsdp()) == NULL ||
+	    (madt = acpi_find_table(rsdp, "APIC")) == NULL ||
+	    madt->h_len < sizeof(*madt) + 8)
+		return (false);
+	/* After the header: the local APIC address and flags, 8 bytes. */
+	*startp = (const uint8_t *)(madt + 1) + 8;
+	*endp = (const uint8_t *)madt + madt->h_len;
+	return (true);
+}
+
 /* Fill ap_hwid[] with the enabled processors' local APIC ids. */
 static void
 madt_parse(void)
@@ -224,13 +244,26 @@ madt_parse(void)
 }
 
 static void
+lapic_map(void)
+{
+	lapic = (volatile uint32_t *)(uintptr_t)(rdmsr(MSR_APICBASE) &
+	    ~0xfffULL);
+	wrmsr(MSR_APICBASE, rdmsr(MSR_APICBASE) | APICBASE_EN);
+	cpu_info[0].ci_hwid = lapic_read(LAPIC_ID) >> 24;
+}
+
+static void
 lapic_init(bool boot)
 {
 	lapic_write(LAPIC_SVR, SVR_ENABLE | APIC_SPURIOUS);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-	/* The 8259 reaches the boot CPU only, through LINT0. */
-	lapic_write(LAPIC_LVT_LINT0, boot ? LVT_EXTINT : LVT_MASKED);
+	/*
+	 * Without an I/O APIC the 8259 reaches the boot CPU only, through
+	 * LINT0; with one the 8259 is silenced and LINT0 masked everywhere.
+	 */
+	lapic_write(LAPIC_LVT_LINT0, boot && !ioapic_active ? LVT_EXTINT :
+	    LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT1, LVT_NMI);
 	lapic_write(LAPIC_LVT_ERR, LVT_MASKED);
 	lapic_write(LAPIC_EOI, 0);
@@ -313,14 +346,13 @@ md_cpu_start_secondary(void)
 	uint64_t s;
 
 	madt_parse();
-	if (nfound < 2)
+	if (nfound < 2) {
+		intr_cpus_started();
 		return;
+	}
 	s = intr_save();
-	lapic = (volatile uint32_t *)(uintptr_t)(rdmsr(MSR_APICBASE) &
-	    ~0xfffULL);
-	wrmsr(MSR_APICBASE, rdmsr(MSR_APICBASE) | APICBASE_EN);
-	bsp = lapic_read(LAPIC_ID) >> 24;
-	cpu_info[0].ci_hwid = bsp;
+	lapic_map();
+	bsp = cpu_info[0].ci_hwid;
 	lapic_init(true);
 	giant_begin();
 	mpboot_copy();
@@ -338,7 +370,37 @@ md_cpu_start_secondary(void)
 		n++;
 	}
 	intr_restore(s);
-	printf("mp: %d CPUs running (timer and devices on cpu0)\n", ncpu);
+	printf("mp: %d CPUs running (timer on cpu0, devices on %s)\n", ncpu,
+	    ioapic_active ? "the CPUs the I/O APIC names" : "cpu0");
+	intr_cpus_started();
+}
+
+/*
+ * The boot CPU's local APIC, for the I/O APIC's interrupts (ioapic.c),
+ * on one CPU as on several.
+ */
+void
+lapic_boot_init(void)
+{
+	uint64_t s;
+
+	s = intr_save();
+	lapic_map();
+	lapic_init(true);
+	intr_restore(s);
+}
+
+void
+lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* The LVT LINT0 entry of this CPU (the intr.no_8259 self-test). */
+uint32_t
+lapic_lint0(void)
+{
+	return (lapic != NULL ? lapic_read(LAPIC_LVT_LINT0) : 0);
 }
 
 /* A secondary CPU's first C code, on its own stack, masked. */

@@ -81,7 +81,7 @@ com_intr_init(void)
 {
 	if (!com_present)
 		return;
-	md_intr_establish(IRQ_COM1, com_intr, NULL);
+	(void)md_intr_establish(IRQ_COM1, INTR_ISA, "com1", com_intr, NULL);
 	outb(COM1 + com_ier, IER_ERXRDY);
 }
 

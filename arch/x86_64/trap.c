@@ -1,7 +1,7 @@
 /*
  * arch/x86_64/trap.c: the IDT, CPU exceptions and backtraces.
  *
- * idt_init() points vectors 0..47, 240 and 255 at the stubs in
+ * idt_init() points vectors 0..71, 240 and 255 at the stubs in
  * vectors.S (interrupt gates, ring 0); idt_load_cpu() loads that IDT
  * on a CPU with the CPU's own TSS, whose IST1 stack takes double
  * faults, so a fault on a bad kernel stack still reaches trap().

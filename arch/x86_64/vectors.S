@@ -1,8 +1,8 @@
 /*
  * arch/x86_64/vectors.S: entry stubs for exceptions and interrupts.
  *
- * One stub per vector 0..47 (32 CPU exceptions, 16 8259 IRQs), and the
- * local APIC's two: the wakeup IPI (240) and its spurious vector (255).
+ * One stub per vector 0..71 (32 CPU exceptions, 16 8259 IRQs, 24 I/O
+ * APIC GSIs: intr.h's NVEC), and the local APIC's two: the wakeup IPI (240) and its spurious vector (255).
  * Each pushes a zero error code when the CPU did not, then its vector
  * number, then jumps to alltraps, which saves every general register
  * into a struct trapframe (intr.h) and calls trap(frame).
@@ -68,6 +68,12 @@ Xvec\n:
 	VEC_ERR   30
 	VEC_NOERR 31
 	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	VEC_NOERR \n
+	.endr
+	.irp	n, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+	VEC_NOERR \n
+	.endr
+	.irp	n, 64,65,66,67,68,69,70,71
 	VEC_NOERR \n
 	.endr
 	VEC_NOERR 240
@@ -140,6 +146,12 @@ idt_vectors:
 	.quad	Xvec\n
 	.endr
 	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.quad	Xvec\n
+	.endr
+	.irp	n, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+	.quad	Xvec\n
+	.endr
+	.irp	n, 64,65,66,67,68,69,70,71
 	.quad	Xvec\n
 	.endr
 	.globl	idt_vec_ipi, idt_vec_spurious
