@@ -11,6 +11,9 @@
 # no frame the kernel sent may be malformed or carry a bad checksum.  At
 # the end "netstat -m" must show every mbuf and cluster back except the
 # receive ring's own.  The namespace is deleted whatever happens (trap).
+# With SMP=N (N > 1) the guest boots with em.cpu=N-1 (em(4), ioapic(4)):
+# the NIC's interrupt on the last CPU, netintr wherever it runs, and
+# "intr" must count em0's interrupts there, none through the 8259.
 # Not root: skipped, "0 passed, 0 failed".  Every loop is bounded.
 cd "$(dirname "$0")/.." || exit 1
 if [ "$(id -u)" -ne 0 ]; then
@@ -52,7 +55,8 @@ ns_up "mbufk-net-$$" || { echo "  FAIL: cannot create a namespace"; \
 ns_spawn timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1
 TPID=$NS_PID
 
-if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST" 60; then
+EMCPU=$(( ${SMP:-1} - 1 ))
+if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST em.cpu=$EMCPU" 60; then
 	fail "the kernel did not reach its shell in 60 s"
 	tail -20 "$CON"
 	echo "$p passed, $f failed"
@@ -133,6 +137,21 @@ kcmd "netstat -s" 10
 cp "$KOUT" "$W/netstat-s.out"
 kcmd "ifconfig em0" 10
 cp "$KOUT" "$W/ifconfig.out"
+
+# 5b. where em0's interrupts went (intr: a column per CPU after "cpu").
+kcmd "intr" 10
+cp "$KOUT" "$W/intr.out"
+set -- $(awk -v c="$EMCPU" '$1 == "em0" {
+	n = 0; for (i = 6; i <= NF; i++) if (i - 6 != c) n += $i
+	print $5, $(6 + c), n }' "$KOUT")
+if grep -q '^interrupts by I/O APIC (8259 masked)' "$KOUT" &&
+    ! grep -q ' 8259 ' "$KOUT" && [ "${1:-x}" = "$EMCPU" ] &&
+    [ "${2:-0}" -ge 100 ]; then
+	pass "intr: em0 routed to cpu$EMCPU, $2 interrupts there ($3 on the other CPUs, before the route), none through the 8259"
+else
+	fail "intr: em0 not counted on cpu$EMCPU through the I/O APIC:"
+	sed 's/^/    /' "$KOUT"
+fi
 
 # 6. the capture: nothing malformed or badly summed from the kernel.
 kill "$TPID" 2>/dev/null
