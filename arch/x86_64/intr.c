@@ -294,6 +294,8 @@ intr_print_counts(void)
 
 SHELL_CMD(intr, "interrupts by source and CPU, and where each goes")
 {
+	if (argc != 1)
+		return (shell_usage(argv[0]));
 	intr_print_counts();
 	return (0);
 }

@@ -5,10 +5,11 @@
  * md_cpu_start_secondary() reads the ACPI MADT (found through the RSDP
  * in the BIOS area, 0xe0000-0xfffff) for the local APIC of every
  * enabled processor.  With one, it does nothing and the machine runs
- * exactly as a uniprocessor: the local APIC is left as the firmware
- * set it.  With more, it turns the big lock on, programs the boot
- * CPU's local APIC (LINT0 stays the 8259's virtual wire, so device
- * interrupts and the clock still reach the boot CPU only), copies the
+ * as a uniprocessor (its local APIC enabled by lapic_boot_init() only
+ * when ioapic.c found an I/O APIC).  With more, it turns the big lock
+ * on, programs the boot CPU's local APIC (LINT0 masked when the I/O
+ * APIC routes device interrupts, else the 8259's virtual wire to the
+ * boot CPU only), copies the
  * trampoline (mpboot.S) to MPBOOT_ADDR and starts each other CPU with
  * INIT, STARTUP, STARTUP (Intel SDM vol. 3, 8.4.4), one at a time,
  * waiting up to a second for each to enter the scheduler.  A started
@@ -18,7 +19,9 @@
  * The timer: only the boot CPU takes the 8254's interrupt (hardclock,
  * callouts); the others have no interrupt source but the wakeup IPI,
  * which md_cpu_wake sends when a thread becomes runnable while they
- * are halted.  A panic stops the others with an NMI, which reaches a
+ * are halted, and the device interrupts the I/O APIC sends them
+ * (intr_route; intr_cpus_started() takes the routes asked for before
+ * they started).  A panic stops the others with an NMI, which reaches a
  * CPU that has interrupts masked or spins on a lock.
  *
  * Invariants: cpu_info[i] describes the CPU with local APIC id
