@@ -31,6 +31,7 @@
 #include <sys/systm.h>
 #include <sys/cpu.h>
 #include <sys/machdep.h>
+#include <sys/selftest.h>
 
 #include <arch/x86_64/cpufunc.h>
 #include <arch/x86_64/intr.h>
@@ -169,20 +170,16 @@ ioapic_init(void)
 }
 
 /*
- * Where line irq of bus type (INTR_ISA, INTR_PCI) goes: its GSI, and
- * in *lowp the redirection entry's trigger and polarity bits.
+ * The redirection entry's trigger and polarity bits for MADT flags
+ * flags on a line of bus type (INTR_ISA, INTR_PCI): where the flags
+ * say "conforms to the bus" (0, or no override), ISA is edge and
+ * active-high, PCI level and active-low.
  */
-int
-ioapic_gsi(int irq, int type, uint32_t *lowp)
+static uint32_t
+ioapic_flags(uint16_t flags, int type)
 {
-	struct isa_override *ov = &isa_ovr[irq];
-	uint32_t gsi = irq, low = 0;
-	uint16_t flags = 0;
+	uint32_t low = 0;
 
-	if (ov->ov_set) {
-		gsi = ov->ov_gsi;
-		flags = ov->ov_flags;
-	}
 	switch (flags & MPS_POL_MASK) {
 	case MPS_POL_HIGH:
 		break;
@@ -203,8 +200,55 @@ ioapic_gsi(int irq, int type, uint32_t *lowp)
 		if (type == INTR_PCI)
 			low |= RED_LEVEL;
 	}
-	*lowp = low;
-	return ((int)gsi);
+	return (low);
+}
+
+/*
+ * Where line irq (0..NIRQ-1) of bus type goes: its GSI, and in *lowp
+ * the redirection entry's trigger and polarity bits.
+ */
+int
+ioapic_gsi(int irq, int type, uint32_t *lowp)
+{
+	struct isa_override *ov = &isa_ovr[irq];
+
+	*lowp = ioapic_flags(ov->ov_set ? ov->ov_flags : 0, type);
+	return (ov->ov_set ? (int)ov->ov_gsi : irq);
+}
+
+/*
+ * The MADT flags as ACPI 6.4, table 5.50, has them (polarity in bits
+ * 0-1, trigger in 2-3; 2 is reserved in both and taken as "conforms"),
+ * for both buses; and what QEMU's MADT says (hw/i386/acpi-common.c:
+ * IRQ 0 is GSI 2 with flags 0, the PCI IRQs 5, 9, 10, 11 level,
+ * active-high; acpi_build_madt), when there is an I/O APIC.
+ */
+SELFTEST(ioapic, flags)
+{
+	uint32_t low;
+
+	ST_ASSERT_EQ(ioapic_flags(0x0, INTR_ISA), 0);
+	ST_ASSERT_EQ(ioapic_flags(0x0, INTR_PCI), RED_LEVEL | RED_ACTLOW);
+	ST_ASSERT_EQ(ioapic_flags(0x5, INTR_PCI), 0);	/* edge, high */
+	ST_ASSERT_EQ(ioapic_flags(0xd, INTR_PCI), RED_LEVEL);
+	ST_ASSERT_EQ(ioapic_flags(0xd, INTR_ISA), RED_LEVEL);
+	ST_ASSERT_EQ(ioapic_flags(0xf, INTR_ISA), RED_LEVEL | RED_ACTLOW);
+	ST_ASSERT_EQ(ioapic_flags(0x7, INTR_ISA), RED_ACTLOW);	/* edge */
+	ST_ASSERT_EQ(ioapic_flags(0x3, INTR_ISA), RED_ACTLOW);
+	ST_ASSERT_EQ(ioapic_flags(0xc, INTR_ISA), RED_LEVEL);
+	ST_ASSERT_EQ(ioapic_flags(0x2, INTR_PCI), RED_LEVEL | RED_ACTLOW);
+	ST_ASSERT_EQ(ioapic_flags(0x8, INTR_ISA), 0);
+	if (!ioapic_active)
+		return;
+	ST_ASSERT_EQ(ioapic_gsi(IRQ_CLOCK, INTR_ISA, &low), 2);
+	ST_ASSERT_EQ(low, 0);
+	ST_ASSERT_EQ(ioapic_gsi(IRQ_COM1, INTR_ISA, &low), IRQ_COM1);
+	ST_ASSERT_EQ(low, 0);
+	ST_ASSERT_EQ(ioapic_gsi(11, INTR_PCI, &low), 11);
+	ST_ASSERT_EQ(low, RED_LEVEL);
+	/* The clock's entry: vector 48 + 2, unmasked, edge, cpu0's id. */
+	ST_ASSERT_EQ(ioapic_entry(2) & (RED_MASKED | RED_LEVEL | 0xff),
+	    IOAPIC_OFFSET + 2);
 }
 
 /*
