@@ -13,7 +13,8 @@
 # reflector turns IPv4 around only, so its IPv6 columns are n/a).  The
 # load generator keeps 8 requests in flight for SECS seconds per
 # figure.  Rows (a2) and (a'2) boot mbufk on two CPUs (-smp 2,
-# MTTCG), the rest on one.  Figures only.
+# MTTCG), (a2e) too with em0's interrupt on cpu1 (em.cpu=1, ioapic(4)),
+# the rest on one.  Figures only.
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${SECS:-5}
 . tests/net/ns.sh
@@ -119,6 +120,8 @@ QMACH="-machine pc -accel tcg,thread=multi -smp 2"
 row "(a2) mbufk -smp 2" build/kernel.elf "" "selftest=none" "em0: inet" a2
 row "(a'2) no DIAGNOSTIC, -smp 2" build/kernel-rel.elf "" "selftest=none" \
     "em0: inet" r2
+row "(a2e) -smp 2, em0 on cpu1" build/kernel.elf "" \
+    "selftest=none em.cpu=1" "em0: inet" a2e
 QMACH=
 row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
     "reflector mode" b v4only
@@ -140,6 +143,7 @@ ratios "(a')/(b)" r b
 ratios "(a')/(c)" r c
 ratios "(a2)/(a)" a2 a
 ratios "(a'2)/(a')" r2 r
+ratios "(a2e)/(a2)" a2e a2
 
 echo
 echo "7. boot under TCG (QEMU start to ...)"
