@@ -151,8 +151,10 @@ ioapic_init(void)
 {
 	const uint8_t *p, *end;
 
-	if (!acpi_madt_entries(&p, &end))
+	if (!acpi_madt_entries(&p, &end)) {
+		printf("ioapic: no ACPI MADT, interrupts on the 8259\n");
 		return;
+	}
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
 		if (p[0] == MADT_IOAPIC && p[1] >= 12)
 			madt_ioapic(p);
