@@ -36,7 +36,10 @@ if [ -z "$KERNEL" ]; then
 fi
 
 # q35 (ICH9): the I/O APIC with the PCI line's legacy number as its GSI
-# (ioapic(4)); every self-test, em.intr_cpu and intr.no_8259 among them.
+# (ioapic(4); QEMU hw/isa/lpc_ich9.c, ich9_lpc_set_irq: a PIRQ drives
+# its PIC-mode line, pins 0..15 of both the 8259 and the I/O APIC, and
+# GSI 16 + pirq); every self-test, em.intr_cpu and intr.no_8259 among
+# them.
 if [ -z "$KERNEL" ]; then
 	logq=build/logs/selftest-qemu-q35.log
 	sh tests/qemu.sh 240 "$logq" 'selftest=* halt=1' -machine q35

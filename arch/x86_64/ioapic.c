@@ -18,9 +18,10 @@
  * says "conforms to the bus" (or there is none) ISA is edge,
  * active-high and PCI level, active-low (ACPI 6.4, 5.2.12.5).  That
  * the PIC-mode line number is also the GSI holds on QEMU's pc
- * (i440fx, whose PIIX wires ISA IRQ n to pin n) and q35 (ICH9 in its
- * legacy routing, which SeaBIOS sets up); a machine that routes PCI
- * INTx elsewhere needs its ACPI _PRT, which this kernel does not read.
+ * (i440fx, whose PIIX wires ISA IRQ n to pin n) and q35 (ICH9 drives
+ * a PIRQ's PIC-mode line, which SeaBIOS sets up, and GSI 16 + pirq,
+ * left masked); a machine that routes PCI INTx elsewhere needs its
+ * ACPI _PRT, which this kernel does not read.
  *
  * Invariants: a pin is programmed with interrupts disabled, high word
  * (destination) before the low word that unmasks it; a pin nobody
