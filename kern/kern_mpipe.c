@@ -37,31 +37,45 @@
  *
  * Per CPU (Bonwick's magazines, FreeBSD UMA's buckets, NetBSD's
  * pool_cache(9)): in front of the array, now the depot, each CPU has a
- * cache of up to mp_cmax buffers which mpipe_take and mpipe_put use
- * with interrupts masked on that CPU alone and no lock.  mpipe_init
- * prefills the depot with MBP_MAXCPUS * mp_cmax buffers more than nnom
- * (mp_ccap) and never lets the pipe shrink below that, so the depot
- * holds what nnom promises however many sit in caches it cannot reach
- * (FreeBSD's uma_core.c counts cached items against a zone's limit the
- * same way).  A cache
+ * cache of up to mc_max buffers which mpipe_take and mpipe_put use
+ * with interrupts masked on that CPU alone and no lock.  A cache
  * that is empty refills with half its capacity from the depot in one
  * locked section, one that is full gives half back, so a burst costs
  * one lock per mp_cmax / 2 buffers (32): Bonwick's loaded and previous
- * magazines of 32 rounds, kept as one array so that the swap is free.  A pipe without a cap, or without
- * room under it for a full cache on every CPU, has mp_cmax 0 and
- * works as on one CPU, through the depot, with the seed's exact
- * reserve.  When the depot is empty and the pipe can grow no
- * more, the allocator brings the other CPUs' caches to the depot by a
- * cross-call to each (mbp_xcall, mpipe_reclaim) before the drain hooks
- * run, so the cap is reachable from any CPU: a buffer cached on an
- * idle CPU is never out of reach.  While a thread sleeps for a buffer
- * every free on every CPU goes to the depot, with that CPU's whole
- * cache, and wakes it.
+ * magazines of 32 rounds, kept as one array so that the swap is free.
+ * A pipe without a cap, or without room under it for a full cache on
+ * every CPU, has mp_cmax 0 and works as on one CPU, through the
+ * depot, with the seed's exact reserve.
+ *
+ * What a pipe costs idle: mpipe_init prefills nnom buffers and no
+ * more.  A CPU's cache starts with mc_max 0 and is granted mp_cmax
+ * (mpipe_join, under mp_lock) the first time that CPU reaches the slow
+ * path of the pipe, so mp_ccap counts only the CPUs that have used it
+ * and the depot's room (mpipe_dmax) grows with them; the array has
+ * slots for every CPU from the start, so joining never allocates.  The
+ * caches' share of the reserve is carried by the cross-CPU reclaim, not
+ * by buffers set aside for it: when the depot is empty and the pipe can
+ * grow no more, the allocator brings the other CPUs' caches to the
+ * depot by a cross-call to each (mbp_xcall, mpipe_reclaim) before the
+ * drain hooks run, so every cached buffer is within reach of every
+ * CPU, and an allocation fails only when all the pipe's buffers are
+ * out (a thread's, when all but the interrupt share are): at least
+ * nnom of them, since mp_total never falls below nnom.  The reclaim
+ * always fits: it runs with at most mp_nint buffers in the depot, and
+ * the depot has room for nnom plus every granted cache.  The interrupt
+ * share is in the depot itself (no cache refill, thread allocation or
+ * mpipe_trim takes the depot below mp_nint).  FreeBSD reaches the same
+ * end the other way, counting cached items against a zone's limit
+ * (sys/vm/uma_core.c) and draining the buckets before it fails
+ * (pcpu_cache_drain_safe); prefilling every possible CPU's cache cost
+ * 14303K at boot for msys(9)'s 40 classes.  While a thread sleeps for
+ * a buffer every free on every CPU goes to the depot, with that CPU's
+ * whole cache, and wakes it.
  *
  * Invariants: 1 <= mp_nnom <= mp_nmax, 0 <= mp_nint <= mp_nnom,
- * 0 <= mp_nfree <= mpipe_dmax(mp) <= mp_slots, mp_nnom + mp_ccap <=
- * mp_total <= mp_nmax (mpipe_free gives a buffer back only from a full
- * depot); mp_array[0 .. mp_nfree-1] and each cache's mc_buf[0 ..
+ * 0 <= mp_nfree <= mpipe_dmax(mp) <= mp_slots, mp_ccap is the sum of
+ * the caches' mc_max (each 0 or mp_cmax), mp_nnom <= mp_total <=
+ * mp_nmax (mpipe_free gives a buffer back only from a full depot); mp_array[0 .. mp_nfree-1] and each cache's mc_buf[0 ..
  * mc_n-1] are the free buffers; under AddressSanitizer free buffers
  * are poisoned; the depot and the counters change only under mp_lock,
  * a cache only on its own CPU with its interrupts masked, so interrupt
@@ -126,6 +140,21 @@ mpipe_ncached(const struct malloc_pipe *mp)
 	for (i = 0; i < MBP_MAXCPUS; i++)
 		n += ((volatile struct mpipe_cache *)&mp->mp_cache[i])->mc_n;
 	return (n);
+}
+
+/*
+ * Under mp_lock, on the cache's own CPU: grant it its capacity the
+ * first time that CPU comes to the pipe's slow path.  Nothing is
+ * allocated (the array has slots for every CPU): the cache fills from
+ * the depot and from frees, and mpipe_reclaim reaches what it holds.
+ */
+static inline void
+mpipe_join(struct malloc_pipe *mp, struct mpipe_cache *mc)
+{
+	if (__predict_true(mc->mc_max != 0) || mp->mp_cmax == 0)
+		return;
+	mc->mc_max = mp->mp_cmax;
+	mp->mp_ccap += mp->mp_cmax;
 }
 
 /*
@@ -369,7 +398,6 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 {
 	int wait = mbp_cansleep() ? MBP_WAITOK : MBP_NOWAIT;
 	void *buf;
-	int i;
 
 	MBP_ASSERTMSG(bytes > 0, "mpipe_init: bad size %d for type %s", bytes,
 	    mbp_memtype_name(type));
@@ -404,8 +432,8 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 	 */
 	mp->mp_cmax = (nmax - nnom) / MBP_MAXCPUS >= MPIPE_CACHE &&
 	    nmax != MPIPE_NOCAP ? MPIPE_CACHE : 0;
-	mp->mp_ccap = MBP_MAXCPUS * mp->mp_cmax;
-	mp->mp_slots = nnom + mp->mp_ccap;
+	mp->mp_ccap = 0;
+	mp->mp_slots = nnom + MBP_MAXCPUS * mp->mp_cmax;
 	mbp_lock_init(&mp->mp_lock, "mpipe");
 	mp->mp_array = mbp_malloc(mp->mp_slots * sizeof(void *), M_MPIPE,
 	    wait);
@@ -414,13 +442,12 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 	if (mp->mp_array == NULL || mp->mp_cache == NULL)
 		mbp_panic("mpipe_init: pipe %s: no memory for its array",
 		    mp->mp_name);
-	for (i = 0; i < MBP_MAXCPUS; i++)
-		mp->mp_cache[i].mc_max = mp->mp_cmax;
-	while (mp->mp_nfree < mp->mp_slots) {
+	/* Only the reserve: each cache is granted when its CPU joins. */
+	while (mp->mp_nfree < nnom) {
 		if ((buf = mpipe_sysalloc(mp, wait)) == NULL)
 			mbp_panic("mpipe_init: pipe %s: no memory for reserve "
 			    "buffer %d of %d", mp->mp_name, mp->mp_nfree + 1,
-			    mp->mp_slots);
+			    nnom);
 		mpipe_stash(mp, buf);
 		mp->mp_array[mp->mp_nfree++] = buf;
 		mp->mp_total++;
@@ -530,8 +557,9 @@ mpipe_sethiwat(struct malloc_pipe *mp, int nkeep)
 
 /*
  * Give back to mbp_malloc the depot's buffers while the pipe has more
- * than its reserve (nnom and the caches' share): what a high-water
- * mark or the caches keep on top of it; the mark stays.  Any context;
+ * than its reserve, nnom: what a high-water mark or the caches kept on
+ * top of it; the mark stays, and so does the interrupt share (the depot
+ * keeps mp_nint).  What the caches hold stays in them.  Any context;
  * returns how many went.
  */
 int
@@ -541,7 +569,7 @@ mpipe_trim(struct malloc_pipe *mp)
 	int n = 0;
 
 	mbp_lock_enter(&mp->mp_lock);
-	while (mp->mp_nfree > 0 && mp->mp_total > mp->mp_nnom + mp->mp_ccap) {
+	while (mp->mp_nfree > mp->mp_nint && mp->mp_total > mp->mp_nnom) {
 		buf = mp->mp_array[--mp->mp_nfree];
 		mp->mp_total--;
 		mp->mp_sysfrees++;
@@ -680,6 +708,7 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 	for (;;) {
 		/* Under mp_lock this CPU is ours, but a sleep may move us. */
 		mc = mpipe_mycache(mp);
+		mpipe_join(mp, mc);
 		if (mc->mc_n > 0) {
 			buf = mc->mc_buf[--mc->mc_n];
 			goto got;
@@ -802,6 +831,7 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		memset(buf, 0, mp->mp_bytes);
 	mbp_lock_enter(&mp->mp_lock);
 	mc = mpipe_mycache(mp);
+	mpipe_join(mp, mc);
 	n = mp->mp_nfree;
 	if (mpipe_inarray(mp, buf)) {
 		mbp_lock_exit(&mp->mp_lock);
