@@ -317,6 +317,81 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	ST_ASSERT_EQ(balance, 0);
 }
 
+/* On another CPU (mbp_xcall): one allocation and its free there. */
+struct xuse {
+	struct malloc_pipe	*mp;
+	bool			 got;
+};
+
+static void
+xuse_here(void *arg)
+{
+	struct xuse *xu = arg;
+	void *buf;
+
+	buf = mpipe_alloc_nowait(xu->mp);
+	xu->got = buf != NULL;
+	mpipe_free(xu->mp, buf);
+}
+
+/*
+ * A pipe costs its reserve until it is used, and a CPU's cache only
+ * once that CPU has used it (mpipe.9, CACHES).  mpipe_init used to
+ * prefill nnom + MBP_MAXCPUS * MPIPE_CACHE buffers (4 + 512 here), the
+ * cost that made msys(9)'s 40 classes hold 14303K at boot.  Joining
+ * allocates nothing: the first use on this CPU takes from the depot,
+ * one on another CPU at most the one buffer it asked for.  FreeBSD's
+ * UMA likewise allocates a CPU's bucket only when that CPU first frees
+ * or allocates (sys/vm/uma_core.c, cache_alloc and cache_free).
+ */
+SELFTEST(mpipe, idle_cost_is_the_reserve)
+{
+	static struct malloc_pipe mp;
+	struct xuse xu;
+	u_int me, other;
+	int s, total0, ccap0, total1, ccap1, total2 = 0, ccap2 = 0;
+	u_long balance;
+	bool cached, stayed;
+	void *buf;
+
+	mpipe_init(&mp, M_MPTEST, 64, 4, XNMAX, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-idle");
+	cached = mp.mp_cmax == MPIPE_CACHE;
+	total0 = mp.mp_total;
+	ccap0 = mp.mp_ccap;
+	s = mbp_splhigh();
+	me = mbp_cpu_index();
+	other = mbp_ncpu() > 1 ? (me + 1) % mbp_ncpu() : me;
+	buf = mpipe_alloc_nowait(&mp);
+	mpipe_free(&mp, buf);
+	total1 = mp.mp_total;
+	ccap1 = mp.mp_ccap;
+	xu.mp = &mp;
+	xu.got = false;
+	if (other != me) {
+		mbp_xcall(other, xuse_here, &xu);
+		total2 = mp.mp_total;
+		ccap2 = mp.mp_ccap;
+	}
+	stayed = mbp_cpu_index() == me;
+	mbp_splx(s);
+	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
+	mpipe_done(&mp);		/* panics if any is still out */
+	ST_ASSERT(cached);
+	ST_ASSERT(stayed);
+	ST_ASSERT(buf != NULL);
+	ST_ASSERT_EQ(total0, 4);		/* the reserve, nothing more */
+	ST_ASSERT_EQ(ccap0, 0);			/* no cache granted yet */
+	ST_ASSERT_EQ(total1, 4);		/* joining allocated nothing */
+	ST_ASSERT_EQ(ccap1, MPIPE_CACHE);	/* this CPU's cache only */
+	if (other != me) {
+		ST_ASSERT(xu.got);
+		ST_ASSERT(total2 <= 5);
+		ST_ASSERT_EQ(ccap2, 2 * MPIPE_CACHE);
+	}
+	ST_ASSERT_EQ(balance, 0);
+}
+
 struct waiter {
 	struct malloc_pipe	*mp;
 	void			*buf;
