@@ -556,11 +556,11 @@ mpipe_sethiwat(struct malloc_pipe *mp, int nkeep)
 }
 
 /*
- * Give back to mbp_malloc the depot's buffers while the pipe has more
- * than its reserve, nnom: what a high-water mark or the caches kept on
- * top of it; the mark stays, and so does the interrupt share (the depot
- * keeps mp_nint).  What the caches hold stays in them.  Any context;
- * returns how many went.
+ * Give back to mbp_malloc free buffers while the pipe has more than its
+ * reserve, nnom: what a high-water mark or the caches kept on top of it,
+ * the caches' brought to the depot first; the mark stays, and so does
+ * the interrupt share (the depot keeps mp_nint).  Any context; returns
+ * how many went.
  */
 int
 mpipe_trim(struct malloc_pipe *mp)
@@ -569,17 +569,28 @@ mpipe_trim(struct malloc_pipe *mp)
 	int n = 0;
 
 	mbp_lock_enter(&mp->mp_lock);
-	while (mp->mp_nfree > mp->mp_nint && mp->mp_total > mp->mp_nnom) {
-		buf = mp->mp_array[--mp->mp_nfree];
-		mp->mp_total--;
-		mp->mp_sysfrees++;
-		mbp_lock_exit(&mp->mp_lock);
-		mbp_unpoison(buf, mp->mp_bytes);
-		if (mp->mp_deconstruct != NULL)
-			mp->mp_deconstruct(buf, mp->mp_priv);
-		mbp_free(buf, mp->mp_type);
-		n++;
-		mbp_lock_enter(&mp->mp_lock);
+	for (;;) {
+		while (mp->mp_nfree > mp->mp_nint &&
+		    mp->mp_total > mp->mp_nnom) {
+			buf = mp->mp_array[--mp->mp_nfree];
+			mp->mp_total--;
+			mp->mp_sysfrees++;
+			mbp_lock_exit(&mp->mp_lock);
+			mbp_unpoison(buf, mp->mp_bytes);
+			if (mp->mp_deconstruct != NULL)
+				mp->mp_deconstruct(buf, mp->mp_priv);
+			mbp_free(buf, mp->mp_type);
+			n++;
+			mbp_lock_enter(&mp->mp_lock);
+		}
+		/*
+		 * Buffers the pipe grew by may sit in caches, this CPU's or
+		 * others': bring them to the depot (mpipe_reclaim) and go
+		 * on, until the pipe is down to its reserve or the caches
+		 * are empty.
+		 */
+		if (mp->mp_total <= mp->mp_nnom || !mpipe_reclaim(mp, false))
+			break;
 	}
 	mbp_lock_exit(&mp->mp_lock);
 	return (n);

@@ -17,15 +17,18 @@
  *
  * Per CPU (mpipe.9, CACHES): each CPU has a cache of up to mc_max free
  * buffers, used with interrupts masked on that CPU alone and no lock;
- * the array ("the depot") is behind them under mp_lock.  The pipe's
- * reserve is nnom plus every cache's capacity (under the cap), so the
- * depot always holds what nnom promises whatever sits in the caches.
+ * the array ("the depot") is behind them under mp_lock.  A cache is
+ * granted its capacity (mc_max, from 0) when its CPU first uses the
+ * pipe, so an idle pipe holds its nnom and nothing more; what nnom
+ * promises is reachable from every CPU through the cross-CPU reclaim
+ * whatever sits in the caches (kern_mpipe.c).
  *
  * Invariants: 1 <= mp_nnom <= mp_nmax; 0 <= mp_nint <= mp_nnom;
- * mp_ccap is the sum of the caches' mc_max; 0 <= mp_nfree <= mpipe_dmax
- * <= mp_slots; mp_nnom + mp_ccap <= mp_total <= mp_nmax; the buffers out are mp_total - mp_nfree - the
- * caches' mc_n; the depot fields change only under mp_lock, a cache
- * only on its CPU with interrupts masked there.
+ * mp_ccap is the sum of the caches' mc_max (each 0 or mp_cmax);
+ * 0 <= mp_nfree <= mpipe_dmax <= mp_slots; mp_nnom <= mp_total <=
+ * mp_nmax; the buffers out are mp_total - mp_nfree - the caches' mc_n;
+ * the depot fields change only under mp_lock, a cache only on its CPU
+ * with interrupts masked there.
  */
 #ifndef _SYS_MPIPE_H_
 #define _SYS_MPIPE_H_
@@ -84,7 +87,8 @@ struct malloc_pipe {
 	int		 mp_bytes;
 	int		 mp_slots;	/* size of mp_array */
 	int		 mp_cmax;	/* a cache's capacity when granted */
-	int		 mp_ccap;	/* capacity granted to all caches */
+	int		 mp_ccap;	/* capacity granted to the caches of
+					   the CPUs that used the pipe */
 	int		 mp_keep;	/* high-water mark (mpipe_sethiwat) */
 	struct mbp_lock	 mp_lock;	/* the depot and the counters below */
 	struct mbp_memtype *mp_type;
