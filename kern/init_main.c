@@ -42,6 +42,12 @@ kern_init(const char *cmdline)
 	subsys_init();
 	md_clock_start(hz);
 	md_cpu_start_secondary();
+	/*
+	 * The boot CPU runs threads too: from here on it answers
+	 * cross-calls (cpu_xcall does nothing for a CPU not running), so
+	 * that mpipe(9)'s reclaim reaches what its caches hold.
+	 */
+	curcpu()->ci_running = 1;
 	spl0();
 }
 

@@ -317,6 +317,75 @@ SELFTEST(mpipe, cap_reached_across_cpus)
 	ST_ASSERT_EQ(balance, 0);
 }
 
+/* On another CPU (mbp_xcall): take up to want buffers there. */
+struct xtake {
+	struct malloc_pipe	*mp;
+	void			**bufs;
+	int			 want, got;
+};
+
+static void
+xtake_here(void *arg)
+{
+	struct xtake *t = arg;
+	void *buf;
+
+	while (t->got < t->want) {
+		if ((buf = mpipe_alloc_nowait(t->mp)) == NULL)
+			break;
+		t->bufs[t->got++] = buf;
+	}
+}
+
+/*
+ * The reclaim reaches the boot CPU's cache too.  With every buffer out,
+ * a cache's worth is freed on CPU 0 (it lands in its cache); CPU 1 then
+ * takes them, all through mpipe_reclaim's cross-call to CPU 0.  The
+ * boot CPU was never marked running (ci_running), so cpu_xcall did
+ * nothing for it: its cache was out of everyone else's reach, which the
+ * prefill of every cache's share used to hide.  The threads of the
+ * test may be on either CPU, so both calls go by mbp_xcall.
+ */
+SELFTEST(mpipe, reclaim_reaches_boot_cpu)
+{
+	static struct malloc_pipe mp;
+	static void *bufs[XNMAX];
+	struct xfree x;
+	struct xtake t;
+	int i, n, s, cached0;
+	u_long balance;
+
+	if (mbp_ncpu() < 2)
+		ST_SKIP("one CPU: no other CPU's cache to reach");
+	mpipe_init(&mp, M_MPTEST, 64, 4, XNMAX, MPF_NOZERO, NULL, NULL, NULL);
+	mpipe_setname(&mp, "mpt-cpu0");
+	s = mbp_splhigh();
+	for (n = 0; n < XNMAX; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	x.mp = &mp;
+	x.bufs = bufs;
+	x.n = MIN(n, MPIPE_CACHE);
+	mbp_xcall(0, xfree_here, &x);
+	cached0 = mp.mp_cache[0].mc_n;
+	t.mp = &mp;
+	t.bufs = bufs;
+	t.want = x.n;
+	t.got = 0;
+	mbp_xcall(1, xtake_here, &t);
+	mbp_splx(s);
+	for (i = t.got; i < x.n; i++)
+		bufs[i] = NULL;		/* freed above, not taken again */
+	for (i = 0; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
+	mpipe_done(&mp);		/* panics if any is still out */
+	ST_ASSERT_EQ(n, XNMAX);
+	ST_ASSERT_EQ(cached0, MPIPE_CACHE);
+	ST_ASSERT_EQ(t.got, MPIPE_CACHE);
+	ST_ASSERT_EQ(balance, 0);
+}
+
 /* On another CPU (mbp_xcall): one allocation and its free there. */
 struct xuse {
 	struct malloc_pipe	*mp;
