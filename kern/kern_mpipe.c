@@ -148,13 +148,15 @@ mpipe_ncached(const struct malloc_pipe *mp)
  * allocated (the array has slots for every CPU): the cache fills from
  * the depot and from frees, and mpipe_reclaim reaches what it holds.
  */
-static inline void
+static inline bool
 mpipe_join(struct malloc_pipe *mp, struct mpipe_cache *mc)
 {
-	if (__predict_true(mc->mc_max != 0) || mp->mp_cmax == 0)
-		return;
+	/* mc_max is 0 or mp_cmax: below it only before the CPU joined. */
+	if (__predict_true(mc->mc_max >= mp->mp_cmax))
+		return (false);
 	mc->mc_max = mp->mp_cmax;
 	mp->mp_ccap += mp->mp_cmax;
+	return (true);
 }
 
 /*
@@ -719,7 +721,6 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 	for (;;) {
 		/* Under mp_lock this CPU is ours, but a sleep may move us. */
 		mc = mpipe_mycache(mp);
-		mpipe_join(mp, mc);
 		if (mc->mc_n > 0) {
 			buf = mc->mc_buf[--mc->mc_n];
 			goto got;
@@ -732,6 +733,7 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 			buf = mp->mp_array[--n];
 			avail--;
 			/* Half a cache more, unless someone is waiting. */
+			(void)mpipe_join(mp, mc);
 			k = mp->mp_waiters != 0 ? 0 :
 			    MIN(mc->mc_max / 2, MAX(n - mp->mp_nint, 0));
 			n -= k;
@@ -842,7 +844,6 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		memset(buf, 0, mp->mp_bytes);
 	mbp_lock_enter(&mp->mp_lock);
 	mc = mpipe_mycache(mp);
-	mpipe_join(mp, mc);
 	n = mp->mp_nfree;
 	if (mpipe_inarray(mp, buf)) {
 		mbp_lock_exit(&mp->mp_lock);
@@ -856,7 +857,8 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 	}
 	mp->mp_puts++;
 	mpipe_stash(mp, buf);
-	if (mp->mp_waiters == 0 && mc->mc_n < mc->mc_max) {
+	if (mp->mp_waiters == 0 &&
+	    (mc->mc_n < mc->mc_max || mpipe_join(mp, mc))) {
 		mc->mc_buf[mc->mc_n++] = buf;
 		mbp_lock_exit(&mp->mp_lock);
 		return;
