@@ -16,7 +16,7 @@ echo "== make bench: $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname
 echo
 echo "5. instructions per alloc+free pair (callgrind, 100000 pairs, loop only)"
 if command -v valgrind >/dev/null 2>&1; then
-	for loop in freelist m_get m_gethdr m_getcl mpipe lwip_pool lwip_ram \
+	for loop in freelist m_get m_gethdr m_getcl mpipe msys64 lwip_pool lwip_ram \
 	    dpdk_nocache dpdk_cache; do
 		out=$(valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$$ \
 		    --collect-atstart=no --toggle-collect=bench_loop_entry \

@@ -20,6 +20,7 @@
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
+#include <sys/msys.h>
 #include <sys/queue.h>
 #include <sys/machdep.h>
 
@@ -214,6 +215,23 @@ b_freelist_hold_hdr(long rounds)
 		}
 	}
 	return (rounds * HOLD);
+}
+
+/* msys_get of a small size: a class mbuf, its header in the block. */
+static long
+b_msys64(long n)
+{
+	long ok = 0;
+
+	for (long i = 0; i < n; i++) {
+		struct mbuf *m = msys_get(M_DONTWAIT, MT_DATA, 64);
+
+		if (m != NULL) {
+			m_free(m);
+			ok++;
+		}
+	}
+	return (ok);
 }
 
 static long
@@ -495,6 +513,7 @@ static const struct bench_loop {
 	{ "m_gethdr", b_mgethdr },
 	{ "m_getcl", b_mgetcl },
 	{ "mpipe", b_mpipe },
+	{ "msys64", b_msys64 },
 	{ "lwip_pool", b_lwip_pool },
 	{ "lwip_ram", b_lwip_ram },
 	{ "dpdk_nocache", b_dpdk_nocache },
