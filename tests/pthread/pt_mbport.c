@@ -73,10 +73,10 @@ _Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
 
 struct pt_cpu pt_cpus[MBP_MAXCPUS] __attribute__((aligned(64)));
 unsigned int pt_ncpus = 1;
-__thread int pt_curcpu = -1;
-__thread int pt_depth;
-__thread int pt_ipl;
-__thread int pt_intr_nest;
+__thread int pt_curcpu PT_TLS = -1;
+__thread struct pt_cpu *pt_self PT_TLS;
+__thread int pt_ipl PT_TLS;
+__thread int pt_intr_nest PT_TLS;
 
 static int pt_biglock;			/* spl's lock, a test-and-set word */
 static u_long pt_nxcalls, pt_nsleeps;
@@ -107,11 +107,12 @@ pt_pause(int *spins)
 }
 
 /*
- * This CPU was found cross-called on its way into a masked section:
- * step back (not busy) until the call is done, and try again.
+ * This CPU was found cross-called on its way into a masked section of
+ * nesting n: step back (not busy) until the call is done, and try
+ * again.
  */
 void
-pt_excl_wait(struct pt_cpu *pc)
+pt_excl_wait(struct pt_cpu *pc, int n)
 {
 	int spins = 0;
 
@@ -119,49 +120,58 @@ pt_excl_wait(struct pt_cpu *pc)
 		__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
 			pt_pause(&spins);
-		__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&pc->pc_busy, n, __ATOMIC_RELAXED);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	} while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0);
 }
 
-/* A wait begins: a masked CPU lets cross-calls in; NULL if unmasked. */
-static struct pt_cpu *
+void
+pt_unbalanced(void)
+{
+	mbp_panic("mbp_intr_restore: cpu%d is not masked (a restore without "
+	    "its mbp_intr_disable)", pt_curcpu);
+}
+
+/*
+ * A wait begins: a masked CPU lets cross-calls in (not busy); the
+ * nesting to put back, 0 if unmasked.
+ */
+static int
 pt_wait_begin(void)
 {
-	struct pt_cpu *pc;
+	int n = pt_masked();
 
-	if (pt_depth == 0)
-		return (NULL);
-	pc = &pt_cpus[pt_curcpu];
-	__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
-	return (pc);
+	if (n != 0)
+		__atomic_store_n(&pt_self->pc_busy, 0, __ATOMIC_RELEASE);
+	return (n);
 }
 
 /* ... and ends: masked again, as on the way into a section. */
 static void
-pt_wait_end(struct pt_cpu *pc)
+pt_wait_end(int n)
 {
-	if (pc == NULL)
+	struct pt_cpu *pc = pt_self;
+
+	if (n == 0)
 		return;
-	__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&pc->pc_busy, n, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
-		pt_excl_wait(pc);
+		pt_excl_wait(pc, n);
 }
 
 /* Take a test-and-set word, answering cross-calls while it waits. */
 static void
 pt_spin_acquire(int *word)
 {
-	struct pt_cpu *pc;
-	int spins = 0;
+	int n, spins = 0;
 
 	if (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) == 0)
 		return;
-	pc = pt_wait_begin();
+	n = pt_wait_begin();
 	while (__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0)
 		pt_pause(&spins);
-	pt_wait_end(pc);
+	pt_wait_end(n);
 }
 
 /* A full barrier on every running thread of this process. */
@@ -217,7 +227,7 @@ mbp_malloc(size_t size, struct mbp_memtype *type, int flags)
 	if ((flags & MBP_WAITOK) && !mbp_cansleep())
 		mbp_panic("mbp_malloc: MBP_WAITOK for %zu bytes of %s where "
 		    "cpu%d cannot sleep (level %d, %d masked)", size,
-		    type->mt_name, pt_curcpu, pt_ipl, pt_depth);
+		    type->mt_name, pt_curcpu, pt_ipl, pt_masked());
 	if (size > 0 && size % 4096 == 0)
 		p = aligned_alloc(4096, size);
 	else
@@ -324,8 +334,8 @@ mbp_lock_exit(struct mbp_lock *lk)
 void
 mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 {
-	struct pt_cpu *tc, *pc;
-	int me = pt_curcpu, s, spins = 0;
+	struct pt_cpu *tc;
+	int me = pt_curcpu, n, s, spins = 0;
 
 	if (me < 0)
 		pt_nocpu("mbp_xcall");
@@ -342,10 +352,10 @@ mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 	__atomic_store_n(&tc->pc_xreq, 1, __ATOMIC_RELAXED);
 	pt_membarrier();
 	if (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0) {
-		pc = pt_wait_begin();
+		n = pt_wait_begin();
 		while (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0)
 			pt_pause(&spins);
-		pt_wait_end(pc);
+		pt_wait_end(n);
 	}
 	pt_curcpu = (int)cpu;
 	fn(arg);
@@ -364,10 +374,10 @@ mbp_lock_sleep(struct mbp_lock *lk, const void *chan, const char *wmesg,
 	int r = 0;
 
 	if (__atomic_load_n(&lk->ml_owner, __ATOMIC_RELAXED) !=
-	    pt_curcpu + 1 || pt_depth != 1 || pt_ipl != 0)
+	    pt_curcpu + 1 || pt_masked() != 1 || pt_ipl != 0)
 		mbp_panic("mbp_lock_sleep(%s): cpu%d must hold lock %s alone "
 		    "at level 0 (level %d, %d masked)", wmesg, pt_curcpu,
-		    lk->ml_name, pt_ipl, pt_depth);
+		    lk->ml_name, pt_ipl, pt_masked());
 	ps.ps_chan = chan;
 	ps.ps_woken = 0;
 	pthread_cond_init(&ps.ps_cv, NULL);
@@ -508,6 +518,7 @@ pt_init(void)
 		mbp_panic("pt_init: membarrier(2) cannot register (Linux 4.14 "
 		    "or later is needed for mbp_xcall): %s", strerror(errno));
 	pt_curcpu = 0;
+	pt_self = &pt_cpus[0];
 	pt_ncpus = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
@@ -518,10 +529,11 @@ pt_cpu_main(void *v)
 	struct pt_start *st = v;
 
 	pt_curcpu = st->ps_cpu;
+	pt_self = &pt_cpus[st->ps_cpu];
 	st->ps_fn(st->ps_cpu, st->ps_arg);
-	if (pt_depth != 0 || pt_ipl != 0)
+	if (pt_masked() != 0 || pt_ipl != 0)
 		mbp_panic("cpu%d returned with %d masked at level %d",
-		    pt_curcpu, pt_depth, pt_ipl);
+		    pt_curcpu, pt_masked(), pt_ipl);
 	return (NULL);
 }
 

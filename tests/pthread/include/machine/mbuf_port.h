@@ -6,12 +6,15 @@
  *
  * Invariants: pt_curcpu is the CPU this thread runs as (its own, or
  * the target's while it runs an mbp_xcall function), -1 in a thread
- * that is no CPU; a CPU's "interrupt" exclusion is had by one thread at
- * a time: its own thread inside mbp_intr_disable .. mbp_intr_restore
- * (pc_busy), or a caller of mbp_xcall (pc_xreq); pt_depth counts this
- * thread's nesting, like NetBSD's ci_mtx_count; the spl
- * level pt_ipl is per thread and, when raised, holds the big lock that
- * serialises what the module changes at mbp_splhigh.  Nothing here
+ * that is no CPU; pt_self is the thread's own CPU for its whole life
+ * (NULL in no CPU), and its pc_busy counts the thread's nesting of
+ * mbp_intr_disable, like NetBSD's ci_mtx_count, only that thread
+ * writing it; a CPU's "interrupt" exclusion is had by one thread at a
+ * time: its own thread while pc_busy is not 0, or a caller of
+ * mbp_xcall (pc_xreq); the spl level pt_ipl is per thread and, when
+ * raised, holds the big lock that serialises what the module changes
+ * at mbp_splhigh.  The thread-local variables are the program's own
+ * (local-exec: one %fs-relative access each, no GOT).  Nothing here
  * includes a C library header: the module's files are compiled
  * against the kernel's headers alone, as on every port.
  */
@@ -37,27 +40,31 @@ struct mbp_memtype {
 
 /*
  * A CPU's exclusion, an asymmetric Dekker pair (pt_mbport.c): its own
- * thread marks pc_busy and checks pc_xreq with no atomic
+ * thread raises pc_busy and checks pc_xreq with no atomic
  * read-modify-write and no fence; a cross-caller sets pc_xreq, makes
  * every running thread pass a full barrier (membarrier(2)), then waits
- * for pc_busy to clear.  Alone on its cache line.
+ * for pc_busy to be 0.  Alone on its cache line.
  */
 struct pt_cpu {
-	int		pc_busy;	/* its thread is in a masked section */
+	int		pc_busy;	/* its thread's masked nesting, 0 if
+					   unmasked or waiting (pt_mbport.c) */
 	int		pc_xreq;	/* an xcall runs, or is about to */
 	int		pc_xlock;	/* one cross-caller at a time */
 	char		pc_pad[52];
 };
 
+#define PT_TLS		__attribute__((tls_model("local-exec")))
+
 extern struct pt_cpu pt_cpus[MBP_MAXCPUS];
 extern unsigned int pt_ncpus;		/* CPUs running (pt_run) */
-extern __thread int pt_curcpu;		/* see above */
-extern __thread int pt_depth;		/* nesting of pc_excl */
-extern __thread int pt_ipl;		/* this thread's spl level */
-extern __thread int pt_intr_nest;	/* in pt_interrupt's handler */
+extern __thread int pt_curcpu PT_TLS;	/* see above */
+extern __thread struct pt_cpu *pt_self PT_TLS;	/* see above */
+extern __thread int pt_ipl PT_TLS;	/* this thread's spl level */
+extern __thread int pt_intr_nest PT_TLS;	/* in pt_interrupt's handler */
 
-void	pt_excl_wait(struct pt_cpu *);	/* an xcall runs as this CPU */
+void	pt_excl_wait(struct pt_cpu *, int);	/* an xcall runs as this CPU */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
+void	pt_unbalanced(void);		/* panic: restore without disable */
 int	pt_splraise(int);		/* the big lock's side of spl */
 void	pt_splx(int);
 
@@ -79,34 +86,54 @@ mbp_ncpu(void)
 }
 
 /*
- * Mask this CPU: mark it busy, then look for a cross-call (the compiler
- * may not swap the two; the cross-caller's membarrier orders them for
- * the processor).  The pair nests and counts, so locks may be released
- * in any order; only the outermost pair touches the CPU.
+ * Mask this CPU: raise its nesting, and on the way in from 0 look for
+ * a cross-call (the compiler may not swap the store and the load; the
+ * cross-caller's membarrier orders them for the processor).  The pair
+ * nests and counts, so locks may be released in any order; pc_busy is
+ * the count, so the outermost restore's store is what unmasks.  Only
+ * this thread writes its pc_busy: a load and a store, no atomic
+ * read-modify-write (the cross-caller only reads it).
  */
 static inline int
 mbp_intr_disable(void)
 {
-	struct pt_cpu *pc;
+	struct pt_cpu *pc = pt_self;
+	int n;
 
-	if (pt_depth++ == 0) {
-		pc = &pt_cpus[mbp_cpu_index()];
-		__atomic_store_n(&pc->pc_busy, 1, __ATOMIC_RELAXED);
+	if (__builtin_expect(pc == NULL, 0))
+		pt_nocpu("mbp_intr_disable");
+	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
+	__atomic_store_n(&pc->pc_busy, n + 1, __ATOMIC_RELAXED);
+	if (n == 0) {
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		if (__builtin_expect(__atomic_load_n(&pc->pc_xreq,
 		    __ATOMIC_ACQUIRE) != 0, 0))
-			pt_excl_wait(pc);
+			pt_excl_wait(pc, 1);
 	}
-	return (pt_depth - 1);
+	return (n);
 }
 
 static inline void
 mbp_intr_restore(int s)
 {
+	struct pt_cpu *pc = pt_self;
+	int n;
+
 	(void)s;
-	if (--pt_depth == 0)
-		__atomic_store_n(&pt_cpus[pt_curcpu].pc_busy, 0,
-		    __ATOMIC_RELEASE);
+	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
+#ifdef DIAGNOSTIC
+	if (__builtin_expect(n <= 0, 0))
+		pt_unbalanced();
+#endif
+	__atomic_store_n(&pc->pc_busy, n - 1, __ATOMIC_RELEASE);
+}
+
+/* This thread's masked nesting, 0 in a thread that is no CPU. */
+static inline int
+pt_masked(void)
+{
+	return (pt_self != NULL ?
+	    __atomic_load_n(&pt_self->pc_busy, __ATOMIC_RELAXED) : 0);
 }
 
 static inline int
@@ -131,7 +158,7 @@ mbp_splx(int s)
 static inline bool
 mbp_cansleep(void)
 {
-	return (pt_curcpu >= 0 && pt_ipl == 0 && pt_depth == 0 &&
+	return (pt_self != NULL && pt_ipl == 0 && pt_masked() == 0 &&
 	    pt_intr_nest == 0);
 }
 
@@ -157,15 +184,21 @@ mbp_counter_add(volatile unsigned long *c, long v)
 
 /*
  * A counter only this CPU's thread writes (pt_interrupt's handlers run
- * on that thread too): a load and a store, no read-modify-write; both
- * atomic so that another CPU's reader (mbstat_read) sees a whole word
- * and ThreadSanitizer sees no race.
+ * on that thread too): one add to memory, as this kernel's on x86_64
+ * (kern/kern_mbport.h), which nothing on this thread can split and
+ * which needs no lock prefix; another CPU's reader (mbstat_read) sees
+ * a whole word.  Under a sanitizer a relaxed atomic load and store
+ * instead, the same thing in terms ThreadSanitizer and ASan can see.
  */
 static inline void
 mbp_pcpu_add(volatile unsigned long *c, long v)
 {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) +
 	    (unsigned long)v, __ATOMIC_RELAXED);
+#else
+	__asm volatile("addq %1, %0" : "+m" (*c) : "er" (v));
+#endif
 }
 
 static inline unsigned int
