@@ -74,7 +74,8 @@ _Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
 struct pt_cpu pt_cpus[MBP_MAXCPUS] __attribute__((aligned(64)));
 unsigned int pt_ncpus = 1;
 __thread int pt_curcpu PT_TLS = -1;
-__thread struct pt_cpu *pt_self PT_TLS;
+struct pt_cpu pt_nobody __attribute__((aligned(64))) = { .pc_xreq = 1 };
+__thread struct pt_cpu *pt_self PT_TLS = &pt_nobody;
 __thread int pt_ipl PT_TLS;
 __thread int pt_intr_nest PT_TLS;
 
@@ -116,6 +117,8 @@ pt_excl_wait(struct pt_cpu *pc, int n)
 {
 	int spins = 0;
 
+	if (pc == &pt_nobody)
+		pt_nocpu("mbp_intr_disable");
 	do {
 		__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
@@ -126,10 +129,11 @@ pt_excl_wait(struct pt_cpu *pc, int n)
 }
 
 void
-pt_unbalanced(void)
+pt_unbalanced(int s, int n)
 {
-	mbp_panic("mbp_intr_restore: cpu%d is not masked (a restore without "
-	    "its mbp_intr_disable)", pt_curcpu);
+	mbp_panic("mbp_intr_restore(%d) at nesting %d on cpu%d: not what the "
+	    "innermost mbp_intr_disable returned (the pairs nest)", s, n,
+	    pt_curcpu);
 }
 
 /*
@@ -315,13 +319,19 @@ mbp_lock_enter(struct mbp_lock *lk)
 void
 mbp_lock_exit(struct mbp_lock *lk)
 {
+	int s;
+
 	if (__atomic_load_n(&lk->ml_owner, __ATOMIC_RELAXED) !=
 	    pt_curcpu + 1)
 		mbp_panic("mbp_lock_exit: lock %s is not held by cpu%d",
 		    lk->ml_name, pt_curcpu);
 	__atomic_store_n(&lk->ml_owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lk->ml_word, 0, __ATOMIC_RELEASE);
-	mbp_intr_restore(0);
+	/* One less, not a level: locks are released in any order. */
+	s = pt_masked();
+	if (s <= 0)
+		pt_unbalanced(s - 1, s);
+	mbp_intr_restore(s - 1);
 }
 
 /*

@@ -7,7 +7,9 @@
  * Invariants: pt_curcpu is the CPU this thread runs as (its own, or
  * the target's while it runs an mbp_xcall function), -1 in a thread
  * that is no CPU; pt_self is the thread's own CPU for its whole life
- * (NULL in no CPU), and its pc_busy counts the thread's nesting of
+ * (pt_nobody in a thread that is no CPU: its pc_xreq is always set, so
+ * that thread's first mbp_intr_disable goes to pt_excl_wait, which
+ * panics, and the fast path needs no test of its own), and its pc_busy counts the thread's nesting of
  * mbp_intr_disable, like NetBSD's ci_mtx_count, only that thread
  * writing it; a CPU's "interrupt" exclusion is had by one thread at a
  * time: its own thread while pc_busy is not 0, or a caller of
@@ -56,6 +58,7 @@ struct pt_cpu {
 #define PT_TLS		__attribute__((tls_model("local-exec")))
 
 extern struct pt_cpu pt_cpus[MBP_MAXCPUS];
+extern struct pt_cpu pt_nobody;		/* pt_self of a thread no CPU */
 extern unsigned int pt_ncpus;		/* CPUs running (pt_run) */
 extern __thread int pt_curcpu PT_TLS;	/* see above */
 extern __thread struct pt_cpu *pt_self PT_TLS;	/* see above */
@@ -64,7 +67,7 @@ extern __thread int pt_intr_nest PT_TLS;	/* in pt_interrupt's handler */
 
 void	pt_excl_wait(struct pt_cpu *, int);	/* an xcall runs as this CPU */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
-void	pt_unbalanced(void);		/* panic: restore without disable */
+void	pt_unbalanced(int, int);	/* panic: a restore out of order */
 int	pt_splraise(int);		/* the big lock's side of spl */
 void	pt_splx(int);
 
@@ -88,11 +91,15 @@ mbp_ncpu(void)
 /*
  * Mask this CPU: raise its nesting, and on the way in from 0 look for
  * a cross-call (the compiler may not swap the store and the load; the
- * cross-caller's membarrier orders them for the processor).  The pair
- * nests and counts, so locks may be released in any order; pc_busy is
- * the count, so the outermost restore's store is what unmasks.  Only
- * this thread writes its pc_busy: a load and a store, no atomic
- * read-modify-write (the cross-caller only reads it).
+ * cross-caller's membarrier orders them for the processor).  pc_busy
+ * is the nesting and mbp_intr_disable returns it as it was, which
+ * mbp_intr_restore puts back (the pairs nest, sys/mbuf_port.h; under
+ * DIAGNOSTIC a restore out of order panics), so the outermost restore's
+ * store is what unmasks and the restore loads nothing.  Only this
+ * thread writes its pc_busy: loads and stores, no atomic
+ * read-modify-write (the cross-caller only reads it).  The mbp_lock
+ * calls count one more and one less, so locks may be released in any
+ * order (pt_mbport.c).
  */
 static inline int
 mbp_intr_disable(void)
@@ -100,8 +107,6 @@ mbp_intr_disable(void)
 	struct pt_cpu *pc = pt_self;
 	int n;
 
-	if (__builtin_expect(pc == NULL, 0))
-		pt_nocpu("mbp_intr_disable");
 	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
 	__atomic_store_n(&pc->pc_busy, n + 1, __ATOMIC_RELAXED);
 	if (n == 0) {
@@ -117,23 +122,21 @@ static inline void
 mbp_intr_restore(int s)
 {
 	struct pt_cpu *pc = pt_self;
-	int n;
 
-	(void)s;
-	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
 #ifdef DIAGNOSTIC
-	if (__builtin_expect(n <= 0, 0))
-		pt_unbalanced();
+	int n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(n != s + 1 || s < 0, 0))
+		pt_unbalanced(s, n);
 #endif
-	__atomic_store_n(&pc->pc_busy, n - 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&pc->pc_busy, s, __ATOMIC_RELEASE);
 }
 
-/* This thread's masked nesting, 0 in a thread that is no CPU. */
+/* This thread's masked nesting (0 in a thread that is no CPU). */
 static inline int
 pt_masked(void)
 {
-	return (pt_self != NULL ?
-	    __atomic_load_n(&pt_self->pc_busy, __ATOMIC_RELAXED) : 0);
+	return (__atomic_load_n(&pt_self->pc_busy, __ATOMIC_RELAXED));
 }
 
 static inline int
@@ -158,7 +161,7 @@ mbp_splx(int s)
 static inline bool
 mbp_cansleep(void)
 {
-	return (pt_self != NULL && pt_ipl == 0 && pt_masked() == 0 &&
+	return (pt_curcpu >= 0 && pt_ipl == 0 && pt_masked() == 0 &&
 	    pt_intr_nest == 0);
 }
 
