@@ -70,6 +70,7 @@ _Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
 
 #define PT_HZ		100
 #define PT_SPINS	64	/* pauses before a contended wait yields */
+#define PT_LINE		64	/* a cache line */
 
 struct pt_cpu pt_cpus[MBP_MAXCPUS] __attribute__((aligned(64)));
 unsigned int pt_ncpus = 1;
@@ -232,8 +233,16 @@ mbp_malloc(size_t size, struct mbp_memtype *type, int flags)
 		mbp_panic("mbp_malloc: MBP_WAITOK for %zu bytes of %s where "
 		    "cpu%d cannot sleep (level %d, %d masked)", size,
 		    type->mt_name, pt_curcpu, pt_ipl, pt_masked());
+	/*
+	 * As this kernel's malloc(9), whose power-of-two buckets align a
+	 * block to its size: a block of a line or more starts on a line,
+	 * so that per-CPU slots laid out in lines (struct mpipe_cache)
+	 * share none (the C library aligns to 16 bytes only).
+	 */
 	if (size > 0 && size % 4096 == 0)
 		p = aligned_alloc(4096, size);
+	else if (size >= PT_LINE)
+		p = aligned_alloc(PT_LINE, roundup(size, PT_LINE));
 	else
 		p = malloc(size > 0 ? size : 1);
 	if (p == NULL) {
