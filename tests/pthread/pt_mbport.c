@@ -11,16 +11,27 @@
  *   - a cache is touched only "on" its CPU with that CPU's interrupts
  *     masked (mpipe_take, mpipe_put, and under mp_lock), or by an
  *     mbp_xcall function run "on" it.  mbp_intr_disable marks the CPU
- *     busy, and mbp_xcall runs fn in the caller's thread with
- *     pt_curcpu set to the target once the target is not busy and
- *     cannot become so (pc_xreq), so the two never overlap and fn sees
- *     the target's cache.  The fast path pays no atomic
- *     read-modify-write and no fence for this: a store, a load and a
- *     store; the cross-caller pays membarrier(2), which runs a full
- *     barrier on every running thread of the process (an asymmetric
- *     Dekker exclusion, the heavy side of folly's
- *     asymmetricHeavyBarrier): after it, either the caller sees the
- *     target busy or the target sees pc_xreq and steps back;
+ *     busy (pc_busy, its thread's nesting, not 0), and mbp_xcall runs
+ *     fn in the caller's thread with pt_curcpu set to the target once
+ *     the target is not busy and cannot become so (pc_xreq), so the
+ *     two never overlap and fn sees the target's cache.  The fast path
+ *     pays no atomic read-modify-write, no fence and no test of its
+ *     own for this: the outermost mbp_intr_disable is a load and a
+ *     store of pc_busy and a load of pc_xreq, mbp_intr_restore one
+ *     store of what mbp_intr_disable returned; the cross-caller pays
+ *     membarrier(2), which runs a full barrier on every running
+ *     thread of the process (an asymmetric Dekker exclusion, the heavy
+ *     side of folly's asymmetricHeavyBarrier): after it, either the
+ *     caller sees the target busy or the target sees pc_xreq and steps
+ *     back.  A thread that is no CPU has pt_self = pt_nobody, whose
+ *     pc_xreq is always set: its first mbp_intr_disable steps back
+ *     into pt_excl_wait, which panics naming the mistake, and
+ *     mbp_cpu_index panics there too, so no index of -1 is used;
+ *   - nothing the fast path writes shares a cache line with another
+ *     CPU's: pt_cpus and pt_nobody are a line each, the thread-local
+ *     words are the thread's, and mbp_malloc starts a block of a line
+ *     or more on a line, as this kernel's malloc(9) does (the pipes'
+ *     per-CPU caches are whole lines);
  *   - mbp_cpu_index is stable inside a masked section: a thread is its
  *     CPU for its whole life (no migration), except while it runs an
  *     xcall function, which calls no mbp_ function;
@@ -38,10 +49,11 @@
  * mbp_splhigh and mbp_splnet take a big lock on the way up from level
  * 0 (the rest of the module's shared state, as this kernel's interim
  * big lock, smp(9)); counters are atomic adds, as this kernel's
- * counter_add on several CPUs.
+ * counter_add on several CPUs; a per-CPU counter (mbp_pcpu_add) is
+ * one add to memory without a lock prefix, as this kernel's.
  *
  * Invariants: at most one thread runs as a CPU with its interrupts
- * masked (its own with pc_busy set and pc_xreq clear, or the one
+ * masked (its own with pc_busy not 0 and pc_xreq clear, or the one
  * cross-caller holding pc_xlock once pc_busy was seen clear); the big
  * lock is held exactly by the threads whose pt_ipl is not 0 (one);
  * a memory type's mt_inuse and mt_memuse are what it holds now;

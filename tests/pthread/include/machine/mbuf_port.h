@@ -89,9 +89,10 @@ mbp_ncpu(void)
 }
 
 /*
- * Mask this CPU: raise its nesting, and on the way in from 0 look for
- * a cross-call (the compiler may not swap the store and the load; the
- * cross-caller's membarrier orders them for the processor).  pc_busy
+ * Mask this CPU: raise its nesting, then look for a cross-call, which
+ * only the way in from 0 must step back from (the compiler may not
+ * swap the store and the load; the cross-caller's membarrier orders
+ * them for the processor).  pc_busy
  * is the nesting and mbp_intr_disable returns it as it was, which
  * mbp_intr_restore puts back (the pairs nest, sys/mbuf_port.h; under
  * DIAGNOSTIC a restore out of order panics), so the outermost restore's
@@ -109,12 +110,11 @@ mbp_intr_disable(void)
 
 	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
 	__atomic_store_n(&pc->pc_busy, n + 1, __ATOMIC_RELAXED);
-	if (n == 0) {
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		if (__builtin_expect(__atomic_load_n(&pc->pc_xreq,
-		    __ATOMIC_ACQUIRE) != 0, 0))
-			pt_excl_wait(pc, 1);
-	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	/* Nested (n > 0): already busy, the cross-caller waits for us. */
+	if (__builtin_expect(__atomic_load_n(&pc->pc_xreq,
+	    __ATOMIC_ACQUIRE) != 0, 0) && n == 0)
+		pt_excl_wait(pc, 1);
 	return (n);
 }
 
