@@ -10,7 +10,9 @@
 # tests/pthread/pt_stress.c), built twice:
 #   - under ThreadSanitizer: every check passes and TSan reports
 #     nothing (halt_on_error: the first report fails the run);
-#   - under AddressSanitizer and UndefinedBehaviorSanitizer: the same.
+#   - under AddressSanitizer and UndefinedBehaviorSanitizer: the same;
+#   - in each, a thread that is no CPU calling m_get, and an
+#     mbp_intr_restore out of order, panic naming the mistake.
 # A watchdog in the program fails a hang (a lost wakeup) after 120 s;
 # the whole suite takes about 20 s on two loaded cores.
 cd "$(dirname "$0")/.." || exit 1
@@ -51,6 +53,23 @@ for mode in tsan asan; do
 	else
 		ok "$mode: no sanitizer report, no panic, no hang"
 	fi
+	# The port's answers to a caller's mistakes (mbuf_port(9)): a
+	# panic that names it, never a run that goes on.
+	for t in "nocpu:mbp_intr_disable: called from a thread that is no CPU" \
+	    "nest:mbp_intr_restore(0) at nesting 2 on cpu0: not what the innermost"
+	do
+		arg=${t%%:*} want=${t#*:}
+		timeout 60 "./$out/pt_stress" "$arg" > "$out/$arg.log" 2>&1
+		rc=$?
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] &&
+		    grep -qF "panic: " "$out/$arg.log" &&
+		    grep -qF "$want" "$out/$arg.log"; then
+			ok "$mode: pt_stress $arg panics: $want"
+		else
+			nok "$mode: pt_stress $arg (exit $rc):"
+			head -5 "$out/$arg.log"
+		fi
+	done
 done
 # The benchmark program of make bench (section 8) from the same port,
 # optimised: it builds, and a short run without the DPDK rows prints

@@ -16,6 +16,7 @@
 
 void	pt_init(void);
 void	pt_run(int ncpu, void (*fn)(int cpu, void *arg), void *arg);
+void	pt_run_nocpu(void (*fn)(void *), void *arg);
 void	pt_barrier(void);
 void	pt_interrupt(void (*fn)(void *), void *arg);
 uint64_t pt_nsec(void);

@@ -597,6 +597,32 @@ pt_run(int ncpu, void (*fn)(int, void *), void *arg)
 	pthread_barrier_destroy(&pt_bar);
 }
 
+struct pt_nocpu_start {
+	void	(*pn_fn)(void *);
+	void	 *pn_arg;
+};
+
+static void *
+pt_nocpu_main(void *v)
+{
+	struct pt_nocpu_start *pn = v;
+
+	pn->pn_fn(pn->pn_arg);
+	return (NULL);
+}
+
+/* fn(arg) in a new thread that is no CPU (pt_self is pt_nobody). */
+void
+pt_run_nocpu(void (*fn)(void *), void *arg)
+{
+	struct pt_nocpu_start pn = { fn, arg };
+	pthread_t td;
+
+	if (pthread_create(&td, NULL, pt_nocpu_main, &pn) != 0)
+		mbp_panic("pt_run_nocpu: cannot start a thread");
+	pthread_join(td, NULL);
+}
+
 /*
  * An "interrupt" on this CPU: fn runs now, masked, with
  * mbp_in_interrupt() true, as a device's handler would.

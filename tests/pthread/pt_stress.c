@@ -5,6 +5,9 @@
  * (tests/suite-18-tsan.sh).
  *
  *   pt_stress [NCPU ...]	(default 2 4; PT_ROUNDS=n sets the rounds)
+ *   pt_stress nocpu	m_get from a thread that is no CPU: must panic
+ *   pt_stress nest	mbp_intr_restore out of order: must panic under
+ *			DIAGNOSTIC (tests/suite-18-tsan.sh checks both)
  *
  * For each NCPU, that many threads-as-CPUs at once:
  *   A. allocate and free mbufs (M_WAIT and M_DONTWAIT), clusters, msys
@@ -649,6 +652,39 @@ st_atoi(const char *s)
 	return (*s == '\0' ? n : -1);
 }
 
+/*
+ * The port's answers to its callers' mistakes (mbuf_port(9)): each
+ * returns only if the port missed the mistake.
+ */
+static void
+st_nocpu(void *arg)
+{
+	struct mbuf *m;
+
+	(void)arg;
+	m = m_get(M_DONTWAIT, MT_DATA);
+	mbp_printf("not ok: m_get from a thread that is no CPU returned %p\n",
+	    (void *)m);
+}
+
+static int
+st_misuse(const char *what)
+{
+	int s1, s2;
+
+	if (what[0] == 'n' && what[1] == 'o') {
+		pt_run_nocpu(st_nocpu, NULL);
+		return (1);
+	}
+	/* Two pairs that do not nest: the outer restored first. */
+	s1 = mbp_intr_disable();
+	s2 = mbp_intr_disable();
+	mbp_intr_restore(s1);
+	mbp_printf("not ok: mbp_intr_restore(%d) inside (%d) returned\n", s1,
+	    s2);
+	return (1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -665,6 +701,8 @@ main(int argc, char **argv)
 	pt_watchdog(120, "pt_stress");
 	pt_set_tunable("nmbufs", ST_NMBUFS);
 	mbinit();
+	if (ncpus == 1 && (cpus[0][0] == 'n'))
+		pt_exit(st_misuse(cpus[0]));
 	mbp_memtype_init(M_PTSTRESS);
 	mpipe_init(&st_waitpipe, M_PTSTRESS, 64, ST_WAITCAP - 4 * MPIPE_CACHE,
 	    ST_WAITCAP, MPF_NOZERO, NULL, NULL, NULL);
