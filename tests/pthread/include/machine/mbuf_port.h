@@ -92,11 +92,13 @@ mbp_ncpu(void)
  * Mask this CPU: raise its nesting, then look for a cross-call, which
  * only the way in from 0 must step back from (the compiler may not
  * swap the store and the load; the cross-caller's membarrier orders
- * them for the processor).  pc_busy
- * is the nesting and mbp_intr_disable returns it as it was, which
- * mbp_intr_restore puts back (the pairs nest, sys/mbuf_port.h; under
- * DIAGNOSTIC a restore out of order panics), so the outermost restore's
- * store is what unmasks and the restore loads nothing.  Only this
+ * them for the processor).  pc_busy is the nesting and
+ * mbp_intr_disable returns it as it was, which mbp_intr_restore puts
+ * back (the pairs nest, sys/mbuf_port.h; under DIAGNOSTIC a restore
+ * out of order panics), so the outermost restore's store is what
+ * unmasks and the restore loads nothing.  A second thread that is no
+ * CPU may find pt_nobody already "masked" and pass: mbp_cpu_index
+ * panics for it then.  Only this
  * thread writes its pc_busy: loads and stores, no atomic
  * read-modify-write (the cross-caller only reads it).  The mbp_lock
  * calls count one more and one less, so locks may be released in any
