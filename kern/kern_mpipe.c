@@ -75,7 +75,8 @@
  * Invariants: 1 <= mp_nnom <= mp_nmax, 0 <= mp_nint <= mp_nnom,
  * 0 <= mp_nfree <= mpipe_dmax(mp) <= mp_slots, mp_ccap is the sum of
  * the caches' mc_max (each 0 or mp_cmax), mp_nnom <= mp_total <=
- * mp_nmax (mpipe_free gives a buffer back only from a full depot); mp_array[0 .. mp_nfree-1] and each cache's mc_buf[0 ..
+ * mp_nmax (mpipe_free gives a buffer back only from a full depot); mp_array[0
+ * .. mp_nfree-1] and each cache's mc_buf[0 ..
  * mc_n-1] are the free buffers; under AddressSanitizer free buffers
  * are poisoned; the depot and the counters change only under mp_lock,
  * a cache only on its own CPU with its interrupts masked, so interrupt

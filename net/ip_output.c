@@ -15,7 +15,8 @@
  * of 8 bytes except the last; a packet with DF set that does not fit is
  * dropped (ips_cantfrag).  A loopback source (127/8) never leaves on
  * a real interface: a DIAGNOSTIC panic naming the caller, and in every
- * build a counted drop (ips_oloopsrc).  The first fragment keeps every option of the
+ * build a counted drop (ips_oloopsrc).  The first fragment keeps every option
+ * of the
  * header; the others only those whose copied flag is set (RFC 791 3.2),
  * with the NOPs between them, padded with EOL to a 4-byte boundary.
  *

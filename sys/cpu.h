@@ -12,7 +12,8 @@
  * Invariants: a field of ci is written only by the CPU ci describes,
  * except ci_idling, which any CPU may clear when it wakes ci with an
  * IPI, the cross-call slot (ci_xc_*), which the CPU that holds
- * ci_xc_busy fills and ci empties once it ran the call, and the counters, which only their CPU increments; ncpu is
+ * ci_xc_busy fills and ci empties once it ran the call, and the counters,
+ * which only their CPU increments; ncpu is
  * fixed once the secondary CPUs are started (md_cpu_start_secondary)
  * and never changes after.
  */

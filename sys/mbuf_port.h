@@ -183,7 +183,8 @@ int	 mbp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * the caller holds lk and no other lock, and was at the lowest level
  * when it took it; sleeps on chan until mbp_wakeup(chan) or, when timo
  * > 0, timo ticks (0 when woken, EWOULDBLOCK when the time ran out);
- * lk is released only once the thread is asleep (a wakeup issued by a holder of lk after the caller's
+ * lk is released only once the thread is asleep (a wakeup issued by a holder
+ * of lk after the caller's
  * check is never lost) and is held again when it returns.
  */
 void	 mbp_lock_init(struct mbp_lock *lk, const char *name);

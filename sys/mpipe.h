@@ -2,8 +2,8 @@
  * sys/mpipe.h: malloc pipelines, mpipe(9), as DragonFly defines them,
  * with a cache per CPU in front of each.
  *
- * A pipe is a reserve of equal-sized buffers of one memory type (mbp_malloc).  It
- * is prefilled with nnom buffers when it is made, so those nnom
+ * A pipe is a reserve of equal-sized buffers of one memory type
+ * (mbp_malloc).  It is prefilled with nnom buffers when it is made, so those nnom
  * allocations succeed even when the type's limit or the whole heap is
  * exhausted; above nnom it borrows from mbp_malloc up to nmax buffers in
  * existence.  mpipe_alloc_nowait never sleeps and may return NULL;
@@ -36,7 +36,10 @@
 #include <sys/mbuf_port.h>
 #include <sys/queue.h>
 
-/* DragonFly's spelling of a memory type (the seam's, mbuf_port(9)), as mpipe_init takes it. */
+/*
+ * DragonFly's spelling of a memory type (the seam's, mbuf_port(9)), as
+ * mpipe_init takes it.
+ */
 #ifndef _MALLOC_TYPE_T_DECLARED
 #define _MALLOC_TYPE_T_DECLARED
 typedef struct mbp_memtype *malloc_type_t;

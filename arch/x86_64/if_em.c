@@ -17,7 +17,8 @@
  * the frame is dropped and counted (sc_rxnombuf) and the old cluster
  * is given back to the device: the ring never runs dry and never
  * stalls.  A descriptor length of 0 or past the cluster is not
- * believed: dropped and counted (sc_rxbadlen).  Transmit: one descriptor per non-empty mbuf of the chain
+ * believed: dropped and counted (sc_rxbadlen).  Transmit: one descriptor per
+ * non-empty mbuf of the chain
  * (scatter-gather); the chain is freed when the device reports the
  * last descriptor done (reclaimed in the interrupt or on the next
  * transmit).

@@ -6,7 +6,8 @@
  * on a CPU with the CPU's own TSS, whose IST1 stack takes double
  * faults, so a fault on a bad kernel stack still reaches trap().
  * trap() hands IRQ vectors to intr.c and the IPI to mp.c; an NMI while
- * another CPU is panicking stops this one (mp.c); an exception is fatal: it prints the trap name
+ * another CPU is panicking stops this one (mp.c); an exception is fatal: it
+ * prints the trap name
  * and number, the error code, every general register, %rip, %rsp, %cr2
  * for a page fault and a frame-pointer backtrace, each frame named
  * function+offset from the kernel's own symbol table (ksyms.h), then

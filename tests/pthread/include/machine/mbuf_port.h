@@ -9,7 +9,8 @@
  * that is no CPU; pt_self is the thread's own CPU for its whole life
  * (pt_nobody in a thread that is no CPU: its pc_xreq is always set, so
  * that thread's first mbp_intr_disable goes to pt_excl_wait, which
- * panics, and the fast path needs no test of its own), and its pc_busy counts the thread's nesting of
+ * panics, and the fast path needs no test of its own), and its pc_busy counts
+ * the thread's nesting of
  * mbp_intr_disable, like NetBSD's ci_mtx_count, only that thread
  * writing it; a CPU's "interrupt" exclusion is had by one thread at a
  * time: its own thread while pc_busy is not 0, or a caller of
