@@ -207,7 +207,11 @@ SELFTEST(msys, no_fallback_wait)
  * 256 and 2048 data bytes; 10 bytes come from the 32 pool, 33 from the
  * 256, 4000 from the 2048 (the largest, though it holds less: msys_get
  * refuses that, msys_alloc hands out its block); 250 bytes with the 256
- * pool empty give NULL while the others still have mbufs.
+ * pool empty give NULL while the others still have mbufs.  Mynewt's
+ * choice is the same: apache/mynewt-core kernel/os/src/os_msys.c
+ * (commit 289799ce) lines 89-106, os_msys_find_pool, the first pool in
+ * size order whose omp_databuf_len holds dsize, else the last; and
+ * lines 126-134, os_msys_get_pkthdr asks for dsize plus both headers.
  */
 SELFTEST(msys, seed_walkthrough)
 {
