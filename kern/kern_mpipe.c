@@ -125,11 +125,40 @@ mpipe_listlock(void)
 	return (&mpipe_list_lock);
 }
 
+/*
+ * A cache's capacity: a full MPIPE_CACHE where the cap leaves room for
+ * one on every CPU above nnom (or for one on every CPU in half the
+ * cap), otherwise what half the cap spread over every CPU gives, and at
+ * least 2 (1 for a pipe of one buffer) so that an allocation and a free
+ * in turn stay in the cache.  The caches together hold at most half
+ * the cap or a cache's room above nnom, whichever is more; the rest of
+ * the reserve argument (the opening comment) does not depend on it.
+ */
+static int
+mpipe_cachesize(int nnom, int nmax)
+{
+	int n;
+
+	n = MAX((nmax - nnom) / MBP_MAXCPUS, nmax / (2 * MBP_MAXCPUS));
+	return (MIN(MAX(n, 2), MIN(nmax, MPIPE_CACHE)));
+}
+
+/*
+ * The depot's slots: nnom and a full cache of every CPU, but never
+ * more than the cap (the depot holds no more than the pipe has).
+ */
+static int
+mpipe_depotsize(const struct malloc_pipe *mp)
+{
+	return (MIN(mp->mp_nmax, mp->mp_nnom + MBP_MAXCPUS * mp->mp_cmax));
+}
+
 /* The depot's fill at which a free goes back to mbp_malloc. */
 static inline int
 mpipe_dmax(const struct malloc_pipe *mp)
 {
-	return (MAX(mp->mp_nnom + mp->mp_ccap, mp->mp_keep));
+	return (MIN(MAX(mp->mp_nnom + mp->mp_ccap, mp->mp_keep),
+	    mp->mp_slots));
 }
 
 /* Free buffers in every cache (other CPUs' counts read unlocked). */
@@ -158,6 +187,36 @@ mpipe_join(struct malloc_pipe *mp, struct mpipe_cache *mc)
 	mc->mc_max = mp->mp_cmax;
 	mp->mp_ccap += mp->mp_cmax;
 	return (true);
+}
+
+/*
+ * Under mp_lock, after the waiters or the depot's fill changed.
+ * mpipe_put reads without it (sys/mpipe.h) whether every free must go
+ * to the depot: the pipe's per-buffer work, a thread waiting, or the
+ * depot below its interrupt share (which a free refills first, as the
+ * seed's array does).  One word, so that the inline free tests one
+ * load; it changes with one atomic store.  A free that read the old
+ * value went into a cache as if it had come just before the change:
+ * the waiter's mpipe_reclaim brings it to the depot, and a short share
+ * is refilled by the frees that follow.
+ */
+static inline void
+mpipe_setgate(struct malloc_pipe *mp)
+{
+	int gate;
+
+	gate = (mp->mp_hooks & MPIPE_HPUT) |
+	    (mp->mp_waiters != 0 ? MPIPE_GWAIT : 0) |
+	    (mp->mp_nfree < mp->mp_nint ? MPIPE_GSHORT : 0);
+	if (gate != mp->mp_putgate)
+		__atomic_store_n(&mp->mp_putgate, gate, __ATOMIC_RELAXED);
+}
+
+static inline void
+mpipe_setwaiters(struct malloc_pipe *mp, int d)
+{
+	mp->mp_waiters += d;
+	mpipe_setgate(mp);
 }
 
 /*
@@ -207,22 +266,8 @@ mpipe_reclaim(struct malloc_pipe *mp, bool all)
 			mp->mp_reclaims += mp->mp_nfree - n1;
 		}
 	}
+	mpipe_setgate(mp);
 	return (mp->mp_nfree > n0);
-}
-
-/*
- * Under mp_lock.  mpipe_put reads whether a thread waits without it
- * (sys/mpipe.h), in mp_putgate with the pipe's per-buffer work, one
- * word so that the inline free tests one load; it changes with one
- * atomic store, and a free that read the old value is brought to the
- * depot by the waiter's mpipe_reclaim.
- */
-static inline void
-mpipe_setwaiters(struct malloc_pipe *mp, int d)
-{
-	mp->mp_waiters += d;
-	__atomic_store_n(&mp->mp_putgate, (mp->mp_hooks & MPIPE_HPUT) |
-	    (mp->mp_waiters != 0), __ATOMIC_RELAXED);
 }
 
 /* Count a buffer going out; under mp_lock. */
@@ -429,14 +474,9 @@ mpipe_init(malloc_pipe_t mp, malloc_type_t type, int bytes, int nnom,
 	mp->mp_hooks = MPIPE_HTAKE | MPIPE_HPUT;
 #endif
 	mp->mp_putgate = mp->mp_hooks & MPIPE_HPUT;
-	/*
-	 * Caches only where the cap leaves room for a full one on every
-	 * CPU: a small pipe keeps the seed's exact reserve.
-	 */
-	mp->mp_cmax = (nmax - nnom) / MBP_MAXCPUS >= MPIPE_CACHE &&
-	    nmax != MPIPE_NOCAP ? MPIPE_CACHE : 0;
+	mp->mp_cmax = mpipe_cachesize(nnom, nmax);
 	mp->mp_ccap = 0;
-	mp->mp_slots = nnom + MBP_MAXCPUS * mp->mp_cmax;
+	mp->mp_slots = mpipe_depotsize(mp);
 	mbp_lock_init(&mp->mp_lock, "mpipe");
 	mp->mp_array = mbp_malloc(mp->mp_slots * sizeof(void *), M_MPIPE,
 	    wait);
@@ -486,6 +526,9 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 	    mp->mp_nnom);
 	mbp_lock_enter(&mp->mp_lock);
 	mp->mp_nint = nint;
+	/* What the caches hold first, then mbp_malloc. */
+	if (nint > 0 && mp->mp_nfree < mp->mp_nnom)
+		(void)mpipe_reclaim(mp, false);
 	while (nint > 0 && mp->mp_nfree < mp->mp_nnom &&
 	    mp->mp_total < mp->mp_nmax) {
 		mp->mp_total++;		/* hold the slot */
@@ -500,6 +543,7 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 		if (mp->mp_nfree < mp->mp_nnom) {
 			mpipe_stash(mp, buf);
 			mp->mp_array[mp->mp_nfree++] = buf;
+			mpipe_setgate(mp);
 			if (mp->mp_waiters != 0)
 				mbp_wakeup(mp);
 			continue;
@@ -513,6 +557,7 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 		mbp_free(buf, mp->mp_type);
 		mbp_lock_enter(&mp->mp_lock);
 	}
+	mpipe_setgate(mp);
 	mbp_lock_exit(&mp->mp_lock);
 }
 
@@ -533,7 +578,7 @@ mpipe_sethiwat(struct malloc_pipe *mp, int nkeep)
 	MBP_ASSERTMSG(nkeep >= 0, "mpipe_sethiwat: pipe %s: negative mark %d",
 	    mp->mp_name, nkeep);
 	nkeep = MIN(nkeep, mp->mp_nmax);
-	slots = MAX(nkeep, mp->mp_nnom + MBP_MAXCPUS * mp->mp_cmax);
+	slots = MAX(nkeep, mpipe_depotsize(mp));
 	na = NULL;
 	if (slots > mp->mp_slots) {
 		na = mbp_malloc(slots * sizeof(void *), M_MPIPE,
@@ -741,6 +786,7 @@ mpipe_get(struct malloc_pipe *mp, bool canwait)
 			memcpy(mc->mc_buf, &mp->mp_array[n], k * sizeof(void *));
 			mc->mc_n = k;
 			mp->mp_nfree = n;
+			mpipe_setgate(mp);
 			goto got;
 		}
 		if (!mtried && mp->mp_total < mp->mp_nmax) {
@@ -858,7 +904,7 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 	}
 	mp->mp_puts++;
 	mpipe_stash(mp, buf);
-	if (mp->mp_waiters == 0 &&
+	if (mp->mp_waiters == 0 && n >= mp->mp_nint &&
 	    (mc->mc_n < mc->mc_max || mpipe_join(mp, mc))) {
 		mc->mc_buf[mc->mc_n++] = buf;
 		mbp_lock_exit(&mp->mp_lock);
@@ -870,10 +916,20 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		room--;
 		buf = NULL;
 	}
-	k = MIN(mp->mp_waiters != 0 ? mc->mc_n : mc->mc_n / 2, room);
+	/*
+	 * With it the whole cache when a thread waits, half of a full
+	 * cache, and what a short interrupt share still lacks.
+	 */
+	if (mp->mp_waiters != 0)
+		k = mc->mc_n;
+	else
+		k = MAX(mc->mc_n >= mc->mc_max ? mc->mc_n / 2 : 0,
+		    mp->mp_nint - n);
+	k = MIN(k, MIN(mc->mc_n, room));
 	mc->mc_n -= k;
 	memcpy(&mp->mp_array[n], &mc->mc_buf[mc->mc_n], k * sizeof(void *));
 	mp->mp_nfree = n + k;
+	mpipe_setgate(mp);
 	if (mp->mp_waiters != 0)
 		mbp_wakeup(mp);
 	if (buf == NULL) {

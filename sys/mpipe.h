@@ -56,6 +56,10 @@ typedef struct mbp_memtype *malloc_type_t;
 #define MPIPE_HTAKE	0x01	/* on the way out (DIAGNOSTIC, ASan) */
 #define MPIPE_HPUT	0x02	/* on the way in (zeroing, junk, ASan) */
 
+/* mp_putgate: MPIPE_HPUT, or why every free goes to the depot now */
+#define MPIPE_GWAIT	0x04	/* a thread waits in mpipe_alloc_waitok */
+#define MPIPE_GSHORT	0x08	/* the depot is below the interrupt share */
+
 /*
  * A CPU's cache: a LIFO like the depot's, and the fast paths' counters.
  * Only its own CPU touches it, with interrupts masked there.  It moves
@@ -77,8 +81,9 @@ struct mpipe_cache {
 struct malloc_pipe {
 	struct mpipe_cache *mp_cache;	/* MBP_MAXCPUS of them */
 	int		 mp_hooks;	/* MPIPE_HTAKE, MPIPE_HPUT */
-	int		 mp_putgate;	/* MPIPE_HPUT or a waiter: every free
-					   goes slow (read unlocked) */
+	int		 mp_putgate;	/* MPIPE_HPUT, MPIPE_GWAIT,
+					   MPIPE_GSHORT: every free goes
+					   slow (read unlocked) */
 	int		 mp_waiters;	/* threads asleep in alloc_waitok */
 	void		**mp_array;	/* the depot: LIFO of free buffers */
 	int		 mp_nfree;	/* buffers in mp_array */

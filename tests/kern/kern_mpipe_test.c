@@ -87,9 +87,10 @@ SELFTEST(mpipe, basic)
 	ST_ASSERT(mpipe_alloc_nowait(&mp) == b);	/* LIFO */
 	mpipe_free(&mp, b);
 	mpipe_free(&mp, a);
-	ST_ASSERT_EQ(mp.mp_gets, 3);
-	ST_ASSERT_EQ(mp.mp_puts, 3);
-	ST_ASSERT_EQ(mp.mp_hiwat, 2);
+	ST_ASSERT_EQ(mpipe_gets(&mp), 3);	/* the depot's and the caches' */
+	ST_ASSERT_EQ(mpipe_puts(&mp), 3);
+	/* Seen by the depot: b may have come from the cache. */
+	ST_ASSERT(mp.mp_hiwat >= 1 && mp.mp_hiwat <= 2);
 	ST_ASSERT_EQ(mp.mp_mallocs, 0);
 	ST_ASSERT_EQ(mpipe_out(&mp), 0);
 	ST_ASSERT_EQ(M_MPTEST->ks_inuse, inuse0 + 4);
@@ -114,18 +115,22 @@ SELFTEST(mpipe, exhaust_recover)
 				break;
 		ST_ASSERT_EQ(n, 6);
 		ST_ASSERT_EQ(mpipe_out(&mp), 6);
-		ST_ASSERT_EQ(mp.mp_nfree, 0);
+		ST_ASSERT_EQ(mpipe_nfree(&mp), 0);
 		ST_ASSERT(mpipe_alloc_nowait(&mp) == NULL);
 		for (i = 0; i < n; i++)
 			mpipe_free(&mp, bufs[i]);
-		ST_ASSERT_EQ(mp.mp_nfree, 4);
+		/* All kept: the depot has room for nnom and a cache. */
+		ST_ASSERT_EQ(mpipe_nfree(&mp), 6);
+		ST_ASSERT_EQ(mp.mp_total, 6);
+		ST_ASSERT_EQ(mpipe_trim(&mp), 2);
+		ST_ASSERT_EQ(mpipe_nfree(&mp), 4);
 		ST_ASSERT_EQ(mp.mp_total, 4);
 	}
 	ST_ASSERT_EQ(mp.mp_fails, 4);		/* two NULLs per round */
 	ST_ASSERT_EQ(mp.mp_mallocs, 4);		/* two per round */
-	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the two beyond nnom */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the two beyond nnom, trimmed */
 	ST_ASSERT_EQ(mp.mp_hiwat, 6);
-	ST_ASSERT_EQ(mp.mp_gets, mp.mp_puts);
+	ST_ASSERT_EQ(mpipe_gets(&mp), mpipe_puts(&mp));
 	mpipe_done(&mp);
 }
 
@@ -634,8 +639,11 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	ST_ASSERT_EQ(nfree2, 2);
 	ST_ASSERT_EQ(total2, 6);
 	ST_ASSERT_EQ(total3, 6);
+	ST_ASSERT_EQ(mp.mp_total, 6);		/* nnom + a cache kept */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
+	ST_ASSERT_EQ(mpipe_trim(&mp), 2);
 	ST_ASSERT_EQ(mp.mp_total, 4);		/* back to the reserve */
-	ST_ASSERT_EQ(mp.mp_nfree, 4);
+	ST_ASSERT_EQ(mpipe_nfree(&mp), 4);
 	ST_ASSERT_EQ(mp.mp_sysfrees, 2);
 	mpipe_done(&mp);
 }
@@ -760,7 +768,9 @@ SELFTEST(mpipe, ctor_dtor)
 	ST_ASSERT_EQ(cc.ctor, 4);
 	for (i = 0; i < 4; i++)
 		mpipe_free(&mp, bufs[i]);
-	ST_ASSERT_EQ(cc.dtor, 2);		/* into a full array */
+	ST_ASSERT_EQ(cc.dtor, 0);		/* nnom + a cache: all kept */
+	ST_ASSERT_EQ(mpipe_trim(&mp), 2);
+	ST_ASSERT_EQ(cc.dtor, 2);		/* the two above nnom */
 	bufs[0] = mpipe_alloc_nowait(&mp);	/* recycled: no new ctor */
 	ST_ASSERT_EQ(cc.ctor, 4);
 	ST_ASSERT_EQ(*(uint32_t *)bufs[0], CTOR_MAGIC);
@@ -811,12 +821,17 @@ SELFTEST(mpipe, ctor_prefill_zero_on_free)
 /*
  * Default flags: every buffer handed out is zero, from the array (zeroed
  * when freed) or from malloc (M_ZERO).  The free into an empty array
- * keeps the buffer even though more than nnom exist (kern_mpipe.c:234).
+ * keeps the buffer even though more than nnom exist (kern_mpipe.c:234);
+ * here both are kept (the depot has room for nnom and a cache) until
+ * mpipe_trim gives back the one above nnom, the last freed.  The frees
+ * and the trim stay on one CPU, so that the order is this CPU's.
  */
 SELFTEST(mpipe, zero_default)
 {
 	struct malloc_pipe mp;
 	void *a, *b, *c;
+	int s, trimmed;
+	u_long sysfrees;
 
 	mpipe_init(&mp, M_MPTEST, 120, 1, 2, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-zero");
@@ -827,8 +842,14 @@ SELFTEST(mpipe, zero_default)
 	ST_ASSERT(all_bytes(b, 0, 120));
 	memset(a, 0xaa, 120);
 	memset(b, 0xbb, 120);
+	s = mbp_splhigh();
 	mpipe_free(&mp, b);			/* into the empty array */
-	mpipe_free(&mp, a);			/* the array is full: malloc */
+	mpipe_free(&mp, a);			/* kept too */
+	sysfrees = mp.mp_sysfrees;
+	trimmed = mpipe_trim(&mp);		/* a goes to malloc */
+	mbp_splx(s);
+	ST_ASSERT_EQ(sysfrees, 0);
+	ST_ASSERT_EQ(trimmed, 1);
 	ST_ASSERT_EQ(mp.mp_sysfrees, 1);
 	c = mpipe_alloc_nowait(&mp);
 	ST_ASSERT(c == b);
@@ -897,44 +918,64 @@ SELFTEST(mpipe, nozero_cachedata)
 
 /*
  * A free goes back to malloc(9) only when the array is full (the seed;
- * kern_mpipe.c:234-261).  With buffers borrowed above nnom and the
- * array empty, a free and an allocation are a push and a pop: nothing
- * borrowed again.  The old code gave the buffer back to malloc(9) as
- * soon as more than nnom existed and borrowed a new one.
+ * kern_mpipe.c:234-261), the array being the depot, whose room is nnom
+ * plus a cache for each CPU that used the pipe (mpipe.9, CACHES).  With
+ * buffers borrowed above nnom and the array empty, a free and an
+ * allocation are a push and a pop: nothing borrowed again.  With all
+ * nmax out, the frees fill the cache and the depot and give the rest
+ * back;
+ * mpipe_trim then takes the pipe down to nnom.  On one CPU (masked), so
+ * that one cache is granted.  The old code gave the buffer back to
+ * malloc(9) as soon as more than nnom existed and borrowed a new one.
  */
+#define FULLMAX	8
+
 SELFTEST(mpipe, free_to_system_only_when_full)
 {
 	struct malloc_pipe mp;
-	void *bufs[4], *c;
-	int i;
+	void *bufs[FULLMAX + 1];
+	int i, n, s, keep, ccap, total1, total2, nfree2, trimmed;
+	u_long mallocs1, sysfrees1, sysfrees2;
 
-	mpipe_init(&mp, M_MPTEST, 64, 2, 8, 0, NULL, NULL, NULL);
+	mpipe_init(&mp, M_MPTEST, 64, 2, FULLMAX, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-full");
+	s = mbp_splhigh();
 	for (i = 0; i < 4; i++)			/* 2 from the array, 2 more */
 		bufs[i] = mpipe_alloc_nowait(&mp);
-	ST_ASSERT(bufs[0] && bufs[1] && bufs[2] && bufs[3]);
-	ST_ASSERT_EQ(mp.mp_mallocs, 2);
 	for (i = 0; i < 100; i++) {		/* 4 out, array empty */
 		mpipe_free(&mp, bufs[3]);
 		bufs[3] = mpipe_alloc_nowait(&mp);
 	}
-	ST_ASSERT_EQ(mp.mp_mallocs, 2);
-	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
-	ST_ASSERT_EQ(mp.mp_total, 4);
-	mpipe_free(&mp, bufs[3]);
-	mpipe_free(&mp, bufs[2]);		/* the array is full now */
-	ST_ASSERT_EQ(mp.mp_nfree, 2);
-	ST_ASSERT_EQ(mp.mp_sysfrees, 0);
-	mpipe_free(&mp, bufs[1]);		/* full: to malloc */
-	ST_ASSERT_EQ(mp.mp_sysfrees, 1);
-	ST_ASSERT_EQ(mp.mp_total, 3);
-	c = mpipe_alloc_nowait(&mp);		/* from the array */
-	ST_ASSERT_EQ(mp.mp_mallocs, 2);
-	mpipe_free(&mp, c);
-	mpipe_free(&mp, bufs[0]);
-	ST_ASSERT_EQ(mp.mp_sysfrees, 2);
+	mallocs1 = mp.mp_mallocs;
+	sysfrees1 = mp.mp_sysfrees;
+	total1 = mp.mp_total;
+	for (n = 4; n <= FULLMAX; n++)		/* the rest, and one more */
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	for (i = 0; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	ccap = mp.mp_ccap;
+	sysfrees2 = mp.mp_sysfrees;
+	total2 = mp.mp_total;
+	nfree2 = mpipe_nfree(&mp);
+	trimmed = mpipe_trim(&mp);
+	mbp_splx(s);
+	/* The depot's room, nnom + ccap, and the cache itself. */
+	keep = MIN(FULLMAX, 2 + 2 * mp.mp_cmax);
+	ST_ASSERT(bufs[0] && bufs[1] && bufs[2] && bufs[3]);
+	ST_ASSERT_EQ(mallocs1, 2);
+	ST_ASSERT_EQ(sysfrees1, 0);
+	ST_ASSERT_EQ(total1, 4);
+	ST_ASSERT_EQ(n, FULLMAX);		/* the cap, then NULL */
+	ST_ASSERT_EQ(mp.mp_mallocs, FULLMAX - 2);
+	ST_ASSERT_EQ(ccap, mp.mp_cmax);		/* this CPU's cache only */
+	ST_ASSERT_EQ(total2, keep);
+	ST_ASSERT_EQ(nfree2, keep);
+	ST_ASSERT_EQ(sysfrees2, (u_long)(FULLMAX - keep));
+	ST_ASSERT_EQ(trimmed, keep - 2);
 	ST_ASSERT_EQ(mp.mp_total, 2);		/* nnom, as after init */
-	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	ST_ASSERT_EQ(mpipe_nfree(&mp), 2);
+	ST_ASSERT_EQ(mp.mp_sysfrees, (u_long)(FULLMAX - 2));
 	mpipe_done(&mp);
 }
 
@@ -1016,15 +1057,17 @@ SELFTEST(mpipe, mpf_int_keeps_guarantee)
 
 /*
  * mpipe_setintr sets a share aside and tops the array up to all its
- * nnom at once, from malloc(9) under the cap, however many buffers are
- * out; threads take only from above the share.  (The old call only set
- * the number.)
+ * nnom at once, from what the caches hold and then from malloc(9) under
+ * the cap, however many buffers are out; threads take only from above
+ * the share.  (The old call only set the number; before every pipe had
+ * caches, the buffer a cache held was not counted and one more was
+ * borrowed.)
  */
 SELFTEST(mpipe, setintr_fills_share)
 {
 	struct malloc_pipe mp;
 	void *bufs[3], *d, *e;
-	int i, nfree, total, nfree_d;
+	int i, nfree, total, nfree_d, trimmed;
 
 	mpipe_init(&mp, M_MPTEST, 64, 4, 8, MPF_INT, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-setintr");
@@ -1038,18 +1081,20 @@ SELFTEST(mpipe, setintr_fills_share)
 	e = mpipe_alloc_nowait(&mp);		/* at the share: borrows */
 	ST_ASSERT(d != NULL && e != NULL);
 	ST_ASSERT_EQ(mp.mp_nfree, 3);
-	mpipe_free(&mp, d);			/* into the array */
-	mpipe_free(&mp, e);			/* full: to malloc */
+	mpipe_free(&mp, d);
+	mpipe_free(&mp, e);
 	for (i = 0; i < 3; i++)
 		mpipe_free(&mp, bufs[i]);
 	mpipe_setintr(&mp, 0);
+	trimmed = mpipe_trim(&mp);		/* all above nnom */
 	ST_ASSERT_EQ(nfree, 4);
 	ST_ASSERT_EQ(total, 7);
 	ST_ASSERT_EQ(nfree_d, 3);
 	ST_ASSERT_EQ(mp.mp_mallocs, 4);
+	ST_ASSERT_EQ(trimmed, 4);
 	ST_ASSERT_EQ(mp.mp_sysfrees, 4);
 	ST_ASSERT_EQ(mp.mp_total, 4);
-	ST_ASSERT_EQ(mp.mp_nfree, 4);
+	ST_ASSERT_EQ(mpipe_nfree(&mp), 4);
 	mpipe_done(&mp);
 }
 
@@ -1093,7 +1138,7 @@ SELFTEST(mpipe, double_free_panics)
 		panic_catch_pop(&pc);
 		ST_FAIL("double free was not caught");
 	}
-	ST_ASSERT_EQ(mp.mp_nfree, 2);
+	ST_ASSERT_EQ(mpipe_nfree(&mp), 2);
 	ST_ASSERT_EQ(mp.mp_puts, 1);
 	mpipe_done(&mp);
 	ST_ASSERT(strstr(pc.pc_msg, "mpt-dblfree") != NULL);
@@ -1126,7 +1171,8 @@ SELFTEST(mpipe, page_buffers_back_from_malloc)
 			a = mpipe_alloc_nowait(&mp);	/* the reserve */
 			b = mpipe_alloc_nowait(&mp);	/* from malloc */
 			mpipe_free(&mp, a);
-			mpipe_free(&mp, b);		/* back to malloc */
+			mpipe_free(&mp, b);
+			(void)mpipe_trim(&mp);		/* b back to malloc */
 			if (a == NULL || b == NULL)
 				break;
 		}
@@ -1386,8 +1432,8 @@ SELFTEST(mpipe, stress)
 	callout_stop(&si.c);
 	/* Take the figures, then tear down, so a failure leaks nothing. */
 	out = mpipe_out(&mp);
-	gets = mp.mp_gets;
-	puts = mp.mp_puts;
+	gets = mpipe_gets(&mp);
+	puts = mpipe_puts(&mp);
 	waits = mp.mp_waits;
 	hiwat = mp.mp_hiwat;
 	waiters = mp.mp_waiters;
