@@ -648,6 +648,265 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	mpipe_done(&mp);
 }
 
+/*
+ * Pipes whose cap leaves no room for a full cache on every CPU, such as
+ * a DragonFly-style pipe whose cap is its reserve (nnom == nmax), have
+ * per-CPU caches too, sized to the cap (mpipe.9, CACHES): 16 buffers
+ * give caches of 2 on 8 CPUs.  On one CPU, the allocation and free
+ * pairs after the first are served by this CPU's cache and never reach
+ * the depot.  In a build without the per-buffer hooks (the release
+ * build, suites 15 and 25) they enter no slow path at all: the depot's
+ * counters, which mpipe_get and mpipe_putslow bump under mp_lock every
+ * time, do not move, so no lock was taken.  Before, such a pipe had no
+ * cache (mp_cmax 0) and every call pushed to or popped from the depot
+ * under its lock (make bench's raw mpipe loop, 331 instructions a
+ * pair).  FreeBSD's UMA gives every zone its per-CPU buckets whatever
+ * its limit, and counts the cached items against it
+ * (sys/vm/uma_core.c, zone_alloc_limit and cache_alloc).
+ */
+#define SMALLN		16
+#define SMALLPAIRS	1000
+
+SELFTEST(mpipe, small_pipe_pairs_in_cache)
+{
+	struct malloc_pipe mp;
+	struct mpipe_cache *mc;
+	void *buf;
+	u_long g0, p0, cg0, cp0, dg, dp, cg, cp;
+	int i, s, d0, moved = 0, cmax, mcmax, total, out;
+	bool hooks;
+
+	mpipe_init(&mp, M_MPTEST, 64, SMALLN, SMALLN, MPF_NOZERO, NULL, NULL,
+	    NULL);
+	mpipe_setname(&mp, "mpt-smallfast");
+	hooks = mp.mp_hooks != 0;
+	cmax = mp.mp_cmax;
+	s = mbp_splhigh();
+	buf = mpipe_alloc_nowait(&mp);		/* joins, the cache fills */
+	mpipe_free(&mp, buf);
+	mc = mpipe_mycache(&mp);
+	mcmax = mc->mc_max;
+	d0 = mp.mp_nfree;
+	g0 = mp.mp_gets;
+	p0 = mp.mp_puts;
+	cg0 = mc->mc_gets;
+	cp0 = mc->mc_puts;
+	for (i = 0; i < SMALLPAIRS; i++) {
+		buf = mpipe_alloc_nowait(&mp);
+		if (buf == NULL || mp.mp_nfree != d0)
+			moved++;
+		mpipe_free(&mp, buf);
+		if (mp.mp_nfree != d0)
+			moved++;
+	}
+	dg = mp.mp_gets - g0;
+	dp = mp.mp_puts - p0;
+	cg = mc->mc_gets - cg0;
+	cp = mc->mc_puts - cp0;
+	mbp_splx(s);
+	total = mp.mp_total;
+	out = mpipe_out(&mp);
+	ST_ASSERT_EQ(mp.mp_mallocs, 0);
+	mpipe_done(&mp);
+	ST_ASSERT(cmax >= 2 && cmax <= SMALLN);
+	ST_ASSERT_EQ(mcmax, cmax);
+	ST_ASSERT_EQ(moved, 0);			/* the depot never moved */
+	ST_ASSERT_EQ(total, SMALLN);
+	ST_ASSERT_EQ(out, 0);
+	if (!hooks) {
+		ST_ASSERT_EQ(dg, 0);		/* no slow path: no lock */
+		ST_ASSERT_EQ(dp, 0);
+		ST_ASSERT_EQ(cg, SMALLPAIRS);
+		ST_ASSERT_EQ(cp, SMALLPAIRS);
+	} else {
+		/* The hooks take every call through the locked slow path. */
+		printf("# per-buffer hooks (DIAGNOSTIC or ASan): %lu gets "
+		    "and %lu puts through the slow path, the depot untouched\n",
+		    dg, dp);
+		ST_ASSERT_EQ(dg + cg, SMALLPAIRS);
+		ST_ASSERT_EQ(dp + cp, SMALLPAIRS);
+	}
+}
+
+/*
+ * A small pipe's guarantees across CPUs.  With nnom == nmax == 16 all
+ * 16 come out on this CPU and the 17th M_DONTWAIT gets NULL; another
+ * CPU frees half of them (mbp_xcall, so its cache keeps what it can);
+ * this CPU, masked so that it stays, then takes the 8 back, the last
+ * ones from the other CPU's cache through mpipe_reclaim's cross-call,
+ * and the 9th gets NULL: nnom are always obtainable, nmax never
+ * exceeded, and nothing borrowed from malloc(9), since the cap is the
+ * reserve.  DragonFly's pipe (kern_mpipe.c:122-160) fails only when
+ * the array is empty and nmax are out; cached buffers are in the
+ * books as free ones here, as FreeBSD's zone drains its per-CPU
+ * buckets before it fails (sys/vm/uma_core.c, pcpu_cache_drain_safe).
+ */
+SELFTEST(mpipe, small_pipe_cap_across_cpus)
+{
+	static void *bufs[SMALLN + 1], *again[SMALLN / 2 + 1];
+	struct malloc_pipe mp;
+	struct xfree x;
+	u_long r0, c0, balance;
+	u_int me, other;
+	int i, n, n2, s, cachedother, total, out, maxtotal;
+	bool stayed;
+
+	mpipe_init(&mp, M_MPTEST, 64, SMALLN, SMALLN, MPF_NOZERO, NULL, NULL,
+	    NULL);
+	mpipe_setname(&mp, "mpt-smallcap");
+	s = mbp_splhigh();
+	me = mbp_cpu_index();
+	other = mbp_ncpu() > 1 ? (me + 1) % mbp_ncpu() : me;
+	for (n = 0; n <= SMALLN; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	x.mp = &mp;
+	x.bufs = bufs;
+	x.n = MIN(n, SMALLN / 2);
+	mbp_xcall(other, xfree_here, &x);
+	cachedother = mp.mp_cache[other].mc_n;
+	r0 = mp.mp_reclaims;
+	c0 = mp.mp_xcalls;
+	maxtotal = mp.mp_total;
+	for (n2 = 0; n2 <= x.n; n2++) {
+		if ((again[n2] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+		maxtotal = MAX(maxtotal, mp.mp_total);
+	}
+	out = mpipe_out(&mp);
+	stayed = mbp_cpu_index() == me;
+	mbp_splx(s);
+	total = mp.mp_total;
+	for (i = 0; i < n2; i++)
+		mpipe_free(&mp, again[i]);
+	for (i = x.n; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	balance = mpipe_gets(&mp) - mpipe_puts(&mp);
+	ST_ASSERT_EQ(mp.mp_mallocs, 0);
+	ST_ASSERT_EQ(mp.mp_total, SMALLN);
+	mpipe_done(&mp);		/* panics if any is still out */
+	ST_ASSERT(stayed);
+	ST_ASSERT_EQ(n, SMALLN);		/* the 17th was NULL */
+	ST_ASSERT_EQ(n2, SMALLN / 2);		/* all 8 back, then NULL */
+	ST_ASSERT_EQ(out, SMALLN);
+	ST_ASSERT_EQ(total, SMALLN);
+	ST_ASSERT_EQ(maxtotal, SMALLN);
+	ST_ASSERT_EQ(balance, 0);
+	if (other != me) {
+		/* What the other CPU kept came back by cross-call. */
+		ST_ASSERT(cachedother > 0);
+		ST_ASSERT_EQ(mp.mp_reclaims - r0, (u_long)cachedother);
+		ST_ASSERT(mp.mp_xcalls > c0);
+	}
+}
+
+/*
+ * An M_WAIT sleeper on a small pipe is woken by a free on another CPU:
+ * with all 16 out a thread sleeps in mpipe_alloc_waitok, and one buffer
+ * freed by a cross-call on the CPU next to this one must reach it, not
+ * sit in that CPU's cache of 2 (mp_putgate sends every free to the
+ * depot while a thread waits).  The wait for it is bounded; if it never
+ * came, freeing the rest wakes the sleeper (they fill the cache and
+ * overflow into the depot) so that the case ends either way.
+ */
+SELFTEST(mpipe, small_pipe_waiter_woken_across_cpus)
+{
+	static void *bufs[SMALLN];
+	struct malloc_pipe mp;
+	struct waiter w = { &mp, NULL, 0 };
+	struct thread *wt;
+	struct xfree x;
+	u_int other;
+	int i, n, s;
+	bool blocked, woke;
+
+	mpipe_init(&mp, M_MPTEST, 64, SMALLN, SMALLN, MPF_NOZERO, NULL, NULL,
+	    NULL);
+	mpipe_setname(&mp, "mpt-smallwait");
+	s = mbp_splhigh();
+	for (n = 0; n < SMALLN; n++)
+		if ((bufs[n] = mpipe_alloc_nowait(&mp)) == NULL)
+			break;
+	other = mbp_ncpu() > 1 ? (mbp_cpu_index() + 1) % mbp_ncpu() : 0;
+	mbp_splx(s);
+	wt = kthread_create(waiter_thread, &w, "mpwaiter");
+	for (i = 0; i < 100000 &&
+	    *(volatile int *)&mp.mp_waiters == 0; i++)
+		yield();
+	blocked = w.started && w.buf == NULL && mp.mp_waiters == 1;
+	x.mp = &mp;
+	x.bufs = bufs;
+	x.n = 1;
+	mbp_xcall(other, xfree_here, &x);
+	for (i = 0; i < 100000 && *(void * volatile *)&w.buf == NULL; i++)
+		yield();
+	woke = *(void * volatile *)&w.buf == bufs[0];
+	for (i = 1; i < n; i++)
+		mpipe_free(&mp, bufs[i]);
+	kthread_join(wt);
+	mpipe_free(&mp, w.buf);
+	ST_ASSERT_EQ(mp.mp_total, SMALLN);
+	mpipe_done(&mp);
+	ST_ASSERT_EQ(n, SMALLN);
+	ST_ASSERT(blocked);
+	ST_ASSERT(woke);
+	ST_ASSERT(mp.mp_waits >= 1);
+}
+
+/*
+ * The interrupt share is refilled first on a pipe with full caches too.
+ * Threads take the 4 above a share of 4; a real timer interrupt takes 3
+ * of the share; the next 3 thread frees must go to the depot, which
+ * is below its share (MPIPE_GSHORT in mp_putgate), and the 4th, with
+ * the share whole again, to the cache.  Before the gate those frees
+ * went into the freeing CPU's cache and the share stayed short: an
+ * interrupt handler's next allocation could find the depot empty while
+ * threads took the cached buffers.  The seed's single array is
+ * refilled by every free (kern_mpipe.c:234-246).
+ */
+SELFTEST(mpipe, cached_pipe_share_refilled_first)
+{
+	static struct malloc_pipe mp;
+	struct intrtest it;
+	struct callout c;
+	void *t[4];
+	int i, nshort, nrefilled, nafter;
+	bool cached;
+
+	mpipe_init(&mp, M_MPTEST, 64, 8, XNMAX, MPF_INT | MPF_NOZERO, NULL,
+	    NULL, NULL);
+	mpipe_setname(&mp, "mpt-cshare");
+	mpipe_setintr(&mp, 4);
+	cached = mp.mp_cmax == MPIPE_CACHE;
+	for (i = 0; i < 4; i++)
+		t[i] = mpipe_alloc_nowait(&mp);
+	memset(&it, 0, sizeof(it));
+	it.mp = &mp;
+	callout_init(&c, intr_alloc, &it);
+	callout_reset(&c, 1);
+	while (!it.done)
+		tsleep(&it, 0, "mpintr", 1);
+	nshort = mp.mp_nfree;
+	for (i = 0; i < 3; i++)
+		mpipe_free(&mp, t[i]);
+	nrefilled = mp.mp_nfree;
+	mpipe_free(&mp, t[3]);
+	nafter = mp.mp_nfree;
+	for (i = 0; i < 3; i++)
+		mpipe_free(&mp, it.got[i]);
+	ST_ASSERT_EQ(mpipe_out(&mp), 0);
+	mpipe_done(&mp);
+	ST_ASSERT(cached);
+	ST_ASSERT(t[0] != NULL && t[1] != NULL && t[2] != NULL &&
+	    t[3] != NULL);
+	ST_ASSERT(it.inintr);
+	ST_ASSERT(it.got[0] != NULL && it.got[1] != NULL &&
+	    it.got[2] != NULL);
+	ST_ASSERT_EQ(nshort, 1);
+	ST_ASSERT_EQ(nrefilled, 4);		/* the share, whole */
+	ST_ASSERT_EQ(nafter, 4);		/* then the cache */
+}
+
 /* mpipe_alloc_waitok in interrupt context must panic. */
 static void
 waitok_fn(void *arg)
