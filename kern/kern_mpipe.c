@@ -41,11 +41,15 @@
  * with interrupts masked on that CPU alone and no lock.  A cache
  * that is empty refills with half its capacity from the depot in one
  * locked section, one that is full gives half back, so a burst costs
- * one lock per mp_cmax / 2 buffers (32): Bonwick's loaded and previous
+ * one lock per mp_cmax / 2 buffers (32 with full caches): Bonwick's loaded and previous
  * magazines of 32 rounds, kept as one array so that the swap is free.
- * A pipe without a cap, or without room under it for a full cache on
- * every CPU, has mp_cmax 0 and works as on one CPU, through the
- * depot, with the seed's exact reserve.
+ * Every pipe has caches.  Their size (mpipe_cachesize) is MPIPE_CACHE
+ * where the cap leaves room for a full one on every CPU above nnom;
+ * below that, half the cap spread over MBP_MAXCPUS CPUs, at least 2
+ * (nmax 16 on 8 CPUs: caches of 2, exchanging 1 buffer at a time), so
+ * that an allocation and a free in turn on one CPU stay in its cache.
+ * The size changes how often the slow path and the reclaim run, never
+ * what is guaranteed: the argument below holds for any mp_cmax.
  *
  * What a pipe costs idle: mpipe_init prefills nnom buffers and no
  * more.  A CPU's cache starts with mc_max 0 and is granted mp_cmax
@@ -60,20 +64,32 @@
  * drain hooks run, so every cached buffer is within reach of every
  * CPU, and an allocation fails only when all the pipe's buffers are
  * out (a thread's, when all but the interrupt share are): at least
- * nnom of them, since mp_total never falls below nnom.  The reclaim
- * always fits: it runs with at most mp_nint buffers in the depot, and
- * the depot has room for nnom plus every granted cache.  The interrupt
- * share is in the depot itself (no cache refill, thread allocation or
- * mpipe_trim takes the depot below mp_nint).  FreeBSD reaches the same
+ * nnom of them, since mp_total never falls below nnom.  Cached buffers
+ * are free buffers in the books (mp_total counts them, mpipe_out does
+ * not), so nmax is never exceeded whatever the caches hold.  The
+ * reclaim always fits: it runs with at most mp_nint buffers in the
+ * depot, and the depot has room for nnom plus every granted cache (or
+ * for the whole cap, where that is less).  The interrupt share is in
+ * the depot itself (no cache refill, thread allocation or mpipe_trim
+ * takes the depot below mp_nint), and while the depot is below it
+ * every free on every CPU goes to the depot (MPIPE_GSHORT in
+ * mp_putgate), so that a free refills a short share first, as the
+ * seed's single array does; mpipe_setintr fills the depot from the
+ * caches before it borrows from mbp_malloc.  FreeBSD reaches the same
  * end the other way, counting cached items against a zone's limit
  * (sys/vm/uma_core.c) and draining the buckets before it fails
  * (pcpu_cache_drain_safe); prefilling every possible CPU's cache cost
  * 14303K at boot for msys(9)'s 40 classes.  While a thread sleeps for
  * a buffer every free on every CPU goes to the depot, with that CPU's
- * whole cache, and wakes it.
+ * whole cache, and wakes it (MPIPE_GWAIT in mp_putgate).  What caches
+ * cost: a pipe keeps up to nnom + mp_ccap buffers in its depot and a
+ * cache's worth more on each CPU that used it before a free goes back
+ * to mbp_malloc; mpipe_trim (and mpipe_trim_all, which the self-test
+ * harness runs before every leak snapshot) takes it back to nnom.
  *
  * Invariants: 1 <= mp_nnom <= mp_nmax, 0 <= mp_nint <= mp_nnom,
- * 0 <= mp_nfree <= mpipe_dmax(mp) <= mp_slots, mp_ccap is the sum of
+ * 1 <= mp_cmax <= MIN(mp_nmax, MPIPE_CACHE), 0 <= mp_nfree <=
+ * mpipe_dmax(mp) <= mp_slots, mp_ccap is the sum of
  * the caches' mc_max (each 0 or mp_cmax), mp_nnom <= mp_total <=
  * mp_nmax (mpipe_free gives a buffer back only from a full depot); mp_array[0
  * .. mp_nfree-1] and each cache's mc_buf[0 ..
@@ -127,12 +143,13 @@ mpipe_listlock(void)
 
 /*
  * A cache's capacity: a full MPIPE_CACHE where the cap leaves room for
- * one on every CPU above nnom (or for one on every CPU in half the
- * cap), otherwise what half the cap spread over every CPU gives, and at
- * least 2 (1 for a pipe of one buffer) so that an allocation and a free
- * in turn stay in the cache.  The caches together hold at most half
- * the cap or a cache's room above nnom, whichever is more; the rest of
- * the reserve argument (the opening comment) does not depend on it.
+ * one on every CPU above nnom (or in half the cap), otherwise the room
+ * above nnom or half the cap, whichever is more, spread over every CPU
+ * the port can run, and at least 2 (1 for a pipe of one buffer) so that
+ * an allocation and a free in turn stay in the cache.  So the caches
+ * of every CPU together hold about half a small pipe's cap (all of a
+ * tiny one); the reserve argument (the opening comment) holds for any
+ * size.  An uncapped pipe has room for full caches.
  */
 static int
 mpipe_cachesize(int nnom, int nmax)
@@ -653,8 +670,6 @@ mpipe_trim_all(void)
 
 	mbp_lock_enter(mpipe_listlock());
 	LIST_FOREACH(mp, &mpipe_list, mp_link) {
-		if (mp->mp_keep == 0 && mp->mp_cmax == 0)
-			continue;
 		mbp_lock_exit(&mpipe_list_lock);
 		n += mpipe_trim(mp);
 		mbp_lock_enter(&mpipe_list_lock);

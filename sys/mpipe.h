@@ -15,8 +15,10 @@
  * (mpipe_sethiwat), are off unless a pipe's owner asks (mpipe.9,
  * STANDARDS).
  *
- * Per CPU (mpipe.9, CACHES): each CPU has a cache of up to mc_max free
- * buffers, used with interrupts masked on that CPU alone and no lock;
+ * Per CPU (mpipe.9, CACHES): every pipe has a cache on each CPU of up
+ * to mc_max free buffers (MPIPE_CACHE, or less where the cap is too
+ * small for that on every CPU, at least 2), used with interrupts
+ * masked on that CPU alone and no lock;
  * the array ("the depot") is behind them under mp_lock.  A cache is
  * granted its capacity (mc_max, from 0) when its CPU first uses the
  * pipe, so an idle pipe holds its nnom and nothing more; what nnom
@@ -24,7 +26,8 @@
  * whatever sits in the caches (kern_mpipe.c).
  *
  * Invariants: 1 <= mp_nnom <= mp_nmax; 0 <= mp_nint <= mp_nnom;
- * mp_ccap is the sum of the caches' mc_max (each 0 or mp_cmax);
+ * 1 <= mp_cmax <= MIN(mp_nmax, MPIPE_CACHE); mp_ccap is the sum of
+ * the caches' mc_max (each 0 or mp_cmax);
  * 0 <= mp_nfree <= mpipe_dmax <= mp_slots; mp_nnom <= mp_total <=
  * mp_nmax; the buffers out are mp_total - mp_nfree - the caches' mc_n;
  * the depot fields change only under mp_lock, a cache only on its CPU
@@ -183,9 +186,10 @@ mpipe_take(struct malloc_pipe *mp)
 /*
  * mpipe_free without the NULL check: into this CPU's cache.  The slow
  * path takes a free into a full cache (half of it goes to the depot),
- * the frees that zero or poison the buffer, and every free while a
- * thread waits for a buffer (the cache goes to the depot, the waiter
- * is woken).
+ * the frees that zero or poison the buffer, every free while a thread
+ * waits for a buffer (the cache goes to the depot, the waiter is
+ * woken), and every free while the depot is below its interrupt share
+ * (the share is refilled first).
  */
 static inline void
 mpipe_put(struct malloc_pipe *mp, void *buf)
