@@ -25,6 +25,11 @@
  *      MPIPE_CACHE buffers (287) whose caches hold 4 x MPIPE_CACHE of
  *      them, so the allocators must reclaim other CPUs' caches
  *      (mbp_xcall) and sleep;
+ *   C'. the same on a DragonFly-style pipe whose cap is its reserve
+ *      (nnom == nmax == ST_DFN, 15): its caches are sized to the cap
+ *      (2 a CPU), the CPUs together want one more than the cap, and a
+ *      sleeper must be woken by a free on another CPU, not left while
+ *      the buffer sits in that CPU's cache;
  *   D. a NIC's receive refill: the mbuf and cluster pipes set aside an
  *      interrupt share (mpipe_setintr) and CPU 0's "interrupt handler"
  *      (pt_interrupt) refills a ring of ST_RING clusters with
@@ -55,6 +60,7 @@ MBP_MEMTYPE_DEFINE(M_PTSTRESS, "ptstress");
 #define ST_NMBUFS	1023	/* the mbuf pipe's cap (phase B) */
 #define ST_WAITCAP	(31 + 4 * MPIPE_CACHE)	/* phase C's pipe: 4 caches */
 #define ST_SMALLCAP	40	/* phase A's M_DONTWAIT pipe */
+#define ST_DFN		15	/* phase C''s pipe: nnom == nmax */
 #define ST_HELD_M	8	/* mbufs each CPU holds at the check */
 #define ST_HELD_CL	2	/* clusters each CPU holds at the check */
 #define ST_RING		64	/* phase D's receive ring */
@@ -79,7 +85,7 @@ struct st_cpu {
 };
 
 static struct st_cpu st_cpus[MBP_MAXCPUS];
-static struct malloc_pipe st_waitpipe, st_smallpipe;
+static struct malloc_pipe st_waitpipe, st_smallpipe, st_dfpipe;
 static int st_ncpu;
 static long st_rounds = 1500;
 static int st_pass, st_fail;
@@ -251,12 +257,14 @@ st_round_a(int cpu, struct st_cpu *sc, long r)
 }
 
 /*
- * Hold up to hold buffers of an allocator that sleeps at its cap, one
- * in five tried first without waiting; then free them all.
+ * Hold up to hold buffers of an allocator that sleeps at its cap (the
+ * mbuf pipe through m_get when mp is NULL, else mp), one in five tried
+ * first without waiting; then free them all.
  */
 static void
-st_hold(struct st_cpu *sc, long round, int hold, bool mbufs)
+st_hold(struct st_cpu *sc, long round, int hold, struct malloc_pipe *mp)
 {
+	bool mbufs = mp == NULL;
 	void *held[ST_NMBUFS + 1];
 	uint64_t t0;
 	long n;
@@ -266,13 +274,13 @@ st_hold(struct st_cpu *sc, long round, int hold, bool mbufs)
 		held[k] = NULL;
 		if ((k % 5) == 0) {
 			held[k] = mbufs ? (void *)m_get(M_DONTWAIT, MT_DATA) :
-			    mpipe_alloc_nowait(&st_waitpipe);
+			    mpipe_alloc_nowait(mp);
 			if (held[k] == NULL)
 				sc->sc_dwfails++;
 		}
 		if (held[k] == NULL)
 			held[k] = mbufs ? (void *)m_get(M_WAIT, MT_DATA) :
-			    mpipe_alloc_waitok(&st_waitpipe);
+			    mpipe_alloc_waitok(mp);
 		if (held[k] == NULL)
 			sc->sc_errs++;
 		else
@@ -294,7 +302,7 @@ st_hold(struct st_cpu *sc, long round, int hold, bool mbufs)
 		if (mbufs)
 			m_free(held[k]);
 		else
-			mpipe_free(&st_waitpipe, held[k]);
+			mpipe_free(mp, held[k]);
 	}
 }
 
@@ -365,7 +373,7 @@ st_allbooks(void)
 {
 	bool ok = st_books(&mb_mbuf_pipe) && st_books(&mb_cluster_pipe) &&
 	    st_books(&mb_ref_pipe) && st_books(&st_waitpipe) &&
-	    st_books(&st_smallpipe);
+	    st_books(&st_smallpipe) && st_books(&st_dfpipe);
 	int i;
 
 	for (i = 0; i < msys_nclasses(); i++)
@@ -385,7 +393,8 @@ st_midcheck(void)
 	    mpipe_out(&mb_mbuf_pipe) == n * (ST_HELD_M + ST_HELD_CL) &&
 	    mpipe_out(&mb_cluster_pipe) == n * ST_HELD_CL &&
 	    ms.m_clusters == (u_long)(n * ST_HELD_CL) &&
-	    mpipe_out(&st_waitpipe) == 0 && mpipe_out(&st_smallpipe) == 0;
+	    mpipe_out(&st_waitpipe) == 0 && mpipe_out(&st_smallpipe) == 0 &&
+	    mpipe_out(&st_dfpipe) == 0;
 }
 
 /*
@@ -452,14 +461,21 @@ st_cpu_main(int cpu, void *arg)
 		st_holders = 0;
 	for (r = 0; r < st_rounds / 100 + 4; r++) {
 		pt_barrier();
-		st_hold(sc, r, (ST_NMBUFS + 1) / st_ncpu, true);
+		st_hold(sc, r, (ST_NMBUFS + 1) / st_ncpu, NULL);
 	}
 	pt_barrier();
 	if (cpu == 0)
 		st_holders = 0;
 	for (r = 0; r < st_rounds / 20 + 10; r++) {
 		pt_barrier();
-		st_hold(sc, r, (ST_WAITCAP + 1) / st_ncpu, false);
+		st_hold(sc, r, (ST_WAITCAP + 1) / st_ncpu, &st_waitpipe);
+	}
+	pt_barrier();
+	if (cpu == 0)
+		st_holders = 0;
+	for (r = 0; r < st_rounds / 20 + 10; r++) {
+		pt_barrier();
+		st_hold(sc, r, (ST_DFN + 1) / st_ncpu, &st_dfpipe);
 	}
 	pt_barrier();
 	if (cpu == 0) {
@@ -497,7 +513,7 @@ st_run(int ncpu)
 {
 	u_long sent = 0, recv = 0, bad = 0, drops = 0, fails = 0, errs = 0;
 	u_long wgets = 0, w0, r0, c0, x0, s0, refills = 0, nicfails = 0;
-	u_long capfails = 0, intres0;
+	u_long capfails = 0, intres0, d0;
 	struct mbstat ms0, ms1;
 	u_long clg0[MBP_MAXCPUS];
 	char what[160];
@@ -513,6 +529,7 @@ st_run(int ncpu)
 	st_xcwrong = 0;
 	w0 = mb_mbuf_pipe.mp_waits;
 	c0 = st_waitpipe.mp_waits;
+	d0 = st_dfpipe.mp_waits;
 	r0 = mb_mbuf_pipe.mp_reclaims + st_waitpipe.mp_reclaims;
 	x0 = pt_xcalls();
 	s0 = pt_sleeps();
@@ -569,6 +586,12 @@ st_run(int ncpu)
 	st_check(fails > 0 && mb_mbuf_pipe.mp_waits > w0 &&
 	    st_waitpipe.mp_waits > c0, what, (long)fails,
 	    (long)(st_waitpipe.mp_waits - c0));
+	st_snprintf(what, sizeof(what), "%d CPUs: M_WAIT at the cap of a "
+	    "pipe of nnom == nmax == %d (caches of %d) slept and was woken; "
+	    "it never grew past its cap", ncpu, ST_DFN, st_dfpipe.mp_cmax);
+	st_check(st_dfpipe.mp_waits > d0 && st_dfpipe.mp_total == ST_DFN &&
+	    st_dfpipe.mp_mallocs == 0, what,
+	    (long)(st_dfpipe.mp_waits - d0), st_dfpipe.mp_total);
 	mbp_printf("# %d CPUs: the NIC refilled %lu ring slots from its "
 	    "interrupt (%lu from the share), %lu failed; the others hit the "
 	    "cap %lu times\n", ncpu, refills, mb_mbuf_pipe.mp_intres - intres0,
@@ -583,7 +606,8 @@ st_run(int ncpu)
 	    "pipe buffer out", ncpu);
 	st_check(st_allbooks() && st_nothing_out() &&
 	    mb_mbuf_pipe.mp_total <= ST_NMBUFS &&
-	    st_waitpipe.mp_total <= ST_WAITCAP, what,
+	    st_waitpipe.mp_total <= ST_WAITCAP &&
+	    st_dfpipe.mp_total == ST_DFN, what,
 	    (long)mbstat_mbufs(), mpipe_total_out());
 
 	/*
@@ -627,6 +651,7 @@ st_finish(void)
 	(void)mpipe_trim_all();
 	mpipe_done(&st_waitpipe);
 	mpipe_done(&st_smallpipe);
+	mpipe_done(&st_dfpipe);
 	n = msys_nclasses();
 	for (i = 0; i < n; i++)
 		mpipe_done(msys_class(i));
@@ -710,6 +735,12 @@ main(int argc, char **argv)
 	mpipe_init(&st_smallpipe, M_PTSTRESS, 128, 8, ST_SMALLCAP, 0, NULL,
 	    NULL, NULL);
 	mpipe_setname(&st_smallpipe, "pt-small");
+	mpipe_init(&st_dfpipe, M_PTSTRESS, 64, ST_DFN, ST_DFN, MPF_NOZERO,
+	    NULL, NULL, NULL);
+	mpipe_setname(&st_dfpipe, "pt-dfly");
+	st_check(st_dfpipe.mp_cmax >= 2 && st_dfpipe.mp_cmax <= ST_DFN / 2,
+	    "the pipe of nnom == nmax has caches sized to its cap",
+	    st_dfpipe.mp_cmax, ST_DFN);
 	st_check(st_waitpipe.mp_cmax == MPIPE_CACHE && MBP_MAXCPUS == 4,
 	    "the waitok pipe has a full cache on each of 4 CPUs",
 	    st_waitpipe.mp_cmax, MBP_MAXCPUS);
