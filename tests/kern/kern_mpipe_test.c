@@ -489,6 +489,25 @@ freer_thread(void *arg)
 	mpipe_free(w->mp, w->buf);
 }
 
+/*
+ * Start a waiter_thread on w's pipe, at its cap, and let it run (on
+ * this CPU or another) until it sleeps there, for a bounded time;
+ * *blocked says whether it did.
+ */
+static struct thread *
+waiter_start(struct waiter *w, bool *blocked)
+{
+	struct thread *td;
+	int i;
+
+	td = kthread_create(waiter_thread, w, "mpwaiter");
+	for (i = 0; i < 100000 &&
+	    *(volatile int *)&w->mp->mp_waiters == 0; i++)
+		yield();
+	*blocked = w->started && w->buf == NULL && w->mp->mp_waiters == 1;
+	return (td);
+}
+
 /* A waitok allocator sleeps at the cap; a free in another thread wakes it. */
 SELFTEST(mpipe, waitok_sleeps_at_cap)
 {
@@ -497,18 +516,12 @@ SELFTEST(mpipe, waitok_sleeps_at_cap)
 	struct thread *wt, *ft;
 	void *a, *b;
 	bool blocked;
-	int i;
 
 	mpipe_init(&mp, M_MPTEST, 64, 1, 2, 0, NULL, NULL, NULL);
 	mpipe_setname(&mp, "mpt-cap");
 	a = mpipe_alloc_waitok(&mp);
 	b = mpipe_alloc_waitok(&mp);
-	wt = kthread_create(waiter_thread, &w, "mpwaiter");
-	/* It runs, on this CPU or another, and goes to sleep (bounded). */
-	for (i = 0; i < 100000 &&
-	    *(volatile int *)&mp.mp_waiters == 0; i++)
-		yield();
-	blocked = w.started && w.buf == NULL && mp.mp_waiters == 1;
+	wt = waiter_start(&w, &blocked);
 	f.mp = &mp;
 	f.buf = a;
 	ft = kthread_create(freer_thread, &f, "mpfreer");
@@ -532,7 +545,20 @@ struct intrtest {
 	void			*got[3];
 	int			 inintr;
 	int			 done;
+	struct callout		 c;	/* lives as long as the case */
 };
+
+/* Run fn on it from a real timer interrupt (a callout) and wait for it. */
+static void
+intr_run(struct intrtest *it, struct malloc_pipe *mp, void (*fn)(void *))
+{
+	memset(it, 0, sizeof(*it));
+	it->mp = mp;
+	callout_init(&it->c, fn, it);
+	callout_reset(&it->c, 1);
+	while (!it->done)
+		tsleep(it, 0, "mpintr", 1);
+}
 
 /* Callout: interrupt context draws on the MPF_INT reserve. */
 static void
@@ -552,7 +578,6 @@ SELFTEST(mpipe, intr_reserve)
 {
 	struct malloc_pipe mp;
 	struct intrtest it;
-	struct callout c;
 	void *t[3];
 	int i;
 
@@ -567,12 +592,7 @@ SELFTEST(mpipe, intr_reserve)
 	ST_ASSERT_EQ(mp.mp_nfree, 2);
 	ST_ASSERT_EQ(mp.mp_intres, 0);
 	/* A real timer interrupt takes the reserve. */
-	memset(&it, 0, sizeof(it));
-	it.mp = &mp;
-	callout_init(&c, intr_alloc, &it);
-	callout_reset(&c, 1);
-	while (!it.done)
-		tsleep(&it, 0, "mpintr", 1);
+	intr_run(&it, &mp, intr_alloc);
 	for (i = 0; i < 2; i++) {
 		mpipe_free(&mp, t[i]);
 		mpipe_free(&mp, it.got[i]);
@@ -607,7 +627,6 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 {
 	struct malloc_pipe mp;
 	struct intrtest it;
-	struct callout c;
 	void *t[4];
 	int i, nfree1, nfree2, total2, total3;
 
@@ -616,12 +635,7 @@ SELFTEST(mpipe, intr_reserve_refilled_first)
 	mpipe_setintr(&mp, 2);
 	for (i = 0; i < 4; i++)		/* two from the array, two borrowed */
 		t[i] = mpipe_alloc_nowait(&mp);
-	memset(&it, 0, sizeof(it));
-	it.mp = &mp;
-	callout_init(&c, intr_take1, &it);
-	callout_reset(&c, 1);
-	while (!it.done)
-		tsleep(&it, 0, "mpintr", 1);
+	intr_run(&it, &mp, intr_take1);
 	nfree1 = mp.mp_nfree;			/* the share is short */
 	mpipe_free(&mp, t[3]);			/* refills it */
 	nfree2 = mp.mp_nfree;
@@ -829,11 +843,7 @@ SELFTEST(mpipe, small_pipe_waiter_woken_across_cpus)
 			break;
 	other = mbp_ncpu() > 1 ? (mbp_cpu_index() + 1) % mbp_ncpu() : 0;
 	mbp_splx(s);
-	wt = kthread_create(waiter_thread, &w, "mpwaiter");
-	for (i = 0; i < 100000 &&
-	    *(volatile int *)&mp.mp_waiters == 0; i++)
-		yield();
-	blocked = w.started && w.buf == NULL && mp.mp_waiters == 1;
+	wt = waiter_start(&w, &blocked);
 	x.mp = &mp;
 	x.bufs = bufs;
 	x.n = 1;
@@ -868,7 +878,6 @@ SELFTEST(mpipe, cached_pipe_share_refilled_first)
 {
 	static struct malloc_pipe mp;
 	struct intrtest it;
-	struct callout c;
 	void *t[4];
 	int i, nshort, nrefilled, nafter;
 	bool cached;
@@ -880,12 +889,7 @@ SELFTEST(mpipe, cached_pipe_share_refilled_first)
 	cached = mp.mp_cmax == MPIPE_CACHE;
 	for (i = 0; i < 4; i++)
 		t[i] = mpipe_alloc_nowait(&mp);
-	memset(&it, 0, sizeof(it));
-	it.mp = &mp;
-	callout_init(&c, intr_alloc, &it);
-	callout_reset(&c, 1);
-	while (!it.done)
-		tsleep(&it, 0, "mpintr", 1);
+	intr_run(&it, &mp, intr_alloc);
 	nshort = mp.mp_nfree;
 	for (i = 0; i < 3; i++)
 		mpipe_free(&mp, t[i]);

@@ -306,6 +306,25 @@ st_hold(struct st_cpu *sc, long round, int hold, struct malloc_pipe *mp)
 	}
 }
 
+/*
+ * Phases B, C and C': rounds of st_hold on every CPU at once, each
+ * round started together so that the CPUs want the cap + 1.
+ */
+static void
+st_holdphase(int cpu, struct st_cpu *sc, long rounds, int cap,
+    struct malloc_pipe *mp)
+{
+	long r;
+
+	if (cpu == 0)
+		st_holders = 0;
+	for (r = 0; r < rounds; r++) {
+		pt_barrier();
+		st_hold(sc, r, (cap + 1) / st_ncpu, mp);
+	}
+	pt_barrier();
+}
+
 /* Phase D, in CPU 0's "interrupt": fill every empty ring slot. */
 static void
 st_nic_intr(void *arg)
@@ -456,28 +475,9 @@ st_cpu_main(int cpu, void *arg)
 	for (i = 0; i < ST_HELD_M + ST_HELD_CL; i++)
 		m_freem(sc->sc_held[i]);
 	pt_barrier();
-	/* Each round starts together, so the CPUs want the cap + 1. */
-	if (cpu == 0)
-		st_holders = 0;
-	for (r = 0; r < st_rounds / 100 + 4; r++) {
-		pt_barrier();
-		st_hold(sc, r, (ST_NMBUFS + 1) / st_ncpu, NULL);
-	}
-	pt_barrier();
-	if (cpu == 0)
-		st_holders = 0;
-	for (r = 0; r < st_rounds / 20 + 10; r++) {
-		pt_barrier();
-		st_hold(sc, r, (ST_WAITCAP + 1) / st_ncpu, &st_waitpipe);
-	}
-	pt_barrier();
-	if (cpu == 0)
-		st_holders = 0;
-	for (r = 0; r < st_rounds / 20 + 10; r++) {
-		pt_barrier();
-		st_hold(sc, r, (ST_DFN + 1) / st_ncpu, &st_dfpipe);
-	}
-	pt_barrier();
+	st_holdphase(cpu, sc, st_rounds / 100 + 4, ST_NMBUFS, NULL);
+	st_holdphase(cpu, sc, st_rounds / 20 + 10, ST_WAITCAP, &st_waitpipe);
+	st_holdphase(cpu, sc, st_rounds / 20 + 10, ST_DFN, &st_dfpipe);
 	if (cpu == 0) {
 		mpipe_setintr(&mb_mbuf_pipe, ST_NINT);
 		mpipe_setintr(&mb_cluster_pipe, ST_NINT);
