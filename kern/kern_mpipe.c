@@ -41,13 +41,15 @@
  * with interrupts masked on that CPU alone and no lock.  A cache
  * that is empty refills with half its capacity from the depot in one
  * locked section, one that is full gives half back, so a burst costs
- * one lock per mp_cmax / 2 buffers (32 with full caches): Bonwick's loaded and previous
- * magazines of 32 rounds, kept as one array so that the swap is free.
+ * one lock per mp_cmax / 2 buffers (32 with full caches): Bonwick's
+ * loaded and previous magazines of 32 rounds, kept as one array so
+ * that the swap is free.
  * Every pipe has caches.  Their size (mpipe_cachesize) is MPIPE_CACHE
- * where the cap leaves room for a full one on every CPU above nnom;
- * below that, half the cap spread over MBP_MAXCPUS CPUs, at least 2
- * (nmax 16 on 8 CPUs: caches of 2, exchanging 1 buffer at a time), so
- * that an allocation and a free in turn on one CPU stay in its cache.
+ * where the cap leaves room for a full one on every CPU; below that,
+ * the room above nnom or half the cap, whichever is more, spread over
+ * MBP_MAXCPUS CPUs, and at least 2 (nmax 16 on 8 CPUs: caches of 2,
+ * exchanging 1 buffer at a time), so that an allocation and a free in
+ * turn on one CPU stay in its cache.
  * The size changes how often the slow path and the reclaim run, never
  * what is guaranteed: the argument below holds for any mp_cmax.
  *
@@ -142,14 +144,14 @@ mpipe_listlock(void)
 }
 
 /*
- * A cache's capacity: a full MPIPE_CACHE where the cap leaves room for
- * one on every CPU above nnom (or in half the cap), otherwise the room
- * above nnom or half the cap, whichever is more, spread over every CPU
- * the port can run, and at least 2 (1 for a pipe of one buffer) so that
- * an allocation and a free in turn stay in the cache.  So the caches
- * of every CPU together hold about half a small pipe's cap (all of a
- * tiny one); the reserve argument (the opening comment) holds for any
- * size.  An uncapped pipe has room for full caches.
+ * A cache's capacity: the room above nnom or half the cap, whichever
+ * is more, spread over every CPU the port can run; at most
+ * MPIPE_CACHE (so every uncapped pipe and every big one gets full
+ * caches) and at least 2 (1 for a pipe of one buffer), so that an
+ * allocation and a free in turn stay in the cache.  The caches of
+ * every CPU together then hold about half a small pipe's cap (all of
+ * a tiny one); the reserve argument (the opening comment) holds for
+ * any size.
  */
 static int
 mpipe_cachesize(int nnom, int nmax)

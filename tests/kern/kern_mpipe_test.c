@@ -87,7 +87,7 @@ SELFTEST(mpipe, basic)
 	ST_ASSERT(mpipe_alloc_nowait(&mp) == b);	/* LIFO */
 	mpipe_free(&mp, b);
 	mpipe_free(&mp, a);
-	ST_ASSERT_EQ(mpipe_gets(&mp), 3);	/* the depot's and the caches' */
+	ST_ASSERT_EQ(mpipe_gets(&mp), 3);	/* depot's and caches' */
 	ST_ASSERT_EQ(mpipe_puts(&mp), 3);
 	/* Seen by the depot: b may have come from the cache. */
 	ST_ASSERT(mp.mp_hiwat >= 1 && mp.mp_hiwat <= 2);
@@ -128,7 +128,7 @@ SELFTEST(mpipe, exhaust_recover)
 	}
 	ST_ASSERT_EQ(mp.mp_fails, 4);		/* two NULLs per round */
 	ST_ASSERT_EQ(mp.mp_mallocs, 4);		/* two per round */
-	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the two beyond nnom, trimmed */
+	ST_ASSERT_EQ(mp.mp_sysfrees, 4);	/* the 2 beyond nnom, trimmed */
 	ST_ASSERT_EQ(mp.mp_hiwat, 6);
 	ST_ASSERT_EQ(mpipe_gets(&mp), mpipe_puts(&mp));
 	mpipe_done(&mp);
