@@ -28,6 +28,7 @@ struct mbstat_pcpu mbstat_pcpu[MBP_MAXCPUS];
 /* No padding inside, none shared: mbstat_read adds word by word. */
 CTASSERT(sizeof(struct mbstat) % sizeof(u_long) == 0);
 CTASSERT(sizeof(struct mbstat_pcpu) % MBSTAT_LINE == 0);
+CTASSERT(sizeof(struct mbstat_pcpu) == MBSTAT_SLOT);
 
 static const char *const m_typenames[MT_NTYPES] = {
 	"free", "data", "header", "soname", "control", "oobdata"
@@ -223,6 +224,10 @@ mbstat_read(struct mbstat *st)
 
 		for (w = 0; w < nw; w++)
 			sum[w] += __atomic_load_n(&slot[w], __ATOMIC_RELAXED);
+	}
+	for (w = 0; w < MT_NTYPES; w++) {
+		st->m_mtypes[w] -= st->m_mtfrees[w];
+		st->m_mtfrees[w] = 0;
 	}
 	st->m_wait = mb_waits();
 }

@@ -175,7 +175,7 @@ m_init(struct mbuf *m, int type, int flags)
  * The slow half of m_get and m_gethdr, out of line so that their fast
  * path makes no call and saves no register.
  */
-static struct mbuf *
+static __attribute__((noinline)) struct mbuf *
 m_getslow(int how, int type, int flags)
 {
 	struct mbuf *m;
@@ -394,7 +394,7 @@ m_free(struct mbuf *m)
 	n = m->m_next;
 	if (m->m_flags & M_EXT)
 		m_extfree(m);
-	MBSTAT_SUB(m_mtypes[m->m_type], 1);
+	MBSTAT_ADD(m_mtfrees[m->m_type], 1);
 	if (__predict_false(m->m_flags & M_POOL)) {
 		if (m->m_hdr.mh_omp->omp_pool == NULL)
 			msys_blkput(m);		/* a size class's */

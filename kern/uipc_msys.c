@@ -347,7 +347,7 @@ msys_settype(struct mbuf *m, int type)
 {
 	m->m_type = type;
 	if (type != MT_DATA) {
-		MBSTAT_SUB(m_mtypes[MT_DATA], 1);
+		MBSTAT_ADD(m_mtfrees[MT_DATA], 1);
 		MBSTAT_ADD(m_mtypes[type], 1);
 	}
 	return (m);

@@ -334,7 +334,10 @@ struct mbstat {
 	u_long	m_clusters;		/* clusters outstanding */
 	u_long	m_extbufs;		/* m_extadd buffers outstanding */
 	u_long	m_refs;			/* shared reference counts outst. */
-	u_long	m_mtypes[MT_NTYPES];	/* mbufs outstanding, by type */
+	u_long	m_mtypes[MT_NTYPES];	/* mbufs outstanding, by type (in
+					   a CPU's slot: those it took) */
+	u_long	m_mtfrees[MT_NTYPES];	/* in a CPU's slot: mbufs of each
+					   type it freed; 0 in a snapshot */
 	u_long	m_clgets;		/* clusters allocated */
 	u_long	m_extadds;		/* buffers wrapped by m_extadd */
 	u_long	m_drops;		/* M_DONTWAIT allocation failures */
@@ -365,10 +368,17 @@ struct mbstat {
 	u_long	m_cp_datarange;		/* m_datarange, m_datarange_rw */
 };
 
-/* One CPU's counters, alone on their cache lines. */
+/*
+ * One CPU's counters, alone on their cache lines, in a slot of a power
+ * of two bytes so that a slot's address is the CPU index shifted.
+ */
 #define MBSTAT_LINE	64
+#define MBSTAT_SLOT	512
 struct mbstat_pcpu {
-	_Alignas(MBSTAT_LINE) struct mbstat	ms_st;
+	_Alignas(MBSTAT_LINE) union {
+		struct mbstat	ms_st;
+		char		ms_pad[MBSTAT_SLOT];
+	};
 };
 extern struct mbstat_pcpu mbstat_pcpu[MBP_MAXCPUS];
 

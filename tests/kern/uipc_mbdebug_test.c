@@ -80,13 +80,21 @@ SELFTEST(mbdebug, pcpu_stat)
 	mbstat_read(&st1);
 	if (m != NULL)
 		m_free(m);
-	back = mbstat_pcpu[me].ms_st.m_mtypes[MT_DATA];
+	back = mbstat_pcpu[me].ms_st.m_mtfrees[MT_DATA];
 	splx(s);
 	ST_ASSERT(m != NULL);
+	/*
+	 * A slot counts the mbufs its CPU took in m_mtypes and those it
+	 * freed in m_mtfrees (two counters, so that m_get and m_free do
+	 * not both read and write one word); a snapshot's m_mtypes is the
+	 * difference, its m_mtfrees 0.
+	 */
 	ST_ASSERT_EQ(mine1.m_mtypes[MT_DATA] - mine0.m_mtypes[MT_DATA], 1);
+	ST_ASSERT_EQ(mine1.m_mtfrees[MT_DATA], mine0.m_mtfrees[MT_DATA]);
 	if (alone)
 		ST_ASSERT_EQ(st1.m_mtypes[MT_DATA] - st0.m_mtypes[MT_DATA], 1);
-	ST_ASSERT_EQ(back, mine0.m_mtypes[MT_DATA]);
+	ST_ASSERT_EQ(st1.m_mtfrees[MT_DATA], 0);
+	ST_ASSERT_EQ(back, mine0.m_mtfrees[MT_DATA] + 1);
 
 	/*
 	 * An external buffer counted out on this CPU and back on another:

@@ -4,8 +4,10 @@
 #
 #   MODE tsan   OUT/pt_stress under ThreadSanitizer (-O1, DIAGNOSTIC)
 #   MODE asan   OUT/pt_stress under ASan and UBSan (-O1, DIAGNOSTIC)
-#   MODE bench  OUT/pt_bench, -O2, no DIAGNOSTIC, no sanitizer, with
-#               DPDK's mempool beside it when pkg-config finds libdpdk
+#   MODE bench  OUT/pt_bench, -O2, no DIAGNOSTIC, no sanitizer, not
+#               position-independent (as the kernel is built, the
+#               module's globals addressed directly), with DPDK's
+#               mempool beside it when pkg-config finds libdpdk
 #
 # The module's files (tests/port/modfiles.sh) are compiled exactly as
 # they are against the kernel's headers and this port's
@@ -22,7 +24,7 @@ case $mode in
 tsan)	SAN="-O1 -DDIAGNOSTIC -fsanitize=thread"; prog=pt_stress ;;
 asan)	SAN="-O1 -DDIAGNOSTIC -fsanitize=address,undefined \
 	    -fno-sanitize-recover=undefined"; prog=pt_stress ;;
-bench)	SAN="-O2"; prog=pt_bench ;;
+bench)	SAN="-O2 -fno-pie -no-pie"; prog=pt_bench ;;
 *)	echo "build.sh: MODE is tsan, asan or bench" >&2; exit 2 ;;
 esac
 WARN="-Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror"

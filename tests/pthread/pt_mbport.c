@@ -11,24 +11,27 @@
  *   - a cache is touched only "on" its CPU with that CPU's interrupts
  *     masked (mpipe_take, mpipe_put, and under mp_lock), or by an
  *     mbp_xcall function run "on" it.  mbp_intr_disable marks the CPU
- *     busy (pc_busy, its thread's nesting, not 0), and mbp_xcall runs
+ *     busy (pt_busy, its thread's nesting, not 0), and mbp_xcall runs
  *     fn in the caller's thread with pt_curcpu set to the target once
- *     the target is not busy and cannot become so (pc_xreq), so the
- *     two never overlap and fn sees the target's cache.  The fast path
- *     pays no atomic read-modify-write, no fence and no test of its
- *     own for this: the outermost mbp_intr_disable is a load and a
- *     store of pc_busy and a load of pc_xreq, mbp_intr_restore one
- *     store of what mbp_intr_disable returned; the cross-caller pays
- *     membarrier(2), which runs a full barrier on every running
- *     thread of the process (an asymmetric Dekker exclusion, the heavy
- *     side of folly's asymmetricHeavyBarrier): after it, either the
- *     caller sees the target busy or the target sees pc_xreq and steps
- *     back.  A thread that is no CPU has pt_self = pt_nobody, whose
- *     pc_xreq is always set: its first mbp_intr_disable steps back
- *     into pt_excl_wait, which panics naming the mistake, and
- *     mbp_cpu_index panics there too, so no index of -1 is used;
+ *     the target is not busy and cannot become so (its pt_xreq set),
+ *     so the two never overlap and fn sees the target's cache.  The
+ *     fast path pays no atomic read-modify-write, no fence and no test
+ *     of its own for this: the outermost mbp_intr_disable is a load
+ *     and a store of pt_busy and a load of pt_xreq, mbp_intr_restore
+ *     one store of what mbp_intr_disable returned, each one
+ *     %fs-relative instruction; the cross-caller reaches the target's
+ *     two words through pt_cpus (pc_busyp, pc_xreqp, changed only
+ *     under pc_xlock, which it holds) and pays membarrier(2), which
+ *     runs a full barrier on every running thread of the process (an
+ *     asymmetric Dekker exclusion, the heavy side of folly's
+ *     asymmetricHeavyBarrier): after it, either the caller sees the
+ *     target busy or the target sees pt_xreq and steps back.  A
+ *     thread that is no CPU has pt_xreq always set: its first
+ *     mbp_intr_disable steps back into pt_excl_wait, which panics
+ *     naming the mistake, and under DIAGNOSTIC mbp_cpu_index panics
+ *     there too, so no index of -1 is used;
  *   - nothing the fast path writes shares a cache line with another
- *     CPU's: pt_cpus and pt_nobody are a line each, the thread-local
+ *     CPU's: each of pt_cpus is a line, the thread-local
  *     words are the thread's, and mbp_malloc starts a block of a line
  *     or more on a line, as this kernel's malloc(9) does (the pipes'
  *     per-CPU caches are whole lines);
@@ -37,7 +40,7 @@
  *     xcall function, which calls no mbp_ function;
  *   - an xcall is answered by a CPU that waits for a lock (the seam's
  *     contract): every wait here (an mbp_lock, the big lock, a target
- *     of mbp_xcall) clears the waiter's own pc_busy until the wait is
+ *     of mbp_xcall) clears the waiter's own pt_busy until the wait is
  *     over, so two CPUs that cross-call each other, or one that holds
  *     a pipe's lock and calls a CPU waiting for it, make progress; a
  *     sleeping CPU is never busy;
@@ -53,8 +56,8 @@
  * one add to memory without a lock prefix, as this kernel's.
  *
  * Invariants: at most one thread runs as a CPU with its interrupts
- * masked (its own with pc_busy not 0 and pc_xreq clear, or the one
- * cross-caller holding pc_xlock once pc_busy was seen clear); the big
+ * masked (its own with pt_busy not 0 and pt_xreq clear, or the one
+ * cross-caller holding pc_xlock once pt_busy was seen clear); the big
  * lock is held exactly by the threads whose pt_ipl is not 0 (one);
  * a memory type's mt_inuse and mt_memuse are what it holds now;
  * MBP_NOWAIT never sleeps; MBP_WAITOK never returns NULL.
@@ -83,12 +86,13 @@ _Static_assert(EPERM == 1 && EEXIST == 17 && EINVAL == 22 &&
 #define PT_HZ		100
 #define PT_SPINS	64	/* pauses before a contended wait yields */
 #define PT_LINE		64	/* a cache line */
+_Static_assert(sizeof(struct pt_cpu) == PT_LINE, "struct pt_cpu is a line");
 
 struct pt_cpu pt_cpus[MBP_MAXCPUS] __attribute__((aligned(64)));
 unsigned int pt_ncpus = 1;
 __thread int pt_curcpu PT_TLS = -1;
-struct pt_cpu pt_nobody __attribute__((aligned(64))) = { .pc_xreq = 1 };
-__thread struct pt_cpu *pt_self PT_TLS = &pt_nobody;
+__thread int pt_busy PT_TLS;
+__thread int pt_xreq PT_TLS = 1;	/* cleared while the thread is a CPU */
 __thread int pt_ipl PT_TLS;
 __thread int pt_intr_nest PT_TLS;
 
@@ -126,19 +130,19 @@ pt_pause(int *spins)
  * again.
  */
 void
-pt_excl_wait(struct pt_cpu *pc, int n)
+pt_excl_wait(int n)
 {
 	int spins = 0;
 
-	if (pc == &pt_nobody)
+	if (pt_curcpu < 0)
 		pt_nocpu("mbp_intr_disable");
 	do {
-		__atomic_store_n(&pc->pc_busy, 0, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
+		__atomic_store_n(&pt_busy, 0, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&pt_xreq, __ATOMIC_ACQUIRE) != 0)
 			pt_pause(&spins);
-		__atomic_store_n(&pc->pc_busy, n, __ATOMIC_RELAXED);
+		__atomic_store_n(&pt_busy, n, __ATOMIC_RELAXED);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	} while (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0);
+	} while (__atomic_load_n(&pt_xreq, __ATOMIC_ACQUIRE) != 0);
 }
 
 void
@@ -159,7 +163,7 @@ pt_wait_begin(void)
 	int n = pt_masked();
 
 	if (n != 0)
-		__atomic_store_n(&pt_self->pc_busy, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&pt_busy, 0, __ATOMIC_RELEASE);
 	return (n);
 }
 
@@ -167,14 +171,12 @@ pt_wait_begin(void)
 static void
 pt_wait_end(int n)
 {
-	struct pt_cpu *pc = pt_self;
-
 	if (n == 0)
 		return;
-	__atomic_store_n(&pc->pc_busy, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&pt_busy, n, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&pc->pc_xreq, __ATOMIC_ACQUIRE) != 0)
-		pt_excl_wait(pc, n);
+	if (__atomic_load_n(&pt_xreq, __ATOMIC_ACQUIRE) != 0)
+		pt_excl_wait(n);
 }
 
 /* Take a test-and-set word, answering cross-calls while it waits. */
@@ -356,17 +358,17 @@ mbp_lock_exit(struct mbp_lock *lk)
 }
 
 /*
- * Run fn(arg) as CPU cpu: this thread announces the call (pc_xreq),
+ * Run fn(arg) as CPU cpu: this thread announces the call (its pt_xreq),
  * makes every thread pass a barrier, waits until the target is not
  * busy (outside its masked sections, or waiting for a lock, or asleep;
- * it cannot become busy again while pc_xreq is set), and sets
+ * it cannot become busy again while its pt_xreq is set), and sets
  * pt_curcpu to it while fn runs.
  */
 void
 mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 {
 	struct pt_cpu *tc;
-	int me = pt_curcpu, n, s, spins = 0;
+	int *busyp, *xreqp, me = pt_curcpu, n, s, spins = 0;
 
 	if (me < 0)
 		pt_nocpu("mbp_xcall");
@@ -380,18 +382,20 @@ mbp_xcall(u_int cpu, void (*fn)(void *), void *arg)
 	}
 	tc = &pt_cpus[cpu];
 	pt_spin_acquire(&tc->pc_xlock);
-	__atomic_store_n(&tc->pc_xreq, 1, __ATOMIC_RELAXED);
+	busyp = tc->pc_busyp;
+	xreqp = tc->pc_xreqp;
+	__atomic_store_n(xreqp, 1, __ATOMIC_RELAXED);
 	pt_membarrier();
-	if (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0) {
+	if (__atomic_load_n(busyp, __ATOMIC_ACQUIRE) != 0) {
 		n = pt_wait_begin();
-		while (__atomic_load_n(&tc->pc_busy, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(busyp, __ATOMIC_ACQUIRE) != 0)
 			pt_pause(&spins);
 		pt_wait_end(n);
 	}
 	pt_curcpu = (int)cpu;
 	fn(arg);
 	pt_curcpu = me;
-	__atomic_store_n(&tc->pc_xreq, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(xreqp, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&tc->pc_xlock, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&pt_nxcalls, 1, __ATOMIC_RELAXED);
 }
@@ -541,15 +545,44 @@ struct pt_start {
 	void	 *ps_arg;
 };
 
+/*
+ * This thread becomes CPU cpu (or stops being it, attach false): its
+ * two words take the place of pc_idle, under pc_xlock so that no
+ * cross-call is between its reads of the pointers.
+ */
+static void
+pt_attach(int cpu, bool attach)
+{
+	struct pt_cpu *pc = &pt_cpus[cpu];
+
+	pt_spin_acquire(&pc->pc_xlock);
+	if (attach) {
+		pt_curcpu = cpu;
+		__atomic_store_n(&pt_xreq, 0, __ATOMIC_RELAXED);
+		pc->pc_busyp = &pt_busy;
+		pc->pc_xreqp = &pt_xreq;
+	} else {
+		pc->pc_busyp = &pc->pc_idle[0];
+		pc->pc_xreqp = &pc->pc_idle[1];
+		__atomic_store_n(&pt_xreq, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&pc->pc_xlock, 0, __ATOMIC_RELEASE);
+}
+
 void
 pt_init(void)
 {
+	int i;
+
 	if (syscall(SYS_membarrier,
 	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0)
 		mbp_panic("pt_init: membarrier(2) cannot register (Linux 4.14 "
 		    "or later is needed for mbp_xcall): %s", strerror(errno));
-	pt_curcpu = 0;
-	pt_self = &pt_cpus[0];
+	for (i = 0; i < MBP_MAXCPUS; i++) {
+		pt_cpus[i].pc_busyp = &pt_cpus[i].pc_idle[0];
+		pt_cpus[i].pc_xreqp = &pt_cpus[i].pc_idle[1];
+	}
+	pt_attach(0, true);
 	pt_ncpus = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
@@ -559,12 +592,14 @@ pt_cpu_main(void *v)
 {
 	struct pt_start *st = v;
 
-	pt_curcpu = st->ps_cpu;
-	pt_self = &pt_cpus[st->ps_cpu];
+	if (st->ps_cpu != 0)
+		pt_attach(st->ps_cpu, true);
 	st->ps_fn(st->ps_cpu, st->ps_arg);
 	if (pt_masked() != 0 || pt_ipl != 0)
 		mbp_panic("cpu%d returned with %d masked at level %d",
 		    pt_curcpu, pt_masked(), pt_ipl);
+	if (st->ps_cpu != 0)
+		pt_attach(st->ps_cpu, false);
 	return (NULL);
 }
 
@@ -611,7 +646,7 @@ pt_nocpu_main(void *v)
 	return (NULL);
 }
 
-/* fn(arg) in a new thread that is no CPU (pt_self is pt_nobody). */
+/* fn(arg) in a new thread that is no CPU (pt_curcpu -1, pt_xreq set). */
 void
 pt_run_nocpu(void (*fn)(void *), void *arg)
 {

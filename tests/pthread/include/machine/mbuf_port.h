@@ -6,20 +6,21 @@
  *
  * Invariants: pt_curcpu is the CPU this thread runs as (its own, or
  * the target's while it runs an mbp_xcall function), -1 in a thread
- * that is no CPU; pt_self is the thread's own CPU for its whole life
- * (pt_nobody in a thread that is no CPU: its pc_xreq is always set, so
- * that thread's first mbp_intr_disable goes to pt_excl_wait, which
- * panics, and the fast path needs no test of its own), and its pc_busy counts
- * the thread's nesting of
+ * that is no CPU; pt_busy counts the thread's nesting of
  * mbp_intr_disable, like NetBSD's ci_mtx_count, only that thread
- * writing it; a CPU's "interrupt" exclusion is had by one thread at a
- * time: its own thread while pc_busy is not 0, or a caller of
- * mbp_xcall (pc_xreq); the spl level pt_ipl is per thread and, when
- * raised, holds the big lock that serialises what the module changes
- * at mbp_splhigh.  The thread-local variables are the program's own
- * (local-exec: one %fs-relative access each, no GOT).  Nothing here
- * includes a C library header: the module's files are compiled
- * against the kernel's headers alone, as on every port.
+ * writing it; pt_xreq is set by a cross-caller of the thread's CPU
+ * while its call runs, and always in a thread that is no CPU, so that
+ * thread's first mbp_intr_disable goes to pt_excl_wait, which panics
+ * (the fast path needs no test of its own); a CPU's pt_cpu points at
+ * its thread's two words while that thread is the CPU.  A CPU's
+ * "interrupt" exclusion is had by one thread at a time: its own
+ * thread while pt_busy is not 0, or a caller of mbp_xcall; the spl
+ * level pt_ipl is per thread and, when raised, holds the big lock that
+ * serialises what the module changes at mbp_splhigh.  The thread-local
+ * variables are the program's own (local-exec: one %fs-relative access
+ * each, no GOT, no pointer to load first).  Nothing here includes a C
+ * library header: the module's files are compiled against the
+ * kernel's headers alone, as on every port.
  */
 #ifndef _PT_MACHINE_MBUF_PORT_H_
 #define _PT_MACHINE_MBUF_PORT_H_
@@ -43,30 +44,34 @@ struct mbp_memtype {
 
 /*
  * A CPU's exclusion, an asymmetric Dekker pair (pt_mbport.c): its own
- * thread raises pc_busy and checks pc_xreq with no atomic
- * read-modify-write and no fence; a cross-caller sets pc_xreq, makes
- * every running thread pass a full barrier (membarrier(2)), then waits
- * for pc_busy to be 0.  Alone on its cache line.
+ * thread raises its pt_busy and checks its pt_xreq with no atomic
+ * read-modify-write and no fence; a cross-caller sets the target's
+ * pt_xreq (through pc_xreqp), makes every running thread pass a full
+ * barrier (membarrier(2)), then waits for its pt_busy to be 0.  While
+ * no thread is the CPU (before it starts, after it returns) the two
+ * pointers lead to pc_idle, which is never busy.  Alone on its cache
+ * line.
  */
 struct pt_cpu {
-	int		pc_busy;	/* its thread's masked nesting, 0 if
-					   unmasked or waiting (pt_mbport.c) */
-	int		pc_xreq;	/* an xcall runs, or is about to */
-	int		pc_xlock;	/* one cross-caller at a time */
-	char		pc_pad[52];
+	int		*pc_busyp;	/* its thread's pt_busy */
+	int		*pc_xreqp;	/* its thread's pt_xreq */
+	int		 pc_xlock;	/* one cross-caller at a time, and
+					   held to change the pointers */
+	int		 pc_idle[2];	/* busy and xreq with no thread */
+	char		 pc_pad[36];
 };
 
 #define PT_TLS		__attribute__((tls_model("local-exec")))
 
 extern struct pt_cpu pt_cpus[MBP_MAXCPUS];
-extern struct pt_cpu pt_nobody;		/* pt_self of a thread no CPU */
 extern unsigned int pt_ncpus;		/* CPUs running (pt_run) */
 extern __thread int pt_curcpu PT_TLS;	/* see above */
-extern __thread struct pt_cpu *pt_self PT_TLS;	/* see above */
+extern __thread int pt_busy PT_TLS;	/* see above */
+extern __thread int pt_xreq PT_TLS;	/* see above */
 extern __thread int pt_ipl PT_TLS;	/* this thread's spl level */
 extern __thread int pt_intr_nest PT_TLS;	/* in pt_interrupt's handler */
 
-void	pt_excl_wait(struct pt_cpu *, int);	/* an xcall runs as this CPU */
+void	pt_excl_wait(int);		/* an xcall runs as this CPU */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
 void	pt_unbalanced(int, int);	/* panic: a restore out of order */
 int	pt_splraise(int);		/* the big lock's side of spl */
@@ -75,11 +80,18 @@ void	pt_splx(int);
 #define PT_IPL_NET	2
 #define PT_IPL_HIGH	4
 
+/*
+ * Checked under DIAGNOSTIC (pt_stress): without it (pt_bench) a thread
+ * that is no CPU must not count in the module's per-CPU statistics,
+ * which only the masked sections catch for it.
+ */
 static inline unsigned int
 mbp_cpu_index(void)
 {
+#ifdef DIAGNOSTIC
 	if (__builtin_expect(pt_curcpu < 0, 0))
 		pt_nocpu("mbp_cpu_index");
+#endif
 	return ((unsigned int)pt_curcpu);
 }
 
@@ -93,53 +105,47 @@ mbp_ncpu(void)
  * Mask this CPU: raise its nesting, then look for a cross-call, which
  * only the way in from 0 must step back from (the compiler may not
  * swap the store and the load; the cross-caller's membarrier orders
- * them for the processor).  pc_busy is the nesting and
+ * them for the processor).  pt_busy is the nesting and
  * mbp_intr_disable returns it as it was, which mbp_intr_restore puts
  * back (the pairs nest, sys/mbuf_port.h; under DIAGNOSTIC a restore
  * out of order panics), so the outermost restore's store is what
- * unmasks and the restore loads nothing.  A second thread that is no
- * CPU may find pt_nobody already "masked" and pass: mbp_cpu_index
- * panics for it then.  Only this
- * thread writes its pc_busy: loads and stores, no atomic
- * read-modify-write (the cross-caller only reads it).  The mbp_lock
- * calls count one more and one less, so locks may be released in any
- * order (pt_mbport.c).
+ * unmasks and the restore loads nothing.  Only this thread writes its
+ * pt_busy: loads and stores, no atomic read-modify-write (the
+ * cross-caller only reads it).  The mbp_lock calls count one more and
+ * one less, so locks may be released in any order (pt_mbport.c).
  */
 static inline int
 mbp_intr_disable(void)
 {
-	struct pt_cpu *pc = pt_self;
 	int n;
 
-	n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
-	__atomic_store_n(&pc->pc_busy, n + 1, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&pt_busy, __ATOMIC_RELAXED);
+	__atomic_store_n(&pt_busy, n + 1, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	/* Nested (n > 0): already busy, the cross-caller waits for us. */
-	if (__builtin_expect(__atomic_load_n(&pc->pc_xreq,
-	    __ATOMIC_ACQUIRE) != 0, 0) && n == 0)
-		pt_excl_wait(pc, 1);
+	if (__builtin_expect(__atomic_load_n(&pt_xreq, __ATOMIC_ACQUIRE) !=
+	    0, 0) && n == 0)
+		pt_excl_wait(1);
 	return (n);
 }
 
 static inline void
 mbp_intr_restore(int s)
 {
-	struct pt_cpu *pc = pt_self;
-
 #ifdef DIAGNOSTIC
-	int n = __atomic_load_n(&pc->pc_busy, __ATOMIC_RELAXED);
+	int n = __atomic_load_n(&pt_busy, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(n != s + 1 || s < 0, 0))
 		pt_unbalanced(s, n);
 #endif
-	__atomic_store_n(&pc->pc_busy, s, __ATOMIC_RELEASE);
+	__atomic_store_n(&pt_busy, s, __ATOMIC_RELEASE);
 }
 
 /* This thread's masked nesting (0 in a thread that is no CPU). */
 static inline int
 pt_masked(void)
 {
-	return (__atomic_load_n(&pt_self->pc_busy, __ATOMIC_RELAXED));
+	return (__atomic_load_n(&pt_busy, __ATOMIC_RELAXED));
 }
 
 static inline int
