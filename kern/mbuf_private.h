@@ -152,6 +152,7 @@ extern struct malloc_pipe mb_mbuf_pipe;
 extern struct malloc_pipe mb_cluster_pipe;
 extern long	 mb_failafter;
 struct mbuf	*mb_alloc(int);
+void		 os_mbuf_modinit(void);	/* uipc_osmbuf.c, from mb_poolinit */
 
 static inline struct mbuf *
 mb_tryalloc(void)

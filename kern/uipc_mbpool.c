@@ -66,20 +66,25 @@ long nmbclusters = NMBCLUSTERS;
 
 long mb_failafter = -1;	/* successes left before failing */
 
-/* Decide whether failure injection fails this allocation. */
+/*
+ * Decide whether failure injection fails this allocation: a count of
+ * successes left, taken down one at a time with compare-and-swap (no
+ * lock, any CPU); at 0 every M_DONTWAIT allocation fails.
+ */
 static bool
 mb_inject(int how)
 {
-	bool fail = false;
-	int s;
+	long n = __atomic_load_n(&mb_failafter, __ATOMIC_RELAXED);
 
-	s = mbp_splhigh();
-	if (mb_failafter > 0)
-		mb_failafter--;
-	else if (mb_failafter == 0)
-		fail = (how & M_WAIT) == 0;
-	mbp_splx(s);
-	return (fail);
+	for (;;) {
+		if (n < 0)
+			return (false);
+		if (n == 0)
+			return ((how & M_WAIT) == 0);
+		if (__atomic_compare_exchange_n(&mb_failafter, &n, n - 1,
+		    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return (false);
+	}
 }
 
 /* The same decision for storage the seam does not hand out (msys). */
@@ -252,6 +257,7 @@ mb_poolinit(void)
 	    MIN(MB_REFNNOM, nmbufs / 2), nmbufs, MPF_NOZERO, NULL, NULL,
 	    NULL);
 	mpipe_setname(&mb_ref_pipe, "mbufref");
+	os_mbuf_modinit();
 	msys_init();
 }
 

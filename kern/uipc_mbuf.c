@@ -1129,6 +1129,7 @@ m_split(struct mbuf *m0, int len0, int how)
 void
 mq_init(struct mbufq *mq, u_int maxlen)
 {
+	mbp_lock_init(&mq->mq_lock, "mbufq");
 	mq->mq_head = mq->mq_tail = NULL;
 	mq->mq_len = 0;
 	mq->mq_maxlen = maxlen;
@@ -1138,12 +1139,11 @@ mq_init(struct mbufq *mq, u_int maxlen)
 int
 mq_enqueue(struct mbufq *mq, struct mbuf *m)
 {
-	int s;
-
-	s = mbp_splnet();
+	mbp_lock_enter(&mq->mq_lock);
 	if (mq->mq_len >= mq->mq_maxlen) {
-		mq->mq_drops++;
-		mbp_splx(s);
+		__atomic_store_n(&mq->mq_drops, mq->mq_drops + 1,
+		    __ATOMIC_RELAXED);
+		mbp_lock_exit(&mq->mq_lock);
 		m_freem(m);
 		return (ENOBUFS);
 	}
@@ -1153,8 +1153,8 @@ mq_enqueue(struct mbufq *mq, struct mbuf *m)
 	else
 		mq->mq_tail->m_nextpkt = m;
 	mq->mq_tail = m;
-	mq->mq_len++;
-	mbp_splx(s);
+	__atomic_store_n(&mq->mq_len, mq->mq_len + 1, __ATOMIC_RELAXED);
+	mbp_lock_exit(&mq->mq_lock);
 	return (0);
 }
 
@@ -1162,16 +1162,16 @@ struct mbuf *
 mq_dequeue(struct mbufq *mq)
 {
 	struct mbuf *m;
-	int s;
 
-	s = mbp_splnet();
+	mbp_lock_enter(&mq->mq_lock);
 	if ((m = mq->mq_head) != NULL) {
 		if ((mq->mq_head = m->m_nextpkt) == NULL)
 			mq->mq_tail = NULL;
 		m->m_nextpkt = NULL;
-		mq->mq_len--;
+		__atomic_store_n(&mq->mq_len, mq->mq_len - 1,
+		    __ATOMIC_RELAXED);
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&mq->mq_lock);
 	return (m);
 }
 
@@ -1180,14 +1180,13 @@ mq_purge(struct mbufq *mq)
 {
 	struct mbuf *m, *n;
 	u_int count;
-	int s;
 
-	s = mbp_splnet();
+	mbp_lock_enter(&mq->mq_lock);
 	m = mq->mq_head;
 	count = mq->mq_len;
 	mq->mq_head = mq->mq_tail = NULL;
-	mq->mq_len = 0;
-	mbp_splx(s);
+	__atomic_store_n(&mq->mq_len, 0, __ATOMIC_RELAXED);
+	mbp_lock_exit(&mq->mq_lock);
 	for (; m != NULL; m = n) {
 		n = m->m_nextpkt;
 		m->m_nextpkt = NULL;

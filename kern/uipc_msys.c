@@ -29,7 +29,8 @@
  *
  * Invariants: msys_tab[0 .. msys_n-1] are distinct pipes in strictly
  * increasing order of msys_classlen, msys_len and msys_lut describe
- * them; the table, the lookup and the slots change only at splhigh.
+ * them; the table, the lookup and the slots change only under msys_lock
+ * (a spin lock of the seam, never the kernel's big lock).
  */
 #include <sys/mbuf_port.h>
 #include <sys/mbuf.h>
@@ -56,6 +57,7 @@ struct msys_pool {
 static struct malloc_pipe *msys_tab[MSYS_MAXCLASSES];
 static struct msys_pool *msys_slot[MSYS_MAXCLASSES];
 static struct msys_pool msys_pools[2 * MSYS_MAXCLASSES];
+static struct mbp_lock msys_lock;	/* the table, the lookup, the slots */
 static int msys_n;
 
 /*
@@ -88,7 +90,7 @@ msys_classlen(const struct malloc_pipe *mp)
 	return (mp->mp_bytes - (int)sizeof(struct m_hdr));
 }
 
-/* Rebuild msys_len and msys_lut after the table changed; at splhigh. */
+/* Rebuild msys_len and msys_lut after the table changed; under msys_lock. */
 static void
 msys_relut(void)
 {
@@ -101,7 +103,7 @@ msys_relut(void)
 		while (i < msys_n && msys_len[i] < b * MSYS_LUTSTEP)
 			i++;
 		msys_lut[b] = (uint8_t)i;
-		/* Released: msys_fastget reads it without splhigh. */
+		/* Released: msys_fastget reads it without msys_lock. */
 		__atomic_store_n(&msys_fast[b], i < msys_n &&
 		    msys_tab[i] != &mb_cluster_pipe && (i == 0 ||
 		    msys_len[i - 1] <= (b - 1) * MSYS_LUTSTEP) ?
@@ -111,15 +113,19 @@ msys_relut(void)
 
 /* Unbind p when it left the table and its pipe has every block back. */
 static void
-msys_drain(struct msys_pool *p)
+msys_drain1(struct msys_pool *p)
 {
-	int s;
-
-	s = mbp_splhigh();
 	if (!p->msp_intab && p->msp_pipe != NULL &&
 	    mpipe_out(p->msp_pipe) == 0)
 		p->msp_pipe = NULL;
-	mbp_splx(s);
+}
+
+static void
+msys_drain(struct msys_pool *p)
+{
+	mbp_lock_enter(&msys_lock);
+	msys_drain1(p);
+	mbp_lock_exit(&msys_lock);
 }
 
 /* The slot bound to mp, binding a free one if none is; NULL: full. */
@@ -147,20 +153,20 @@ int
 msys_register(struct malloc_pipe *mp)
 {
 	struct msys_pool *p;
-	int i, j, s, len;
+	int i, j, len;
 
 	if (mp != &mb_cluster_pipe && mp->mp_bytes <= (int)sizeof(struct m_hdr))
 		return (EINVAL);
 	len = msys_classlen(mp);
-	s = mbp_splhigh();
+	mbp_lock_enter(&msys_lock);
 	for (i = 0; i < msys_n; i++) {
 		if (msys_tab[i] == mp || msys_classlen(msys_tab[i]) == len) {
-			mbp_splx(s);
+			mbp_lock_exit(&msys_lock);
 			return (EEXIST);
 		}
 	}
 	if (msys_n == MSYS_MAXCLASSES || (p = msys_bind(mp)) == NULL) {
-		mbp_splx(s);
+		mbp_lock_exit(&msys_lock);
 		return (ENOSPC);
 	}
 	p->msp_intab = 1;
@@ -177,27 +183,27 @@ msys_register(struct malloc_pipe *mp)
 	msys_slot[i] = p;
 	msys_n++;
 	msys_relut();
-	mbp_splx(s);
+	mbp_lock_exit(&msys_lock);
 	return (0);
 }
 
 void
 msys_reset(void)
 {
-	int i, s;
+	int i;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&msys_lock);
 	for (i = 0; i < MSYS_MAXCLASSES; i++) {
 		if (msys_slot[i] != NULL) {
 			msys_slot[i]->msp_intab = 0;
-			msys_drain(msys_slot[i]);
+			msys_drain1(msys_slot[i]);
 		}
 		msys_tab[i] = NULL;
 		msys_slot[i] = NULL;
 	}
 	msys_n = 0;
 	msys_relut();
-	mbp_splx(s);
+	mbp_lock_exit(&msys_lock);
 }
 
 void
@@ -228,9 +234,9 @@ static struct malloc_pipe *
 msys_lookup(int size, struct msys_pool **pp)
 {
 	struct malloc_pipe *mp;
-	int i, s;
+	int i;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&msys_lock);
 	i = msys_lut[size < 0 ? 0 : MIN(size / MSYS_LUTSTEP, MSYS_LUTN - 1)];
 	while (i < msys_n && msys_len[i] < size)
 		i++;
@@ -238,7 +244,7 @@ msys_lookup(int size, struct msys_pool **pp)
 		i = msys_n - 1;
 	mp = i >= 0 ? msys_tab[i] : NULL;
 	*pp = i >= 0 ? msys_slot[i] : NULL;
-	mbp_splx(s);
+	mbp_lock_exit(&msys_lock);
 	return (mp);
 }
 
@@ -462,14 +468,13 @@ msys_nout(void)
 {
 	u_long n = 0;
 	size_t i;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&msys_lock);
 	for (i = 0; i < nitems(msys_pools); i++)
 		if (msys_pools[i].msp_pipe != NULL &&
 		    msys_pools[i].msp_pipe != &mb_cluster_pipe)
 			n += (u_long)mpipe_out(msys_pools[i].msp_pipe);
-	mbp_splx(s);
+	mbp_lock_exit(&msys_lock);
 	return (n);
 }
 
@@ -559,6 +564,7 @@ msys_init(void)
 		mb_snprintf(name, sizeof(name), "msys%d", len);
 		mpipe_setname(mp, name);
 	}
+	mbp_lock_init(&msys_lock, "msys");
 	msys_ndef = MSYS_NDEFAULT;
 	msys_default();
 }

@@ -22,8 +22,13 @@
  *   - every call that fails for want of memory leaves what the caller
  *     holds as it was, except os_mbuf_pullup, which frees the chain (as
  *     Mynewt and m_pullup(9) do);
- *   - the os_msys table is sorted by omp_databuf_len and changes only at
- *     splhigh; allocation from it never falls back to another pool.
+ *   - the pools' free lists and counts, the pool list, the event queues,
+ *     the os_mqueues and the os_msys table change only under os_lock,
+ *     the module's own spin lock (never the kernel's big lock), held
+ *     for a few list operations and never across a call out of this
+ *     file but mbp_printf; the os_msys table is sorted by
+ *     omp_databuf_len; allocation from it never falls back to another
+ *     pool.
  * Nothing here sleeps: every allocation is M_DONTWAIT.
  */
 #include <sys/mbuf_port.h>
@@ -38,6 +43,15 @@
 #endif
 
 /* ---- memory pools ---------------------------------------------------- */
+
+static struct mbp_lock os_lock;	/* see the invariants above */
+
+/* Called once from mb_poolinit, before any os_ call. */
+void
+os_mbuf_modinit(void)
+{
+	mbp_lock_init(&os_lock, "os_mbuf");
+}
 
 /* Every pool os_mempool_init made and os_mempool_unregister did not drop. */
 static STAILQ_HEAD(, os_mempool) os_mempools =
@@ -97,13 +111,11 @@ static int
 os_mempool_init1(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
     void *membuf, const char *name, uint8_t flags)
 {
-	int s;
-
 	if (mp == NULL || block_size == 0 || (membuf == NULL && blocks > 0))
 		return (OS_INVALID_PARM);
 	if ((uintptr_t)membuf & (OS_ALIGNMENT - 1))
 		return (OS_MEM_NOT_ALIGNED);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	/*
 	 * Made again (Mynewt's tests do it with blocks out): the pool is
 	 * reclaimed whole; what was out is no longer counted.
@@ -117,7 +129,7 @@ os_mempool_init1(struct os_mempool *mp, uint16_t blocks, uint32_t block_size,
 	mp->name = name;
 	os_mempool_fill(mp);
 	STAILQ_INSERT_TAIL(&os_mempools, mp, mp_list);
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (OS_OK);
 }
 
@@ -148,29 +160,27 @@ os_mempool_ext_init(struct os_mempool_ext *mpe, uint16_t blocks,
 int
 os_mempool_unregister(struct os_mempool *mp)
 {
-	int s, rc = OS_INVALID_PARM;
+	int rc = OS_INVALID_PARM;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (mp != NULL && os_mempool_registered(mp)) {
 		os_mempool_delist(mp);
 		rc = OS_OK;
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (rc);
 }
 
 int
 os_mempool_clear(struct os_mempool *mp)
 {
-	int s;
-
 	if (mp == NULL)
 		return (OS_INVALID_PARM);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
 		os_mempool_out -= mp->mp_num_blocks - mp->mp_num_free;
 	os_mempool_fill(mp);
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (OS_OK);
 }
 
@@ -188,10 +198,10 @@ bool
 os_mempool_is_sane(const struct os_mempool *mp)
 {
 	struct os_memblock *b;
-	int n = 0, s;
+	int n = 0;
 	bool sane = true;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	SLIST_FOREACH(b, mp, mb_next) {
 		/* A foreign block, or a loop (more than the pool holds). */
 		if (!os_memblock_from(mp, b) || ++n > mp->mp_num_blocks) {
@@ -201,7 +211,7 @@ os_mempool_is_sane(const struct os_mempool *mp)
 	}
 	if (sane && n != mp->mp_num_free)
 		sane = false;
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (sane);
 }
 
@@ -209,11 +219,10 @@ void *
 os_memblock_get(struct os_mempool *mp)
 {
 	struct os_memblock *b;
-	int s;
 
 	if (mp == NULL)
 		return (NULL);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if ((b = SLIST_FIRST(mp)) != NULL) {
 		SLIST_REMOVE_HEAD(mp, mb_next);
 		mp->mp_num_free--;
@@ -222,7 +231,7 @@ os_memblock_get(struct os_mempool *mp)
 		if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
 			os_mempool_out++;
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (b);
 }
 
@@ -230,13 +239,12 @@ int
 os_memblock_put_from_cb(struct os_mempool *mp, void *block)
 {
 	struct os_memblock *b = block;
-	int s;
 
 	if (mp == NULL || b == NULL || !os_memblock_from(mp, b))
 		return (OS_INVALID_PARM);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (mp->mp_num_free >= mp->mp_num_blocks) {
-		mbp_splx(s);
+		mbp_lock_exit(&os_lock);
 		mbp_panic("os_memblock_put: pool %s: block %p is already free "
 		    "(every block is: double free)", mp->name ? mp->name :
 		    "?", block);
@@ -247,7 +255,7 @@ os_memblock_put_from_cb(struct os_mempool *mp, void *block)
 
 		SLIST_FOREACH(f, mp, mb_next)
 			if (f == b) {
-				mbp_splx(s);
+				mbp_lock_exit(&os_lock);
 				mbp_panic("os_memblock_put: pool %s: block %p "
 				    "is already free (double free)", mp->name ?
 				    mp->name : "?", block);
@@ -258,7 +266,7 @@ os_memblock_put_from_cb(struct os_mempool *mp, void *block)
 	mp->mp_num_free++;
 	if (mp->mp_flags & OS_MEMPOOL_F_LISTED)
 		os_mempool_out--;
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (OS_OK);
 }
 
@@ -282,9 +290,9 @@ os_mempool_info_get_next(struct os_mempool *mp, struct os_mempool_info *omi)
 {
 	struct os_mempool *cur;
 	const char *n;
-	int i, s;
+	int i;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (mp == NULL)
 		cur = STAILQ_FIRST(&os_mempools);
 	else
@@ -300,7 +308,7 @@ os_mempool_info_get_next(struct os_mempool *mp, struct os_mempool_info *omi)
 			omi->omi_name[i] = n[i];
 		omi->omi_name[i] = '\0';
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (cur);
 }
 
@@ -1096,28 +1104,25 @@ os_eventq_init(struct os_eventq *evq)
 void
 os_eventq_put(struct os_eventq *evq, struct os_event *ev)
 {
-	int s;
-
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (!ev->ev_queued) {
 		ev->ev_queued = 1;
 		STAILQ_INSERT_TAIL(&evq->evq_list, ev, ev_next);
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 }
 
 struct os_event *
 os_eventq_get_no_wait(struct os_eventq *evq)
 {
 	struct os_event *ev;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if ((ev = STAILQ_FIRST(&evq->evq_list)) != NULL) {
 		STAILQ_REMOVE_HEAD(&evq->evq_list, ev_next);
 		ev->ev_queued = 0;
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (ev);
 }
 
@@ -1136,14 +1141,13 @@ struct os_mbuf *
 os_mqueue_get(struct os_mqueue *mq)
 {
 	struct os_mbuf_pkthdr *hdr;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if ((hdr = STAILQ_FIRST(&mq->mq_head)) != NULL) {
 		STAILQ_REMOVE_HEAD(&mq->mq_head, omp_next);
 		STAILQ_NEXT(hdr, omp_next) = NULL;
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (hdr != NULL ? OS_MBUF_PKTHDR_TO_MBUF(hdr) : NULL);
 }
 
@@ -1153,13 +1157,12 @@ os_mqueue_put(struct os_mqueue *mq, struct os_eventq *evq,
     struct os_mbuf *om)
 {
 	struct mbuf *m = os_mbuf_tom(om);
-	int s;
 
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0)
 		return (OS_EINVAL);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_INSERT_TAIL(&mq->mq_head, OS_MBUF_PKTHDR(om), omp_next);
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	if (evq != NULL)
 		os_eventq_put(evq, &mq->mq_ev);
 	return (OS_OK);
@@ -1174,14 +1177,13 @@ int
 os_msys_register(struct os_mbuf_pool *omp)
 {
 	struct os_mbuf_pool *p, **pp;
-	int s;
 
 	if (omp == NULL || omp->omp_pool == NULL)
 		return (OS_INVALID_PARM);
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		if (p == omp) {
-			mbp_splx(s);
+			mbp_lock_exit(&os_lock);
 			return (OS_EINVAL);
 		}
 	}
@@ -1193,18 +1195,16 @@ os_msys_register(struct os_mbuf_pool *omp)
 	if (*pp == NULL)
 		os_msys_pools.stqh_last = &STAILQ_NEXT(omp, omp_next);
 	*pp = omp;
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (OS_OK);
 }
 
 void
 os_msys_reset(void)
 {
-	int s;
-
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_INIT(&os_msys_pools);
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 }
 
 /* The smallest pool holding dsize bytes, else the largest; or NULL. */
@@ -1212,15 +1212,14 @@ static struct os_mbuf_pool *
 os_msys_find(int dsize)
 {
 	struct os_mbuf_pool *p, *last = NULL;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next) {
 		last = p;
 		if (dsize <= p->omp_databuf_len)
 			break;
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (p != NULL ? p : last);
 }
 
@@ -1250,12 +1249,12 @@ int
 os_msys_count(void)
 {
 	struct os_mbuf_pool *p;
-	int n = 0, s;
+	int n = 0;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next)
 		n += p->omp_pool->mp_num_blocks;
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (n);
 }
 
@@ -1263,12 +1262,12 @@ int
 os_msys_num_free(void)
 {
 	struct os_mbuf_pool *p;
-	int n = 0, s;
+	int n = 0;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	STAILQ_FOREACH(p, &os_msys_pools, omp_next)
 		n += p->omp_pool->mp_num_free;
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 	return (n);
 }
 
@@ -1278,11 +1277,10 @@ os_msys_print(void)
 {
 	struct os_mbuf_pool *p;
 	struct os_mempool *mp;
-	int s;
 
-	s = mbp_splhigh();
+	mbp_lock_enter(&os_lock);
 	if (STAILQ_EMPTY(&os_msys_pools)) {
-		mbp_splx(s);
+		mbp_lock_exit(&os_lock);
 		return;
 	}
 	mbp_printf("%-8s %-12s %6s %6s %6s %6s\n", "os_msys", "pool", "block",
@@ -1293,5 +1291,5 @@ os_msys_print(void)
 		    mp->name != NULL ? mp->name : "-", mp->mp_block_size,
 		    mp->mp_num_blocks, mp->mp_num_free, mp->mp_min_free);
 	}
-	mbp_splx(s);
+	mbp_lock_exit(&os_lock);
 }

@@ -193,8 +193,13 @@ CTASSERT(M_UHOFF + M_MAXUHLEN < MHLEN);
 /* Length meaning "to the end of the chain" for m_copym. */
 #define M_COPYALL	1000000000
 
-/* A bounded queue of packets, linked through m_nextpkt. */
+/*
+ * A bounded queue of packets, linked through m_nextpkt, with its own
+ * spin lock (OpenBSD's mq_mtx): enqueue and dequeue from any context on
+ * any CPU, no network lock needed.
+ */
 struct mbufq {
+	struct mbp_lock	 mq_lock;	/* the links, mq_len, mq_drops */
 	struct mbuf	*mq_head;
 	struct mbuf	*mq_tail;
 	u_int		 mq_len;
@@ -274,10 +279,11 @@ void		 mq_init(struct mbufq *mq, u_int maxlen);
 int		 mq_enqueue(struct mbufq *mq, struct mbuf *m);
 struct mbuf	*mq_dequeue(struct mbufq *mq);
 u_int		 mq_purge(struct mbufq *mq);
-#define mq_len(mq)	((mq)->mq_len)
-#define mq_full(mq)	((mq)->mq_len >= (mq)->mq_maxlen)
-#define mq_empty(mq)	((mq)->mq_len == 0)
-#define mq_drops(mq)	((mq)->mq_drops)
+/* Unlocked snapshots, as OpenBSD's: stale by the time they are used. */
+#define mq_len(mq)	(__atomic_load_n(&(mq)->mq_len, __ATOMIC_RELAXED))
+#define mq_full(mq)	(mq_len(mq) >= (mq)->mq_maxlen)
+#define mq_empty(mq)	(mq_len(mq) == 0)
+#define mq_drops(mq)	(__atomic_load_n(&(mq)->mq_drops, __ATOMIC_RELAXED))
 
 /*
  * Internet checksum (uipc_cksum.c), see in_cksum(9).

@@ -18,8 +18,10 @@
  * pipes (mpipe(9)) keep their shared state under an mbp_lock, a spin
  * lock that also masks interrupts on its CPU, and their per-CPU caches
  * with interrupts masked on this CPU alone (mbp_intr_disable); the rest
- * of the module still changes its shared state at mbp_splhigh, which on
- * this kernel is serialised by the interim big lock (smp(9)).
+ * of the module (packet queues, msys's table, os_mbuf's pools and
+ * queues) under mbp_locks of its own, and failure injection with a
+ * compare-and-swap: the module calls no mbp_spl function, so on this
+ * kernel it never takes the interim big lock (smp(9)).
  */
 #ifndef _SYS_MBUF_PORT_H_
 #define _SYS_MBUF_PORT_H_
@@ -98,7 +100,9 @@ int	 (memcmp)(const void *, const void *, size_t);
  *   MBP_MEMTYPE_DECLARE(name)		declare one;
  *   int  mbp_splnet(void), mbp_splhigh(void)	mask interrupts at least
  *	to the network level / all of them; return the previous level;
- *   void mbp_splx(int)		restore a level returned by the above;
+ *   void mbp_splx(int)		restore a level returned by the above
+ *	(these three for the port's own use and the kernel's tests: the
+ *	module calls none of them, and a port may leave them out);
  *   bool mbp_cansleep(void)	true in thread context at the lowest level;
  *   bool mbp_in_interrupt(void) true in an interrupt handler;
  *   int  mbp_curipl(void)	the current level (for panic messages);
