@@ -9,7 +9,8 @@
  * that sleep and wakeup lose nothing across CPUs, that callouts fire
  * while every CPU is busy, that an IPI wakes a halted CPU, and that
  * mbufs allocated on one CPU and freed on another keep every pipe's
- * books.  Loops are bounded in iterations (the host's clock advances
+ * books, and that the mbuf module works on one CPU while another holds
+ * the big lock.  Loops are bounded in iterations (the host's clock advances
  * only when every thread waits) and yield, so they cannot hang one CPU.
  * smp.panic_on_cpu1 runs only when named: its panic must stop the
  * machine and name the CPU (tests/suite-22-qemu-smp.sh).
@@ -26,6 +27,7 @@
 #include <sys/mbuf.h>
 #include <sys/mpipe.h>
 #include <sys/msys.h>
+#include <sys/os_mbuf.h>
 #include <sys/selftest.h>
 
 #define SMP_NTHREADS	8	/* at least as many threads as CPUs */
@@ -666,4 +668,153 @@ SELFTEST_FLAGS(smp, panic_on_cpu1, ST_EXPLICIT)
 	for (i = 0; i < 20 * hz; i++)
 		tsleep(&td, 0, "panicwait", 1);
 	ST_FAIL("the panicking thread came back");
+}
+
+/* ---- the mbuf module takes no big lock -------------------------- */
+
+/*
+ * While one CPU holds the big lock (at splnet, as the network stack
+ * runs), another CPU's thread uses every part of the module that once
+ * protected itself with splnet or splhigh: a packet queue, the size
+ * class table's slow lookup, a Mynewt pool, an event queue.  With the
+ * module's own locks it finishes while the big lock is held; with spl
+ * it waits for the holder, who gives up after a bounded spin, so the
+ * test fails rather than hangs (it failed so before the module had its
+ * own locks).  The user must be on a CPU that takes no device interrupt
+ * (not the clock's cpu0, not em0's), since a handler waits for the big
+ * lock in intr_enter; the test thread and a second thread, each on a
+ * CPU of its own, take the two parts by where they run.
+ */
+#define NBL_SPINS	50000000L	/* the holder's bound, >= 1 s */
+
+static volatile int nbl_ready, nbl_warm, nbl_go, nbl_done, nbl_bad, nbl_held;
+static volatile int nbl_cpu[2], nbl_user;	/* -1: none */
+static long nbl_emcpu;
+static uint8_t nbl_membuf[4 * 64] __attribute__((aligned(8)));
+
+static bool
+nbl_free_cpu(int cpu)
+{
+	return (cpu != 0 && (long)cpu != nbl_emcpu);
+}
+
+/* The module's calls that used spl, on a CPU with the big lock held. */
+static void
+nbl_use(void)
+{
+	struct os_mempool pool;
+	struct os_eventq evq;
+	struct os_event ev;
+	struct mbufq q;
+	struct mbuf *m;
+	void *b;
+	long i;
+
+	/*
+	 * First fill this CPU's mbuf cache (its first use may reach
+	 * malloc(9), which on this kernel still runs at splhigh: smp(9)),
+	 * then tell the holder to take the lock.
+	 */
+	if ((m = m_get(M_DONTWAIT, MT_DATA)) != NULL)
+		m_free(m);
+	__atomic_store_n(&nbl_warm, 1, __ATOMIC_RELEASE);
+	for (i = 0; !__atomic_load_n(&nbl_go, __ATOMIC_ACQUIRE) &&
+	    i < NBL_SPINS; i++)
+		cpu_xcall_poll();
+	if (!nbl_go)
+		return;
+	mq_init(&q, 2);
+	if ((m = m_get(M_DONTWAIT, MT_DATA)) == NULL ||
+	    mq_enqueue(&q, m) != 0 || mq_dequeue(&q) != m)
+		nbl_bad |= 1;
+	if (m != NULL)
+		m_free(m);
+	if (msys_select(100) == NULL || msys_select(5000) == NULL)
+		nbl_bad |= 2;
+	if (os_mempool_init(&pool, 4, 64, nbl_membuf, "nbl") != OS_OK ||
+	    (b = os_memblock_get(&pool)) == NULL ||
+	    os_memblock_put(&pool, b) != OS_OK ||
+	    os_mempool_unregister(&pool) != OS_OK)
+		nbl_bad |= 4;
+	os_eventq_init(&evq);
+	memset(&ev, 0, sizeof(ev));
+	os_eventq_put(&evq, &ev);
+	if (os_eventq_get_no_wait(&evq) != &ev)
+		nbl_bad |= 8;
+	__atomic_store_n(&nbl_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Take the big lock, let the user go, wait (bounded) for it. */
+static void
+nbl_hold(void)
+{
+	long i;
+	int s;
+
+	for (i = 0; !__atomic_load_n(&nbl_warm, __ATOMIC_ACQUIRE) &&
+	    i < NBL_SPINS; i++)
+		cpu_xcall_poll();
+	s = splnet();
+	__atomic_store_n(&nbl_go, 1, __ATOMIC_RELEASE);
+	for (i = 0; !__atomic_load_n(&nbl_done, __ATOMIC_ACQUIRE) &&
+	    i < NBL_SPINS; i++)
+		cpu_xcall_poll();	/* a reclaim's cross-call is answered */
+	nbl_held = nbl_done;
+	splx(s);
+}
+
+/* Both threads: meet (no yield: each keeps its CPU), then a part each. */
+static void
+nbl_part(int me)
+{
+	long i;
+
+	nbl_cpu[me] = cpu_number();
+	__atomic_fetch_add(&nbl_ready, 1, __ATOMIC_ACQ_REL);
+	for (i = 0; __atomic_load_n(&nbl_ready, __ATOMIC_ACQUIRE) < 2 &&
+	    i < NBL_SPINS; i++)
+		cpu_xcall_poll();
+	if (nbl_ready < 2)
+		return;
+	if (me == 0) {
+		nbl_user = nbl_free_cpu(nbl_cpu[1]) ? 1 :
+		    nbl_free_cpu(nbl_cpu[0]) ? 0 : -1;
+		if (nbl_cpu[0] == nbl_cpu[1])
+			nbl_user = -1;
+		__atomic_fetch_add(&nbl_ready, 1, __ATOMIC_ACQ_REL);
+	} else
+		for (i = 0; __atomic_load_n(&nbl_ready, __ATOMIC_ACQUIRE) < 3 &&
+		    i < NBL_SPINS; i++)
+			cpu_xcall_poll();
+	if (nbl_ready < 3 || nbl_user < 0)
+		return;
+	if (me == nbl_user)
+		nbl_use();
+	else
+		nbl_hold();
+}
+
+static void
+nbl_thread(void *arg)
+{
+	nbl_part(1);
+}
+
+SELFTEST(smp, mbuf_module_takes_no_big_lock)
+{
+	struct thread *td;
+
+	if (ncpu < 2)
+		ST_SKIP("one CPU");
+	nbl_ready = nbl_warm = nbl_go = nbl_done = nbl_bad = nbl_held = 0;
+	nbl_cpu[0] = nbl_cpu[1] = nbl_user = -1;
+	if (!kenv_getint("em.cpu", &nbl_emcpu))
+		nbl_emcpu = 0;
+	td = kthread_create(nbl_thread, NULL, "nobiglock");
+	nbl_part(0);
+	kthread_join(td);
+	if (nbl_ready < 3 || nbl_user < 0)
+		ST_SKIP("no CPU free of device interrupts for the user");
+	ST_ASSERT_EQ(nbl_bad, 0);
+	ST_ASSERT(nbl_held);		/* finished while the lock was held */
 }
