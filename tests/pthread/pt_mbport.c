@@ -125,6 +125,19 @@ pt_pause(int *spins)
 }
 
 /*
+ * mbp_intr_disable found pt_xreq set, with old the nesting it found:
+ * nested (old > 0), this CPU was busy already and the cross-caller
+ * waits for it, so go on; on the way in from 0, step back.  One test
+ * on the fast path (pt_xreq) instead of two.
+ */
+void
+pt_excl_enter(int old)
+{
+	if (old == 0)
+		pt_excl_wait(1);
+}
+
+/*
  * This CPU was found cross-called on its way into a masked section of
  * nesting n: step back (not busy) until the call is done, and try
  * again.

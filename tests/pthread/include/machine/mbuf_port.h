@@ -10,7 +10,7 @@
  * mbp_intr_disable, like NetBSD's ci_mtx_count, only that thread
  * writing it; pt_xreq is set by a cross-caller of the thread's CPU
  * while its call runs, and always in a thread that is no CPU, so that
- * thread's first mbp_intr_disable goes to pt_excl_wait, which panics
+ * thread's first mbp_intr_disable goes to pt_excl_enter, which panics
  * (the fast path needs no test of its own); a CPU's pt_cpu points at
  * its thread's two words while that thread is the CPU.  A CPU's
  * "interrupt" exclusion is had by one thread at a time: its own
@@ -72,6 +72,7 @@ extern __thread int pt_ipl PT_TLS;	/* this thread's spl level */
 extern __thread int pt_intr_nest PT_TLS;	/* in pt_interrupt's handler */
 
 void	pt_excl_wait(int);		/* an xcall runs as this CPU */
+void	pt_excl_enter(int);		/* mbp_intr_disable's slow path */
 void	pt_nocpu(const char *);		/* panic: caller is no CPU */
 void	pt_unbalanced(int, int);	/* panic: a restore out of order */
 int	pt_splraise(int);		/* the big lock's side of spl */
@@ -122,10 +123,10 @@ mbp_intr_disable(void)
 	n = __atomic_load_n(&pt_busy, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt_busy, n + 1, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	/* Nested (n > 0): already busy, the cross-caller waits for us. */
+	/* pt_excl_enter returns at once if nested (the caller waits). */
 	if (__builtin_expect(__atomic_load_n(&pt_xreq, __ATOMIC_ACQUIRE) !=
-	    0, 0) && n == 0)
-		pt_excl_wait(1);
+	    0, 0))
+		pt_excl_enter(n);
 	return (n);
 }
 
