@@ -13,14 +13,20 @@
  * write after free or a double free panics naming the address.
  *
  * Invariants: ks_memuse is the sum of the rounded sizes outstanding;
- * every call runs at splhigh for its bookkeeping; only M_WAITOK callers
- * in thread context at IPL_NONE ever sleep.
+ * the buckets, the type list and every type's counts change only under
+ * malloc_mtx, a spin mutex(9) (interrupts masked on its CPU), so
+ * interrupt handlers and every CPU may allocate with no big lock; the
+ * page allocator's mutex is taken inside it, never around it; only
+ * M_WAITOK callers in thread context at IPL_NONE ever sleep (msleep on
+ * malloc_mtx, so a free between their check and their sleep wakes
+ * them).
  */
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/queue.h>
+#include <sys/mutex.h>
 
 MALLOC_DEFINE(M_TEMP, "temp", "miscellaneous");
 MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
@@ -45,7 +51,8 @@ struct bucket {
 static struct bucket buckets[MAXBUCKET + 1];
 static SLIST_HEAD(, malloc_type) malloc_types =
     SLIST_HEAD_INITIALIZER(malloc_types);
-static int malloc_waiters;
+static int malloc_waiters;		/* M_WAITOK callers asleep */
+static struct mutex malloc_mtx = MUTEX_INITIALIZER("malloc");
 
 static int
 bucket_index(size_t size)
@@ -94,12 +101,11 @@ malloc_type_lookup(const char *name)
 void
 malloc_setlimit(struct malloc_type *type, u_long bytes)
 {
-	int s = splhigh();
-
+	mtx_enter(&malloc_mtx);
 	malloc_type_attach(type);
 	type->ks_limit = bytes;
-	splx(s);
-	if (malloc_waiters)
+	mtx_leave(&malloc_mtx);
+	if (__atomic_load_n(&malloc_waiters, __ATOMIC_RELAXED) != 0)
 		wakeup(&malloc_waiters);
 }
 
@@ -175,7 +181,6 @@ malloc(size_t size, struct malloc_type *type, int flags)
 {
 	size_t rsize;
 	void *p;
-	int s;
 
 	if ((flags & M_WAITOK) && !cansleep())
 		panic("malloc: M_WAITOK for %zu bytes of %s where sleeping is "
@@ -189,7 +194,7 @@ malloc(size_t size, struct malloc_type *type, int flags)
 		    "the type's limit is %lu (caller %p)", size,
 		    type->ks_shortdesc, type->ks_limit,
 		    __builtin_return_address(0));
-	s = splhigh();
+	mtx_enter(&malloc_mtx);
 	malloc_type_attach(type);
 	for (;;) {
 		p = NULL;
@@ -207,14 +212,16 @@ malloc(size_t size, struct malloc_type *type, int flags)
 fail:
 		if (!(flags & M_WAITOK)) {
 			type->ks_fails++;
-			splx(s);
+			mtx_leave(&malloc_mtx);
 			return (NULL);
 		}
 		type->ks_waits++;
-		malloc_waiters++;
+		__atomic_store_n(&malloc_waiters, malloc_waiters + 1,
+		    __ATOMIC_RELAXED);
 		/* Woken by free(); the timeout catches vm_page_free(). */
-		tsleep(&malloc_waiters, 0, "malloc", hz);
-		malloc_waiters--;
+		msleep(&malloc_waiters, &malloc_mtx, 0, "malloc", hz);
+		__atomic_store_n(&malloc_waiters, malloc_waiters - 1,
+		    __ATOMIC_RELAXED);
 	}
 	if (type->ks_failafter > 1)
 		type->ks_failafter--;
@@ -223,7 +230,7 @@ fail:
 	type->ks_memuse += rsize;
 	if (type->ks_memuse > type->ks_maxused)
 		type->ks_maxused = type->ks_memuse;
-	splx(s);
+	mtx_leave(&malloc_mtx);
 	if (flags & M_ZERO)
 		memset(p, 0, rsize);
 	KASAN_POISON((char *)p + roundup(size, 8), rsize - roundup(size, 8));
@@ -235,7 +242,6 @@ free(void *addr, struct malloc_type *type)
 {
 	uint32_t *tag;
 	size_t rsize;
-	int s;
 
 	if (addr == NULL)
 		return;
@@ -243,7 +249,7 @@ free(void *addr, struct malloc_type *type)
 	    == NULL)
 		panic("free: %p (type %s) was not allocated by malloc",
 		    addr, type->ks_shortdesc);
-	s = splhigh();
+	mtx_enter(&malloc_mtx);
 	switch (*tag & TAG_KIND) {
 	case TAG_BUCKET: {
 		int b = *tag & 0xff;
@@ -282,8 +288,8 @@ free(void *addr, struct malloc_type *type)
 	    type->ks_shortdesc, addr);
 	type->ks_inuse--;
 	type->ks_memuse -= rsize;
-	splx(s);
-	if (malloc_waiters)
+	mtx_leave(&malloc_mtx);
+	if (__atomic_load_n(&malloc_waiters, __ATOMIC_RELAXED) != 0)
 		wakeup(&malloc_waiters);
 }
 

@@ -7,16 +7,21 @@
  * allocate from malloc buckets and mpipes, not from here.
  *
  * Invariants: a page is in exactly one state (free or allocated), the
- * free count equals the number of clear bits, and every call runs at
- * splhigh so interrupt handlers may allocate too.
+ * free count equals the number of clear bits, and the bitmaps, hints
+ * and count change only under vm_page_mtx, a spin mutex(9) (interrupts
+ * masked on its CPU), so interrupt handlers and every CPU may allocate
+ * too, with no big lock.
  */
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <sys/machdep.h>
+#include <sys/mutex.h>
 
 #define VM_NREGIONS	8
+
+static struct mutex vm_page_mtx = MUTEX_INITIALIZER("vm_page");
 
 struct vm_region {
 	uintptr_t	 r_base;	/* first managed page */
@@ -75,13 +80,13 @@ vm_setrange(struct vm_region *r, size_t i, size_t n, bool on)
 void *
 vm_page_alloc(size_t npages, int flags)
 {
-	int s, ri;
+	int ri;
 	void *p = NULL;
 
 	(void)flags;
 	if (npages == 0)
 		return (NULL);
-	s = splhigh();
+	mtx_enter(&vm_page_mtx);
 	for (ri = 0; ri < vm_nregions && p == NULL; ri++) {
 		struct vm_region *r = &vm_regions[ri];
 		size_t i = r->r_hint, run = 0;
@@ -108,7 +113,7 @@ vm_page_alloc(size_t npages, int flags)
 			}
 		}
 	}
-	splx(s);
+	mtx_leave(&vm_page_mtx);
 	if (p != NULL)
 		KASAN_UNPOISON(p, npages * PAGE_SIZE);
 	return (p);
@@ -118,9 +123,9 @@ void
 vm_page_free(void *addr, size_t npages)
 {
 	uintptr_t pa = (uintptr_t)addr;
-	int s, ri;
+	int ri;
 
-	s = splhigh();
+	mtx_enter(&vm_page_mtx);
 	for (ri = 0; ri < vm_nregions; ri++) {
 		struct vm_region *r = &vm_regions[ri];
 		size_t i;
@@ -138,7 +143,7 @@ vm_page_free(void *addr, size_t npages)
 		if (i < r->r_hint)
 			r->r_hint = i;
 		vm_free_pages += npages;
-		splx(s);
+		mtx_leave(&vm_page_mtx);
 		return;
 	}
 	panic("vm_page_free: %p is not a managed page", addr);

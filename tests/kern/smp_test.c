@@ -676,7 +676,8 @@ SELFTEST_FLAGS(smp, panic_on_cpu1, ST_EXPLICIT)
  * While one CPU holds the big lock (at splnet, as the network stack
  * runs), another CPU's thread uses every part of the module that once
  * protected itself with splnet or splhigh: a packet queue, the size
- * class table's slow lookup, a Mynewt pool, an event queue.  With the
+ * class table's slow lookup, a Mynewt pool, an event queue, and
+ * malloc(9), which the pipes' slow paths reach.  With the
  * module's own locks it finishes while the big lock is held; with spl
  * it waits for the holder, who gives up after a bounded spin, so the
  * test fails rather than hangs (it failed so before the module had its
@@ -710,19 +711,15 @@ nbl_use(void)
 	void *b;
 	long i;
 
-	/*
-	 * First fill this CPU's mbuf cache (its first use may reach
-	 * malloc(9), which on this kernel still runs at splhigh: smp(9)),
-	 * then tell the holder to take the lock.
-	 */
-	if ((m = m_get(M_DONTWAIT, MT_DATA)) != NULL)
-		m_free(m);
 	__atomic_store_n(&nbl_warm, 1, __ATOMIC_RELEASE);
 	for (i = 0; !__atomic_load_n(&nbl_go, __ATOMIC_ACQUIRE) &&
 	    i < NBL_SPINS; i++)
 		cpu_xcall_poll();
 	if (!nbl_go)
 		return;
+	if ((b = malloc(64, M_TEMP, M_NOWAIT)) == NULL)
+		nbl_bad |= 16;
+	free(b, M_TEMP);
 	mq_init(&q, 2);
 	if ((m = m_get(M_DONTWAIT, MT_DATA)) == NULL ||
 	    mq_enqueue(&q, m) != 0 || mq_dequeue(&q) != m)
