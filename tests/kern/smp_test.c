@@ -688,7 +688,7 @@ SELFTEST_FLAGS(smp, panic_on_cpu1, ST_EXPLICIT)
  */
 #define NBL_SPINS	50000000L	/* the holder's bound, >= 1 s */
 
-static volatile int nbl_ready, nbl_warm, nbl_go, nbl_done, nbl_bad, nbl_held;
+static volatile int nbl_ready, nbl_armed, nbl_go, nbl_done, nbl_bad, nbl_held;
 static volatile int nbl_cpu[2], nbl_user;	/* -1: none */
 static long nbl_emcpu;
 static uint8_t nbl_membuf[4 * 64] __attribute__((aligned(8)));
@@ -711,7 +711,7 @@ nbl_use(void)
 	void *b;
 	long i;
 
-	__atomic_store_n(&nbl_warm, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&nbl_armed, 1, __ATOMIC_RELEASE);
 	for (i = 0; !__atomic_load_n(&nbl_go, __ATOMIC_ACQUIRE) &&
 	    i < NBL_SPINS; i++)
 		cpu_xcall_poll();
@@ -748,7 +748,7 @@ nbl_hold(void)
 	long i;
 	int s;
 
-	for (i = 0; !__atomic_load_n(&nbl_warm, __ATOMIC_ACQUIRE) &&
+	for (i = 0; !__atomic_load_n(&nbl_armed, __ATOMIC_ACQUIRE) &&
 	    i < NBL_SPINS; i++)
 		cpu_xcall_poll();
 	s = splnet();
@@ -803,7 +803,7 @@ SELFTEST(smp, mbuf_module_takes_no_big_lock)
 
 	if (ncpu < 2)
 		ST_SKIP("one CPU");
-	nbl_ready = nbl_warm = nbl_go = nbl_done = nbl_bad = nbl_held = 0;
+	nbl_ready = nbl_armed = nbl_go = nbl_done = nbl_bad = nbl_held = 0;
 	nbl_cpu[0] = nbl_cpu[1] = nbl_user = -1;
 	if (!kenv_getint("em.cpu", &nbl_emcpu))
 		nbl_emcpu = 0;
