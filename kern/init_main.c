@@ -4,7 +4,8 @@
  * The arch has set up the CPU, the console and the memory map and calls
  * kern_main with the command line.  Each subsystem is started here in
  * order, the clock is started, the other CPUs are started (each enters
- * its idle loop and takes threads from then on), interrupts are
+ * its idle loop and takes threads from then on), what needs every CPU
+ * running is done (threads bound to CPUs), interrupts are
  * unmasked, the self-tests run, and the boot thread becomes the
  * console shell (or leaves the machine with the test result when the
  * command line says halt=1).
@@ -21,6 +22,7 @@
 #include <net/ip_var.h>
 
 void	subsys_init(void);
+void	subsys_cpus_started(void);
 /* Only the benchmark build (make bench) links the benchmarks in. */
 void	bench_run(const char *) __attribute__((weak));
 
@@ -48,6 +50,7 @@ kern_init(const char *cmdline)
 	 * that mpipe(9)'s reclaim reaches what its caches hold.
 	 */
 	curcpu()->ci_running = 1;
+	subsys_cpus_started();
 	spl0();
 }
 

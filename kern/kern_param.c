@@ -63,6 +63,7 @@ static const struct kenv_word kenv_words[] = {
 	{ "mbuf_prop_seed",	KW_INT,	0, 0x7fffffffL, 0 },	/* kenv(9) */
 	{ "mbuf_prop_steps",	KW_INT,	1, 100000000, 0 },	/* kenv(9) */
 	{ "mbuf_prop_trace",	KW_INT,	0, 100000000, 0 },	/* kenv(9) */
+	{ "netintr.cpu",	KW_INT,	0, MAXCPUS - 1, 0 },	/* ifnet(9) */
 	{ "nmbclusters",	KW_INT,	256, 1L << 24, MCLBYTES }, /* msys(9) */
 	{ "nmbufs",		KW_INT,	512, 1L << 26, MSIZE },	/* msys(9) */
 	{ "reflect",		KW_INT,	0, 2, 0 },		/* em(4) */

@@ -11,9 +11,26 @@
  * (md_cpu_wake); a CPU that is running a thread finds the queue when
  * that thread stops.
  *
- * Invariants: a thread is on the run queue iff it is TS_RUN and not
- * running; on a sleep queue iff TS_SLEEP; an idle thread is on no queue
- * and runs only on its own CPU.  The queues, t_state, t_wchan and the
+ * Bound threads (sched_bind, kthread_create_on; FreeBSD's sched_bind(9)
+ * and NetBSD's kthread_create(9) with a cpu_info are the models) wait
+ * on their CPU's own queue, boundq[], not on the shared one.  The other
+ * choice, one queue that each CPU walks skipping what is bound
+ * elsewhere, costs every CPU a walk past the others' threads on every
+ * switch and wakes idle CPUs for threads they may not take; with a
+ * queue per CPU the unbound path stays what it was plus one look at an
+ * empty list, no CPU ever sees another's bound thread, and waking a
+ * bound thread needs no choice: its CPU, with an IPI when that CPU is
+ * halted and is not this one.  Every enqueue takes a ticket (t_runseq)
+ * and mi_switch takes the older of the two heads, so the two queues
+ * together stay first-in first-out on each CPU and a bound thread that
+ * keeps yielding does not starve the shared queue there.
+ *
+ * Invariants: a thread is on a run queue iff it is TS_RUN and not
+ * running; on its CPU's boundq iff also bound (t_bound), else on runq;
+ * on a sleep queue iff TS_SLEEP; an idle thread is on no queue, is
+ * never bound and runs only on its own CPU; a CPU takes threads only
+ * from runq and its own boundq, so a bound thread runs only on
+ * t_bound.  The queues, t_state, t_wchan, t_bound and the
  * thread list change only with sched_lock held, and a sleeper is on its
  * sleep queue, TS_SLEEP, before sched_lock is dropped, so a wakeup on
  * any CPU either finds it there or happened before it looked (no lost
@@ -41,6 +58,8 @@ MALLOC_DEFINE(M_THREAD, "thread", "kernel threads and their stacks");
 TAILQ_HEAD(threadq, thread);
 struct mutex sched_lock = MUTEX_INITIALIZER("sched_lock");
 static struct threadq runq = TAILQ_HEAD_INITIALIZER(runq);
+static struct threadq boundq[MAXCPUS];	/* each CPU's bound threads */
+static u_long runseq;			/* the last enqueue's ticket */
 static struct threadq slpq[SLPQ_SIZE];
 static LIST_HEAD(, thread) allthreads = LIST_HEAD_INITIALIZER(allthreads);
 
@@ -112,6 +131,8 @@ sched_init(void)
 
 	for (i = 0; i < SLPQ_SIZE; i++)
 		TAILQ_INIT(&slpq[i]);
+	for (i = 0; i < MAXCPUS; i++)
+		TAILQ_INIT(&boundq[i]);
 	mtx_enter(&sched_lock);
 	thread_setup(&thread0, "main");
 	thread0.t_cpu = ci;
@@ -149,6 +170,36 @@ sched_cpu_start(struct cpu_info *ci, void *stack, size_t stksize)
 	sched_idle_loop();
 }
 
+/* Something for ci to run: on the shared queue or on its own. */
+static inline bool
+sched_runnable(const struct cpu_info *ci)
+{
+	return (!TAILQ_EMPTY(&runq) || !TAILQ_EMPTY(&boundq[ci->ci_index]));
+}
+
+/*
+ * Take the thread ci runs next off its queue: the older (by ticket) of
+ * the shared queue's head and ci's own bound queue's head, or ci's
+ * idle thread when both are empty.  Called with sched_lock held.
+ */
+static struct thread *
+sched_choose(struct cpu_info *ci)
+{
+	struct threadq *bq = &boundq[ci->ci_index];
+	struct thread *td = TAILQ_FIRST(&runq), *btd = TAILQ_FIRST(bq);
+
+	if (btd != NULL &&
+	    (td == NULL || (long)(btd->t_runseq - td->t_runseq) < 0)) {
+		TAILQ_REMOVE(bq, btd, t_runq);
+		return (btd);
+	}
+	if (td != NULL) {
+		TAILQ_REMOVE(&runq, td, t_runq);
+		return (td);
+	}
+	return (ci->ci_idlethread);
+}
+
 /*
  * Switch to the next runnable thread.  Called with sched_lock held
  * (once, and no other spin mutex) and interrupts masked; returns, in
@@ -169,11 +220,10 @@ mi_switch(void)
 	    ci->ci_mtx_count);
 	ipl = ci->ci_mtx_oldipl;
 	giant = ci->ci_giant;
-	next = TAILQ_FIRST(&runq);
-	if (next != NULL)
-		TAILQ_REMOVE(&runq, next, t_runq);
-	else
-		next = ci->ci_idlethread;
+	next = sched_choose(ci);
+	KASSERTMSG(next->t_bound == NULL || next->t_bound == ci,
+	    "mi_switch: cpu%u took %s, bound to cpu%u", ci->ci_index,
+	    next->t_name, next->t_bound->ci_index);
 	if (next != prev) {
 		if (giant)
 			giant_exit();
@@ -211,12 +261,40 @@ sched_kick(void)
 }
 
 /*
- * Put td on the run queue.  Called with sched_lock held.  Another CPU
- * is woken for it unless this CPU is idle and the queue was empty: an
- * interrupt that lands on an idle CPU (the NIC's, the clock's) returns
- * to the idle loop, which takes the thread at once, and an IPI to a
- * halted CPU (under MTTCG a host thread to wake) would cost more than
- * the thread's work; netintr so runs where its interrupt landed.
+ * Queue td (TS_RUN, running nowhere) at the tail of the queue it
+ * belongs on, with a ticket, and wake a CPU that may run it.  A bound
+ * thread wakes its own CPU, with an IPI, when that CPU is halted idle
+ * and is not this one (this CPU, idle or not, finds it when what it
+ * runs stops); an unbound one wakes another idle CPU when kick says
+ * so.  Called with sched_lock held.
+ */
+static void
+sched_enqueue(struct thread *td, bool kick)
+{
+	struct cpu_info *ci = td->t_bound;
+
+	td->t_runseq = ++runseq;
+	if (ci == NULL) {
+		TAILQ_INSERT_TAIL(&runq, td, t_runq);
+		if (kick && ncpu > 1)
+			sched_kick();
+		return;
+	}
+	TAILQ_INSERT_TAIL(&boundq[ci->ci_index], td, t_runq);
+	if (ci != curcpu() && ci->ci_idling) {
+		ci->ci_idling = 0;
+		md_cpu_wake(ci);
+	}
+}
+
+/*
+ * Put td on its run queue.  Called with sched_lock held.  Another CPU
+ * is woken for an unbound td unless this CPU is idle and has nothing
+ * queued: an interrupt that lands on an idle CPU (the NIC's, the
+ * clock's) returns to the idle loop, which takes the thread at once,
+ * and an IPI to a halted CPU (under MTTCG a host thread to wake) would
+ * cost more than the thread's work; netintr so runs where its
+ * interrupt landed, unless it is bound (netintr.cpu=, ifnet(9)).
  */
 void
 setrunnable(struct thread *td)
@@ -227,10 +305,8 @@ setrunnable(struct thread *td)
 	MUTEX_ASSERT_LOCKED(&sched_lock);
 	td->t_state = TS_RUN;
 	td->t_wchan = NULL;
-	alone = TAILQ_EMPTY(&runq);
-	TAILQ_INSERT_TAIL(&runq, td, t_runq);
-	if (ncpu > 1 && !(alone && self->ci_curthread == self->ci_idlethread))
-		sched_kick();
+	alone = !sched_runnable(self);
+	sched_enqueue(td, !(alone && self->ci_curthread == self->ci_idlethread));
 }
 
 /*
@@ -249,7 +325,7 @@ sched_idle_loop(void)
 	ci->ci_ipl = IPL_HIGH;
 	for (;;) {
 		mtx_enter(&sched_lock);
-		if (!TAILQ_EMPTY(&runq)) {
+		if (sched_runnable(ci)) {
 			mi_switch();
 			continue;
 		}
@@ -273,11 +349,8 @@ yield(void)
 		panic("yield: called from interrupt context (caller %p)",
 		    __builtin_return_address(0));
 	mtx_enter(&sched_lock);
-	if (td != curcpu()->ci_idlethread) {
-		TAILQ_INSERT_TAIL(&runq, td, t_runq);
-		if (ncpu > 1)
-			sched_kick();	/* an idle CPU may take it */
-	}
+	if (td != curcpu()->ci_idlethread)
+		sched_enqueue(td, true);	/* an idle CPU may take it */
 	mi_switch();
 }
 
@@ -294,8 +367,38 @@ thread_trampoline(void)
 	kthread_exit();
 }
 
-struct thread *
-kthread_create(void (*func)(void *), void *arg, const char *name)
+/*
+ * Is ci a CPU threads may be bound to: one of cpu_info[] that has
+ * started (the boot CPU is, from the start)?  Reads no field of a ci
+ * that is not in the table.
+ */
+static bool
+cpu_bindable(const struct cpu_info *ci)
+{
+	uintptr_t off = (uintptr_t)ci - (uintptr_t)&cpu_info[0];
+	u_int i;
+
+	if (off % sizeof(cpu_info[0]) != 0)
+		return (false);
+	i = off / sizeof(cpu_info[0]);
+	return (i < (u_int)ncpu && (i == 0 || cpu_info[i].ci_running));
+}
+
+static void
+bind_check(const char *fn, const char *name, const struct cpu_info *ci)
+{
+	if (ci == NULL)
+		panic("%s: thread %s bound to a NULL cpu_info "
+		    "(sched_unbind unbinds)", fn, name);
+	if (!cpu_bindable(ci))
+		panic("%s: thread %s bound to %p, which is no running CPU "
+		    "(%d running, cpu_info[0..%d])", fn, name, (const void *)ci,
+		    ncpu, ncpu - 1);
+}
+
+static struct thread *
+thread_create(struct cpu_info *ci, void (*func)(void *), void *arg,
+    const char *name)
 {
 	int flags = cansleep() ? M_WAITOK : M_NOWAIT;
 	struct thread *td;
@@ -312,11 +415,103 @@ kthread_create(void (*func)(void *), void *arg, const char *name)
 	md_ctx_init(&td->t_ctx, td->t_stack, td->t_stksize, thread_trampoline);
 	mtx_enter(&sched_lock);
 	thread_setup(td, name);
-	TAILQ_INSERT_TAIL(&runq, td, t_runq);
-	if (ncpu > 1)
-		sched_kick();
+	td->t_bound = ci;
+	sched_enqueue(td, true);
 	mtx_leave(&sched_lock);
 	return (td);
+}
+
+struct thread *
+kthread_create(void (*func)(void *), void *arg, const char *name)
+{
+	return (thread_create(NULL, func, arg, name));
+}
+
+/* A thread bound to ci from its birth: it never runs elsewhere. */
+struct thread *
+kthread_create_on(struct cpu_info *ci, void (*func)(void *), void *arg,
+    const char *name)
+{
+	bind_check("kthread_create_on", name, ci);
+	return (thread_create(ci, func, arg, name));
+}
+
+/* Is td some CPU's running thread?  Called with sched_lock held. */
+static bool
+thread_oncpu(const struct thread *td)
+{
+	int i;
+
+	for (i = 0; i < ncpu; i++)
+		if (cpu_info[i].ci_curthread == td)
+			return (true);
+	return (false);
+}
+
+static bool is_idlethread(const struct thread *);
+
+/*
+ * Bind td to ci.  When td is the caller and runs elsewhere it moves at
+ * once: it queues itself on ci's queue and switches, and returns
+ * running on ci (FreeBSD's sched_bind).  A queued td moves to ci's
+ * queue; a sleeping one goes there when woken; one running on another
+ * CPU moves when it next stops.  Binding to a CPU that is not running
+ * panics, before anything changed, naming the thread and the CPUs.
+ */
+void
+sched_bind(struct thread *td, struct cpu_info *ci)
+{
+	struct cpu_info *self = curcpu();
+
+	bind_check("sched_bind", td->t_name, ci);
+	if (td == curthread && ci != self) {
+		if (in_interrupt())
+			panic("sched_bind: the interrupted thread %s cannot "
+			    "move from interrupt context", td->t_name);
+		if (self->ci_mtx_count != 0)
+			panic("sched_bind: %s would switch with %d spin "
+			    "mutexes held on cpu%u", td->t_name,
+			    self->ci_mtx_count, self->ci_index);
+	}
+	mtx_enter(&sched_lock);
+	if (is_idlethread(td)) {
+		mtx_leave(&sched_lock);
+		panic("sched_bind: %s is an idle thread (never bound)",
+		    td->t_name);
+	}
+	if (td == curthread) {
+		td->t_bound = ci;
+		if (ci == self) {
+			mtx_leave(&sched_lock);
+			return;
+		}
+		sched_enqueue(td, false);
+		mi_switch();		/* back on ci, sched_lock released */
+		return;
+	}
+	if (td->t_state == TS_RUN && !thread_oncpu(td)) {
+		TAILQ_REMOVE(td->t_bound != NULL ?
+		    &boundq[td->t_bound->ci_index] : &runq, td, t_runq);
+		td->t_bound = ci;
+		sched_enqueue(td, true);
+	} else
+		td->t_bound = ci;
+	mtx_leave(&sched_lock);
+}
+
+/* td may run on every CPU again; queued, it moves to the shared queue. */
+void
+sched_unbind(struct thread *td)
+{
+	mtx_enter(&sched_lock);
+	if (td->t_bound != NULL && td->t_state == TS_RUN &&
+	    !thread_oncpu(td)) {
+		TAILQ_REMOVE(&boundq[td->t_bound->ci_index], td, t_runq);
+		td->t_bound = NULL;
+		sched_enqueue(td, true);
+	} else
+		td->t_bound = NULL;
+	mtx_leave(&sched_lock);
 }
 
 static void wakeup_locked(const void *, int);
@@ -537,13 +732,14 @@ thread_print_all(void)
 	struct thread *td;
 
 	mtx_enter(&sched_lock);
-	printf("%4s %-16s %-7s %-10s %3s %10s\n", "tid", "name", "state",
-	    "wait", "cpu", "switches");
+	printf("%4s %-16s %-7s %-10s %3s %5s %10s\n", "tid", "name", "state",
+	    "wait", "cpu", "bound", "switches");
 	LIST_FOREACH(td, &allthreads, t_all)
-		printf("%4d %-16s %-7s %-10s %3d %10lu%s\n", td->t_tid,
+		printf("%4d %-16s %-7s %-10s %3d %5d %10lu%s\n", td->t_tid,
 		    td->t_name, states[td->t_state], td->t_wmesg != NULL ?
 		    td->t_wmesg : "-", td->t_cpu != NULL ?
-		    (int)td->t_cpu->ci_index : -1, td->t_switches,
+		    (int)td->t_cpu->ci_index : -1, td->t_bound != NULL ?
+		    (int)td->t_bound->ci_index : -1, td->t_switches,
 		    td == curthread ? " *" : "");
 	mtx_leave(&sched_lock);
 }

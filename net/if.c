@@ -16,6 +16,13 @@
  * interrupts open again between frames, a pass takes at most
  * NETINTR_BUDGET frames, and the thread yields after a pass cut short.
  *
+ * Where netintr runs: on any CPU (the scheduler's shared queue) unless
+ * netintr.cpu=N binds it to CPU N (sched_bind, kthread(9)) once every
+ * CPU has started (net_cpus_started); the drivers' interrupts go where
+ * their own tunables say (em.cpu=), so the two may be apart.  Its
+ * passes and frames are counted per CPU, each slot written only by the
+ * CPU it names, and printed by ifconfig.
+ *
  * Routing is the smallest that works: the interface whose subnet holds
  * the destination (longest prefix first), else the default gateway
  * (gw= on the command line) through the interface whose subnet holds
@@ -47,6 +54,7 @@ struct in_addr in_gateway;
 
 static volatile int netintr_pending;
 static struct thread *netintr_thread;
+static struct cpu_info *netintr_boundto;
 struct netintrstat netintrstat;
 
 /* Present only in the QEMU kernel (arch/x86_64/if_em.c). */
@@ -212,9 +220,16 @@ netintr_main(void *arg)
 	uint64_t tick = 0;
 	int s, cuts = 0;
 
+	struct cpu_info *ci;
+	int n;
+
 	for (;;) {
 		counter_add(&netintrstat.ni_runs, 1);
-		if (netintr_poll() >= NETINTR_BUDGET && netintr_pending) {
+		n = netintr_poll();
+		ci = curcpu();		/* netintr_poll never switches */
+		counter_add(&netintrstat.ni_cpuruns[ci->ci_index], 1);
+		counter_add(&netintrstat.ni_cpuframes[ci->ci_index], n);
+		if (n >= NETINTR_BUDGET && netintr_pending) {
 			if (tick != ticks) {
 				tick = ticks;
 				cuts = 0;
@@ -452,6 +467,49 @@ net_init(void)
 	netintr_thread = kthread_create(netintr_main, NULL, "netintr");
 }
 
+/*
+ * Every CPU has started: bind netintr to netintr.cpu= when it names one
+ * that runs.  One that does not is reported and netintr stays unbound
+ * (a command line never panics the kernel).
+ */
+void
+net_cpus_started(void)
+{
+	long v;
+
+	if (netintr_thread == NULL || !kenv_getint("netintr.cpu", &v))
+		return;
+	if (v >= ncpu) {
+		printf("netintr: netintr.cpu=%ld: cpu%ld is not running "
+		    "(%d CPUs); netintr runs on any\n", v, v, ncpu);
+		return;
+	}
+	netintr_boundto = &cpu_info[v];
+	sched_bind(netintr_thread, netintr_boundto);
+	printf("netintr: bound to cpu%ld (netintr.cpu=%ld)\n", v, v);
+}
+
+struct cpu_info *
+netintr_cpu(void)
+{
+	return (netintr_boundto);
+}
+
+/* netintr's passes and frames by CPU: one line each, after its total. */
+static void
+netintr_print_cpus(void)
+{
+	int i;
+
+	if (netintr_boundto != NULL)
+		printf("netintr: bound to cpu%u\n", netintr_boundto->ci_index);
+	else
+		printf("netintr: unbound (runs on any CPU)\n");
+	for (i = 0; i < ncpu; i++)
+		printf("netintr cpu%d: %lu runs, %lu frames\n", i,
+		    netintrstat.ni_cpuruns[i], netintrstat.ni_cpuframes[i]);
+}
+
 /* Forget every ARP entry and datagram being reassembled. */
 void
 net_flush(void)
@@ -493,6 +551,7 @@ SHELL_CMD(ifconfig, "ifconfig [IF]: interfaces, addresses, counters")
 		    netintrstat.ni_runs, netintrstat.ni_frames,
 		    netintrstat.ni_cut, NETINTR_BUDGET, netintrstat.ni_yields,
 		    netintrstat.ni_sleeps);
+		netintr_print_cpus();
 	}
 	splx(s);
 	return (0);

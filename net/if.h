@@ -17,6 +17,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/cpu.h>
 #include <sys/mbuf.h>
 #include <net/in.h>
 
@@ -100,8 +101,15 @@ struct netintrstat {
 	u_long	ni_cut;			/* passes cut at the budget */
 	u_long	ni_yields;		/* yields after a cut pass */
 	u_long	ni_sleeps;		/* sleeps to the next tick */
+	/* the thread's passes and their frames, by the CPU they ran on */
+	u_long	ni_cpuruns[MAXCPUS];
+	u_long	ni_cpuframes[MAXCPUS];
 };
 extern struct netintrstat netintrstat;
+/* After every CPU started: bind netintr to netintr.cpu= (kenv(9)). */
+void	net_cpus_started(void);
+/* netintr's CPU, or NULL when it runs on any (the default). */
+struct cpu_info *netintr_cpu(void);
 void	if_print(struct ifnet *);
 
 /* Interface that holds address a (exact match), or NULL. */

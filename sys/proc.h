@@ -5,7 +5,9 @@
  * or exits; interrupts run on top of it and may only make threads
  * runnable.  With several CPUs, threads run on all of them and move
  * between them: one run queue feeds every CPU, and each CPU has its own
- * idle thread, which is on no queue.  curthread is the running CPU's
+ * idle thread, which is on no queue.  A thread bound to a CPU
+ * (sched_bind, kthread_create_on) runs only there: it waits on that
+ * CPU's own queue, which no other CPU reads.  curthread is the running CPU's
  * (ci_curthread of curcpu()).  A thread created with kthread_create
  * runs func(arg); when it returns (or calls kthread_exit) it becomes a
  * zombie until another thread reaps it with kthread_join.
@@ -43,6 +45,8 @@ struct thread {
 	void			*t_catch;	/* panic capture (selftest) */
 	struct thread		*t_joiner;	/* the thread in kthread_join */
 	struct cpu_info		*t_cpu;		/* where it runs or last ran */
+	struct cpu_info		*t_bound;	/* the only CPU it may run on */
+	u_long			 t_runseq;	/* when it was last queued */
 };
 
 #define KSTACK_SIZE	(16 * 1024)
@@ -53,9 +57,13 @@ struct thread {
 extern struct mutex sched_lock;
 
 struct thread *kthread_create(void (*)(void *), void *, const char *);
+struct thread *kthread_create_on(struct cpu_info *, void (*)(void *), void *,
+	    const char *);
 void	kthread_exit(void) __attribute__((noreturn));
 void	kthread_join(struct thread *);
 void	yield(void);
+void	sched_bind(struct thread *, struct cpu_info *);
+void	sched_unbind(struct thread *);
 void	sched_init(void);
 void	sched_idle_loop(void) __attribute__((noreturn));
 void	sched_cpu_start(struct cpu_info *, void *stack, size_t stksize)
