@@ -11,9 +11,14 @@
 # no frame the kernel sent may be malformed or carry a bad checksum.  At
 # the end "netstat -m" must show every mbuf and cluster back except the
 # receive ring's own.  The namespace is deleted whatever happens (trap).
-# With SMP=N (N > 1) the guest boots with em.cpu=N-1 (em(4), ioapic(4)):
-# the NIC's interrupt on the last CPU, netintr wherever it runs, and
-# "intr" must count em0's interrupts there, none through the 8259.
+# With SMP=N (N > 1) the guest boots with em.cpu=N-1 (em(4), ioapic(4))
+# and netintr.cpu=0 (ifnet(9)): the NIC's interrupt on the last CPU,
+# netintr bound to cpu0; "intr" must count em0's interrupts there,
+# none through the 8259, and ifconfig's per-CPU netintr lines must show
+# the traffic's passes and frames on cpu0 and none on the others; then
+# a second boot the other way round (em.cpu=0 netintr.cpu=N-1) checks
+# the same with a ping and a short UDP echo.  With one CPU netintr is
+# unbound and its passes are on cpu0.
 # Not root: skipped, "0 passed, 0 failed".  Every loop is bounded.
 cd "$(dirname "$0")/.." || exit 1
 if [ "$(id -u)" -ne 0 ]; then
@@ -56,14 +61,20 @@ ns_spawn timeout 600 tshark -q -i tap0 -w "$PCAP" > "$W/tshark.log" 2>&1
 TPID=$NS_PID
 
 EMCPU=$(( ${SMP:-1} - 1 ))
-if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST em.cpu=$EMCPU" 60; then
+NICPU=0 NIARG=
+[ "${SMP:-1}" -gt 1 ] && NIARG="netintr.cpu=$NICPU"
+if ! guest_boot "$W" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST em.cpu=$EMCPU $NIARG" 60; then
 	fail "the kernel did not reach its shell in 60 s"
 	tail -20 "$CON"
 	echo "$p passed, $f failed"
 	exit 1
 fi
-grep '^em0:' "$CON" | sed 's/^/  /'
+grep '^em0:\|^netintr:' "$CON" | sed 's/^/  /'
 sleep 1
+# netintr's passes by CPU before the traffic ("netintr cpuN: R runs, F
+# frames" lines of ifconfig): its first passes ran before the bind.
+kcmd "ifconfig" 10
+cp "$KOUT" "$W/ifconfig-before.out"
 
 # 1. ping from the host, four sizes (the larger ones fragmented).
 for size in 56 1472 4000 20000; do
@@ -151,6 +162,85 @@ if grep -q '^interrupts by I/O APIC (8259 masked)' "$KOUT" &&
 else
 	fail "intr: em0 not counted on cpu$EMCPU through the I/O APIC:"
 	sed 's/^/    /' "$KOUT"
+fi
+
+# 5c. where netintr ran during the traffic: passes and frames on the
+# CPU it is bound to, none on the others (with one CPU: unbound, cpu0).
+# where_netintr BEFORE AFTER NICPU TAG: the check on two ifconfig outputs.
+where_netintr() {
+	_r=$(awk -v c="$3" '
+	    FNR == 1 { f++ }
+	    /^netintr cpu[0-9]+: / {
+		n = substr($2, 4) + 0; runs[f, n] = $3; fr[f, n] = $5
+		if (n + 1 > ncpu) ncpu = n + 1
+	    }
+	    END {
+		other = 0
+		for (n = 0; n < ncpu; n++)
+			if (n != c) other += runs[2, n] - runs[1, n]
+		print runs[2, c] - runs[1, c], fr[2, c] - fr[1, c], other
+	    }' "$1" "$2")
+	set -- $_r "$3" "$4"
+	if [ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && [ "${3:-1}" -eq 0 ]; then
+		pass "$5: netintr ran $1 passes ($2 frames) on cpu$4 during the traffic, none on the other CPUs"
+	else
+		fail "$5: netintr on cpu$4: ${1:-?} passes, ${2:-?} frames; on the others ${3:-?} passes:"
+		grep '^netintr' "$AFTER_OUT" | sed 's/^/    /'
+	fi
+}
+kcmd "ifconfig" 10
+cp "$KOUT" "$W/ifconfig-after.out"
+AFTER_OUT=$W/ifconfig-after.out
+if [ "${SMP:-1}" -gt 1 ]; then
+	bound="netintr: bound to cpu$NICPU"
+else
+	bound="netintr: unbound (runs on any CPU)"
+fi
+if grep -q "^$bound\$" "$KOUT"; then
+	pass "ifconfig: $bound"
+else
+	fail "ifconfig: no \"$bound\":"; grep '^netintr' "$KOUT" | sed 's/^/    /'
+fi
+where_netintr "$W/ifconfig-before.out" "$W/ifconfig-after.out" "$NICPU" \
+    "em0 on cpu$EMCPU"
+
+# 5d. (SMP > 1) the other way round: em0 on cpu0, netintr on the last.
+if [ "${SMP:-1}" -gt 1 ]; then
+	guest_stop
+	W2=$W/reverse
+	mkdir -p "$W2"
+	R_EM=0 R_NI=$(( SMP - 1 ))
+	if guest_boot "$W2" "selftest=none ip=$NS_GUEST/24 gw=$NS_HOST em.cpu=$R_EM netintr.cpu=$R_NI" 60; then
+		sleep 1
+		kcmd "ifconfig" 10
+		cp "$KOUT" "$W2/ifconfig-before.out"
+		nsx timeout 30 ping -n -c 20 -i 0.05 -W 2 192.0.2.2 \
+		    > "$W2/ping.out" 2>&1 || true
+		if nsx timeout 60 /usr/bin/python3 tests/net/udpecho.py \
+		    192.0.2.2 50 1400 20 > "$W2/udpecho.out" 2>&1 &&
+		    grep -q ' 0% packet loss' "$W2/ping.out"; then
+			pass "em.cpu=$R_EM netintr.cpu=$R_NI: 20/20 pings, $(cat "$W2/udpecho.out")"
+		else
+			fail "em.cpu=$R_EM netintr.cpu=$R_NI: $(grep 'packet loss' "$W2/ping.out"); $(tail -1 "$W2/udpecho.out")"
+		fi
+		kcmd "intr" 10
+		cp "$KOUT" "$W2/intr.out"
+		n=$(awk -v c="$R_EM" '$1 == "em0" { print $(6 + c) }' "$KOUT")
+		if [ "${n:-0}" -ge 20 ]; then
+			pass "intr: em0's interrupts on cpu$R_EM ($n)"
+		else
+			fail "intr: em0 on cpu$R_EM counted ${n:-none}:"
+			sed 's/^/    /' "$KOUT"
+		fi
+		kcmd "ifconfig" 10
+		cp "$KOUT" "$W2/ifconfig-after.out"
+		AFTER_OUT=$W2/ifconfig-after.out
+		where_netintr "$W2/ifconfig-before.out" \
+		    "$W2/ifconfig-after.out" "$R_NI" "em0 on cpu$R_EM"
+	else
+		fail "em.cpu=$R_EM netintr.cpu=$R_NI: no shell in 60 s"
+		tail -20 "$W2/console.log"
+	fi
 fi
 
 # 6. the capture: nothing malformed or badly summed from the kernel.
