@@ -306,7 +306,8 @@ setrunnable(struct thread *td)
 	td->t_state = TS_RUN;
 	td->t_wchan = NULL;
 	alone = !sched_runnable(self);
-	sched_enqueue(td, !(alone && self->ci_curthread == self->ci_idlethread));
+	sched_enqueue(td,
+	    !(alone && self->ci_curthread == self->ci_idlethread));
 }
 
 /*

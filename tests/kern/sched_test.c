@@ -105,8 +105,10 @@ SELFTEST(sched, bound_thread_woken_from_every_cpu)
 			memset(&pp, 0, sizeof(pp));
 			pp.ci[0] = &cpu_info[c];
 			pp.ci[1] = &cpu_info[k];
-			b = kthread_create_on(pp.ci[0], pp_bound, NULL, "bindpp");
-			w = kthread_create_on(pp.ci[1], pp_waker, NULL, "bindwk");
+			b = kthread_create_on(pp.ci[0], pp_bound, NULL,
+			    "bindpp");
+			w = kthread_create_on(pp.ci[1], pp_waker, NULL,
+			    "bindwk");
 			ST_ASSERT(b->t_bound == pp.ci[0]);
 			kthread_join(b);
 			kthread_join(w);
