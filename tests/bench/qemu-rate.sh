@@ -14,6 +14,8 @@
 # load generator keeps 8 requests in flight for SECS seconds per
 # figure.  Rows (a2) and (a'2) boot mbufk on two CPUs (-smp 2,
 # MTTCG), (a2e) too with em0's interrupt on cpu1 (em.cpu=1, ioapic(4)),
+# (a2n) as (a2e) with netintr bound to cpu0 (netintr.cpu=0, ifnet(9)):
+# the interrupt and the protocols on different CPUs, an IPI a wakeup;
 # the rest on one.  Figures only.
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${SECS:-5}
@@ -122,6 +124,8 @@ row "(a'2) no DIAGNOSTIC, -smp 2" build/kernel-rel.elf "" "selftest=none" \
     "em0: inet" r2
 row "(a2e) -smp 2, em0 on cpu1" build/kernel.elf "" \
     "selftest=none em.cpu=1" "em0: inet" a2e
+row "(a2n) em0 cpu1, netintr cpu0" build/kernel.elf "" \
+    "selftest=none em.cpu=1 netintr.cpu=0" "em0: inet" a2n
 QMACH=
 row "(b) mbufk reflector" build/kernel.elf "" "selftest=none reflect=1" \
     "reflector mode" b v4only
@@ -144,6 +148,7 @@ ratios "(a')/(c)" r c
 ratios "(a2)/(a)" a2 a
 ratios "(a'2)/(a')" r2 r
 ratios "(a2e)/(a2)" a2e a2
+ratios "(a2n)/(a2e)" a2n a2e
 
 echo
 echo "7. boot under TCG (QEMU start to ...)"
