@@ -221,9 +221,11 @@ mi_switch(void)
 	ipl = ci->ci_mtx_oldipl;
 	giant = ci->ci_giant;
 	next = sched_choose(ci);
+#ifdef DIAGNOSTIC
 	KASSERTMSG(next->t_bound == NULL || next->t_bound == ci,
 	    "mi_switch: cpu%u took %s, bound to cpu%u", ci->ci_index,
 	    next->t_name, next->t_bound->ci_index);
+#endif
 	if (next != prev) {
 		if (giant)
 			giant_exit();
@@ -261,30 +263,41 @@ sched_kick(void)
 }
 
 /*
- * Queue td (TS_RUN, running nowhere) at the tail of the queue it
- * belongs on, with a ticket, and wake a CPU that may run it.  A bound
- * thread wakes its own CPU, with an IPI, when that CPU is halted idle
- * and is not this one (this CPU, idle or not, finds it when what it
- * runs stops); an unbound one wakes another idle CPU when kick says
- * so.  Called with sched_lock held.
+ * Queue a bound td on its CPU's queue, with a ticket, and wake that
+ * CPU, with an IPI, when it is halted idle and is not this one (this
+ * CPU, idle or not, finds it when what it runs stops).  Called with
+ * sched_lock held; kept out of line, off the unbound path.
  */
-static void
-sched_enqueue(struct thread *td, bool kick)
+static void __attribute__((noinline))
+sched_enqueue_bound(struct thread *td)
 {
 	struct cpu_info *ci = td->t_bound;
 
 	td->t_runseq = ++runseq;
-	if (ci == NULL) {
-		TAILQ_INSERT_TAIL(&runq, td, t_runq);
-		if (kick && ncpu > 1)
-			sched_kick();
-		return;
-	}
 	TAILQ_INSERT_TAIL(&boundq[ci->ci_index], td, t_runq);
 	if (ci != curcpu() && ci->ci_idling) {
 		ci->ci_idling = 0;
 		md_cpu_wake(ci);
 	}
+}
+
+/*
+ * Queue td (TS_RUN, running nowhere) at the tail of the queue it
+ * belongs on and wake a CPU that may run it: a bound one its own, an
+ * unbound one another idle CPU when kick says so.  Called with
+ * sched_lock held.
+ */
+static inline void
+sched_enqueue(struct thread *td, bool kick)
+{
+	if (td->t_bound != NULL) {
+		sched_enqueue_bound(td);
+		return;
+	}
+	td->t_runseq = ++runseq;
+	TAILQ_INSERT_TAIL(&runq, td, t_runq);
+	if (kick && ncpu > 1)
+		sched_kick();
 }
 
 /*
@@ -300,14 +313,13 @@ void
 setrunnable(struct thread *td)
 {
 	struct cpu_info *self = curcpu();
-	bool alone;
 
 	MUTEX_ASSERT_LOCKED(&sched_lock);
 	td->t_state = TS_RUN;
 	td->t_wchan = NULL;
-	alone = !sched_runnable(self);
-	sched_enqueue(td,
-	    !(alone && self->ci_curthread == self->ci_idlethread));
+	sched_enqueue(td, ncpu > 1 &&
+	    (self->ci_curthread != self->ci_idlethread ||
+	    sched_runnable(self)));
 }
 
 /*
