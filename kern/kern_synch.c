@@ -476,6 +476,8 @@ sched_bind(struct thread *td, struct cpu_info *ci)
 {
 	struct cpu_info *self = curcpu();
 
+	if (td == NULL)
+		panic("sched_bind: NULL thread (curthread binds the caller)");
 	bind_check("sched_bind", td->t_name, ci);
 	if (td == curthread && ci != self) {
 		if (in_interrupt())
@@ -516,6 +518,9 @@ sched_bind(struct thread *td, struct cpu_info *ci)
 void
 sched_unbind(struct thread *td)
 {
+	if (td == NULL)
+		panic("sched_unbind: NULL thread (curthread unbinds the "
+		    "caller)");
 	mtx_enter(&sched_lock);
 	if (td->t_bound != NULL && td->t_state == TS_RUN &&
 	    !thread_oncpu(td)) {

@@ -399,6 +399,18 @@ create_on_missing(void *arg)
 }
 
 static void
+bind_null_thread(void *arg)
+{
+	sched_bind(NULL, &cpu_info[0]);
+}
+
+static void
+unbind_null_thread(void *arg)
+{
+	sched_unbind(NULL);
+}
+
+static void
 bind_idle(void *arg)
 {
 	sched_bind(cpu_info[0].ci_idlethread, &cpu_info[0]);
@@ -432,6 +444,10 @@ SELFTEST(sched, bind_misuse_panics)
 	ST_ASSERT(strstr(pc.pc_msg, "which is no running CPU") != NULL);
 	ST_ASSERT(selftest_panics(bind_missing, NULL, &pc));
 	ST_ASSERT(strstr(pc.pc_msg, "bound to a NULL cpu_info") != NULL);
+	ST_ASSERT(selftest_panics(bind_null_thread, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "sched_bind: NULL thread") != NULL);
+	ST_ASSERT(selftest_panics(unbind_null_thread, NULL, &pc));
+	ST_ASSERT(strstr(pc.pc_msg, "sched_unbind: NULL thread") != NULL);
 	ST_ASSERT(selftest_panics(bind_idle, NULL, &pc));
 	ST_ASSERT(strstr(pc.pc_msg, "sched_bind: idle0 is an idle thread") !=
 	    NULL);
