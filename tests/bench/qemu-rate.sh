@@ -156,6 +156,7 @@ t0=$(date +%s%N)
 sh tests/qemu.sh 120 build/logs/rate-selftest.log 'selftest=* halt=1'
 t1=$(date +%s%N)
 printf '  %-44s %6d ms (%s)\n' "mbufk: the end of every self-test" \
-    $(( (t1 - t0) / 1000000 )) "$(tail -n 1 build/logs/rate-selftest.log | tr -d '\r')"
+    $(( (t1 - t0) / 1000000 )) "$(grep -E '^[0-9]+ passed, [0-9]+ failed' \
+    build/logs/rate-selftest.log | tail -n 1 | tr -d '\r')"
 printf '  %-44s %6s ms\n' "mbufk: the first answered ping (row a)" "$boot_a"
 printf '  %-44s %6s ms\n' "Linux guest: the first answered ping (row c)" "$boot_c"
