@@ -219,6 +219,7 @@ void	nd6_ifdetach(struct ifnet *);
 int	nd6_count(void);
 void	nd6_print(void);
 extern int nd6_dad_count;		/* DAD solicitations; 0: no DAD */
+extern int nd6_retrans_ms;		/* RetransTimer, ms (1000) */
 extern int nd6_duplog_interval;		/* ticks between two dup lines */
 #define ND6_LLINFO_FREE		0
 #define ND6_LLINFO_INCOMPLETE	1

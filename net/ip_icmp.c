@@ -329,10 +329,12 @@ ping_hook(void *arg, struct in_addr src, uint16_t id, uint16_t seq, int len,
 
 int	ping_run(struct in_addr dst, int count, int size, int gap,
 	    int verbose);
+/* How long ping waits for each reply, ms (the self-tests shorten it). */
+int	ping_wait_ms = 1000;
 
 /*
  * Send count echo requests of size data bytes to dst, each after the
- * previous one's reply (or a second without one) and gap ticks more.
+ * previous one's reply (or ping_wait_ms without one) and gap ticks more.
  * Returns the number of replies received, -1 when one was wrong.
  */
 int
@@ -360,7 +362,7 @@ ping_run(struct in_addr dst, int count, int size, int gap, int verbose)
 			if (verbose)
 				printf("ping: send: error %d\n", error);
 		}
-		deadline = ticks + hz;
+		deadline = ticks + MAX(1, ping_wait_ms * hz / 1000);
 		s = net_lock();		/* the reply is set under it */
 		while (ps.rtt[seq] == 0 && ticks < deadline)
 			tsleep(&ps, 0, "ping", deadline - ticks);

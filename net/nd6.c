@@ -69,7 +69,8 @@
 
 #define ND6_MAXENT		64
 #define ND6_MAXHOLD		48
-#define ND6_RETRANS		(hz)		/* RetransTimer */
+/* RetransTimer, in ticks (at least one) */
+#define ND6_RETRANS		MAX(1, nd6_retrans_ms * hz / 1000)
 #define ND6_REACHABLE		(30 * hz)	/* ReachableTime */
 #define ND6_DELAY		(5 * hz)	/* DELAY_FIRST_PROBE_TIME */
 #define ND6_GCTIME		(20 * 60 * hz)	/* STALE entries forgotten */
@@ -92,6 +93,7 @@ struct llinfo_nd6 {
 
 struct nd6stat nd6stat;
 int nd6_dad_count = ND6_DAD_COUNT;
+int nd6_retrans_ms = 1000;		/* RetransTimer (RFC 4861: 1 s) */
 int nd6_duplog_interval = 10 * HZ;	/* ticks between two dup lines */
 static uint64_t nd6_duplog_last;	/* ratecheck(9) state */
 static struct llinfo_nd6 nd6tab[ND6_MAXENT];

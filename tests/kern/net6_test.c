@@ -33,7 +33,7 @@ static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x12 };
 static struct in6_addr our6, peer6, ourll;
 static uint8_t fb[9000];		/* a frame being built */
 static uint8_t rb[9000];		/* a frame taken from cap6 */
-static int saved_dad, saved_pps;
+static int saved_dad, saved_retrans, saved_pps;
 
 static struct in6_addr
 a6(const char *s)
@@ -54,8 +54,10 @@ cap6_up(int dad)
 	peer6 = a6("2001:db8:1::3");
 	ourll = a6("fe80::ff:fe00:11");
 	saved_dad = nd6_dad_count;
+	saved_retrans = nd6_retrans_ms;
 	saved_pps = icmp6_errpps;
 	nd6_dad_count = dad;
+	nd6_retrans_ms = 100;		/* the timeouts waited for: 0.1 s */
 	icmp6_errpps = 0;
 	ifp = capif_create("cap6", our_mac, "192.0.2.200", "255.255.255.248");
 	if (in6_ifattach(ifp) != 0 || in6_addr_add(ifp, &our6, 64) != 0)
@@ -67,6 +69,7 @@ static void
 cap6_down(struct ifnet *ifp)
 {
 	nd6_dad_count = saved_dad;
+	nd6_retrans_ms = saved_retrans;
 	icmp6_errpps = saved_pps;
 	net_flush();
 	capif_destroy(ifp);
@@ -960,7 +963,7 @@ SELFTEST(net6, dad)
 	ST_ASSERT_EQ(nd6stat.nd6s_dupaddr, d0 + 1);
 	ST_ASSERT(ia->ia6_flags & IN6_IFF_DUPLICATED);
 	ST_ASSERT(!in6_ours(ifp, &x));
-	/* Another, unopposed: ours after a second. */
+	/* Another, unopposed: ours after RetransTimer (0.1 s here). */
 	ST_ASSERT_EQ(in6_addr_add(ifp, &y, 64), 0);
 	until = ticks + 3 * hz;
 	while (ticks < until && !in6_ours(ifp, &y))
