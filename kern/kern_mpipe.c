@@ -525,6 +525,30 @@ mpipe_setname(struct malloc_pipe *mp, const char *name)
 	mb_snprintf(mp->mp_name, sizeof(mp->mp_name), "%s", name);
 }
 
+/* buf goes back to mbp_malloc through the destructor; no lock held. */
+static void
+mpipe_release(struct malloc_pipe *mp, void *buf)
+{
+	mbp_unpoison(buf, mp->mp_bytes);
+	if (mp->mp_deconstruct != NULL)
+		mp->mp_deconstruct(buf, mp->mp_priv);
+	mbp_free(buf, mp->mp_type);
+}
+
+/*
+ * A spare buffer leaves the pipe for mbp_malloc: counted under mp_lock,
+ * which the caller holds and which is released before the destructor
+ * and mbp_free run.
+ */
+static void
+mpipe_sysfree_unlock(struct malloc_pipe *mp, void *buf)
+{
+	mp->mp_total--;
+	mp->mp_sysfrees++;
+	mbp_lock_exit(&mp->mp_lock);
+	mpipe_release(mp, buf);
+}
+
 /*
  * The interrupt share (an extension): nint of the depot's buffers are
  * for interrupt context only.  When nint is not 0 the depot is topped
@@ -568,12 +592,7 @@ mpipe_setintr(struct malloc_pipe *mp, int nint)
 			continue;
 		}
 		/* Frees filled the depot meanwhile: this one is spare. */
-		mp->mp_total--;
-		mp->mp_sysfrees++;
-		mbp_lock_exit(&mp->mp_lock);
-		if (mp->mp_deconstruct != NULL)
-			mp->mp_deconstruct(buf, mp->mp_priv);
-		mbp_free(buf, mp->mp_type);
+		mpipe_sysfree_unlock(mp, buf);
 		mbp_lock_enter(&mp->mp_lock);
 	}
 	mpipe_setgate(mp);
@@ -640,13 +659,7 @@ mpipe_trim(struct malloc_pipe *mp)
 		while (mp->mp_nfree > mp->mp_nint &&
 		    mp->mp_total > mp->mp_nnom) {
 			buf = mp->mp_array[--mp->mp_nfree];
-			mp->mp_total--;
-			mp->mp_sysfrees++;
-			mbp_lock_exit(&mp->mp_lock);
-			mbp_unpoison(buf, mp->mp_bytes);
-			if (mp->mp_deconstruct != NULL)
-				mp->mp_deconstruct(buf, mp->mp_priv);
-			mbp_free(buf, mp->mp_type);
+			mpipe_sysfree_unlock(mp, buf);
 			n++;
 			mbp_lock_enter(&mp->mp_lock);
 		}
@@ -685,10 +698,7 @@ static void
 mpipe_sysfree(struct malloc_pipe *mp, void *buf)
 {
 	mp->mp_total--;
-	mbp_unpoison(buf, mp->mp_bytes);
-	if (mp->mp_deconstruct != NULL)
-		mp->mp_deconstruct(buf, mp->mp_priv);
-	mbp_free(buf, mp->mp_type);
+	mpipe_release(mp, buf);
 }
 
 void
@@ -954,13 +964,7 @@ mpipe_putslow(struct malloc_pipe *mp, void *buf)
 		return;
 	}
 	/* The depot is full (and the cache): back to mbp_malloc. */
-	mp->mp_total--;
-	mp->mp_sysfrees++;
-	mbp_lock_exit(&mp->mp_lock);
-	mbp_unpoison(buf, mp->mp_bytes);
-	if (mp->mp_deconstruct != NULL)
-		mp->mp_deconstruct(buf, mp->mp_priv);
-	mbp_free(buf, mp->mp_type);
+	mpipe_sysfree_unlock(mp, buf);
 }
 
 void

@@ -767,6 +767,13 @@ SELFTEST(mbuf, pkthdr)
 	m_free(d);
 }
 
+/*
+ * A bounded queue with its own lock, as OpenBSD's mbuf_queue
+ * (sys/kern/uipc_mbuf.c rev. 1.302, mq_enqueue: the drop counted under
+ * mq_mtx, the packet freed after it); mq_enqueue returns ENOBUFS like
+ * FreeBSD's mbufq_enqueue (sys/sys/mbuf.h), which does not free it.  smp.mbuf_module_takes_no_big_lock checks
+ * the lock is the queue's own, not the network lock.
+ */
 SELFTEST(mbuf, mbufq)
 {
 	struct mbufq mq;
